@@ -1,0 +1,3 @@
+from chaos.cli.main import app
+
+app(prog_name="chaosrun")

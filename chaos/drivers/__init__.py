@@ -1,0 +1,1 @@
+"""Drivers: one per target (Kubernetes, local supervisord stack). See ``base.Driver``."""

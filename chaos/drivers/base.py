@@ -1,0 +1,80 @@
+"""The contract every target driver fulfils.
+
+The engine and the actions in ``chaos.actions`` speak only to this protocol, so the same
+experiment runs against a real cluster (``chaos.drivers.kubernetes``) or the local
+supervisord stand-in (``chaos.drivers.local``). Drivers hold no chaos logic: selection,
+snapshots-as-rollbacks and health verdicts live above them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol, runtime_checkable
+
+
+class DriverError(Exception):
+    """A target refused or failed an operation; the message is one sentence for the user."""
+
+
+class TargetUnreachable(DriverError):
+    """The cluster (or local stack) cannot be reached at all: bad input, exit code 2."""
+
+
+class NotFound(DriverError):
+    """The named object does not exist."""
+
+
+@dataclass(frozen=True)
+class PodInfo:
+    name: str
+    namespace: str
+    phase: str  # Pending / Running / Succeeded / Failed / Unknown
+    ready: bool
+    created: datetime | None = None
+    labels: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DeploymentSnapshot:
+    """Everything needed to recreate a Deployment after it was deleted.
+
+    ``manifest`` is target-specific but JSON-serialisable (for Kubernetes: the object with
+    server-managed fields stripped; for the local target: the supervised program's definition),
+    so snapshots can be written into the journal.
+    """
+
+    name: str
+    namespace: str
+    manifest: dict[str, Any]
+
+
+@runtime_checkable
+class Driver(Protocol):
+    """Operations a target offers to chaos actions and probes."""
+
+    target: str  # "kubernetes" or "local"
+
+    def check_reachable(self) -> None:
+        """Raise ``TargetUnreachable`` with one clear sentence if the target cannot be used."""
+
+    def list_pods(self, namespace: str, label_selector: str | None = None) -> list[PodInfo]: ...
+
+    def delete_pod(self, name: str, namespace: str, grace_period: int | None = None) -> None: ...
+
+    def list_deployments(
+        self, namespace: str, label_selector: str | None = None
+    ) -> list[DeploymentSnapshot]: ...
+
+    def get_deployment(self, name: str, namespace: str) -> DeploymentSnapshot:
+        """Return a snapshot of the Deployment; raise ``NotFound`` if it does not exist."""
+
+    def delete_deployment(self, name: str, namespace: str) -> None: ...
+
+    def restore_deployment(self, snapshot: DeploymentSnapshot) -> None:
+        """Recreate a Deployment from a snapshot taken by ``get_deployment``."""
+
+    def scale_deployment(self, name: str, namespace: str, replicas: int) -> None: ...
+
+    def service_url(self, name: str, namespace: str) -> str | None:
+        """The externally reachable URL of a Service (load-balancer address), or None."""
