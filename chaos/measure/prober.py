@@ -1,0 +1,183 @@
+"""Probe a URL on a fixed schedule in the background while chaos runs.
+
+The schedule is open-loop: request ``k`` is sent at ``start + k * interval`` whatever the
+previous answers took, by a small worker pool sharing one pooled ``httpx.Client``. A slow
+or hanging target therefore shows up as errors and latency, not as fewer probes. Ticks are
+only skipped (and counted as ``missed_ticks``) if every worker is still busy.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import UTC, datetime
+
+import httpx
+
+from chaos.measure.models import Measurement, Sample
+
+MAX_WORKERS = 32
+
+
+def _error_kind(exc: httpx.HTTPError) -> str:
+    if isinstance(exc, httpx.TimeoutException):
+        return "timeout"
+    if isinstance(exc, httpx.ConnectError):
+        return "connect"
+    return "transport"
+
+
+class Prober:
+    """Probe ``url`` every ``interval`` seconds between ``start()`` and ``stop()``.
+
+    With ``breaker_url`` (v2's ``GET /breaker``), each sample also records the breaker's
+    ``state`` read right after the probe.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        interval: float = 0.1,
+        timeout: float = 1.0,
+        breaker_url: str | None = None,
+    ) -> None:
+        if interval <= 0:
+            raise ValueError("the probe interval must be positive")
+        if timeout <= 0:
+            raise ValueError("the probe timeout must be positive")
+        self.url = url
+        self.interval = interval
+        self.timeout = timeout
+        self.breaker_url = breaker_url
+        self._workers = min(MAX_WORKERS, math.ceil(timeout / interval) + 2)
+        self._lock = threading.Lock()
+        self._samples: list[Sample] = []
+        self._in_flight = 0
+        self._missed = 0
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._client: httpx.Client | None = None
+        self._pool: ThreadPoolExecutor | None = None
+        self._t0 = 0.0
+        self._started_at: str | None = None
+        self._result: Measurement | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start probing in a background thread; returns at once."""
+        if self._thread is not None:
+            return
+        self._client = httpx.Client(
+            timeout=self.timeout,
+            trust_env=False,  # probe the target directly, never through a proxy
+            limits=httpx.Limits(
+                max_connections=self._workers, max_keepalive_connections=self._workers
+            ),
+        )
+        self._pool = ThreadPoolExecutor(max_workers=self._workers, thread_name_prefix="prober")
+        self._started_at = datetime.now(UTC).isoformat()
+        self._t0 = time.monotonic()
+        self._thread = threading.Thread(target=self._schedule, name="prober-clock", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> Measurement:
+        """Stop probing, wait for probes in flight, and return the measurement (idempotent)."""
+        if self._result is not None:
+            return self._result
+        duration = 0.0
+        if self._thread is not None:
+            duration = time.monotonic() - self._t0
+            self._stop.set()
+            self._thread.join()
+            assert self._pool is not None and self._client is not None
+            self._pool.shutdown(wait=True)
+            self._client.close()
+        with self._lock:
+            samples = list(self._samples)
+            missed = self._missed
+        self._result = Measurement.build(
+            url=self.url,
+            breaker_url=self.breaker_url,
+            interval=self.interval,
+            timeout=self.timeout,
+            started_at=self._started_at,
+            duration=duration,
+            samples=samples,
+            missed_ticks=missed,
+        )
+        return self._result
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._result is None
+
+    def __enter__(self) -> Prober:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _schedule(self) -> None:
+        assert self._pool is not None
+        tick = 0
+        while not self._stop.is_set():
+            with self._lock:
+                busy = self._in_flight >= self._workers
+                if busy:
+                    self._missed += 1
+                else:
+                    self._in_flight += 1
+            if not busy:
+                future: Future[None] = self._pool.submit(self._probe)
+                future.add_done_callback(self._done)
+            tick += 1
+            # Next tick on the fixed grid; if we fell behind, skip to the next future tick.
+            now = time.monotonic() - self._t0
+            next_tick = max(tick, math.floor(now / self.interval) + 1)
+            if next_tick > tick:
+                with self._lock:
+                    self._missed += next_tick - tick
+                tick = next_tick
+            self._stop.wait(self._t0 + tick * self.interval - time.monotonic())
+
+    def _done(self, _future: Future[None]) -> None:
+        with self._lock:
+            self._in_flight -= 1
+
+    def _probe(self) -> None:
+        assert self._client is not None
+        sent = time.monotonic()
+        status: int | None = None
+        error: str | None
+        try:
+            response = self._client.get(self.url)
+            status = response.status_code
+            error = None if 200 <= status < 300 else f"http_{status}"
+        except httpx.HTTPError as exc:
+            error = _error_kind(exc)
+        latency_ms = (time.monotonic() - sent) * 1000
+        breaker = self._read_breaker() if self.breaker_url else None
+        sample = Sample(
+            t=round(sent - self._t0, 4),
+            status=status,
+            latency_ms=round(latency_ms, 3),
+            error=error,
+            breaker=breaker,
+        )
+        with self._lock:
+            self._samples.append(sample)
+
+    def _read_breaker(self) -> str | None:
+        assert self._client is not None and self.breaker_url is not None
+        try:
+            state = self._client.get(self.breaker_url).json().get("state")
+        except (httpx.HTTPError, ValueError, AttributeError):
+            return None
+        return str(state) if state is not None else None
