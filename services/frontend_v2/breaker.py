@@ -224,75 +224,58 @@ class SlidingWindowCircuitBreaker(pybreaker.CircuitBreaker):
         elif self.current_state == pybreaker.STATE_HALF_OPEN:
             self.close()
 
-    def _on_success(self, generation: int) -> None:
+    def _finish(self, generation: int, exc: BaseException | None) -> None:
+        """Record how an admitted call ended: success, failure, or neither (cancelled)."""
         with self._lock:
-            self._record(generation, failed=False)
-            self._notify_outcome(None)
-
-    def _on_error(self, generation: int, exc: Exception) -> None:
-        # pybreaker's rule: an excluded exception (``exclude=``) counts as a success.
-        failed = self.is_system_error(exc)
-        with self._lock:
+            if exc is not None and not isinstance(exc, Exception):
+                # Cancelled (or interrupted): neither outcome; a half-open permit goes back.
+                self._total_cancelled += 1
+                if (
+                    generation == self._generation
+                    and self.current_state == pybreaker.STATE_HALF_OPEN
+                ):
+                    self._permits += 1
+                return
+            # pybreaker's rule: an excluded exception (``exclude=``) counts as a success.
+            failed = exc is not None and self.is_system_error(exc)
             self._record(generation, failed=failed)
-            self._notify_outcome(exc if failed else None)
+            listener: pybreaker.CircuitBreakerListener
+            for listener in self.listeners:
+                if failed and exc is not None:
+                    listener.failure(self, exc)
+                else:
+                    listener.success(self)
 
-    def _notify_outcome(self, exc: Exception | None) -> None:
-        listener: pybreaker.CircuitBreakerListener
-        for listener in self.listeners:
-            if exc is None:
-                listener.success(self)
-            else:
-                listener.failure(self, exc)
-
-    def _on_cancel(self, generation: int) -> None:
-        """Neither success nor failure; a half-open permit goes back to the pool."""
-        with self._lock:
-            self._total_cancelled += 1
-            if generation == self._generation and self.current_state == pybreaker.STATE_HALF_OPEN:
-                self._permits += 1
+    @contextlib.contextmanager
+    def _permit(
+        self, func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> Iterator[None]:
+        """Take a permit, run the block, record its outcome. The lock is taken only inside
+        ``_acquire`` and ``_finish``, never for the duration of the block."""
+        generation = self._acquire(func, args, kwargs)
+        try:
+            yield
+        except BaseException as exc:
+            self._finish(generation, exc)
+            raise
+        self._finish(generation, None)
 
     # ----------------------------------------------------------------- call paths
     async def call_async(self, func: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
         """Await ``func(*args, **kwargs)`` under the breaker (no lock held while awaiting)."""
-        generation = self._acquire(func, args, kwargs)
-        try:
-            result = await func(*args, **kwargs)
-        except Exception as exc:
-            self._on_error(generation, exc)
-            raise
-        except BaseException:
-            self._on_cancel(generation)
-            raise
-        self._on_success(generation)
-        return result
+        with self._permit(func, args, kwargs):
+            return await func(*args, **kwargs)
 
     def call(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a plain callable under the breaker, with the same window semantics."""
-        generation = self._acquire(func, args, kwargs)
-        try:
-            result = func(*args, **kwargs)
-        except Exception as exc:
-            self._on_error(generation, exc)
-            raise
-        except BaseException:
-            self._on_cancel(generation)
-            raise
-        self._on_success(generation)
-        return result
+        with self._permit(func, args, kwargs):
+            return func(*args, **kwargs)
 
     @contextlib.contextmanager
     def calling(self) -> Iterator[None]:
         """``with breaker.calling(): ...`` guards a synchronous block."""
-        generation = self._acquire(self.calling, (), {})
-        try:
+        with self._permit(self.calling, (), {}):
             yield
-        except Exception as exc:
-            self._on_error(generation, exc)
-            raise
-        except BaseException:
-            self._on_cancel(generation)
-            raise
-        self._on_success(generation)
 
     def __call__(self, *call_args: Any, **call_kwargs: Any) -> Callable[..., Any]:
         """``@breaker`` guards plain functions and ``async def`` functions alike."""

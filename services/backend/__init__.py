@@ -1,0 +1,1 @@
+"""The backend: ``GET /message`` answers ``Hello, I'm backend!``."""

@@ -1,0 +1,4 @@
+from services.backend.app import load
+from services.common.server import serve
+
+serve(load)

@@ -1,0 +1,1 @@
+"""What every service shares: server settings, logging, probes and metrics, the uvicorn runner."""

@@ -1,0 +1,51 @@
+"""Rendering the page: the JST clock and the Jinja2 templates."""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+
+from services.frontend.guard import PageOutcome
+
+HERE = Path(__file__).resolve().parent
+STATIC_DIR = HERE / "static"
+TITLE = "サンプルアプリケーション"
+
+#: Japan has no daylight saving time: a fixed offset needs no tz database in the image.
+JST = timezone(timedelta(hours=9), "JST")
+CLOCK_FORMAT = "%Y/%m/%d %H:%M"  # yyyy/MM/dd HH:mm
+
+
+def jst_now() -> datetime:
+    return datetime.now(JST)
+
+
+def text(value: object) -> Markup:
+    """Escape for element text: ``<``, ``>`` and ``&`` only, so ``I'm`` stays readable."""
+    return Markup(html.escape(str(value), quote=False))
+
+
+templates = Jinja2Templates(directory=HERE / "templates")
+templates.env.filters["text"] = text
+
+
+def render(request: Request, outcome: PageOutcome) -> HTMLResponse:
+    now = jst_now()
+    return templates.TemplateResponse(
+        request,
+        outcome.template,
+        {
+            "title": TITLE,
+            "clock": now.strftime(CLOCK_FORMAT),
+            "clock_iso": now.isoformat(timespec="minutes"),
+            "message": outcome.message,
+            "detail": outcome.detail,
+        },
+        status_code=outcome.status_code,
+    )

@@ -1,0 +1,37 @@
+"""The frontend's settings: where it listens and how it reaches the backend."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from services.common.settings import ServerSettings
+
+
+class FrontendServerSettings(ServerSettings):
+    port: int = Field(default=8080, ge=1, le=65535, description="Port the HTTP server listens on.")
+
+
+class BackendClientSettings(BaseSettings):
+    """How the frontend calls the backend."""
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    backend_url: str = Field(
+        default="http://backend:8081/message",
+        pattern=r"^https?://",
+        description="URL of the backend's message endpoint.",
+    )
+    backend_timeout: float = Field(
+        default=2.0,
+        gt=0,
+        le=60,
+        description="Seconds one backend call may take in total (connect, send, answer) "
+        "before it counts as failed.",
+    )
+    backend_max_connections: int = Field(
+        default=100,
+        ge=1,
+        le=10000,
+        description="Size of the frontend's pool of connections to the backend.",
+    )

@@ -1,0 +1,27 @@
+"""v1's guard: no guard at all, the way the original sample's v1 called its backend."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI
+from prometheus_client import CollectorRegistry
+
+from services.frontend.client import BackendUnavailable
+from services.frontend.guard import Fetch, PageOutcome
+
+log = logging.getLogger(__name__)
+
+UNAVAILABLE = "The backend is unavailable."
+
+
+class DirectCall:
+    async def call(self, fetch: Fetch) -> str:
+        return await fetch()
+
+    def on_failure(self, error: BackendUnavailable) -> PageOutcome:
+        log.error("Backend unavailable: %s", error)
+        return PageOutcome(502, UNAVAILABLE, "error", template="error.html", detail=str(error))
+
+    def install(self, app: FastAPI, registry: CollectorRegistry) -> None:
+        """v1 has no routes or metrics of its own."""
