@@ -1,0 +1,122 @@
+"""Connecting to a cluster: kubeconfig or in-cluster config, and errors in one sentence."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import urllib3
+from kubernetes import client, config
+from kubernetes.config.config_exception import ConfigException
+
+from chaos.drivers.base import DriverError, TargetUnreachable
+
+DEFAULT_KUBECONFIG = "~/.kube/config"
+# Connect / read timeouts (seconds) for every API call, and how often a failed connection is
+# retried: a dead cluster must be reported quickly, not after minutes.
+REQUEST_TIMEOUT = (5.0, 30.0)
+RETRIES = 2
+
+
+def kubeconfig_paths(kubeconfig: str | None) -> tuple[str, list[Path]]:
+    """The kubeconfig setting in use (argument, ``KUBECONFIG`` or the default) and its files."""
+    setting = kubeconfig or os.environ.get("KUBECONFIG") or DEFAULT_KUBECONFIG
+    paths = [Path(p).expanduser() for p in setting.split(os.pathsep) if p]
+    return setting, [p for p in paths if p.is_file()]
+
+
+def connect(context: str | None, kubeconfig: str | None) -> client.ApiClient:
+    """An API client for ``context`` of the kubeconfig, or the in-cluster service account.
+
+    Raises ``TargetUnreachable`` with one sentence when no usable configuration exists.
+    """
+    configuration = client.Configuration()
+    setting, existing = kubeconfig_paths(kubeconfig)
+    if not existing:
+        if kubeconfig is None and context is None and os.environ.get("KUBERNETES_SERVICE_HOST"):
+            try:
+                config.load_incluster_config(client_configuration=configuration)
+            except ConfigException as exc:
+                raise TargetUnreachable(
+                    f"the in-cluster configuration is not usable: {exc}"
+                ) from None
+            return _finish(configuration)
+        raise TargetUnreachable(
+            f"no kubeconfig found at {setting} and not running inside a cluster "
+            "(set KUBECONFIG or pass a kubeconfig file)"
+        )
+    try:
+        contexts, active = config.list_kube_config_contexts(config_file=setting)
+        names = [c["name"] for c in contexts or []]
+        if context is not None and context not in names:
+            raise TargetUnreachable(
+                f"context {context!r} is not defined in the kubeconfig {setting} "
+                f"(known contexts: {', '.join(names) or 'none'})"
+            )
+        if context is None and not active:
+            raise TargetUnreachable(
+                f"the kubeconfig {setting} has no current context; pass one with --context"
+            )
+        config.load_kube_config(
+            config_file=setting,
+            context=context,
+            client_configuration=configuration,
+            persist_config=False,
+        )
+    except ConfigException as exc:
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise TargetUnreachable(f"the kubeconfig {setting} is not usable: {detail}") from None
+    except (OSError, ValueError) as exc:
+        raise TargetUnreachable(f"the kubeconfig {setting} cannot be read: {exc}") from None
+    return _finish(configuration)
+
+
+def _finish(configuration: client.Configuration) -> client.ApiClient:
+    configuration.retries = RETRIES
+    return client.ApiClient(configuration)
+
+
+def _why_unreachable(exc: BaseException) -> str:
+    reason: BaseException = exc
+    while isinstance(reason, urllib3.exceptions.MaxRetryError) and reason.reason is not None:
+        reason = reason.reason
+    text = str(reason).lower()
+    if isinstance(reason, urllib3.exceptions.NameResolutionError) or "name or service" in text:
+        return "the host name does not resolve"
+    if "connection refused" in text:
+        return "connection refused"
+    if isinstance(reason, urllib3.exceptions.ConnectTimeoutError):
+        return "the connection timed out"
+    if isinstance(reason, urllib3.exceptions.ReadTimeoutError):
+        return "it did not answer in time"
+    if isinstance(reason, urllib3.exceptions.SSLError):
+        return "the TLS handshake failed"
+    if isinstance(reason, urllib3.exceptions.ProtocolError):
+        return "the connection was dropped"
+    if isinstance(reason, OSError) and reason.strerror:
+        return reason.strerror.lower()
+    return type(reason).__name__
+
+
+def unreachable(host: str, exc: BaseException) -> TargetUnreachable:
+    return TargetUnreachable(f"cannot reach the Kubernetes API at {host}: {_why_unreachable(exc)}")
+
+
+def api_message(exc: client.ApiException) -> str:
+    """The server's own explanation from a ``Status`` body, else the HTTP reason."""
+    try:
+        body = json.loads(exc.body or "")
+    except (TypeError, ValueError):
+        body = None
+    if isinstance(body, dict) and body.get("message"):
+        return str(body["message"])
+    return f"{exc.status} {exc.reason}".strip()
+
+
+def refused(host: str, doing: str, exc: client.ApiException) -> DriverError:
+    if exc.status == 401:
+        return TargetUnreachable(
+            f"the Kubernetes API at {host} does not accept our credentials: {api_message(exc)}"
+        )
+    return DriverError(f"the Kubernetes API at {host} refused to {doing}: {api_message(exc)}")

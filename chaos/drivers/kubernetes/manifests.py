@@ -1,0 +1,48 @@
+"""Turning a live Deployment into a manifest that recreates it (no ``kubernetes`` import)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+# Set by the API server or by controllers; a create must not carry them (resourceVersion is
+# refused outright) and restoring them would lie about the new object.
+SERVER_METADATA_FIELDS = (
+    "uid",
+    "resourceVersion",
+    "creationTimestamp",
+    "generation",
+    "managedFields",
+    "selfLink",
+    "deletionTimestamp",
+    "deletionGracePeriodSeconds",
+)
+SERVER_ANNOTATIONS = ("deployment.kubernetes.io/revision",)
+GC_FINALIZERS = ("foregroundDeletion", "orphan")
+
+
+def strip_server_fields(obj: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``obj`` without status and server-managed metadata, ready to be created again."""
+    manifest = copy.deepcopy(obj)
+    manifest.pop("status", None)
+    meta = manifest.setdefault("metadata", {})
+    for key in SERVER_METADATA_FIELDS:
+        meta.pop(key, None)
+    annotations = {
+        key: value
+        for key, value in (meta.get("annotations") or {}).items()
+        if key not in SERVER_ANNOTATIONS
+    }
+    if annotations:
+        meta["annotations"] = annotations
+    else:
+        meta.pop("annotations", None)
+    finalizers = [f for f in meta.get("finalizers") or [] if f not in GC_FINALIZERS]
+    if finalizers:
+        meta["finalizers"] = finalizers
+    else:
+        meta.pop("finalizers", None)
+    template_meta = manifest.get("spec", {}).get("template", {}).get("metadata")
+    if isinstance(template_meta, dict) and template_meta.get("creationTimestamp", "") is None:
+        del template_meta["creationTimestamp"]
+    return manifest

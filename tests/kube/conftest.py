@@ -1,0 +1,1 @@
+from tests.kube.cluster import fake_cluster, kubeconfig  # noqa: F401
