@@ -19,3 +19,6 @@ def configure_logging(level: int) -> None:
         uv = logging.getLogger(name)
         uv.handlers.clear()
         uv.propagate = True
+    # httpx logs every request at INFO; the access log already says what the service did.
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(max(level, logging.WARNING))

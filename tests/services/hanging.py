@@ -1,0 +1,65 @@
+"""A loopback TCP server that accepts connections and never answers: a hanging backend."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from types import TracebackType
+
+
+class HangingServer:
+    """``with HangingServer() as hang:`` listens on ``hang.url`` until the block ends.
+
+    Every connection is accepted, read from and left without an answer; ``accepted`` counts
+    them, so a test can tell whether a client even tried to call.
+    """
+
+    def __init__(self) -> None:
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(128)
+        self._sock.settimeout(0.05)
+        self.port = int(self._sock.getsockname()[1])
+        self._conns: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, name="hanging-server", daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/message"
+
+    @property
+    def accepted(self) -> int:
+        with self._lock:
+            return len(self._conns)
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            conn.setblocking(False)
+            with self._lock:
+                self._conns.append(conn)
+
+    def __enter__(self) -> HangingServer:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self._sock.close()
+        with self._lock:
+            for conn in self._conns:
+                conn.close()

@@ -1,0 +1,307 @@
+"""The three services as real uvicorn processes on free loopback ports, called over HTTP."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.services.hanging import HangingServer
+from tests.support.procs import REPO_ROOT, Service, free_port, running_service
+
+MESSAGE = "Hello, I'm backend!"
+FALLBACK = "Sorry...I'm frontend."
+TITLE = "サンプルアプリケーション"
+JST = timezone(timedelta(hours=9))
+TIMEOUT = 0.3  # BACKEND_TIMEOUT of the frontends under test, in seconds
+CLIENT_TIMEOUT = TIMEOUT + 5  # a test fails instead of hanging if a frontend ever hangs
+FRONTENDS = ["services.frontend_v1", "services.frontend_v2"]
+
+
+@pytest.fixture(scope="module")
+def log_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("service-logs")
+
+
+@pytest.fixture(scope="module")
+def backend(log_dir: Path) -> Iterator[Service]:
+    with running_service("services.backend", log_dir) as service:
+        yield service
+
+
+def frontend_env(backend_url: str, **extra: str) -> dict[str, str]:
+    return {"BACKEND_URL": backend_url, "BACKEND_TIMEOUT": str(TIMEOUT), **extra}
+
+
+@pytest.fixture(scope="module", params=FRONTENDS, ids=["v1", "v2"])
+def frontend(request: pytest.FixtureRequest, backend: Service, log_dir: Path) -> Iterator[Service]:
+    env = frontend_env(f"{backend.url}/message")
+    with running_service(request.param, log_dir, env=env) as service:
+        yield service
+
+
+def get(url: str) -> httpx.Response:
+    return httpx.get(url, timeout=CLIENT_TIMEOUT)
+
+
+def h2(page: str) -> str:
+    found = re.findall(r"<h2[^>]*>(.*?)</h2>", page, re.S)
+    assert len(found) == 1, page
+    return str(found[0]).strip()
+
+
+def breaker(service: Service) -> dict[str, Any]:
+    response = get(f"{service.url}/breaker")
+    assert response.status_code == 200
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def wait_for_log(service: Service, pattern: str, timeout: float = 5.0) -> str:
+    """Poll the process output for a line matching ``pattern``; return the line."""
+    deadline = time.monotonic() + timeout
+    while True:
+        for line in service.log().splitlines():
+            if re.search(pattern, line):
+                return line
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no log line matches {pattern!r}:\n{service.log()}")
+        time.sleep(0.05)
+
+
+# --- backend
+def test_backend_answers_its_message_as_plain_text(backend: Service) -> None:
+    response = get(f"{backend.url}/message")
+    assert response.status_code == 200
+    assert response.text == MESSAGE
+    assert response.headers["content-type"].startswith("text/plain")
+
+
+def test_backend_probes_and_metrics(backend: Service) -> None:
+    assert get(f"{backend.url}/healthz").json() == {"status": "ok"}
+    assert get(f"{backend.url}/readyz").json() == {"status": "ready"}
+    get(f"{backend.url}/message")
+    metrics = get(f"{backend.url}/metrics")
+    assert metrics.headers["content-type"].startswith("text/plain")
+    served = re.search(r"^backend_messages_total (\d+)", metrics.text, re.M)
+    assert served is not None and int(float(served.group(1))) >= 1
+
+
+# --- frontends, backend up
+def test_frontend_renders_the_backend_message(frontend: Service) -> None:
+    response = get(frontend.url)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert h2(response.text) == MESSAGE
+
+
+def test_page_has_title_brand_and_jst_clock(frontend: Service) -> None:
+    before = datetime.now(JST)
+    page = get(frontend.url).text
+    after = datetime.now(JST)
+    assert re.search(rf"<title>{TITLE}</title>", page)
+    assert re.search(rf'<span class="navbar-brand">{TITLE}</span>', page)
+    clock = re.search(r'<time class="navbar-clock" datetime="([^"]+)">([^<]+)</time>', page)
+    assert clock is not None, page
+    shown = clock.group(2)
+    assert re.fullmatch(r"\d{4}/\d{2}/\d{2} \d{2}:\d{2}", shown)
+    assert shown in {before.strftime("%Y/%m/%d %H:%M"), after.strftime("%Y/%m/%d %H:%M")}
+    assert datetime.fromisoformat(clock.group(1)).utcoffset() == timedelta(hours=9)
+
+
+def test_page_references_no_external_url_and_serves_its_own_css(frontend: Service) -> None:
+    page = get(frontend.url).text
+    assert "http://" not in page and "https://" not in page
+    links = re.findall(r'(?:src|href)\s*=\s*"([^"]*)"', page)
+    assert links, "the page links its stylesheet"
+    for link in links:
+        assert link.startswith("/") and not link.startswith("//"), link
+        served = get(frontend.url + link)
+        assert served.status_code == 200
+        assert "url(" not in served.text  # the CSS pulls nothing in either
+    assert any(
+        get(frontend.url + link).headers["content-type"].startswith("text/css") for link in links
+    )
+
+
+def test_frontend_probes_and_metrics(frontend: Service) -> None:
+    assert get(f"{frontend.url}/healthz").json() == {"status": "ok"}
+    assert get(f"{frontend.url}/readyz").json() == {"status": "ready"}
+    get(frontend.url)
+    metrics = get(f"{frontend.url}/metrics").text
+    ok = re.search(r'^frontend_pages_total\{outcome="ok"\} (\d+)', metrics, re.M)
+    assert ok is not None and float(ok.group(1)) >= 1
+    if frontend.module.endswith("v2"):
+        assert 'frontend_breaker_state{state="closed"} 1.0' in metrics
+        assert 'frontend_breaker_state{state="open"} 0.0' in metrics
+        assert re.search(
+            r'^frontend_breaker_calls_total\{outcome="successful"\} [1-9]', metrics, re.M
+        )
+    else:
+        assert "frontend_breaker" not in metrics
+        assert get(f"{frontend.url}/breaker").status_code == 404
+
+
+def test_v2_breaker_endpoint_shows_state_counts_and_config(backend: Service, log_dir: Path) -> None:
+    with running_service(
+        "services.frontend_v2", log_dir, env=frontend_env(f"{backend.url}/message")
+    ) as v2:
+        fresh = breaker(v2)
+        assert fresh["state"] == "closed"
+        assert (fresh["buffered_calls"], fresh["failed_calls"], fresh["not_permitted_calls"]) == (
+            0,
+            0,
+            0,
+        )
+        assert fresh["failure_rate"] == -1.0
+        assert fresh["config"] == {
+            "window_size": 10,
+            "failure_rate_threshold": 80.0,
+            "minimum_calls": 100,
+            "minimum_calls_effective": 10,
+            "wait_duration_open": 60.0,
+            "permitted_calls_half_open": 10,
+        }
+        for _ in range(3):
+            assert h2(get(v2.url).text) == MESSAGE
+        after = breaker(v2)
+        assert (after["buffered_calls"], after["failed_calls"]) == (3, 0)
+        assert after["totals"]["successful"] == 3
+
+
+# --- backend stopped, then back
+def test_backend_stopped_then_back(log_dir: Path) -> None:
+    """v1 fails with 502 and recovers at once; v2 falls back, opens at call 10 on its fresh
+    breaker, and after the backend is back recovers through half-open to closed."""
+    port = free_port()
+    backend_url = f"http://127.0.0.1:{port}/message"
+    wait = "0.5"
+    with (
+        running_service("services.frontend_v1", log_dir, env=frontend_env(backend_url)) as v1,
+        running_service(
+            "services.frontend_v2",
+            log_dir,
+            env=frontend_env(backend_url, BREAKER_WAIT_DURATION_OPEN=wait),
+        ) as v2,
+    ):
+        # Backend up: both render the message (v1 only: v2's breaker must stay fresh).
+        with running_service("services.backend", log_dir, port=port):
+            assert h2(get(v1.url).text) == MESSAGE
+        # Backend stopped.
+        down = get(v1.url)
+        assert down.status_code == 502
+        assert h2(down.text) == "The backend is unavailable."
+        wait_for_log(
+            v1, r"ERROR \[services\.frontend_v1\.guard\] Backend unavailable: cannot connect"
+        )
+        for service in (v1, v2):
+            assert get(f"{service.url}/readyz").status_code == 200  # ready without the backend
+            assert get(f"{service.url}/healthz").status_code == 200
+        for call in range(1, 11):
+            page = get(v2.url)
+            assert page.status_code == 200
+            assert h2(page.text) == FALLBACK
+            state = breaker(v2)
+            expected = "open" if call == 10 else "closed"
+            assert (state["state"], state["buffered_calls"], state["failed_calls"]) == (
+                expected,
+                call,
+                call,
+            ), f"call {call}"
+        assert breaker(v2)["failure_rate"] == 100.0
+        wait_for_log(v2, r"ERROR \[services\.frontend_v2\.guard\] Fallback : cannot connect to ")
+        wait_for_log(v2, r"WARNING .*changed state: closed -> open")
+        metrics = get(f"{v2.url}/metrics").text
+        assert 'frontend_breaker_state{state="open"} 1.0' in metrics
+        assert 'frontend_breaker_calls_total{outcome="failed"} 10.0' in metrics
+        assert 'frontend_pages_total{outcome="fallback"} 10.0' in metrics
+
+        # Backend back on the same port.
+        with running_service("services.backend", log_dir, port=port):
+            assert h2(get(v1.url).text) == MESSAGE
+            deadline = time.monotonic() + 10 * float(wait) + 5
+            while h2(get(v2.url).text) != MESSAGE:  # rejected until the wait is over
+                assert time.monotonic() < deadline, "v2 never tried the backend again"
+                time.sleep(0.05)
+            state = breaker(v2)
+            assert (state["state"], state["buffered_calls"], state["failed_calls"]) == (
+                "half_open",
+                1,
+                0,
+            )
+            for trial in range(2, 11):
+                assert h2(get(v2.url).text) == MESSAGE
+                state = breaker(v2)
+                expected = "closed" if trial == 10 else "half_open"
+                assert state["state"] == expected, f"trial {trial}"
+            assert (state["buffered_calls"], state["failed_calls"]) == (0, 0)  # a fresh window
+        wait_for_log(v2, r"WARNING .*changed state: open -> half_open")
+        wait_for_log(v2, r"WARNING .*changed state: half_open -> closed")
+
+
+# --- backend hanging
+def test_backend_hanging_is_bounded_by_the_timeout(log_dir: Path) -> None:
+    with HangingServer() as hang:
+        env = frontend_env(hang.url)
+        with running_service("services.frontend_v1", log_dir, env=env) as v1:
+            page = get(v1.url)  # the client's own timeout would fail the test on a hang
+            assert page.status_code == 502
+            assert h2(page.text) == "The backend is unavailable."
+            assert hang.accepted >= 1
+            wait_for_log(v1, rf"ERROR .*Backend unavailable: no answer from .* within {TIMEOUT} s")
+        with running_service("services.frontend_v2", log_dir, env=env) as v2:
+            for call in range(1, 11):
+                page = get(v2.url)
+                assert (page.status_code, h2(page.text)) == (200, FALLBACK)
+                state = breaker(v2)
+                assert state["state"] == ("open" if call == 10 else "closed"), f"call {call}"
+            wait_for_log(v2, rf"ERROR .*Fallback : no answer from .* within {TIMEOUT} s")
+            # Open (wait 60 s by default): rejected at once, the backend is not even dialled.
+            tried = hang.accepted
+            for _ in range(3):
+                page = get(v2.url)
+                assert (page.status_code, h2(page.text)) == (200, FALLBACK)
+            assert hang.accepted == tried
+            state = breaker(v2)
+            assert (state["state"], state["not_permitted_calls"]) == ("open", 3)
+            wait_for_log(v2, r"ERROR .*Fallback : circuit breaker is open: call not permitted")
+            assert get(f"{v2.url}/readyz").status_code == 200
+
+
+# --- configuration
+@pytest.mark.parametrize(
+    ("module", "variable", "value"),
+    [
+        ("services.backend", "PORT", "eighty"),
+        ("services.frontend_v1", "BACKEND_TIMEOUT", "0"),
+        ("services.frontend_v2", "BREAKER_FAILURE_RATE_THRESHOLD", "120"),
+        ("services.frontend_v2", "LOG_LEVEL", "LOUD"),
+    ],
+)
+def test_invalid_setting_is_one_sentence_and_exit_code_2(
+    module: str, variable: str, value: str
+) -> None:
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "HOST": "127.0.0.1", variable: value}
+    done = subprocess.run(
+        [sys.executable, "-m", module],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert "Traceback" not in done.stderr
+    assert done.stderr.count("\n") == 1
+    assert done.stderr.startswith(f"Invalid environment setting {variable}: ")
+    assert repr(value) in done.stderr
