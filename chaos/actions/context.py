@@ -1,0 +1,74 @@
+"""What chaosrun's own (chaosk8s-compatible) functions receive besides their arguments."""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from chaos.drivers.base import DeploymentSnapshot, Driver
+
+logger = logging.getLogger("chaosrun")
+
+SYSTEM_NAMESPACES = frozenset({"kube-system", "kube-public", "kube-node-lease"})
+
+
+@dataclass
+class TakenSnapshot:
+    snapshot: DeploymentSnapshot
+    deleted_at: float  # time.monotonic() when the delete was sent
+    restored: bool = False
+
+
+@dataclass
+class RunContext:
+    """Per-run state shared by the native functions.
+
+    The driver is built by ``driver_factory`` the first time a function needs it, so
+    experiments that only use ``http``/``process`` providers never import a client library.
+    ``record`` ends up in the journal under the ``chaosrun`` key (seed, snapshots, restores).
+    """
+
+    driver_factory: Callable[[], Driver] | None = None
+    dry_run: bool = False
+    seed: int | None = None
+    allow_system_namespaces: bool = False
+    record: dict[str, Any] = field(default_factory=dict)
+    snapshots: list[TakenSnapshot] = field(default_factory=list)
+    _driver: Driver | None = None
+    _rng: random.Random | None = None
+
+    @property
+    def has_driver(self) -> bool:
+        return self._driver is not None
+
+    def driver(self) -> Driver:
+        if self._driver is None:
+            if self.driver_factory is None:
+                raise RuntimeError("this run has no target driver configured")
+            self._driver = self.driver_factory()
+            self.record.setdefault("target", self._driver.target)
+        return self._driver
+
+    def rng(self) -> random.Random:
+        """The random source for ``rand`` selections; its seed is recorded in the journal."""
+        if self._rng is None:
+            if self.seed is None:
+                self.seed = random.SystemRandom().randrange(2**32)
+            self.record["seed"] = self.seed
+            self._rng = random.Random(self.seed)
+        return self._rng
+
+    def notice(self, message: str) -> None:
+        logger.info(message)
+
+    def remember_snapshot(self, snapshot: DeploymentSnapshot) -> TakenSnapshot:
+        taken = TakenSnapshot(snapshot=snapshot, deleted_at=time.monotonic())
+        self.snapshots.append(taken)
+        self.record.setdefault("snapshots", []).append(
+            {"name": snapshot.name, "namespace": snapshot.namespace, "manifest": snapshot.manifest}
+        )
+        return taken

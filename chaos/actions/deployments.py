@@ -1,0 +1,125 @@
+"""Deployment chaos: delete with a snapshot first, restore from it, scale."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from chaos.actions.context import RunContext
+from chaos.actions.errors import ActivityFailed
+from chaos.actions.pods import guard_namespace
+from chaos.drivers.base import DeploymentSnapshot, NotFound
+
+
+def _snapshots_to_delete(
+    ctx: RunContext, name: str | None, ns: str, label_selector: str | None
+) -> list[DeploymentSnapshot]:
+    driver = ctx.driver()
+    if name:
+        try:
+            return [driver.get_deployment(name, ns)]
+        except NotFound:
+            raise ActivityFailed(f"Deployment '{name}' not found in namespace '{ns}'") from None
+    found = driver.list_deployments(ns, label_selector=label_selector)
+    if not found:
+        raise ActivityFailed(
+            f"no Deployment matches label selector '{label_selector}' in namespace '{ns}'"
+        )
+    return sorted(found, key=lambda s: s.name)
+
+
+def delete_deployment(
+    ctx: RunContext,
+    name: str | None = None,
+    ns: str = "default",
+    label_selector: str | None = None,
+    secrets: Any = None,
+) -> list[str]:
+    """Snapshot, then delete, the named Deployment (or those matching the selector).
+
+    Stricter than chaosk8s: with neither ``name`` nor ``label_selector`` it refuses instead
+    of deleting every Deployment of the namespace.
+    """
+    if not name and not label_selector:
+        raise ActivityFailed(
+            "refusing to delete Deployments with neither a name nor a label selector "
+            "(that would delete every Deployment in the namespace)"
+        )
+    guard_namespace(ctx, ns)
+    snapshots = _snapshots_to_delete(ctx, name, ns, label_selector)
+    names = [s.name for s in snapshots]
+    if ctx.dry_run:
+        for snap in snapshots:
+            ctx.notice(f"Dry run: would delete Deployment {ns}/{snap.name}")
+        return names
+    driver = ctx.driver()
+    for snap in snapshots:
+        ctx.remember_snapshot(snap)
+        driver.delete_deployment(snap.name, ns)
+    return names
+
+
+def restore_deployment(
+    ctx: RunContext, name: str | None = None, ns: str = "default", secrets: Any = None
+) -> list[dict[str, Any]]:
+    """Rollback: recreate the Deployments this run deleted, from their snapshots.
+
+    ``time_to_restore`` is the seconds from the delete to the restore being accepted.
+    With ``name`` only that Deployment is restored; nothing deleted means nothing to do.
+    """
+    pending = [
+        t
+        for t in ctx.snapshots
+        if not t.restored
+        and t.snapshot.namespace == ns
+        and (name is None or t.snapshot.name == name)
+    ]
+    if ctx.dry_run:
+        target = f"{ns}/{name}" if name else f"the Deployments deleted in {ns}"
+        ctx.notice(f"Dry run: would restore {target} from its snapshot")
+        return []
+    if not pending:
+        ctx.notice("Nothing to restore: no Deployment was deleted by this run")
+        return []
+    driver = ctx.driver()
+    restored: list[dict[str, Any]] = []
+    for taken in reversed(pending):
+        driver.restore_deployment(taken.snapshot)
+        taken.restored = True
+        entry = {
+            "name": taken.snapshot.name,
+            "namespace": taken.snapshot.namespace,
+            "time_to_restore": round(time.monotonic() - taken.deleted_at, 3),
+        }
+        restored.append(entry)
+        ctx.record.setdefault("restores", []).append(entry)
+    return restored
+
+
+def scale_deployment(
+    ctx: RunContext, name: str, replicas: int, ns: str = "default", secrets: Any = None
+) -> dict[str, Any]:
+    """Scale a Deployment to ``replicas``."""
+    if not isinstance(replicas, int) or isinstance(replicas, bool) or replicas < 0:
+        raise ActivityFailed(f"replicas must be a non-negative integer, not {replicas!r}")
+    guard_namespace(ctx, ns)
+    driver = ctx.driver()
+    try:
+        driver.get_deployment(name, ns)
+    except NotFound:
+        raise ActivityFailed(f"Deployment '{name}' not found in namespace '{ns}'") from None
+    if ctx.dry_run:
+        ctx.notice(f"Dry run: would scale Deployment {ns}/{name} to {replicas} replicas")
+    else:
+        driver.scale_deployment(name, ns, replicas)
+    return {"name": name, "namespace": ns, "replicas": replicas}
+
+
+def frontend_url(ctx: RunContext, ns: str = "default", service: str = "frontend") -> str:
+    """The frontend's URL from its Service's load-balancer address."""
+    url = ctx.driver().service_url(service, ns)
+    if not url:
+        raise ActivityFailed(
+            f"Service '{service}' in namespace '{ns}' has no load-balancer address yet"
+        )
+    return url

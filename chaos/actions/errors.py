@@ -1,0 +1,7 @@
+"""Exceptions raised by chaos actions and probes."""
+
+from __future__ import annotations
+
+
+class ActivityFailed(Exception):
+    """An action or probe could not do its job; the message is one sentence for the user."""

@@ -1,0 +1,77 @@
+"""Python providers that chaosrun implements itself instead of importing.
+
+``chaosk8s.*`` names are those of chaostoolkit-kubernetes (the extension need not be
+installed); ``chaosrun.*`` names are chaosrun's own additions. Each implementation takes
+a ``RunContext`` first, then the documented arguments.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from chaos.actions import deployments, pods
+
+
+@dataclass(frozen=True)
+class NativeFunction:
+    module: str
+    func: str
+    impl: Callable[..., Any]
+    kind: str  # "action" or "probe"
+    destructive: bool = False
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.module}.{self.func}"
+
+    def parameters(self) -> list[inspect.Parameter]:
+        """The parameters an experiment may pass (the run context excluded)."""
+        return list(inspect.signature(self.impl).parameters.values())[1:]
+
+
+_FUNCTIONS = [
+    NativeFunction("chaosk8s.pod.actions", "terminate_pods", pods.terminate_pods, "action", True),
+    NativeFunction("chaosk8s.pod.actions", "delete_pods", pods.delete_pods, "action", True),
+    NativeFunction(
+        "chaosk8s.deployment.actions",
+        "delete_deployment",
+        deployments.delete_deployment,
+        "action",
+        True,
+    ),
+    NativeFunction(
+        "chaosk8s.deployment.actions",
+        "scale_deployment",
+        deployments.scale_deployment,
+        "action",
+        True,
+    ),
+    NativeFunction("chaosk8s.probes", "all_pods_healthy", pods.all_pods_healthy, "probe"),
+    NativeFunction(
+        "chaosk8s.probes", "all_microservices_healthy", pods.all_microservices_healthy, "probe"
+    ),
+    NativeFunction("chaosk8s.pod.probes", "pods_in_phase", pods.pods_in_phase, "probe"),
+    NativeFunction("chaosk8s.pod.probes", "count_pods", pods.count_pods, "probe"),
+    NativeFunction(
+        "chaosrun.deployment", "restore_deployment", deployments.restore_deployment, "action"
+    ),
+    NativeFunction("chaosrun.service", "frontend_url", deployments.frontend_url, "probe"),
+]
+
+NATIVE: dict[tuple[str, str], NativeFunction] = {(f.module, f.func): f for f in _FUNCTIONS}
+NATIVE_MODULES: dict[str, list[str]] = {}
+for _f in _FUNCTIONS:
+    NATIVE_MODULES.setdefault(_f.module, []).append(_f.func)
+
+
+def is_native_module(module: str) -> bool:
+    """True for module names chaosrun answers itself (never imported)."""
+    root = module.split(".", 1)[0]
+    return root in ("chaosk8s", "chaosrun")
+
+
+def lookup(module: str, func: str) -> NativeFunction | None:
+    return NATIVE.get((module, func))

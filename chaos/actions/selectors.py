@@ -1,0 +1,80 @@
+"""Kubernetes label selectors, evaluated client-side so every driver behaves the same.
+
+Supports the equality-based (``a=b``, ``a==b``, ``a!=b``) and set-based (``a in (x,y)``,
+``a notin (x)``, ``a``, ``!a``) forms, comma-separated (all must hold).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+_KEY = r"[A-Za-z0-9][A-Za-z0-9._/-]*"
+_SET_RE = re.compile(rf"^({_KEY})\s+(in|notin)\s*\(([^()]*)\)$")
+_EQ_RE = re.compile(rf"^({_KEY})\s*(==|!=|=)\s*([A-Za-z0-9._-]*)$")
+_EXISTS_RE = re.compile(rf"^(!?)\s*({_KEY})$")
+
+
+class SelectorError(ValueError):
+    """The label selector cannot be parsed."""
+
+
+@dataclass(frozen=True)
+class Requirement:
+    key: str
+    op: str  # "in", "notin", "exists", "!exists"
+    values: frozenset[str] = frozenset()
+
+    def matches(self, labels: Mapping[str, str]) -> bool:
+        if self.op == "exists":
+            return self.key in labels
+        if self.op == "!exists":
+            return self.key not in labels
+        if self.op == "in":
+            return labels.get(self.key) in self.values
+        return labels.get(self.key) not in self.values
+
+
+def _split_terms(selector: str) -> list[str]:
+    terms: list[str] = []
+    depth = 0
+    current: list[str] = []
+    for char in selector:
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        if char == "," and depth == 0:
+            terms.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    terms.append("".join(current))
+    return [t.strip() for t in terms]
+
+
+def parse_selector(selector: str) -> list[Requirement]:
+    """Parse ``selector``; an empty selector selects everything."""
+    if not selector.strip():
+        return []
+    requirements: list[Requirement] = []
+    for term in _split_terms(selector):
+        if match := _SET_RE.match(term):
+            values = frozenset(v.strip() for v in match.group(3).split(",") if v.strip())
+            requirements.append(Requirement(match.group(1), match.group(2), values))
+        elif match := _EQ_RE.match(term):
+            op = "notin" if match.group(2) == "!=" else "in"
+            requirements.append(Requirement(match.group(1), op, frozenset({match.group(3)})))
+        elif match := _EXISTS_RE.match(term):
+            op = "!exists" if match.group(1) else "exists"
+            requirements.append(Requirement(match.group(2), op))
+        else:
+            raise SelectorError(f"invalid label selector {selector!r} (cannot parse {term!r})")
+    return requirements
+
+
+def selector_matches(selector: str | None, labels: Mapping[str, str]) -> bool:
+    if not selector:
+        return True
+    return all(req.matches(labels) for req in parse_selector(selector))

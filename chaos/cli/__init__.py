@@ -1,0 +1,1 @@
+"""The ``chaosrun`` command line (Typer). ``main.app`` is the console script."""

@@ -1,0 +1,108 @@
+"""Helpers shared by the chaosrun commands: logging, errors, target drivers."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, NoReturn
+
+import typer
+
+from chaos.actions.context import SYSTEM_NAMESPACES
+from chaos.drivers.base import Driver, DriverError
+
+EXIT_BAD_INPUT = 2
+
+
+class Target(StrEnum):
+    kubernetes = "kubernetes"
+    local = "local"
+
+
+class _StdoutHandler(logging.Handler):
+    """Writes to whatever ``sys.stdout`` is at emit time (test runners swap it)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stdout.write(self.format(record) + "\n")
+            sys.stdout.flush()
+        except Exception:
+            self.handleError(record)
+
+
+def setup_logging(verbose: bool = False) -> None:
+    """Chaos Toolkit style lines: ``[2024-01-01 12:00:00 INFO] Running experiment: ...``."""
+    logger = logging.getLogger("chaosrun")
+    for handler in list(logger.handlers):
+        logger.removeHandler(handler)
+    handler = _StdoutHandler()
+    handler.setFormatter(
+        logging.Formatter("[%(asctime)s %(levelname)s] %(message)s", "%Y-%m-%d %H:%M:%S")
+    )
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+    logger.propagate = False
+
+
+def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
+    """One clear sentence on stderr, then exit (2 = bad input)."""
+    typer.echo(f"Error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def guard_namespace(namespace: str, allow_system: bool) -> None:
+    if namespace in SYSTEM_NAMESPACES and not allow_system:
+        fail(
+            f"refusing to run chaos in the system namespace '{namespace}' "
+            "(pass --allow-system-namespaces if you really mean it)."
+        )
+
+
+def driver_factory(
+    target: Target, context: str | None, kubeconfig: str | None, state_dir: Path | None
+) -> Callable[[], Driver]:
+    """Build the target's driver on demand; client libraries are imported only then."""
+
+    def make() -> Driver:
+        if target is Target.local:
+            from chaos.drivers.local import LocalDriver
+
+            return LocalDriver(state_dir=state_dir)
+        from chaos.drivers.kubernetes import KubernetesDriver
+
+        return KubernetesDriver(context=context, kubeconfig=kubeconfig)
+
+    return make
+
+
+def connect(factory: Callable[[], Driver], target: Target) -> Driver:
+    """Create the driver and check the target answers; exit 2 with one sentence if not."""
+    try:
+        driver = factory()
+        driver.check_reachable()
+    except DriverError as exc:
+        fail(str(exc).rstrip(".") + ".")
+    except ImportError as exc:
+        fail(f"the {target.value} target is not available in this installation ({exc}).")
+    return driver
+
+
+def check_journal_path(path: Path) -> None:
+    if path.is_dir():
+        fail(f"--journal-path {path} is a directory; give a file name such as journal.json.")
+
+
+def print_measurement(measurement: Any) -> None:
+    """The live measurement's summary as a small table."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Live measurement", show_header=False, title_justify="left")
+    table.add_column("figure", style="bold")
+    table.add_column("value")
+    for label, value in measurement.summary_rows():
+        table.add_row(label, value)
+    Console().print(table)

@@ -1,0 +1,42 @@
+"""The ``chaosrun`` console script: ``chaosrun = chaos.cli.main:app``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from chaos import __version__
+from chaos.cli import commands
+
+app = typer.Typer(
+    name="chaosrun",
+    help="A fast, Chaos Toolkit-compatible chaos runner for Kubernetes and a local stack.\n\n"
+    "Exit codes: 0 completed, 1 deviated/failed/aborted/interrupted, 2 bad input.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"chaosrun {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """A fast, Chaos Toolkit-compatible chaos runner for Kubernetes and a local stack."""
+
+
+commands.register(app)
+
+# --- other command modules register here (one line each) -------------------------------

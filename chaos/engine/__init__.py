@@ -1,0 +1,1 @@
+"""The experiment engine: configuration, substitution, tolerances, the runner, the journal."""

@@ -1,0 +1,355 @@
+"""Run an experiment: hypothesis, method, hypothesis again, rollbacks; write the journal.
+
+Chaos Toolkit semantics, with three deliberate differences (documented in ``--help``):
+
+* a hypothesis not met *before* the method stops the run: status ``failed``, exit 1,
+  the method never runs;
+* an action that raises fails the run: the rest of the method and the second
+  hypothesis are skipped, status ``failed``;
+* rollbacks are played whenever the method started, including after a failure, a
+  deviation or an interruption (Ctrl-C / SIGTERM, even mid-pause).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter
+
+from chaos.actions.context import RunContext
+from chaos.actions.registry import is_native_module
+from chaos.engine.config import substitute
+from chaos.engine.journal import new_journal, now_iso, write_journal
+from chaos.engine.signals import Interrupted, interruptible, shielded
+from chaos.engine.tolerance import within_tolerance
+from chaos.experiment.model import Activity, Experiment, Provider, PythonProvider, Ref
+
+logger = logging.getLogger("chaosrun")
+
+_PROVIDER: TypeAdapter[Any] = TypeAdapter(Provider)
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+
+@dataclass
+class RunSettings:
+    configuration: dict[str, Any] = field(default_factory=dict)
+    secrets: dict[str, Any] = field(default_factory=dict)
+    dry_run: bool = False
+    measure_url: str | None = None
+    breaker_url: str | None = None
+    probe_interval: float = 0.1
+    journal_path: Path | None = None
+
+
+@dataclass
+class RunResult:
+    journal: dict[str, Any]
+    measurement: Any = None
+
+    @property
+    def status(self) -> str:
+        return str(self.journal["status"])
+
+    @property
+    def deviated(self) -> bool:
+        return bool(self.journal["deviated"])
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_OK if self.status == "completed" and not self.deviated else EXIT_FAILED
+
+
+def format_seconds(value: float) -> str:
+    return f"{value:g}"
+
+
+def _exception_lines(exc: BaseException) -> list[str]:
+    return traceback.format_exception_only(type(exc), exc)
+
+
+def _short(output: Any) -> str:
+    if isinstance(output, dict) and "status" in output:
+        return f"status {output['status']}"
+    text = repr(output)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+class Runner:
+    def __init__(
+        self,
+        experiment: Experiment,
+        raw: dict[str, Any],
+        ctx: RunContext,
+        settings: RunSettings,
+    ) -> None:
+        self.experiment = experiment
+        self.raw = raw
+        self.ctx = ctx
+        self.settings = settings
+        self.variables: dict[str, Any] = dict(settings.configuration)
+        for scope in settings.secrets.values():
+            if isinstance(scope, dict):
+                self.variables.update(scope)
+        self._prober: Any = None
+        self.measurement: Any = None
+
+    # -- helpers ------------------------------------------------------------------------
+    def resolve(self, item: Activity | Ref) -> Activity:
+        if isinstance(item, Ref):
+            found = self.experiment.find(item.ref)
+            if found is None:  # validation prevents this
+                raise RuntimeError(f"no activity named {item.ref!r}")
+            return found
+        return item
+
+    def _pause(self, seconds: Any, when: str) -> None:
+        value = float(substitute(seconds, self.variables))
+        if value <= 0:
+            return
+        if self.settings.dry_run:
+            logger.info("Dry run: skipping the %ss pause", format_seconds(value))
+            return
+        if when == "before":
+            logger.info("Pausing before next activity for %ss...", format_seconds(value))
+        else:
+            logger.info("Pausing after activity for %ss...", format_seconds(value))
+        time.sleep(value)
+
+    def _call(self, activity: Activity) -> Any:
+        data = activity.provider.model_dump(by_alias=True, exclude_unset=True)
+        provider = _PROVIDER.validate_python(substitute(data, self.variables))
+        if isinstance(provider, PythonProvider):
+            from chaos.providers.python import run_python
+
+            return run_python(
+                provider, self.ctx, self.settings.configuration, self.settings.secrets
+            )
+        if provider.type == "http":
+            from chaos.providers.http import run_http
+
+            return run_http(provider)
+        from chaos.providers.process import run_process
+
+        return run_process(provider)
+
+    def _skipped_in_dry_run(self, activity: Activity) -> bool:
+        if not self.settings.dry_run:
+            return False
+        provider = activity.provider
+        return not (isinstance(provider, PythonProvider) and is_native_module(provider.module))
+
+    def execute(self, activity: Activity, into: list[dict[str, Any]]) -> dict[str, Any]:
+        """Run one activity with its pauses; its journal entry is appended to ``into``
+        before the pause after it, so an interruption mid-pause keeps it."""
+        pauses = activity.pauses
+        if pauses is not None and pauses.before is not None:
+            self._pause(pauses.before, "before")
+        logger.info("%s: %s", "Action" if activity.type == "action" else "Probe", activity.name)
+        entry: dict[str, Any] = {
+            "activity": activity.model_dump(by_alias=True, exclude_unset=True, mode="json"),
+            "output": None,
+            "start": now_iso(),
+            "status": "succeeded",
+        }
+        into.append(entry)
+        started = time.monotonic()
+        try:
+            if self._skipped_in_dry_run(activity):
+                logger.info("Dry run: skipping %s %r", activity.provider.type, activity.name)
+                entry["status"] = "skipped"
+            else:
+                entry["output"] = self._call(activity)
+                logger.debug("  => output: %r", entry["output"])
+        except Exception as exc:
+            entry["status"] = "failed"
+            entry["exception"] = _exception_lines(exc)
+            logger.error("  => failed: %s", str(exc) or type(exc).__name__)
+            logger.debug("%s", "".join(traceback.format_exception(exc)))
+        finally:
+            entry["end"] = now_iso()
+            entry["duration"] = round(time.monotonic() - started, 6)
+        if pauses is not None and pauses.after is not None:
+            self._pause(pauses.after, "after")
+        return entry
+
+    # -- phases -------------------------------------------------------------------------
+    def hypothesis(self) -> dict[str, Any]:
+        hypothesis = self.experiment.steady_state_hypothesis
+        assert hypothesis is not None
+        logger.info("Steady state hypothesis: %s", hypothesis.title)
+        state: dict[str, Any] = {"steady_state_met": True, "probes": []}
+        for item in hypothesis.probes:
+            probe = self.resolve(item)
+            entry = self.execute(probe, state["probes"])
+            tolerance = substitute(probe.tolerance, self.variables)
+            met = entry["status"] == "succeeded" and within_tolerance(tolerance, entry["output"])
+            entry["tolerance_met"] = met
+            if not met:
+                state["steady_state_met"] = False
+                if entry["status"] == "succeeded":
+                    logger.warning(
+                        "  => got %s, the tolerance is %s", _short(entry["output"]), tolerance
+                    )
+                logger.critical(
+                    "Steady state probe '%s' is not in the given tolerance so failing "
+                    "this experiment",
+                    probe.name,
+                )
+                break
+        else:
+            logger.info("Steady state hypothesis is met!")
+        return state
+
+    def _start_measuring(self) -> None:
+        url = self.settings.measure_url
+        if self._prober is not None or not url or self.settings.dry_run:
+            return
+        from chaos.measure import Prober
+
+        url = str(substitute(url, self.variables))
+        try:
+            prober = Prober(
+                url, interval=self.settings.probe_interval, breaker_url=self.settings.breaker_url
+            )
+            prober.start()
+        except Exception as exc:
+            logger.warning("Live measurement of %s could not start: %s", url, exc)
+            return
+        self._prober = prober
+        logger.info("Measuring %s every %ss", url, format_seconds(self.settings.probe_interval))
+
+    def _stop_measuring(self, journal: dict[str, Any]) -> None:
+        if self._prober is None:
+            return
+        prober, self._prober = self._prober, None
+        try:
+            self.measurement = prober.stop()
+        except Exception as exc:
+            logger.warning("Live measurement failed: %s", exc)
+            return
+        journal["measurements"] = self.measurement.to_journal()
+
+    def method(self, journal: dict[str, Any]) -> bool:
+        """Play the method; False when an action failed (the run then fails)."""
+        logger.info("Playing your experiment's method now...")
+        for item in self.experiment.method:
+            activity = self.resolve(item)
+            if activity.type == "action":
+                self._start_measuring()
+            entry = self.execute(activity, journal["run"])
+            if entry["status"] == "failed" and activity.type == "action":
+                logger.critical(
+                    "Action '%s' failed, so the experiment fails (chaosrun stops here)",
+                    activity.name,
+                )
+                return False
+        self._stop_measuring(journal)
+        return True
+
+    def rollbacks(self, journal: dict[str, Any], method_started: bool) -> None:
+        logger.info("Let's rollback...")
+        if not method_started:
+            logger.info("No rollbacks played: the method did not run, so nothing to undo.")
+            return
+        if not self.experiment.rollbacks:
+            logger.info("No declared rollbacks, let's move on.")
+            return
+        for item in self.experiment.rollbacks:
+            activity = self.resolve(item)
+            logger.info("Rollback: %s", activity.name)
+            self.execute(activity, journal["rollbacks"])
+
+    # -- the run ------------------------------------------------------------------------
+    def run(self) -> RunResult:
+        journal = new_journal(self.raw)
+        started = time.monotonic()
+        method_started = False
+        if self.settings.dry_run:
+            logger.warning("Dry run: nothing will be changed")
+        with interruptible():
+            try:
+                logger.info("Running experiment: %s", self.experiment.title)
+                status = "completed"
+                hypothesis = self.experiment.steady_state_hypothesis
+                run_hypothesis = hypothesis is not None and bool(hypothesis.probes)
+                if not run_hypothesis:
+                    logger.info("No steady state hypothesis defined. That's ok, just exploring.")
+                elif self.settings.dry_run:
+                    logger.info("Dry run: skipping the steady-state hypothesis")
+                    run_hypothesis = False
+                before_met = True
+                if run_hypothesis:
+                    before = self.hypothesis()
+                    journal["steady_states"]["before"] = before
+                    before_met = before["steady_state_met"]
+                    if not before_met:
+                        status = "failed"
+                if before_met:
+                    method_started = True
+                    if not self.method(journal):
+                        status = "failed"
+                    elif run_hypothesis:
+                        after = self.hypothesis()
+                        journal["steady_states"]["after"] = after
+                        if not after["steady_state_met"]:
+                            journal["deviated"] = True
+                            status = "failed"
+                journal["status"] = status
+            except (KeyboardInterrupt, Interrupted) as exc:
+                journal["status"] = "interrupted"
+                name = exc.signame if isinstance(exc, Interrupted) else "SIGINT"
+                logger.warning("Received a termination signal (%s)...", name)
+            except Exception as exc:
+                journal["status"] = "aborted"
+                logger.critical(
+                    "Experiment ran into an unexpected fatal error, aborting now: %s", exc
+                )
+                logger.debug("%s", "".join(traceback.format_exception(exc)))
+        with shielded():
+            try:
+                self._stop_measuring(journal)
+                try:
+                    self.rollbacks(journal, method_started)
+                except (KeyboardInterrupt, Interrupted):
+                    journal["status"] = "interrupted"
+                    logger.warning("Terminating now without running the remaining rollbacks.")
+                if self.ctx.record:
+                    journal["chaosrun"] = self.ctx.record
+                journal["end"] = now_iso()
+                journal["duration"] = round(time.monotonic() - started, 6)
+                shown = "deviated" if journal["deviated"] else journal["status"]
+                logger.info("Experiment ended with status: %s", shown)
+                if journal["deviated"]:
+                    logger.info(
+                        "The steady-state has deviated, a weakness may have been discovered"
+                    )
+                self._write(journal)
+            except (KeyboardInterrupt, Interrupted):
+                journal["status"] = "interrupted"
+                self._write(journal)
+        return RunResult(journal=journal, measurement=self.measurement)
+
+    def _write(self, journal: dict[str, Any]) -> None:
+        path = self.settings.journal_path
+        if path is None or self.settings.dry_run:
+            return
+        try:
+            write_journal(path, journal)
+        except OSError as exc:
+            logger.error("Could not write the journal to %s: %s", path, exc.strerror or exc)
+            return
+        logger.info("Journal written to %s", path)
+
+
+def run_experiment(
+    experiment: Experiment, raw: dict[str, Any], ctx: RunContext, settings: RunSettings
+) -> RunResult:
+    return Runner(experiment, raw, ctx, settings).run()

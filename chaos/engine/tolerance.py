@@ -1,0 +1,53 @@
+"""Does a probe's output satisfy its tolerance? Chaos Toolkit semantics."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+
+def _target(value: Any, tolerance: dict[str, Any]) -> Any:
+    """The part of ``value`` a regex/range tolerance looks at."""
+    target = tolerance.get("target")
+    if isinstance(value, dict):
+        if target:
+            return value.get(target)
+        for key in ("body", "stdout", "status"):
+            if key in value:
+                return value[key]
+    return value
+
+
+def within_tolerance(tolerance: Any, value: Any) -> bool:
+    """bool/str: equality; int: equality, against ``status`` when the output has one;
+    list: membership (of ``status`` when present); regex: search; range: min <= v <= max."""
+    if isinstance(tolerance, bool):
+        return isinstance(value, bool) and value is tolerance
+    if isinstance(tolerance, int | float):
+        if isinstance(value, dict) and "status" in value:
+            value = value["status"]
+        return not isinstance(value, bool) and value == tolerance
+    if isinstance(tolerance, str):
+        if isinstance(value, dict) and "status" in value and "body" not in value:
+            value = value["status"]
+        return value == tolerance
+    if isinstance(tolerance, list):
+        if isinstance(value, dict) and "status" in value:
+            value = value["status"]
+        return value in tolerance
+    if isinstance(tolerance, dict):
+        kind = tolerance.get("type")
+        target = _target(value, tolerance)
+        if kind == "regex":
+            if target is None:
+                return False
+            return re.search(str(tolerance["pattern"]), str(target)) is not None
+        if kind == "range":
+            low, high = tolerance["range"]
+            if isinstance(target, bool) or not isinstance(target, int | float):
+                try:
+                    target = float(str(target))
+                except ValueError:
+                    return False
+            return bool(low <= target <= high)
+    return False

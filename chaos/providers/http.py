@@ -1,0 +1,56 @@
+"""The ``http`` provider: one request with httpx; output ``{status, headers, body}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from chaos.actions.errors import ActivityFailed
+from chaos.experiment.model import HttpProvider
+
+DEFAULT_TIMEOUT = 10.0
+
+
+def _timeout(value: Any) -> httpx.Timeout:
+    if value is None:
+        return httpx.Timeout(DEFAULT_TIMEOUT)
+    if isinstance(value, list):
+        connect, read = (float(v) for v in value)
+        return httpx.Timeout(read, connect=connect)
+    return httpx.Timeout(float(value))
+
+
+def run_http(provider: HttpProvider) -> dict[str, Any]:
+    method = provider.method.upper()
+    headers = {str(k): str(v) for k, v in provider.headers.items()}
+    kwargs: dict[str, Any] = {}
+    args = provider.arguments
+    if args is not None:
+        if method in ("GET", "HEAD", "DELETE", "OPTIONS") and isinstance(args, dict):
+            kwargs["params"] = args
+        elif isinstance(args, dict | list) and "form" not in str(
+            headers.get("Content-Type", headers.get("content-type", ""))
+        ):
+            kwargs["json"] = args
+        elif isinstance(args, dict):
+            kwargs["data"] = args
+        else:
+            kwargs["content"] = str(args)
+    try:
+        with httpx.Client(verify=provider.verify_tls, timeout=_timeout(provider.timeout)) as client:
+            response = client.request(method, provider.url, headers=headers, **kwargs)
+    except httpx.TimeoutException:
+        raise ActivityFailed(f"{method} {provider.url} timed out") from None
+    except httpx.HTTPError as exc:
+        reason = str(exc) or type(exc).__name__
+        raise ActivityFailed(f"{method} {provider.url} failed: {reason}") from None
+    body: Any
+    if "json" in response.headers.get("content-type", ""):
+        try:
+            body = response.json()
+        except ValueError:
+            body = response.text
+    else:
+        body = response.text
+    return {"status": response.status_code, "headers": dict(response.headers), "body": body}
