@@ -1,0 +1,177 @@
+"""``LocalDriver``: the Driver protocol over the local supervisord stack.
+
+Mapping (namespace ``default`` only):
+
+* pod = the running process of a program, named ``<program>-<pid>``; labels from the program;
+  phase ``Running`` while supervisord says STARTING/RUNNING, ``Pending`` in BACKOFF, else
+  ``Failed``; ready when its ``GET /readyz`` answers 200.
+* Deployment = a program (``back``, ``front-v1``, ``front-v2``); its snapshot manifest is the
+  program definition (module, port, labels, environment).
+* Service URLs: ``backend`` -> back, ``frontend`` (and ``frontend-v1``) -> front-v1,
+  ``frontend-v2`` -> front-v2; program names work too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from chaos.drivers.base import DeploymentSnapshot, DriverError, NotFound, PodInfo
+from chaos.drivers.local.labels import parse_selector
+from chaos.drivers.local.stack import (
+    NAMESPACE,
+    SERVICE_ALIASES,
+    LocalStack,
+    Program,
+    readyz,
+)
+from chaos.drivers.local.supervisor import SupervisorFault
+
+_PHASES = {
+    "STARTING": "Running",
+    "RUNNING": "Running",
+    "BACKOFF": "Pending",
+    "STOPPING": "Running",
+    "EXITED": "Failed",
+    "FATAL": "Failed",
+    "STOPPED": "Succeeded",
+}
+
+
+class LocalDriver:
+    """Chaos against the local stack started by ``chaosrun local up``."""
+
+    target = "local"
+
+    def __init__(self, state_dir: Path | None = None) -> None:
+        self.stack = LocalStack(state_dir)
+
+    # -- reachability ----------------------------------------------------------------------
+
+    def check_reachable(self) -> None:
+        self.stack.client.call("getState")  # raises TargetUnreachable with the hint
+
+    # -- pods ------------------------------------------------------------------------------
+
+    def _infos(self) -> list[dict[str, Any]]:
+        infos: list[dict[str, Any]] = self.stack.client.call("getAllProcessInfo")
+        return infos
+
+    def list_pods(self, namespace: str, label_selector: str | None = None) -> list[PodInfo]:
+        matches = parse_selector(label_selector)
+        if namespace != NAMESPACE:
+            return []
+        programs = self.stack.live_programs()
+        pods = []
+        for info in self._infos():
+            program = programs.get(info["name"])
+            if program is None or not matches(program.labels):
+                continue
+            if info["statename"] == "STOPPED":  # scaled to zero: no pod
+                continue
+            pid = int(info["pid"])
+            running = info["statename"] in ("STARTING", "RUNNING") and pid > 0
+            pods.append(
+                PodInfo(
+                    name=f"{program.name}-{pid}",
+                    namespace=NAMESPACE,
+                    phase=_PHASES.get(info["statename"], "Unknown"),
+                    ready=running and readyz(program.url),
+                    created=datetime.fromtimestamp(info["start"], UTC) if info["start"] else None,
+                    labels=dict(program.labels),
+                )
+            )
+        return pods
+
+    def delete_pod(self, name: str, namespace: str, grace_period: int | None = None) -> None:
+        program_name, _, pid_text = name.rpartition("-")
+        if namespace != NAMESPACE or not pid_text.isdigit():
+            raise NotFound(f"Pod {name} not found in namespace {namespace}.")
+        try:
+            info = self.stack.client.call("getProcessInfo", program_name)
+        except SupervisorFault as fault:
+            raise NotFound(f"Pod {name} not found in namespace {namespace}.") from fault
+        if int(info["pid"]) != int(pid_text) or info["statename"] not in ("STARTING", "RUNNING"):
+            raise NotFound(f"Pod {name} not found in namespace {namespace}.")
+        sig = "KILL" if grace_period == 0 else "TERM"
+        self.stack.client.call("signalProcess", program_name, sig)
+        if sig == "TERM" and grace_period:
+            # Like the kubelet: SIGKILL if it is still the same process after the grace period.
+            timer = threading.Timer(grace_period, self._kill_if_same, (program_name, int(pid_text)))
+            timer.daemon = True
+            timer.start()
+
+    def _kill_if_same(self, program_name: str, pid: int) -> None:
+        with contextlib.suppress(DriverError):
+            if int(self.stack.client.call("getProcessInfo", program_name)["pid"]) == pid:
+                self.stack.client.call("signalProcess", program_name, "KILL")
+
+    # -- deployments -----------------------------------------------------------------------
+
+    def _snapshot(self, program: Program) -> DeploymentSnapshot:
+        return DeploymentSnapshot(
+            name=program.name, namespace=NAMESPACE, manifest=program.model_dump(mode="json")
+        )
+
+    def _live(self) -> dict[str, Program]:
+        """Programs both in supervisord's running configuration and on disk."""
+        live = {info["group"] for info in self._infos()}
+        return {n: p for n, p in self.stack.live_programs().items() if n in live}
+
+    def list_deployments(
+        self, namespace: str, label_selector: str | None = None
+    ) -> list[DeploymentSnapshot]:
+        matches = parse_selector(label_selector)
+        if namespace != NAMESPACE:
+            return []
+        return [self._snapshot(p) for p in self._live().values() if matches(p.labels)]
+
+    def get_deployment(self, name: str, namespace: str) -> DeploymentSnapshot:
+        program = self._live().get(name) if namespace == NAMESPACE else None
+        if program is None:
+            raise NotFound(f"Deployment {name} not found in namespace {namespace}.")
+        return self._snapshot(program)
+
+    def delete_deployment(self, name: str, namespace: str) -> None:
+        self.get_deployment(name, namespace)
+        with contextlib.suppress(SupervisorFault):  # NOT_RUNNING: already stopped
+            self.stack.client.call("stopProcessGroup", name, True)
+        self.stack.client.call("removeProcessGroup", name)
+        self.stack.remove_program(name)
+
+    def restore_deployment(self, snapshot: DeploymentSnapshot) -> None:
+        """Add the program back from its snapshot; a no-op if it already runs."""
+        if snapshot.namespace != NAMESPACE:
+            raise DriverError(f"The local target has only the namespace {NAMESPACE}.")
+        try:
+            program = Program.model_validate(snapshot.manifest)
+        except ValueError as exc:
+            raise DriverError(f"The snapshot of {snapshot.name} is not a local program.") from exc
+        if program.name in self._live():
+            return
+        self.stack.add_program(program)
+
+    def scale_deployment(self, name: str, namespace: str, replicas: int) -> None:
+        snapshot = self.get_deployment(name, namespace)
+        if replicas not in (0, 1):
+            raise DriverError("The local target runs 0 or 1 replica per Deployment.")
+        program = Program.model_validate(snapshot.manifest).model_copy(
+            update={"replicas": replicas}
+        )
+        self.stack.write_program(program)
+        method = "startProcessGroup" if replicas else "stopProcessGroup"
+        with contextlib.suppress(SupervisorFault):  # ALREADY_STARTED / NOT_RUNNING
+            self.stack.client.call(method, name, False)
+
+    # -- services --------------------------------------------------------------------------
+
+    def service_url(self, name: str, namespace: str) -> str | None:
+        layout = self.stack.layout()
+        program_name = SERVICE_ALIASES.get(name)
+        if namespace != NAMESPACE or layout is None or program_name is None:
+            return None
+        program = layout.programs.get(program_name)
+        return program.url if program else None
