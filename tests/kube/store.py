@@ -419,9 +419,11 @@ class Store:
                         if ref["uid"] != meta["uid"]
                     ]
                     self._touch(dependent)
-            if propagation == "Foreground" or resource is NAMESPACES:
+            foreground = propagation == "Foreground" or resource is NAMESPACES
+            if foreground or meta.get("finalizers"):
                 meta["deletionTimestamp"] = now_rfc3339()
-                meta["finalizers"] = [*meta.get("finalizers", []), "foregroundDeletion"]
+                if foreground:
+                    meta["finalizers"] = [*meta.get("finalizers", []), "foregroundDeletion"]
                 if resource is NAMESPACES:
                     obj["status"] = {"phase": "Terminating"}
                 self._touch(obj)
@@ -461,7 +463,13 @@ class Store:
                             dep_resource, dep_meta.get("namespace"), dep_meta["name"], "Foreground"
                         )
                 if key in self._objects and not contained:
-                    self._remove(resource, obj)
+                    meta["finalizers"] = [
+                        f for f in meta["finalizers"] if f != "foregroundDeletion"
+                    ]
+                    if meta["finalizers"]:
+                        self._touch(obj)  # other finalizers still hold it, as on a real server
+                    else:
+                        self._remove(resource, obj)
 
     def collect_orphans(self) -> None:
         """Garbage collector, background part: dependents whose owner no longer exists."""
