@@ -1,0 +1,62 @@
+"""Build the kustomizations of k8s/ with kubectl, as users do, and read the objects."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tests.support.procs import REPO_ROOT
+
+K8S = REPO_ROOT / "k8s"
+OVERLAYS = {"v1": K8S / "overlays" / "v1", "v2": K8S / "overlays" / "v2"}
+RUNNER = {"pod": K8S / "runner" / "pod", "deployment": K8S / "runner" / "deployment"}
+# The Kubernetes versions the manifests are validated against: the oldest one still supported
+# by the managed services (AKS) we document, and the newest kubernetes-validate knows.
+OLDEST_KUBERNETES = "1.30"
+
+Obj = dict[str, Any]
+
+
+def kubectl() -> str:
+    path = shutil.which("kubectl")
+    if path is None:
+        raise RuntimeError("kubectl is not installed (scripts/install-system-deps installs it)")
+    return path
+
+
+def build(path: Path) -> list[Obj]:
+    """``kubectl kustomize PATH``: the objects ``kubectl apply -k PATH`` would send."""
+    done = subprocess.run(
+        [kubectl(), "kustomize", str(path)], capture_output=True, text=True, timeout=60
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"kubectl kustomize {path} failed: {done.stderr.strip()}")
+    return [obj for obj in yaml.safe_load_all(done.stdout) if obj]
+
+
+def find(objects: list[Obj], kind: str, name: str) -> Obj:
+    matches = [o for o in objects if o["kind"] == kind and o["metadata"]["name"] == name]
+    assert len(matches) == 1, f"expected one {kind} {name!r}, found {len(matches)}"
+    return matches[0]
+
+
+def pod_specs(objects: list[Obj]) -> Iterator[tuple[str, Obj]]:
+    """(object name, pod spec) of every workload."""
+    for obj in objects:
+        if obj["kind"] in ("Deployment", "Job", "StatefulSet", "DaemonSet"):
+            yield obj["metadata"]["name"], obj["spec"]["template"]["spec"]
+
+
+def container(deployment: Obj) -> Obj:
+    containers = deployment["spec"]["template"]["spec"]["containers"]
+    assert len(containers) == 1, f"{deployment['metadata']['name']} should run one container"
+    return dict(containers[0])
+
+
+def images(objects: list[Obj]) -> set[str]:
+    return {c["image"] for _, spec in pod_specs(objects) for c in spec["containers"]}

@@ -1,0 +1,173 @@
+"""The manifests say what SPEC says and what the services' own defaults say.
+
+Numbers come from the code (the services' settings models, their probe routes), not from a
+second copy here: if a default moves, either the manifests move with it or this fails.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+
+from services.backend.settings import BackendServerSettings
+from services.common.probes import add_probes, new_registry
+from services.frontend.settings import BackendClientSettings, FrontendServerSettings
+from tests.manifests.kustomize import Obj, container, find, images, pod_specs
+
+BACKEND_PORT = BackendServerSettings.model_fields["port"].default
+FRONTEND_PORT = FrontendServerSettings.model_fields["port"].default
+BACKEND_URL = urlsplit(BackendClientSettings.model_fields["backend_url"].default)
+
+
+def probe_routes() -> set[str]:
+    app = FastAPI()
+    add_probes(app, new_registry())
+    return {route.path for route in app.routes if isinstance(route, APIRoute)}
+
+
+def named_port(c: Obj, name: str) -> int:
+    return int(next(p["containerPort"] for p in c["ports"] if p["name"] == name))
+
+
+def target_port(service: Obj, c: Obj) -> int:
+    (port,) = service["spec"]["ports"]
+    target = port["targetPort"]
+    return named_port(c, target) if isinstance(target, str) else int(target)
+
+
+@pytest.mark.parametrize("version", ["v1", "v2"])
+def test_the_four_objects_of_spec(overlays: dict[str, list[Obj]], version: str) -> None:
+    objects = overlays[version]
+    assert sorted((o["kind"], o["metadata"]["name"]) for o in objects) == [
+        ("Deployment", "back"),
+        ("Deployment", "front"),
+        ("Service", "backend"),
+        ("Service", "frontend"),
+    ]
+    for deployment, label in (("back", "back"), ("front", "front")):
+        d = find(objects, "Deployment", deployment)
+        assert d["spec"]["selector"]["matchLabels"] == {"app": label}
+        assert d["spec"]["template"]["metadata"]["labels"]["app"] == label
+        assert "namespace" not in d["metadata"], "the namespace is the user's (kubectl -n)"
+
+
+@pytest.mark.parametrize("version", ["v1", "v2"])
+def test_ports_follow_spec_and_the_service_defaults(
+    overlays: dict[str, list[Obj]], version: str
+) -> None:
+    objects = overlays[version]
+    back = container(find(objects, "Deployment", "back"))
+    front = container(find(objects, "Deployment", "front"))
+    backend = find(objects, "Service", "backend")
+    frontend = find(objects, "Service", "frontend")
+
+    # The containers listen where the services listen by default (no PORT override needed).
+    assert "env" not in back and "env" not in front, "the services' defaults are the config"
+    assert named_port(back, "http") == BACKEND_PORT == 8081
+    assert named_port(front, "http") == FRONTEND_PORT == 8080
+
+    # backend: ClusterIP 8081 -> the back pods; it is what the frontend's default URL names.
+    assert backend["spec"].get("type", "ClusterIP") == "ClusterIP"
+    assert backend["spec"]["selector"] == {"app": "back"}
+    assert backend["spec"]["ports"][0]["port"] == 8081
+    assert target_port(backend, back) == BACKEND_PORT
+    assert (BACKEND_URL.hostname, BACKEND_URL.port) == (
+        "backend",
+        backend["spec"]["ports"][0]["port"],
+    )
+    assert BACKEND_URL.path == "/message"
+
+    # frontend: LoadBalancer 80 -> 8080 on the front pods.
+    assert frontend["spec"]["type"] == "LoadBalancer"
+    assert frontend["spec"]["selector"] == {"app": "front"}
+    assert frontend["spec"]["ports"][0]["port"] == 80
+    assert target_port(frontend, front) == FRONTEND_PORT
+
+
+@pytest.mark.parametrize("version", ["v1", "v2"])
+def test_probes_hit_the_services_probe_routes(overlays: dict[str, list[Obj]], version: str) -> None:
+    routes = probe_routes()
+    assert {"/healthz", "/readyz"} <= routes
+    for name in ("back", "front"):
+        c = container(find(overlays[version], "Deployment", name))
+        assert c["livenessProbe"]["httpGet"]["path"] == "/healthz"
+        assert c["readinessProbe"]["httpGet"]["path"] == "/readyz"
+        for probe in ("livenessProbe", "readinessProbe"):
+            assert c[probe]["httpGet"]["path"] in routes
+            assert c[probe]["httpGet"]["port"] in ("http", named_port(c, "http"))
+
+
+def test_overlays_select_the_frontend_image(overlays: dict[str, list[Obj]]) -> None:
+    for version in ("v1", "v2"):
+        objects = overlays[version]
+        assert (
+            container(find(objects, "Deployment", "front"))["image"]
+            == f"chaosrun-frontend:{version}"
+        )
+        assert container(find(objects, "Deployment", "back"))["image"] == "chaosrun-backend:v1"
+    # Switching versions changes the frontend image and nothing else.
+    v1 = [o for o in overlays["v1"] if o["metadata"]["name"] != "front"]
+    v2 = [o for o in overlays["v2"] if o["metadata"]["name"] != "front"]
+    assert v1 == v2
+
+
+def test_workloads_are_hardened(
+    overlays: dict[str, list[Obj]], runner_jobs: dict[str, list[Obj]]
+) -> None:
+    workloads = [w for objs in (*overlays.values(), *runner_jobs.values()) for w in pod_specs(objs)]
+    assert len(workloads) == 6
+    for name, spec in workloads:
+        pod = spec["securityContext"]
+        assert pod["runAsNonRoot"] is True, name
+        assert pod["runAsUser"] != 0, name
+        assert pod["seccompProfile"] == {"type": "RuntimeDefault"}, name
+        for c in spec["containers"]:
+            sc = c["securityContext"]
+            assert sc["readOnlyRootFilesystem"] is True, name
+            assert sc["allowPrivilegeEscalation"] is False, name
+            assert sc["runAsNonRoot"] is True, name
+            assert sc["capabilities"] == {"drop": ["ALL"]}, name
+            for kind in ("requests", "limits"):
+                assert set(c["resources"][kind]) == {"cpu", "memory"}, f"{name} {kind}"
+            assert c["imagePullPolicy"] == "IfNotPresent", name
+            assert not c["image"].endswith(":latest") and ":" in c["image"], name
+
+
+def test_the_runner_may_do_only_what_chaosrun_does(runner_jobs: dict[str, list[Obj]]) -> None:
+    for objects in runner_jobs.values():
+        role = find(objects, "Role", "chaosrun")
+        rules = {
+            (group, resource): sorted(rule["verbs"])
+            for rule in role["rules"]
+            for group in rule["apiGroups"]
+            for resource in rule["resources"]
+        }
+        assert rules == {
+            ("", "pods"): ["delete", "get", "list"],
+            ("apps", "deployments"): ["create", "delete", "get", "list", "patch"],
+            ("", "services"): ["get"],
+        }
+        assert not [o for o in objects if o["kind"] in ("ClusterRole", "ClusterRoleBinding")]
+        binding = find(objects, "RoleBinding", "chaosrun")
+        assert binding["metadata"]["namespace"] == role["metadata"]["namespace"] == "default"
+        assert binding["roleRef"] == {
+            "apiGroup": "rbac.authorization.k8s.io",
+            "kind": "Role",
+            "name": "chaosrun",
+        }
+        account = find(objects, "ServiceAccount", "chaosrun")
+        assert binding["subjects"] == [
+            {
+                "kind": "ServiceAccount",
+                "name": "chaosrun",
+                "namespace": account["metadata"]["namespace"],
+            }
+        ]
+        (job,) = [o for o in objects if o["kind"] == "Job"]
+        spec = job["spec"]["template"]["spec"]
+        assert spec["serviceAccountName"] == "chaosrun"
+        assert job["metadata"]["namespace"] == account["metadata"]["namespace"] != "default"
+        assert images(objects) == {"chaosrun-runner:v1"}
