@@ -1,0 +1,69 @@
+"""The manifests name what chaosrun targets by default, and the Jobs run valid commands."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+
+from chaos.actions.deployments import frontend_url
+from tests.manifests.cli import UsageError, default, parse
+from tests.manifests.kustomize import Obj, find
+
+
+def selector_matches(selector: str, labels: dict[str, str]) -> bool:
+    pairs = [term.split("=", 1) for term in selector.split(",")]
+    return all(len(p) == 2 and labels.get(p[0].strip()) == p[1].strip() for p in pairs)
+
+
+@pytest.mark.parametrize("version", ["v1", "v2"])
+def test_chaosrun_defaults_hit_the_deployed_objects(
+    overlays: dict[str, list[Obj]], version: str
+) -> None:
+    objects = overlays[version]
+    front = find(objects, "Deployment", "front")
+    back = find(objects, "Deployment", "back")
+    # `chaosrun pod` terminates the frontend's pods and nothing else.
+    selector = default("pod", "selector")
+    assert selector_matches(selector, front["spec"]["template"]["metadata"]["labels"])
+    assert not selector_matches(selector, back["spec"]["template"]["metadata"]["labels"])
+    # `chaosrun deployment` deletes the backend Deployment.
+    assert default("deployment", "name") == back["metadata"]["name"]
+    # Both default to the namespace kubectl apply uses when none is given.
+    assert default("pod", "namespace") == default("deployment", "namespace") == "default"
+    # Without --frontend-url the URL comes from this Service, which has a load balancer.
+    service = inspect.signature(frontend_url).parameters["service"].default
+    assert find(objects, "Service", service)["spec"]["type"] == "LoadBalancer"
+
+
+@pytest.mark.parametrize("experiment", ["pod", "deployment"])
+def test_the_jobs_run_valid_chaosrun_commands(
+    runner_jobs: dict[str, list[Obj]], overlays: dict[str, list[Obj]], experiment: str
+) -> None:
+    (job,) = [o for o in runner_jobs[experiment] if o["kind"] == "Job"]
+    (c,) = job["spec"]["template"]["spec"]["containers"]
+    argv = c["command"] + c.get("args", [])
+    assert argv[:2] == ["chaosrun", experiment]
+    params = parse(argv)
+    role = find(runner_jobs[experiment], "Role", "chaosrun")
+    assert params["namespace"] == role["metadata"]["namespace"]
+    # The frontend through its Service's cluster DNS name and port.
+    frontend = find(overlays["v1"], "Service", "frontend")
+    port = frontend["spec"]["ports"][0]["port"]
+    host = f"frontend.{params['namespace']}.svc.cluster.local"
+    assert params["frontend_url"] in (f"http://{host}/", f"http://{host}:{port}/")
+    assert port == 80
+    # The journal goes to the only writable place of a read-only container: the /tmp volume.
+    mounts = {m["mountPath"] for m in c["volumeMounts"]}
+    assert str(params["journal_path"]).startswith("/tmp/") and "/tmp" in mounts
+    if experiment == "pod":
+        assert selector_matches(params["selector"], {"app": "front"})
+    else:
+        assert params["name"] == "back"
+        assert params["no_rollback"] is False
+
+
+def test_parse_rejects_an_unknown_option() -> None:
+    """The check above can fail: a misspelt option is an error."""
+    with pytest.raises(UsageError):
+        parse(["chaosrun", "pod", "--selektor", "app=front"])
