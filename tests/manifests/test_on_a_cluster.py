@@ -1,0 +1,169 @@
+"""What users deploy, applied to the fake Kubernetes API server, then chaosrun against it.
+
+The built overlay is sent object by object through the official ``kubernetes`` client (what
+``kubectl apply -k`` sends); real backend and frontend processes stand for the pods
+(``ProcessBinding``); chaosrun runs as a separate process with the exact command line of the
+in-cluster Job (k8s/runner/...), only the frontend URL, the journal and the pause changed for a
+machine without cluster DNS.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.kube.cluster import FakeCluster, ProcessBinding, fake_cluster, kubeconfig  # noqa: F401
+from tests.manifests.kustomize import Obj
+from tests.support.procs import REPO_ROOT
+
+FRONTEND_MODULES = {"v1": "services.frontend_v1", "v2": "services.frontend_v2"}
+
+
+def apply(objects: list[Obj], kubeconfig_path: Path, namespace: str = "default") -> None:
+    from kubernetes import config, utils
+
+    api = config.new_client_from_config(config_file=str(kubeconfig_path))
+    try:
+        for obj in objects:
+            utils.create_from_dict(api, obj, namespace=namespace)
+    finally:
+        api.close()
+
+
+def job_argv(runner_jobs: dict[str, list[Obj]], experiment: str, **overrides: str) -> list[str]:
+    """The Job's command line, with ``--option value`` pairs replaced by ``overrides``."""
+    (job,) = [o for o in runner_jobs[experiment] if o["kind"] == "Job"]
+    (c,) = job["spec"]["template"]["spec"]["containers"]
+    argv = list(c["command"]) + list(c.get("args", []))
+    for option, value in overrides.items():
+        flag = "--" + option.replace("_", "-")
+        if flag in argv:
+            argv[argv.index(flag) + 1] = value
+        else:
+            argv += [flag, value]
+    return argv
+
+
+def chaosrun(argv: list[str], kubeconfig_path: Path) -> subprocess.CompletedProcess[str]:
+    assert argv[0] == "chaosrun"
+    env = {**os.environ, "KUBECONFIG": str(kubeconfig_path), "PYTHONPATH": str(REPO_ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "chaos", *argv[1:]],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
+
+
+class Demo:
+    """The overlay applied to the fake cluster, its pods backed by real service processes."""
+
+    def __init__(self, cluster: FakeCluster, kubeconfig_path: Path, tmp: Path) -> None:
+        self.cluster, self.kubeconfig, self.tmp = cluster, kubeconfig_path, tmp
+        self.bindings: list[ProcessBinding] = []
+
+    def deploy(self, objects: list[Obj], version: str) -> ProcessBinding:
+        apply(objects, self.kubeconfig)
+        self.cluster.wait_ready("app=back")
+        self.cluster.wait_ready("app=front")
+        back = ProcessBinding(self.cluster, "app=back", "services.backend", self.tmp).start()
+        front = ProcessBinding(
+            self.cluster,
+            "app=front",
+            FRONTEND_MODULES[version],
+            self.tmp,
+            env={"BACKEND_URL": f"{back.url}/message"},
+        ).start()
+        self.bindings += [back, front]
+        for binding in (back, front):
+            wait_for(lambda b=binding: b.running, f"{binding.module} to run")
+        return front
+
+    def close(self) -> None:
+        for binding in self.bindings:
+            binding.stop()
+
+
+def wait_for(condition: Any, what: str) -> None:
+    from tests.kube.cluster import wait_until
+
+    wait_until(condition, timeout=30, what=what)
+
+
+@pytest.fixture
+def demo(fake_cluster: FakeCluster, kubeconfig: Path, tmp_path: Path) -> Iterator[Demo]:  # noqa: F811
+    d = Demo(fake_cluster, kubeconfig, tmp_path)
+    try:
+        yield d
+    finally:
+        d.close()
+
+
+def journal(path: Path) -> dict[str, Any]:
+    return dict(json.loads(path.read_text()))
+
+
+def test_chaosrun_pod_against_the_v1_install(
+    demo: Demo, overlays: dict[str, list[Obj]], runner_jobs: dict[str, list[Obj]], tmp_path: Path
+) -> None:
+    front = demo.deploy(overlays["v1"], "v1")
+    (victim,) = demo.cluster.pod_names(selector="app=front")
+    journal_path = tmp_path / "pod.json"
+    argv = job_argv(
+        runner_jobs,
+        "pod",
+        frontend_url=f"{front.url}/",
+        journal_path=str(journal_path),
+        pause="2",
+    )
+    done = chaosrun(argv, demo.kubeconfig)
+    assert done.returncode == 0, done.stdout + done.stderr
+    run = journal(journal_path)
+    assert (run["status"], run["deviated"]) == ("completed", False)
+    # The frontend pod was really terminated and the ReplicaSet replaced it.
+    assert victim not in demo.cluster.pod_names(selector="app=front")
+    assert len(demo.cluster.wait_ready("app=front")) == 1
+    assert "Experiment ended with status: completed" in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(
+    ("version", "code", "status", "deviated"),
+    [("v1", 1, "failed", True), ("v2", 0, "completed", False)],
+)
+def test_chaosrun_deployment_story(
+    demo: Demo,
+    overlays: dict[str, list[Obj]],
+    runner_jobs: dict[str, list[Obj]],
+    tmp_path: Path,
+    version: str,
+    code: int,
+    status: str,
+    deviated: bool,
+) -> None:
+    """SPEC's story: deleting `back` breaks v1 (deviated: the journal says failed) and not v2."""
+    front = demo.deploy(overlays[version], version)
+    journal_path = tmp_path / "deployment.json"
+    argv = job_argv(
+        runner_jobs,
+        "deployment",
+        frontend_url=f"{front.url}/",
+        journal_path=str(journal_path),
+        pause="1",
+    )
+    done = chaosrun(argv, demo.kubeconfig)
+    output = done.stdout + done.stderr
+    assert done.returncode == code, output
+    run = journal(journal_path)
+    assert (run["status"], run["deviated"]) == (status, deviated), output
+    # The rollback restored the backend Deployment from its snapshot.
+    assert demo.cluster.deployment("back") is not None
+    demo.cluster.wait_ready("app=back")
