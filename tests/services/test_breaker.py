@@ -387,6 +387,28 @@ async def test_tripping_call_raises_its_own_error_and_state_changes_reach_listen
     assert changes == [("closed", "open"), ("open", "half-open"), ("half-open", "closed")]
 
 
+async def test_no_lock_is_held_while_the_guarded_call_awaits(
+    breaker: SlidingWindowCircuitBreaker,
+) -> None:
+    free_from_other_thread: list[bool] = []
+
+    def probe() -> None:
+        got = breaker._lock.acquire(blocking=False)
+        if got:
+            breaker._lock.release()
+        free_from_other_thread.append(got)
+
+    async def guarded() -> str:
+        await asyncio.sleep(0)
+        thread = threading.Thread(target=probe)
+        thread.start()
+        thread.join()
+        return "ok"
+
+    assert await breaker.call_async(guarded) == "ok"
+    assert free_from_other_thread == [True]
+
+
 async def test_decorator_guards_async_functions(breaker: SlidingWindowCircuitBreaker) -> None:
     calls = 0
 

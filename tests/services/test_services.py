@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.services.hanging import HangingServer
+from tests.services.fake_backends import ErrorServer, HangingServer
 from tests.support.procs import REPO_ROOT, Service, free_port, running_service
 
 MESSAGE = "Hello, I'm backend!"
@@ -275,6 +275,29 @@ def test_backend_hanging_is_bounded_by_the_timeout(log_dir: Path) -> None:
             assert (state["state"], state["not_permitted_calls"]) == ("open", 3)
             wait_for_log(v2, r"ERROR .*Fallback : circuit breaker is open: call not permitted")
             assert get(f"{v2.url}/readyz").status_code == 200
+
+
+# --- backend answering an error status
+@pytest.mark.parametrize("status", [503, 404])
+def test_backend_error_status_is_a_failure(status: int, log_dir: Path) -> None:
+    with ErrorServer(status) as err:
+        env = frontend_env(err.url)
+        with (
+            running_service("services.frontend_v1", log_dir, env=env) as v1,
+            running_service("services.frontend_v2", log_dir, env=env) as v2,
+        ):
+            page = get(v1.url)
+            assert (page.status_code, h2(page.text)) == (502, "The backend is unavailable.")
+            wait_for_log(v1, rf"ERROR .*Backend unavailable: .* answered HTTP {status}")
+            page = get(v2.url)
+            assert (page.status_code, h2(page.text)) == (200, FALLBACK)
+            wait_for_log(v2, rf"ERROR .*Fallback : .* answered HTTP {status}")
+            state = breaker(v2)
+            assert (state["state"], state["buffered_calls"], state["failed_calls"]) == (
+                "closed",
+                1,
+                1,
+            )
 
 
 # --- configuration

@@ -1,9 +1,10 @@
-"""A loopback TCP server that accepts connections and never answers: a hanging backend."""
+"""Misbehaving backends on loopback: one that hangs, one that answers with an error status."""
 
 from __future__ import annotations
 
 import socket
 import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 
 
@@ -63,3 +64,37 @@ class HangingServer:
         with self._lock:
             for conn in self._conns:
                 conn.close()
+
+
+class ErrorServer:
+    """``with ErrorServer(503) as err:`` answers every request on ``err.url`` with ``status``."""
+
+    def __init__(self, status: int) -> None:
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", "text/plain")
+                self.send_header("Content-Length", "5")
+                self.end_headers()
+                self.wfile.write(b"error")
+
+            def log_message(self, format: str, *args: object) -> None:
+                """Quiet."""
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/message"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def __enter__(self) -> ErrorServer:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._server.shutdown()
+        self._server.server_close()
