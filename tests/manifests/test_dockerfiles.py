@@ -1,0 +1,121 @@
+"""The Dockerfiles, read statically: base, command, port and user as SPEC and the code say.
+
+scripts/docker-smoke builds and runs them for real (CI runs it after the test suite).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from services.backend.settings import BackendServerSettings
+from services.frontend.settings import FrontendServerSettings
+from tests.support.procs import REPO_ROOT
+
+BACKEND_PORT = BackendServerSettings.model_fields["port"].default
+FRONTEND_PORT = FrontendServerSettings.model_fields["port"].default
+
+
+def instructions(path: Path) -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) with continuation lines joined and comments dropped."""
+    text = re.sub(r"\\\n", " ", path.read_text())
+    out = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            word, _, rest = line.partition(" ")
+            out.append((word.upper(), rest.strip()))
+    return out
+
+
+def stages(path: Path) -> dict[str, list[tuple[str, str]]]:
+    """Instructions per stage; unnamed stages are called ``#<index>``, the last one ``final``."""
+    result: dict[str, list[tuple[str, str]]] = {}
+    current: list[tuple[str, str]] = []
+    for word, rest in instructions(path):
+        if word == "FROM":
+            parts = rest.split()
+            name = parts[2] if len(parts) == 3 and parts[1].upper() == "AS" else f"#{len(result)}"
+            current = []
+            result[name] = current
+        elif result:
+            current.append((word, rest))
+    last = list(result)[-1]
+    result["final"] = result.pop(last) if last.startswith("#") else result[last]
+    return result
+
+
+def the(stage: list[tuple[str, str]], word: str) -> list[str]:
+    return [rest for w, rest in stage if w == word]
+
+
+# (Dockerfile, build args, the command it runs, the port)
+IMAGES = [
+    ("Dockerfile.backend", {}, "services.backend", BACKEND_PORT),
+    ("Dockerfile.frontend", {"FRONTEND_VERSION": "v1"}, "services.frontend_v1", FRONTEND_PORT),
+    ("Dockerfile.frontend", {"FRONTEND_VERSION": "v2"}, "services.frontend_v2", FRONTEND_PORT),
+]
+
+
+@pytest.mark.parametrize("name", ["Dockerfile.backend", "Dockerfile.frontend", "Dockerfile.runner"])
+def test_common_shape(name: str) -> None:
+    path = REPO_ROOT / name
+    first = instructions(path)[0]
+    assert first == ("ARG", "PYTHON_IMAGE=python:3.12-slim")
+    froms = [rest for word, rest in instructions(path) if word == "FROM"]
+    assert froms[0] == "${PYTHON_IMAGE} AS builder"
+    by_stage = stages(path)
+    builder = by_stage["builder"]
+    assert any("pip install" in run for run in the(builder, "RUN")), "dependencies in the builder"
+    # The runtime stage: the builder's venv, no package installation, a non-root numeric user.
+    runtime = next(s for n, s in by_stage.items() if n != "builder" and the(s, "COPY"))
+    assert the(runtime, "COPY") == ["--from=builder /opt/venv /opt/venv"]
+    assert not [run for run in the(runtime, "RUN") if "pip" in run or "apt" in run]
+    env = " ".join(the(runtime, "ENV"))
+    assert "PYTHONDONTWRITEBYTECODE=1" in env and "PATH=/opt/venv/bin:$PATH" in env
+    (user,) = the(runtime, "USER")
+    assert re.fullmatch(r"[1-9]\d*:[1-9]\d*", user), "numeric, so runAsNonRoot can check it"
+
+
+@pytest.mark.parametrize(("name", "args", "module", "port"), IMAGES)
+def test_command_and_port(name: str, args: dict[str, str], module: str, port: int) -> None:
+    by_stage = stages(REPO_ROOT / name)
+    final = by_stage["final"]
+    if "FRONTEND_VERSION" in args:
+        # FROM frontend-${FRONTEND_VERSION}: the stage named by the build argument.
+        final = by_stage[f"frontend-{args['FRONTEND_VERSION']}"]
+        exposed = the(by_stage["runtime"], "EXPOSE")
+    else:
+        exposed = the(final, "EXPOSE")
+    (cmd,) = the(final, "CMD")
+    assert json.loads(cmd) == ["python", "-m", module]
+    assert importlib.util.find_spec(module) is not None
+    assert importlib.util.find_spec(f"{module}.__main__") is not None
+    assert exposed == [str(port)]
+
+
+def test_frontend_version_selects_a_stage() -> None:
+    path = REPO_ROOT / "Dockerfile.frontend"
+    froms = [rest for word, rest in instructions(path) if word == "FROM"]
+    assert froms[-1] == "frontend-${FRONTEND_VERSION}"
+    assert ("ARG", "FRONTEND_VERSION=v1") in instructions(path)
+
+
+def test_runner_runs_chaosrun() -> None:
+    final = stages(REPO_ROOT / "Dockerfile.runner")["final"]
+    assert [json.loads(e) for e in the(final, "ENTRYPOINT")] == [["chaosrun"]]
+
+
+def test_build_context_holds_only_what_the_images_need() -> None:
+    lines = [
+        line.strip()
+        for line in (REPO_ROOT / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    assert lines[0] == "*"
+    allowed = {line[1:].rstrip("/") for line in lines if line.startswith("!")}
+    assert allowed == {"pyproject.toml", "README.md", "services", "chaos"}
