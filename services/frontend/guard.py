@@ -22,7 +22,6 @@ class PageOutcome:
     message: str
     kind: str  # "ok", "fallback" or "error": the label of the page counter
     template: str = "page.html"
-    detail: str = ""
 
 
 class BackendGuard(Protocol):

@@ -45,7 +45,6 @@ def render(request: Request, outcome: PageOutcome) -> HTMLResponse:
             "clock": now.strftime(CLOCK_FORMAT),
             "clock_iso": now.isoformat(timespec="minutes"),
             "message": outcome.message,
-            "detail": outcome.detail,
         },
         status_code=outcome.status_code,
     )

@@ -21,7 +21,7 @@ class DirectCall:
 
     def on_failure(self, error: BackendUnavailable) -> PageOutcome:
         log.error("Backend unavailable: %s", error)
-        return PageOutcome(502, UNAVAILABLE, "error", template="error.html", detail=str(error))
+        return PageOutcome(502, UNAVAILABLE, "error", template="error.html")
 
     def install(self, app: FastAPI, registry: CollectorRegistry) -> None:
         """v1 has no routes or metrics of its own."""

@@ -200,6 +200,8 @@ def test_backend_stopped_then_back(log_dir: Path) -> None:
         down = get(v1.url)
         assert down.status_code == 502
         assert h2(down.text) == "The backend is unavailable."
+        assert f"<title>{TITLE}</title>" in down.text
+        assert "http://" not in down.text and "https://" not in down.text
         wait_for_log(
             v1, r"ERROR \[services\.frontend_v1\.guard\] Backend unavailable: cannot connect"
         )
