@@ -33,7 +33,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -100,9 +100,6 @@ class BreakerSnapshot:
     total_failed_calls: int
     total_not_permitted_calls: int
     total_cancelled_calls: int
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 class SlidingWindowCircuitBreaker(pybreaker.CircuitBreaker):
@@ -190,12 +187,12 @@ class SlidingWindowCircuitBreaker(pybreaker.CircuitBreaker):
                     self._reject(state)
                 self.half_open()
                 state = pybreaker.STATE_HALF_OPEN
-            if state == pybreaker.STATE_HALF_OPEN:
-                if self._permits <= 0:
-                    self._reject(state)
-                self._permits -= 1
+            if state == pybreaker.STATE_HALF_OPEN and self._permits <= 0:
+                self._reject(state)
             for listener in self.listeners:
                 listener.before_call(self, func, *args, **kwargs)
+            if state == pybreaker.STATE_HALF_OPEN:
+                self._permits -= 1  # taken last: a raising listener leaks no permit
             return self._generation
 
     def _reject(self, state: str) -> None:
