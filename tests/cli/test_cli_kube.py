@@ -1,0 +1,271 @@
+"""chaosrun pod / deployment / run against the fake Kubernetes API server (tests/kube),
+reached by the real ``kubernetes`` client through a kubeconfig file."""
+
+from __future__ import annotations
+
+import json
+import signal
+from pathlib import Path
+
+from tests.cli.helpers import chaosrun, read_until, spawn, write
+from tests.engine.http_target import Target
+from tests.kube.cluster import FakeCluster, wait_until
+from tests.support.procs import REPO_ROOT
+
+
+def seeded(cluster: FakeCluster, target: Target) -> None:
+    """back + front Deployments and the frontend Service whose load balancer is ``target``."""
+    cluster.seed_demo(frontend_port=int(target.url.rsplit(":", 1)[1].rstrip("/")))
+
+
+def test_pod_completed_and_a_new_pod_replaces_the_old(
+    fake_cluster: FakeCluster, kubeconfig: Path, target: Target, tmp_path: Path
+) -> None:
+    seeded(fake_cluster, target)
+    (old,) = fake_cluster.pod_names(selector="app=front")
+    journal = tmp_path / "journal.json"
+    result = chaosrun(
+        "pod",
+        "--kubeconfig",
+        kubeconfig,
+        "--pause",
+        "0.3",
+        "--journal-path",
+        journal,
+        "--probe-interval",
+        "0.05",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Action: terminate-frontend-pod" in result.output
+    assert "Pausing after activity for 0.3s..." in result.output
+    assert "Experiment ended with status: completed" in result.output
+    data = json.loads(journal.read_text())
+    assert data["run"][0]["output"] == [old]
+    # The frontend URL came from the Service's load-balancer address.
+    assert data["experiment"]["configuration"]["frontend_url"].startswith("http://127.0.0.1:")
+    assert data["measurements"]["samples"]
+    new = fake_cluster.wait_ready("app=front")
+    assert old not in {p["metadata"]["name"] for p in new}
+
+
+def test_pod_dry_run_names_the_pods_and_changes_nothing(
+    fake_cluster: FakeCluster, kubeconfig: Path, target: Target, tmp_path: Path
+) -> None:
+    seeded(fake_cluster, target)
+    before = fake_cluster.pod_names()
+    result = chaosrun(
+        "pod",
+        "--kubeconfig",
+        kubeconfig,
+        "--selector",
+        "app",
+        "--all",
+        "--dry-run",
+        "--journal-path",
+        tmp_path / "j.json",
+    )
+    assert result.exit_code == 0, result.output
+    for name in before:
+        assert f"Dry run: would terminate pod default/{name}" in result.output
+    assert fake_cluster.pod_names() == before
+    assert not (tmp_path / "j.json").exists()
+
+
+def test_pod_selector_matching_nothing_fails(
+    fake_cluster: FakeCluster, kubeconfig: Path, target: Target, tmp_path: Path
+) -> None:
+    seeded(fake_cluster, target)
+    journal = tmp_path / "j.json"
+    result = chaosrun(
+        "pod",
+        "--kubeconfig",
+        kubeconfig,
+        "--selector",
+        "app=ghost",
+        "--pause",
+        "0",
+        "--journal-path",
+        journal,
+        "--no-measure",
+    )
+    assert result.exit_code == 1
+    assert "no pod matches label selector 'app=ghost' in namespace 'default'" in result.output
+    data = json.loads(journal.read_text())
+    assert data["status"] == "failed"
+    assert "no pod matches" in "".join(data["run"][0]["exception"])
+
+
+def test_pod_rand_records_the_seed(
+    fake_cluster: FakeCluster, kubeconfig: Path, target: Target, tmp_path: Path
+) -> None:
+    seeded(fake_cluster, target)
+    journal = tmp_path / "j.json"
+    result = chaosrun(
+        "pod",
+        "--kubeconfig",
+        kubeconfig,
+        "--rand",
+        "--seed",
+        "7",
+        "--pause",
+        "0.2",
+        "--journal-path",
+        journal,
+        "--no-measure",
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(journal.read_text())["chaosrun"]["seed"] == 7
+
+
+def test_deployment_restored_after_the_run(
+    fake_cluster: FakeCluster, kubeconfig: Path, target: Target, tmp_path: Path
+) -> None:
+    seeded(fake_cluster, target)
+    old_uid = fake_cluster.deployment("back")["metadata"]["uid"]  # type: ignore[index]
+    journal = tmp_path / "j.json"
+    result = chaosrun(
+        "deployment",
+        "--kubeconfig",
+        kubeconfig,
+        "--frontend-url",
+        target.url,
+        "--pause",
+        "0.2",
+        "--journal-path",
+        journal,
+        "--no-measure",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Action: stop-backend-service" in result.output
+    assert "Rollback: restore-backend-service" in result.output
+    restored = fake_cluster.deployment("back")
+    assert restored is not None and restored["metadata"]["uid"] != old_uid
+    data = json.loads(journal.read_text())
+    assert data["run"][0]["output"] == ["back"]
+    assert data["rollbacks"][0]["output"][0]["name"] == "back"
+    assert data["chaosrun"]["restores"][0]["time_to_restore"] > 0
+    fake_cluster.wait_ready("app=back")
+
+
+def test_deployment_no_rollback_leaves_it_deleted(
+    fake_cluster: FakeCluster, kubeconfig: Path, target: Target, tmp_path: Path
+) -> None:
+    seeded(fake_cluster, target)
+    result = chaosrun(
+        "deployment",
+        "--kubeconfig",
+        kubeconfig,
+        "--frontend-url",
+        target.url,
+        "--pause",
+        "0",
+        "--no-rollback",
+        "--journal-path",
+        tmp_path / "j.json",
+        "--no-measure",
+    )
+    assert result.exit_code == 0, result.output
+    assert "No declared rollbacks" in result.output
+    wait_until(lambda: fake_cluster.deployment("back") is None, what="back to be gone")
+
+
+def test_deployment_dry_run_changes_nothing(
+    fake_cluster: FakeCluster, kubeconfig: Path, target: Target, tmp_path: Path
+) -> None:
+    seeded(fake_cluster, target)
+    result = chaosrun(
+        "deployment", "--kubeconfig", kubeconfig, "--dry-run", "--journal-path", tmp_path / "j.json"
+    )
+    assert result.exit_code == 0, result.output
+    assert "Dry run: would delete Deployment default/back" in result.output
+    assert fake_cluster.deployment("back") is not None
+
+
+def test_deployment_missing_is_bad_input(
+    fake_cluster: FakeCluster, kubeconfig: Path, target: Target
+) -> None:
+    seeded(fake_cluster, target)
+    result = chaosrun("deployment", "--kubeconfig", kubeconfig, "--name", "ghost")
+    assert result.exit_code == 2
+    assert "Deployment 'ghost' not found in namespace 'default'" in result.stderr
+
+
+def test_missing_frontend_service_is_bad_input(
+    fake_cluster: FakeCluster, kubeconfig: Path, tmp_path: Path
+) -> None:
+    fake_cluster.apply_deployment("front", {"app": "front"})
+    result = chaosrun("pod", "--kubeconfig", kubeconfig, "--journal-path", tmp_path / "j.json")
+    assert result.exit_code == 2
+    assert "frontend" in result.stderr and "Traceback" not in result.output
+    fake_cluster.apply_service("frontend", {"app": "front"}, 80, 8080)  # ClusterIP: no LB
+    result = chaosrun("pod", "--kubeconfig", kubeconfig, "--journal-path", tmp_path / "j.json")
+    assert result.exit_code == 2
+    assert "has no load-balancer address; pass --frontend-url" in result.stderr
+
+
+def test_unreachable_context_is_bad_input(
+    fake_cluster: FakeCluster, kubeconfig: Path, tmp_path: Path
+) -> None:
+    for command in ("pod", "deployment"):
+        result = chaosrun(command, "--kubeconfig", kubeconfig, "--context", "unreachable")
+        assert result.exit_code == 2, result.output
+        assert "Traceback" not in result.output
+
+
+def test_tutorial_file_runs_unchanged_but_for_url_and_pause(
+    fake_cluster: FakeCluster, kubeconfig: Path, target: Target, tmp_path: Path
+) -> None:
+    seeded(fake_cluster, target)
+    (old,) = fake_cluster.pod_names(selector="app=front")
+    raw = json.loads((REPO_ROOT / "experiments" / "pod.json").read_text())
+    raw["method"][0]["pauses"]["after"] = 0.3  # the tutorial waits 10 s
+    journal = tmp_path / "j.json"
+    result = chaosrun(
+        "run",
+        write(tmp_path / "pod.json", raw),
+        "--kubeconfig",
+        kubeconfig,
+        "--var",
+        f"frontend_url={target.url}",
+        "--journal-path",
+        journal,
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(journal.read_text())
+    assert data["run"][0]["output"] == [old]
+    assert data["run"][1]["activity"]["name"] == "all-services-are-healthy"
+
+
+def test_sigterm_mid_pause_restores_the_deployment(
+    fake_cluster: FakeCluster, kubeconfig: Path, target: Target, tmp_path: Path
+) -> None:
+    seeded(fake_cluster, target)
+    journal = tmp_path / "j.json"
+    proc = spawn(
+        "deployment",
+        "--kubeconfig",
+        str(kubeconfig),
+        "--frontend-url",
+        target.url,
+        "--pause",
+        "60",
+        "--journal-path",
+        str(journal),
+        "--no-measure",
+    )
+    try:
+        read_until(proc, "Pausing after activity for 60s...")
+        gone = fake_cluster.deployment("back")
+        assert gone is None or gone["metadata"].get("deletionTimestamp")
+        proc.send_signal(signal.SIGTERM)
+        output, _ = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 1, output
+    assert "Experiment ended with status: interrupted" in output
+    data = json.loads(journal.read_text())
+    assert data["status"] == "interrupted"
+    assert data["rollbacks"][0]["status"] == "succeeded"
+    wait_until(lambda: fake_cluster.deployment("back"), what="back to be restored")
+    fake_cluster.wait_ready("app=back")
