@@ -246,16 +246,16 @@ class FakeApiServer:
         if method == "GET":
             obj = store.get(resource, namespace, name)
             return JSONResponse(store.scale_of(resource, obj) if sub == "scale" else obj)
+        content_type = request.headers.get("content-type", "").split(";")[0].strip()
+        if method == "PATCH" and content_type not in PATCH_TYPES:
+            raise ApiError(
+                415,
+                "UnsupportedMediaType",
+                f"the fake API server does not accept {content_type or 'untyped'} patches",
+            )
         if method in ("PATCH", "PUT") and not isinstance(body, dict):
             raise ApiError(400, "BadRequest", "the request body must be a JSON object")
         if method == "PATCH":
-            content_type = request.headers.get("content-type", "").split(";")[0].strip()
-            if content_type not in PATCH_TYPES:
-                raise ApiError(
-                    415,
-                    "UnsupportedMediaType",
-                    f"the fake API server does not accept {content_type or 'no'} patches",
-                )
             return JSONResponse(store.patch(resource, namespace, name, body, sub))
         if method == "PUT":
             return JSONResponse(store.replace(resource, namespace, name, body, sub))
