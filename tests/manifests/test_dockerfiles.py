@@ -5,16 +5,32 @@ scripts/docker-smoke builds and runs them for real (CI runs it after the test su
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import json
 import re
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 from services.backend.settings import BackendServerSettings
 from services.frontend.settings import FrontendServerSettings
 from tests.support.procs import REPO_ROOT
+
+
+def _load_requirements_script() -> ModuleType:
+    """scripts/docker/requirements.py, the dependency list the Dockerfiles install."""
+    path = REPO_ROOT / "scripts" / "docker" / "requirements.py"
+    spec = importlib.util.spec_from_file_location("chaosrun_docker_requirements", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_requirements = _load_requirements_script()
+normalize, requirements = _requirements.normalize, _requirements.requirements
 
 BACKEND_PORT = BackendServerSettings.model_fields["port"].default
 FRONTEND_PORT = FrontendServerSettings.model_fields["port"].default
@@ -118,4 +134,34 @@ def test_build_context_holds_only_what_the_images_need() -> None:
     ]
     assert lines[0] == "*"
     allowed = {line[1:].rstrip("/") for line in lines if line.startswith("!")}
-    assert allowed == {"pyproject.toml", "README.md", "services", "chaos"}
+    assert allowed == {
+        "pyproject.toml",
+        "README.md",
+        "services",
+        "chaos",
+        "scripts/docker/requirements.py",
+    }
+
+
+def imported_modules(package: Path) -> set[str]:
+    found = set()
+    for path in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Import):
+                found |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                found.add(node.module.split(".")[0])
+    return found
+
+
+@pytest.mark.parametrize("name", ["Dockerfile.backend", "Dockerfile.frontend"])
+def test_service_images_leave_out_only_what_the_services_do_not_import(name: str) -> None:
+    builder = stages(REPO_ROOT / name)["builder"]
+    (arg,) = [a for a in the(builder, "ARG") if a.startswith("RUNNER_ONLY_DEPS=")]
+    left_out = set(json.loads(arg.partition("=")[2]).split())
+    assert "kubernetes" in left_out
+    deps = requirements(REPO_ROOT / "pyproject.toml", set())
+    assert left_out <= {normalize(re.split(r"[^A-Za-z0-9._-]", d)[0]) for d in deps}
+    assert not left_out & imported_modules(REPO_ROOT / "services")
+    # The services' package only: chaos/ is not copied into the service images.
+    assert [c for c in the(builder, "COPY") if "chaos" in c] == []
