@@ -40,3 +40,7 @@ def main(
 commands.register(app)
 
 # --- other command modules register here (one line each) -------------------------------
+from chaos.cli import demo, local  # noqa: E402
+
+app.add_typer(local.app, name="local")
+app.command(epilog=demo.EPILOG)(demo.demo)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -103,6 +104,26 @@ class LocalDriver:
             timer = threading.Timer(grace_period, self._kill_if_same, (program_name, int(pid_text)))
             timer.daemon = True
             timer.start()
+        threading.Thread(
+            target=self._nudge, args=(program_name, int(pid_text)), daemon=True
+        ).start()
+
+    def _nudge(self, program_name: str, old_pid: int, timeout: float = 10.0) -> None:
+        """Keep supervisord's loop awake until the replacement process is spawned.
+
+        supervisord polls with a 1 s timeout and reaps exited children and spawns new ones
+        only when its loop turns, so a killed process would wait up to ~2 s to be replaced;
+        each XML-RPC call turns the loop, as a ReplicaSet controller reacts at once.
+        """
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                info = self.stack.client.call("getProcessInfo", program_name)
+            except DriverError:
+                return
+            if info["pid"] and int(info["pid"]) != old_pid:
+                return
+            time.sleep(0.02)
 
     def _kill_if_same(self, program_name: str, pid: int) -> None:
         with contextlib.suppress(DriverError):

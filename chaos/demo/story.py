@@ -1,0 +1,266 @@
+"""``chaosrun demo``: the whole story on this machine, through the same engine as ``pod``
+and ``deployment``, against the local supervisord stack, with live measurement."""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import httpx
+from pydantic import BaseModel, Field
+from rich.console import Console
+
+from chaos.demo.acts import ACTS, BACKEND_TEXT, Act, ActResult, story_checks
+from chaos.demo.progress import ProgressDisplay
+from chaos.drivers.base import DriverError
+from chaos.drivers.local import LocalDriver, LocalSettings, LocalStack
+from chaos.measure import Measurement, Prober
+
+NAMESPACE = "default"
+
+
+class DemoOptions(BaseModel):
+    output_dir: Path
+    pause: float = Field(default=5.0, ge=0, description="seconds after each chaos action")
+    breaker_wait: float = Field(default=2.0, gt=0, description="v2's breaker open-state wait")
+    probe_interval: float = Field(default=0.1, gt=0, description="live measurement interval")
+    recovery_timeout: float = Field(default=20.0, gt=0)
+    ready_timeout: float = Field(default=60.0, gt=0)
+
+
+@dataclass
+class Recovery:
+    """After act 3's restore: how long until v2 shows the backend's message again."""
+
+    measurement: Measurement | None = None
+    seconds: float | None = None
+
+    @property
+    def recovered(self) -> bool:
+        return self.seconds is not None
+
+
+@dataclass
+class DemoOutcome:
+    options: DemoOptions
+    acts: list[ActResult] = field(default_factory=list)
+    recovery: Recovery = field(default_factory=Recovery)
+    started_at: str = ""
+    wall_time: float = 0.0
+    interrupted: bool = False
+    error: str | None = None
+    urls: dict[str, str] = field(default_factory=dict)
+    report_path: Path | None = None
+
+    @property
+    def as_expected(self) -> bool:
+        return (
+            not self.interrupted
+            and self.error is None
+            and len(self.acts) == len(ACTS)
+            and all(a.as_expected for a in self.acts)
+            and self.recovery.recovered
+        )
+
+
+@contextlib.contextmanager
+def _sigterm_as_ctrl_c() -> Iterator[None]:
+    """Outside the engine's runs, SIGTERM stops the demo like Ctrl-C (so the stack goes down)."""
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def _no_interrupts() -> Iterator[None]:
+    """While the stack goes down, Ctrl-C and SIGTERM wait: no process may be left behind."""
+    try:
+        previous = {s: signal.signal(s, signal.SIG_IGN) for s in (signal.SIGINT, signal.SIGTERM)}
+    except ValueError:
+        yield
+        return
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def build_experiment(act: Act, frontend_url: str, pause: float) -> dict[str, Any]:
+    """The same experiment ``chaosrun pod`` / ``chaosrun deployment`` build."""
+    from chaos.cli.builders import deployment_experiment, pod_experiment
+
+    if act.chaos == "pod":
+        return pod_experiment(
+            namespace=NAMESPACE,
+            frontend_url=frontend_url,
+            pause=pause,
+            label_selector=act.selector,
+            name_pattern=None,
+            qty=1,
+            mode="fixed",
+            all_pods=False,
+            rand=False,
+            order="alphabetic",
+            grace_period=None,
+        )
+    return deployment_experiment(
+        namespace=NAMESPACE, frontend_url=frontend_url, pause=pause, name="back", rollback=True
+    )
+
+
+def run_act(act: Act, driver: LocalDriver, options: DemoOptions) -> ActResult:
+    """Run one act through the engine's Python API; the journal goes to the output dir."""
+    from chaos.actions.context import RunContext
+    from chaos.engine.config import resolve_configuration
+    from chaos.engine.runner import RunSettings, run_experiment
+    from chaos.experiment import validate_experiment
+
+    url = driver.service_url(act.service, NAMESPACE)
+    if url is None:
+        raise DriverError(f"The local stack has no {act.service} service.")
+    raw = build_experiment(act, url, options.pause)
+    experiment = validate_experiment(raw, source=act.title)
+    journal_path = options.output_dir / act.journal_name
+    settings = RunSettings(
+        configuration=resolve_configuration(experiment.configuration),
+        measure_url=url,
+        breaker_url=f"{url}/breaker" if act.frontend == "v2" else None,
+        probe_interval=options.probe_interval,
+        journal_path=journal_path,
+    )
+    ctx = RunContext(driver_factory=lambda: driver)
+    result = run_experiment(experiment, raw, ctx, settings)
+    measurement = result.measurement if isinstance(result.measurement, Measurement) else None
+    return ActResult(
+        act=act,
+        journal=result.journal,
+        journal_path=journal_path,
+        measurement=measurement,
+        checks=story_checks(act, result.journal, measurement),
+    )
+
+
+def _shows_backend(url: str) -> bool:
+    try:
+        page = httpx.get(f"{url}/", timeout=1.0, trust_env=False)
+        state = httpx.get(f"{url}/breaker", timeout=1.0, trust_env=False).json().get("state")
+    except (httpx.HTTPError, ValueError, AttributeError):
+        return False
+    return page.status_code == 200 and BACKEND_TEXT in page.text and state == "closed"
+
+
+def watch_recovery(url: str, options: DemoOptions) -> Recovery:
+    """Probe v2 (and its breaker) until it serves the backend message with a closed breaker."""
+    prober = Prober(url, interval=options.probe_interval, breaker_url=f"{url}/breaker")
+    prober.start()
+    started = time.monotonic()
+    seconds: float | None = None
+    try:
+        while time.monotonic() - started < options.recovery_timeout:
+            if _shows_backend(url):
+                seconds = time.monotonic() - started
+                break
+            time.sleep(options.probe_interval)
+        if seconds is not None:
+            time.sleep(min(0.5, 5 * options.probe_interval))  # a few healthy samples after
+    finally:
+        measurement = prober.stop()
+    return Recovery(measurement=measurement, seconds=seconds)
+
+
+def _verdict_line(result: ActResult) -> str:
+    mark = "[green]as expected[/green]" if result.as_expected else "[red]NOT as expected[/red]"
+    act = result.act
+    line = f"{act.title}: [bold]{result.verdict}[/bold] (expected {act.expected}), {mark}"
+    m = result.measurement
+    if m is not None and m.summary.availability is not None:
+        line += (
+            f" - availability {m.summary.availability:.1f} %, "
+            f"longest outage {m.summary.longest_outage:.2f} s"
+        )
+    for check, ok in result.checks:
+        if not ok:
+            line += f"\n  [red]failed check: {check}[/red]"
+    return line
+
+
+def run_demo(options: DemoOptions, console: Console) -> DemoOutcome:
+    """Bring the stack up, play the three acts and the recovery, bring the stack down."""
+    from datetime import UTC, datetime
+
+    outcome = DemoOutcome(options=options, started_at=datetime.now(UTC).isoformat())
+    started = time.monotonic()
+    options.output_dir.mkdir(parents=True, exist_ok=True)
+    stack = LocalStack(
+        options.output_dir / "stack",
+        LocalSettings(
+            backend_port=0,
+            front_v1_port=0,
+            front_v2_port=0,
+            breaker_wait=options.breaker_wait,
+            backend_timeout=1.0,
+        ),
+    )
+    display = ProgressDisplay(console)
+    try:
+        with _sigterm_as_ctrl_c(), display.running():
+            display.phase("Bringing the local stack up (supervisord)")
+            layout = stack.up(timeout=options.ready_timeout)
+            driver = LocalDriver(stack.state_dir)
+            outcome.urls = {p.name: p.url for p in layout.programs.values()}
+            console.print(
+                "Local stack up: "
+                + ", ".join(f"{name} {url}" for name, url in outcome.urls.items()),
+                highlight=False,
+            )
+            for act in ACTS:
+                display.phase(act.title)
+                stack.wait_ready(list(layout.programs.values()), options.ready_timeout)
+                console.rule(f"[bold]{act.title}")
+                console.print(act.story, style="italic", highlight=False)
+                result = run_act(act, driver, options)
+                outcome.acts.append(result)
+                if result.journal.get("status") == "interrupted":
+                    raise KeyboardInterrupt
+                console.print(_verdict_line(result), highlight=False)
+            console.rule("[bold]After the restore")
+            display.phase("Waiting for v2 to show the backend message again")
+            outcome.recovery = watch_recovery(outcome.urls["front-v2"], options)
+            if outcome.recovery.seconds is not None:
+                console.print(
+                    "v2 serves the backend message again, breaker closed, "
+                    f"{outcome.recovery.seconds:.1f} s after the restore.",
+                    highlight=False,
+                )
+            else:
+                console.print(
+                    f"[red]v2 did not recover within {options.recovery_timeout:.0f} s.[/red]"
+                )
+    except KeyboardInterrupt:
+        outcome.interrupted = True
+        console.print("[yellow]Interrupted: bringing the local stack down.[/yellow]")
+    except DriverError as exc:
+        outcome.error = str(exc)
+        console.print(f"[red]{exc}[/red]", highlight=False)
+    finally:
+        with _no_interrupts(), console.status("Bringing the local stack down"):
+            stack.down()
+    outcome.wall_time = time.monotonic() - started
+    return outcome
