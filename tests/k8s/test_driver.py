@@ -14,7 +14,7 @@ import pytest
 from chaos.drivers.base import DeploymentSnapshot, Driver, DriverError, NotFound, TargetUnreachable
 from chaos.drivers.kubernetes import KubernetesDriver
 from tests.kube.cluster import FakeCluster, wait_until
-from tests.kube.store import DEPLOYMENTS, REPLICASETS
+from tests.kube.resources import DEPLOYMENTS, REPLICASETS
 from tests.support.procs import REPO_ROOT
 
 

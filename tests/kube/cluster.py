@@ -28,8 +28,9 @@ import uvicorn
 import yaml
 
 from tests.kube.controller import READY_ANNOTATION, Controller
+from tests.kube.resources import DEPLOYMENTS, NAMESPACES, PODS, SERVICES, ApiError, Obj
 from tests.kube.server import FakeApiServer
-from tests.kube.store import DEPLOYMENTS, NAMESPACES, PODS, SERVICES, ApiError, Obj, Store
+from tests.kube.store import Store
 from tests.support.procs import Service, free_port, start_service
 
 

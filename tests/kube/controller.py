@@ -22,7 +22,8 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from tests.kube.store import DEPLOYMENTS, PODS, REPLICASETS, SERVICES, Obj, Store, now_rfc3339
+from tests.kube.resources import DEPLOYMENTS, PODS, REPLICASETS, SERVICES, Obj, now_rfc3339
+from tests.kube.store import Store
 
 PHASE_ANNOTATION = "fake.chaosrun/phase"
 READY_ANNOTATION = "fake.chaosrun/ready"

@@ -17,7 +17,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tests.kube.store import RESOURCES, ApiError, Obj, Resource, Store
+from tests.kube.resources import RESOURCES, ApiError, Obj, Resource
+from tests.kube.store import Store
 
 PATCH_TYPES = (
     "application/merge-patch+json",

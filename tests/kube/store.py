@@ -17,91 +17,25 @@ import string
 import threading
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
-from tests.kube.selectors import SelectorError, field_predicate, label_predicate, labels_match
-
-Obj = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Resource:
-    group: str  # "" for the core group
-    version: str
-    plural: str
-    kind: str
-    namespaced: bool = True
-    subresources: tuple[str, ...] = ()
-
-    @property
-    def api_version(self) -> str:
-        return f"{self.group}/{self.version}" if self.group else self.version
-
-    @property
-    def qualified(self) -> str:
-        """How the real server names the resource in messages: ``pods``, ``deployments.apps``."""
-        return f"{self.plural}.{self.group}" if self.group else self.plural
-
-
-RESOURCES: tuple[Resource, ...] = (
-    Resource("", "v1", "namespaces", "Namespace", namespaced=False, subresources=("status",)),
-    Resource("", "v1", "pods", "Pod", subresources=("status",)),
-    Resource("", "v1", "services", "Service", subresources=("status",)),
-    Resource("apps", "v1", "deployments", "Deployment", subresources=("status", "scale")),
-    Resource("apps", "v1", "replicasets", "ReplicaSet", subresources=("status", "scale")),
+from tests.kube.resources import (
+    BY_KIND,
+    DEPLOYMENTS,
+    NAMESPACES,
+    PODS,
+    REPLICASETS,
+    RESOURCES,
+    SERVICES,
+    SYSTEM_NAMESPACES,
+    ApiError,
+    Obj,
+    Resource,
+    merge_patch,
+    not_found,
+    now_rfc3339,
 )
-BY_KIND = {resource.kind: resource for resource in RESOURCES}
-PODS, DEPLOYMENTS, REPLICASETS = BY_KIND["Pod"], BY_KIND["Deployment"], BY_KIND["ReplicaSet"]
-NAMESPACES, SERVICES = BY_KIND["Namespace"], BY_KIND["Service"]
-SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public")
-
-
-class ApiError(Exception):
-    """An error answer: rendered by the server as a ``Status`` body."""
-
-    def __init__(self, code: int, reason: str, message: str, details: Obj | None = None) -> None:
-        super().__init__(message)
-        self.code, self.reason, self.message, self.details = code, reason, message, details or {}
-
-    def status(self) -> Obj:
-        return {
-            "kind": "Status",
-            "apiVersion": "v1",
-            "metadata": {},
-            "status": "Failure",
-            "message": self.message,
-            "reason": self.reason,
-            "details": self.details,
-            "code": self.code,
-        }
-
-
-def not_found(resource: Resource, name: str) -> ApiError:
-    details = {"name": name, "kind": resource.plural}
-    if resource.group:
-        details["group"] = resource.group
-    return ApiError(404, "NotFound", f'{resource.qualified} "{name}" not found', details)
-
-
-def now_rfc3339() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def merge_patch(target: Any, patch: Any) -> Any:
-    """RFC 7386 JSON merge patch (also used for strategic merge: lists are replaced)."""
-    if not isinstance(patch, dict):
-        return copy.deepcopy(patch)
-    result = dict(target) if isinstance(target, dict) else {}
-    for key, value in patch.items():
-        if key.startswith("$"):
-            continue  # strategic-merge directives: not needed for the kinds we serve
-        if value is None:
-            result.pop(key, None)
-        else:
-            result[key] = merge_patch(result.get(key), value)
-    return result
+from tests.kube.selectors import SelectorError, field_predicate, label_predicate, labels_match
 
 
 def _random_suffix(length: int = 5) -> str:
