@@ -432,3 +432,25 @@ def test_journal_layout(stack_v1: Stack) -> None:
     assert action["status"] == "succeeded"
     assert action["activity"]["name"] == "terminate-frontend-pod"
     assert journal["rollbacks"] == []
+
+
+# ---- health probe -------------------------------------------------------------------------
+
+
+def test_unhealthy_pod_before_the_method_fails_the_run(stack_v1: Stack) -> None:
+    """A pod that is not ready breaks the hypothesis before any chaos: nothing is deleted."""
+    (back,) = stack_v1.cluster.pods(selector="app=back")
+    stack_v1.cluster.set_pod_ready(back["metadata"]["name"], ready=False)
+    wait_until(lambda: not stack_v1.cluster.ready_pods(selector="app=back"), what="not ready")
+
+    result = stack_v1.chaosrun(
+        "pod", "--frontend-url", stack_v1.frontend.url, "--pause", "0.2", "--no-measure"
+    )
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"pods not healthy in namespace 'default': {back['metadata']['name']}" in result.stdout
+    assert "Experiment ended with status: failed" in result.stdout
+    assert deletes(stack_v1) == []
+    journal = stack_v1.journal()
+    assert journal["steady_states"]["before"]["steady_state_met"] is False
+    assert journal["run"] == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -10,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+import yaml
 
 from chaos.drivers.base import DeploymentSnapshot, Driver, DriverError, NotFound, TargetUnreachable
 from chaos.drivers.kubernetes import KubernetesDriver
@@ -112,7 +114,7 @@ def test_wrong_token_is_refused(tmp_path: Path, fake_cluster: FakeCluster) -> No
     config = fake_cluster.kubeconfig()
     config["users"][0]["user"]["token"] = "not-the-token"
     path = tmp_path / "config"
-    path.write_text(__import__("yaml").safe_dump(config))
+    path.write_text(yaml.safe_dump(config))
     with pytest.raises(TargetUnreachable, match="does not accept our credentials: Unauthorized"):
         KubernetesDriver(kubeconfig=str(path)).check_reachable()
 
@@ -393,3 +395,24 @@ def test_service_url_from_load_balancer(
     assert driver.service_url("backend", "default") is None
     with pytest.raises(NotFound, match=r"^Service 'nope' not found in namespace 'default'$"):
         driver.service_url("nope", "default")
+
+
+def test_silent_api_server_times_out_in_one_sentence(
+    tmp_path: Path, fake_cluster: FakeCluster
+) -> None:
+    """A server that accepts connections but never answers is reported, not waited on forever."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)  # connections queue in the backlog; nothing ever reads them
+        config = fake_cluster.kubeconfig()
+        config["clusters"][0]["cluster"]["server"] = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        path = tmp_path / "config"
+        path.write_text(yaml.safe_dump(config))
+        driver = KubernetesDriver(kubeconfig=str(path))
+        driver.check_timeout = (0.2, 0.2)
+        with pytest.raises(TargetUnreachable) as caught:
+            driver.check_reachable()
+    assert str(caught.value) == (
+        f"cannot reach the Kubernetes API at {config['clusters'][0]['cluster']['server']}: "
+        "it did not answer in time"
+    )

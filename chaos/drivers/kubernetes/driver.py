@@ -26,6 +26,8 @@ class KubernetesDriver:
     """Pods, Deployments and Services of one cluster (kubeconfig context or in-cluster)."""
 
     target = "kubernetes"
+    # (connect, read) seconds for the reachability check: a dead cluster is reported quickly.
+    check_timeout: tuple[float, float] = (3.0, 5.0)
 
     def __init__(self, context: str | None = None, kubeconfig: str | None = None) -> None:
         self.context = context
@@ -92,7 +94,9 @@ class KubernetesDriver:
 
     def check_reachable(self) -> None:
         api = client.VersionApi(self.api_client)
-        self._call("tell its version", None, lambda: api.get_code(_request_timeout=(3.0, 5.0)))
+        self._call(
+            "tell its version", None, lambda: api.get_code(_request_timeout=self.check_timeout)
+        )
 
     def list_pods(self, namespace: str, label_selector: str | None = None) -> list[PodInfo]:
         core = self._core()
