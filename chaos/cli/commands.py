@@ -83,6 +83,13 @@ ProbeInterval = Annotated[
     float,
     typer.Option(min=0.001, help="Seconds between the live measurement's requests."),
 ]
+BreakerUrl = Annotated[
+    str | None,
+    typer.Option(
+        help="v2 breaker endpoint to sample during the measurement "
+        "(default: <frontend-url>/breaker when the frontend serves it)."
+    ),
+]
 NoMeasure = Annotated[
     bool, typer.Option("--no-measure", help="Do not probe the frontend while the chaos runs.")
 ]
@@ -109,6 +116,7 @@ def _execute(
     measure_url: str | None,
     probe_interval: float,
     variables: dict[str, Any] | None = None,
+    breaker_url: str | None = None,
 ) -> int:
     """Validate ``raw`` and run it; return the exit code."""
     from chaos.engine.config import ConfigurationError, resolve_configuration, resolve_secrets
@@ -143,6 +151,7 @@ def _execute(
         secrets=secrets,
         dry_run=dry_run,
         measure_url=measure_url,
+        breaker_url=breaker_url if measure_url else None,
         probe_interval=probe_interval,
         journal_path=journal_path,
     )
@@ -199,6 +208,21 @@ def _frontend_url(driver: Any, given: str | None, namespace: str) -> str:
     return str(url)
 
 
+def _breaker_url(given: str | None, frontend: str, measuring: bool) -> str | None:
+    """The breaker endpoint to sample: the option, else v2's ``/breaker`` if it answers."""
+    if given or not measuring:
+        return given
+    import httpx
+
+    candidate = frontend.rstrip("/") + "/breaker"
+    try:
+        response = httpx.get(candidate, timeout=1.0)
+        found = response.status_code == 200 and "state" in response.json()
+    except (httpx.HTTPError, ValueError, TypeError):
+        return None
+    return candidate if found else None
+
+
 POD_EPILOG = (
     "Example: chaosrun pod --selector app=front --pause 10 --journal-path pod.json\n\n"
     "A selector that matches no pod fails the action: status failed, exit 1."
@@ -235,12 +259,12 @@ def pod(
     state_dir: StateDir = None,
     allow_system_namespaces: AllowSystem = False,
     probe_interval: ProbeInterval = 0.1,
+    breaker_url: BreakerUrl = None,
     no_measure: NoMeasure = False,
 ) -> None:
     """Terminate the frontend pod(s), pause, then check the steady-state hypothesis.
 
-    The hypothesis (before and after): every pod of the namespace is Running and Ready,
-    and GET on the frontend answers 200.
+    Hypothesis, before and after: all pods Running and Ready; GET on the frontend is 200.
     """
     from chaos.actions.pods import MODES, ORDERS
     from chaos.cli.builders import pod_experiment
@@ -285,8 +309,9 @@ def pod(
         seed=seed,
         allow_system=allow_system_namespaces,
         journal_path=journal_path,
-        measure_url=None if no_measure else url,
+        measure_url=None if no_measure or dry_run else url,
         probe_interval=probe_interval,
+        breaker_url=_breaker_url(breaker_url, url, not (no_measure or dry_run)),
     )
     raise typer.Exit(code)
 
@@ -318,12 +343,12 @@ def deployment(
     state_dir: StateDir = None,
     allow_system_namespaces: AllowSystem = False,
     probe_interval: ProbeInterval = 0.1,
+    breaker_url: BreakerUrl = None,
     no_measure: NoMeasure = False,
 ) -> None:
     """Delete the backend Deployment, pause, check the hypothesis, then restore it.
 
-    The Deployment is snapshotted before the delete; the rollback recreates it from the
-    snapshot and records the time to restore in the journal.
+    A snapshot taken before the delete is the rollback; the journal records time to restore.
     """
     from chaos.cli.builders import deployment_experiment
 
@@ -353,8 +378,9 @@ def deployment(
         seed=seed,
         allow_system=allow_system_namespaces,
         journal_path=journal_path,
-        measure_url=None if no_measure else url,
+        measure_url=None if no_measure or dry_run else url,
         probe_interval=probe_interval,
+        breaker_url=_breaker_url(breaker_url, url, not (no_measure or dry_run)),
     )
     raise typer.Exit(code)
 
@@ -392,6 +418,9 @@ def run(
     state_dir: StateDir = None,
     allow_system_namespaces: AllowSystem = False,
     probe_interval: ProbeInterval = 0.1,
+    breaker_url: Annotated[
+        str | None, typer.Option(help="v2 breaker endpoint to sample with --measure-url.")
+    ] = None,
     no_measure: NoMeasure = False,
 ) -> None:
     """Run a Chaos Toolkit experiment file (chaosk8s functions need no extension)."""
@@ -427,6 +456,7 @@ def run(
         measure_url=None if no_measure else measure_url,
         probe_interval=probe_interval,
         variables=variables,
+        breaker_url=breaker_url,
     )
     raise typer.Exit(code)
 

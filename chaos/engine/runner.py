@@ -173,6 +173,11 @@ class Runner:
             entry["exception"] = _exception_lines(exc)
             logger.error("  => failed: %s", str(exc) or type(exc).__name__)
             logger.debug("%s", "".join(traceback.format_exception(exc)))
+        except (KeyboardInterrupt, Interrupted) as exc:
+            entry["status"] = "failed"
+            name = exc.signame if isinstance(exc, Interrupted) else "SIGINT"
+            entry["exception"] = [f"Interrupted: {name} arrived during this activity\n"]
+            raise
         finally:
             entry["end"] = now_iso()
             entry["duration"] = round(time.monotonic() - started, 6)

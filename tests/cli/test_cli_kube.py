@@ -22,6 +22,7 @@ def test_pod_completed_and_a_new_pod_replaces_the_old(
     fake_cluster: FakeCluster, kubeconfig: Path, target: Target, tmp_path: Path
 ) -> None:
     seeded(fake_cluster, target)
+    target.breaker = True
     (old,) = fake_cluster.pod_names(selector="app=front")
     journal = tmp_path / "journal.json"
     result = chaosrun(
@@ -44,6 +45,9 @@ def test_pod_completed_and_a_new_pod_replaces_the_old(
     # The frontend URL came from the Service's load-balancer address.
     assert data["experiment"]["configuration"]["frontend_url"].startswith("http://127.0.0.1:")
     assert data["measurements"]["samples"]
+    # The frontend serves /breaker like v2: the measurement samples it too.
+    assert data["measurements"]["breaker_url"].endswith(":" + target.url.split(":")[-1] + "breaker")
+    assert {s["breaker"] for s in data["measurements"]["samples"]} == {"closed"}
     new = fake_cluster.wait_ready("app=front")
     assert old not in {p["metadata"]["name"] for p in new}
 
@@ -133,7 +137,8 @@ def test_deployment_restored_after_the_run(
         "0.2",
         "--journal-path",
         journal,
-        "--no-measure",
+        "--probe-interval",
+        "0.05",
     )
     assert result.exit_code == 0, result.output
     assert "Action: stop-backend-service" in result.output
@@ -144,6 +149,8 @@ def test_deployment_restored_after_the_run(
     assert data["run"][0]["output"] == ["back"]
     assert data["rollbacks"][0]["output"][0]["name"] == "back"
     assert data["chaosrun"]["restores"][0]["time_to_restore"] > 0
+    # v1-like frontend: no breaker endpoint, so none is sampled.
+    assert data["measurements"]["breaker_url"] is None
     fake_cluster.wait_ready("app=back")
 
 

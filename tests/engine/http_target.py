@@ -1,7 +1,8 @@
 """A tiny controllable HTTP server on loopback for the http provider's tests.
 
 ``GET /`` answers with the current status; ``POST /set?status=N`` changes it (so an http
-*action* in an experiment can break or fix the target); ``GET /slow?s=X`` sleeps first.
+*action* in an experiment can break or fix the target); ``GET /slow?s=X`` sleeps first;
+with ``breaker`` set, ``GET /breaker`` answers JSON as v2 does.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ class Target:
     server: ThreadingHTTPServer
     status: int = 200
     hits: list[str] = field(default_factory=list)
+    breaker: bool = False  # serve GET /breaker as v2 does
 
     @property
     def url(self) -> str:
@@ -45,7 +47,7 @@ def _handler(target: Target) -> type[BaseHTTPRequestHandler]:
             target.hits.append(f"GET {parsed.path}")
             if parsed.path == "/slow":
                 time.sleep(float(parse_qs(parsed.query).get("s", ["1"])[0]))
-            if parsed.path == "/json":
+            if parsed.path == "/json" or (parsed.path == "/breaker" and target.breaker):
                 self._answer(200, '{"state": "closed", "n": 3}', "application/json")
                 return
             self._answer(target.status, f"status {target.status}: Hello, I'm backend!")

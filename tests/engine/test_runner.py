@@ -500,3 +500,68 @@ def test_sigterm_mid_pause_interrupts_and_rolls_back(
     assert "Experiment ended with status: interrupted" in log_lines
     # The run's handlers were removed afterwards.
     assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+
+
+def _signal_when(log_lines: list[str], prefix: str, count: int) -> threading.Thread:
+    """Send ``count`` SIGINTs to this process once a line starting with ``prefix`` shows up."""
+
+    def send() -> None:
+        for _ in range(1000):
+            if any(line.startswith(prefix) for line in log_lines):
+                for _ in range(count):
+                    os.kill(os.getpid(), signal.SIGINT)
+                    threading.Event().wait(0.2)
+                return
+            threading.Event().wait(0.01)
+
+    thread = threading.Thread(target=send, daemon=True)
+    thread.start()
+    return thread
+
+
+def _slow_rollbacks(target: Target, tmp_path: Path) -> dict[str, Any]:
+    marker = tmp_path / "second-rollback-ran"
+    raw = experiment(target, [set_status(target.url, 200)])
+    raw["rollbacks"] = [
+        {
+            "type": "action",
+            "name": "slow",
+            "provider": {
+                "type": "process",
+                "path": sys.executable,
+                "arguments": ["-c", "import time; time.sleep(1.5)"],
+            },
+        },
+        python_action("mark", "touch", path=str(marker)),
+    ]
+    return raw
+
+
+def test_one_signal_during_rollbacks_lets_them_finish(
+    target: Target, tmp_path: Path, log_lines: list[str]
+) -> None:
+    raw = _slow_rollbacks(target, tmp_path)
+    sender = _signal_when(log_lines, "Rollback: slow", 1)
+    result = run(raw, tmp_path)
+    sender.join()
+    assert any("while rolling back; the rollbacks continue" in line for line in log_lines)
+    assert (tmp_path / "second-rollback-ran").exists()
+    assert [r["status"] for r in result.journal["rollbacks"]] == ["succeeded", "succeeded"]
+    assert result.status == "completed"
+
+
+def test_a_second_signal_abandons_the_rollbacks(
+    target: Target, tmp_path: Path, log_lines: list[str]
+) -> None:
+    raw = _slow_rollbacks(target, tmp_path)
+    sender = _signal_when(log_lines, "Rollback: slow", 2)
+    result = run(raw, tmp_path)
+    sender.join()
+    assert result.status == "interrupted"
+    assert "Terminating now without running the remaining rollbacks." in log_lines
+    assert not (tmp_path / "second-rollback-ran").exists()
+    journal = read_journal(tmp_path)
+    assert journal["status"] == "interrupted"
+    (slow,) = journal["rollbacks"]
+    assert slow["status"] == "failed"
+    assert "Interrupted: SIGINT" in slow["exception"][0]
