@@ -286,3 +286,38 @@ def test_pod_and_deployment_bad_options_exit_2(args: list[str], expected: str) -
 def test_unknown_option_exit_2() -> None:
     result = chaosrun("pod", "--bogus")
     assert result.exit_code == 2
+
+
+RUN_WRAPPER = """
+import sys
+from chaos.cli.main import app
+try:
+    app(sys.argv[1:], prog_name="chaosrun")
+except SystemExit as exc:
+    print("EXIT", exc.code, "KUBERNETES", "kubernetes" in sys.modules)
+"""
+
+
+def test_http_only_run_never_imports_kubernetes(target: Target, tmp_path: Path) -> None:
+    import subprocess
+
+    path = write(tmp_path / "e.json", http_experiment(target))
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            RUN_WRAPPER,
+            "run",
+            str(path),
+            "-v",
+            "--journal-path",
+            str(tmp_path / "j.json"),
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "EXIT 0 KUBERNETES False" in done.stdout, done.stdout + done.stderr
+    # --verbose logs the activities' outputs.
+    assert "DEBUG]   => output: {'status': 200" in done.stdout
