@@ -15,13 +15,11 @@ from chaos.drivers.local.stack import pid_alive, port_is_open
 from tests.local.conftest import BACKEND_MESSAGE, answers
 from tests.support.procs import REPO_ROOT, free_port
 
-LOCAL_CLI = "from chaos.cli.local import app; app(prog_name='chaosrun local')"
-
 
 def local(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "COLUMNS": "200", **(env or {})}
     return subprocess.run(
-        [sys.executable, "-c", LOCAL_CLI, *args],
+        [sys.executable, "-m", "chaos", "local", *args],
         cwd=REPO_ROOT,
         env=full_env,
         capture_output=True,

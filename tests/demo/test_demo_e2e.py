@@ -1,0 +1,73 @@
+"""``chaosrun demo`` end to end, as a user runs it: one subprocess, real everything."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from chaos.drivers.local import LocalStack
+from chaos.drivers.local.stack import pid_alive, port_is_open
+from tests.support.procs import REPO_ROOT
+
+
+def test_demo_tells_the_story_writes_journals_and_report_and_cleans_up(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    result = subprocess.run(
+        [sys.executable, "-m", "chaos", "demo", "--output-dir", str(out), "--pause", "3"],
+        cwd=REPO_ROOT,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT), "COLUMNS": "120"},
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert "The story came out as expected." in result.stdout
+    assert str(out) in result.stdout
+    assert "Traceback" not in result.stderr
+
+    journals = {
+        "act1-kill-frontend-pod.json": ("completed", False),
+        "act2-delete-backend-v1.json": ("failed", True),
+        "act3-delete-backend-v2.json": ("completed", False),
+    }
+    for name, (status, deviated) in journals.items():
+        journal = json.loads((out / name).read_text())
+        assert (journal["status"], journal["deviated"]) == (status, deviated), name
+        for key in ("experiment", "start", "end", "duration", "steady_states", "run", "rollbacks"):
+            assert key in journal, (name, key)
+        summary = journal["measurements"]["summary"]
+        assert summary["requests"] > 0
+    act2 = json.loads((out / "act2-delete-backend-v1.json").read_text())["measurements"]
+    assert act2["summary"]["errors_by_kind"].get("http_502", 0) > 0
+    act3 = json.loads((out / "act3-delete-backend-v2.json").read_text())["measurements"]
+    assert act3["summary"]["availability"] == 100.0
+    assert any(t["to_state"] == "open" for t in act3["summary"]["breaker_transitions"])
+    after = json.loads((out / "act3-delete-backend-v2.json").read_text())["steady_states"]
+    bodies = [
+        p["output"]["body"] for p in after["after"]["probes"] if isinstance(p["output"], dict)
+    ]
+    assert any("Sorry...I'm frontend." in str(b) for b in bodies)
+
+    html = (out / "report.html").read_text()
+    assert html.count("<svg") == 4  # three acts and v2's recovery
+    assert "Act 2: delete the backend, frontend v1" in html
+    # self-contained: nothing to fetch
+    assert not re.search(r"<(script|link|img|iframe)\b", html)
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
+    assert "@import" not in html and "url(" not in html
+
+    # nothing left behind: supervisord, its programs, their ports
+    stack = LocalStack(out / "stack")
+    layout = stack.layout()
+    assert layout is not None
+    assert not stack.running()
+    sup_pid = stack.supervisord_pid()
+    assert sup_pid is None or not pid_alive(sup_pid)
+    for program in layout.programs.values():
+        assert not port_is_open(program.port), program.name
+    assert (out / "stack" / "logs" / "front-v2.log").read_text().count("Fallback") > 0

@@ -1,0 +1,83 @@
+"""``chaosrun pod`` and ``chaosrun deployment`` with ``--target local``: the same engine."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from chaos.drivers.local import LocalDriver, LocalStack
+from tests.local.conftest import BACKEND_MESSAGE, answers, wait_until
+from tests.support.procs import REPO_ROOT
+
+
+def chaosrun(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "chaos", *args],
+        cwd=REPO_ROOT,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT), "COLUMNS": "200"},
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
+    )
+
+
+def _pid(driver: LocalDriver, selector: str) -> str:
+    (pod,) = driver.list_pods("default", selector)
+    return pod.name
+
+
+def test_pod_command_kills_the_v1_pod_and_completes(
+    stack: LocalStack, driver: LocalDriver, tmp_path: Path
+) -> None:
+    before = _pid(driver, "app=front,version=v1")
+    journal = tmp_path / "pod.json"
+    result = chaosrun(
+        "pod",
+        "--target", "local",
+        "--state-dir", str(stack.state_dir),
+        "--selector", "app=front,version=v1",
+        "--pause", "2",
+        "--journal-path", str(journal),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Experiment ended with status: completed" in result.stdout
+    data = json.loads(journal.read_text())
+    assert data["status"] == "completed" and data["deviated"] is False
+    assert data["measurements"]["summary"]["requests"] > 0
+    assert _pid(driver, "app=front,version=v1") != before
+
+
+def test_deployment_command_deviates_on_v1_and_completes_on_v2(
+    stack: LocalStack, driver: LocalDriver, tmp_path: Path
+) -> None:
+    v2 = driver.service_url("frontend-v2", "default")
+    assert v2 is not None
+    common = ["--target", "local", "--state-dir", str(stack.state_dir), "--pause", "1"]
+
+    v1_run = chaosrun("deployment", *common, "--journal-path", str(tmp_path / "v1.json"))
+    assert v1_run.returncode == 1, v1_run.stdout + v1_run.stderr
+    v1_journal = json.loads((tmp_path / "v1.json").read_text())
+    assert v1_journal["deviated"] is True
+    assert v1_journal["measurements"]["summary"]["errors_by_kind"].get("http_502", 0) > 0
+    assert driver.get_deployment("back", "default").name == "back"  # rolled back
+
+    wait_until(lambda: all(p.ready for p in driver.list_pods("default")), what="ready pods")
+    v2_run = chaosrun(
+        "deployment", *common, "--frontend-url", v2, "--journal-path", str(tmp_path / "v2.json")
+    )
+    assert v2_run.returncode == 0, v2_run.stdout + v2_run.stderr
+    v2_journal = json.loads((tmp_path / "v2.json").read_text())
+    assert v2_journal["status"] == "completed" and v2_journal["deviated"] is False
+    assert v2_journal["measurements"]["summary"]["availability"] == 100.0
+    wait_until(lambda: answers(v2 + "/", BACKEND_MESSAGE), what="v2 to recover")
+
+
+def test_commands_without_a_local_stack_exit_2(tmp_path: Path) -> None:
+    result = chaosrun("pod", "--target", "local", "--state-dir", str(tmp_path / "none"))
+    assert result.returncode == 2
+    assert "chaosrun local up" in result.stderr
+    assert "Traceback" not in result.stderr
