@@ -20,7 +20,8 @@ from typing import Any
 import pytest
 
 from tests.kube.cluster import FakeCluster, ProcessBinding, fake_cluster, kubeconfig  # noqa: F401
-from tests.manifests.kustomize import Obj
+from tests.kube.server import RecordedRequest
+from tests.manifests.kustomize import Obj, find
 from tests.support.procs import REPO_ROOT
 
 FRONTEND_MODULES = {"v1": "services.frontend_v1", "v2": "services.frontend_v2"}
@@ -112,6 +113,47 @@ def journal(path: Path) -> dict[str, Any]:
     return dict(json.loads(path.read_text()))
 
 
+VERBS = {"POST": "create", "PUT": "update", "PATCH": "patch"}
+
+
+def rbac_request(method: str, path: str, query: dict[str, str]) -> tuple[str, ...] | None:
+    """(namespace, apiGroup, resource[/subresource], verb) of an API request, as RBAC sees it;
+    None for the discovery paths every authenticated client may read."""
+    parts = [p for p in path.split("/") if p]
+    if parts[:1] == ["api"]:
+        group, rest = "", parts[2:]
+    elif parts[:1] == ["apis"]:
+        group, rest = parts[1], parts[3:]
+    else:
+        return None  # /version, /healthz ...
+    if len(rest) < 3 or rest[0] != "namespaces":
+        return None if not rest else ("", group, "/".join(rest[:1]), "?")
+    namespace, resource, named = rest[1], rest[2:], len(rest) >= 4
+    if method == "GET":
+        verb = "watch" if query.get("watch") in ("true", "1") else ("get" if named else "list")
+    elif method == "DELETE":
+        verb = "delete" if named else "deletecollection"
+    else:
+        verb = VERBS[method]
+    name = resource[0] + ("/" + resource[2] if len(resource) > 2 else "")
+    return namespace, group, name, verb
+
+
+def assert_role_allows(role: Obj, requests: list[Any]) -> set[tuple[str, ...]]:
+    """Every request the runner made is allowed by ``role`` (in the Role's namespace)."""
+    allowed = {
+        (role["metadata"]["namespace"], group, resource, verb)
+        for rule in role["rules"]
+        for group in rule["apiGroups"]
+        for resource in rule["resources"]
+        for verb in rule["verbs"]
+    }
+    made = {r for req in requests if (r := rbac_request(req.method, req.path, req.query))}
+    assert made, "chaosrun made no API request"
+    assert made <= allowed, f"the runner's Role does not allow {sorted(made - allowed)}"
+    return made
+
+
 def test_chaosrun_pod_against_the_v1_install(
     demo: Demo, overlays: dict[str, list[Obj]], runner_jobs: dict[str, list[Obj]], tmp_path: Path
 ) -> None:
@@ -125,8 +167,13 @@ def test_chaosrun_pod_against_the_v1_install(
         journal_path=str(journal_path),
         pause="2",
     )
+    first_request = len(demo.cluster.api.requests)
     done = chaosrun(argv, demo.kubeconfig)
     assert done.returncode == 0, done.stdout + done.stderr
+    # What the in-cluster Job would do, its Role allows (RBAC, checked on the real requests).
+    role = find(runner_jobs["pod"], "Role", "chaosrun")
+    made = assert_role_allows(role, demo.cluster.api.requests[first_request:])
+    assert ("default", "", "pods", "delete") in made
     run = journal(journal_path)
     assert (run["status"], run["deviated"]) == ("completed", False)
     # The frontend pod was really terminated and the ReplicaSet replaced it.
@@ -159,11 +206,47 @@ def test_chaosrun_deployment_story(
         journal_path=str(journal_path),
         pause="1",
     )
+    first_request = len(demo.cluster.api.requests)
     done = chaosrun(argv, demo.kubeconfig)
     output = done.stdout + done.stderr
     assert done.returncode == code, output
+    role = find(runner_jobs["deployment"], "Role", "chaosrun")
+    made = assert_role_allows(role, demo.cluster.api.requests[first_request:])
+    assert {("default", "apps", "deployments", v) for v in ("delete", "create")} <= made
     run = journal(journal_path)
     assert (run["status"], run["deviated"]) == (status, deviated), output
     # The rollback restored the backend Deployment from its snapshot.
     assert demo.cluster.deployment("back") is not None
     demo.cluster.wait_ready("app=back")
+
+
+def test_requests_map_to_rbac_as_the_api_server_does() -> None:
+    assert rbac_request("GET", "/api/v1/namespaces/default/pods", {}) == (
+        "default",
+        "",
+        "pods",
+        "list",
+    )
+    assert rbac_request("GET", "/api/v1/namespaces/default/pods", {"watch": "true"}) == (
+        "default",
+        "",
+        "pods",
+        "watch",
+    )
+    assert rbac_request("PATCH", "/apis/apps/v1/namespaces/default/deployments/back/scale", {}) == (
+        "default",
+        "apps",
+        "deployments/scale",
+        "patch",
+    )
+    collection = rbac_request("DELETE", "/apis/apps/v1/namespaces/default/deployments", {})
+    assert collection is not None and collection[3] == "deletecollection"
+    assert rbac_request("GET", "/version", {}) is None
+    role = {
+        "metadata": {"namespace": "default"},
+        "rules": [{"apiGroups": [""], "resources": ["pods"], "verbs": ["list"]}],
+    }
+    with pytest.raises(AssertionError, match="does not allow"):
+        assert_role_allows(
+            role, [RecordedRequest("DELETE", "/api/v1/namespaces/default/pods/x", {}, None)]
+        )
