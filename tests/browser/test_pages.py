@@ -1,0 +1,168 @@
+"""What a person sees: each frontend page in headless Chromium, before and after the backend goes.
+
+Drives the system Chromium (Debian packages ``chromium``/``chromium-driver``, installed by
+``scripts/install-system-deps``) through Playwright; nothing is downloaded. Screenshots go to
+the test's temporary directory; with ``CHAOSRUN_UPDATE_SCREENSHOTS=1`` they also replace the
+ones under ``docs/screenshots/`` shown in the README.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chaos.drivers.local import LocalDriver, LocalSettings, LocalStack
+from tests.support.procs import REPO_ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TITLE = "サンプルアプリケーション"
+BACKEND_MESSAGE = "Hello, I'm backend!"
+FALLBACK = "Sorry...I'm frontend."
+SCREENSHOTS = REPO_ROOT / "docs" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    stack = LocalStack(
+        tmp_path_factory.mktemp("browser-stack"), LocalSettings(breaker_wait=30, backend_timeout=1)
+    )
+    try:
+        stack.up(timeout=30)
+        yield stack
+    finally:
+        stack.down()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/install-system-deps (Debian chromium).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def _look(browser: Any, url: str, shot: Path) -> tuple[int, dict[str, str]]:
+    """Load ``url`` like a person would; return the HTTP status and the visible texts."""
+    page = browser.new_page(viewport={"width": 900, "height": 420})
+    try:
+        response = page.goto(url, wait_until="load")
+        assert response is not None
+        seen = {
+            "title": page.title(),
+            "brand": page.locator(".navbar-brand").inner_text(),
+            "clock": page.locator(".navbar-clock").inner_text(),
+            "message": page.locator("h2").inner_text(),
+            "body": page.locator("body").inner_text(),
+            # the stylesheet is served by the app itself and applied (no CDN)
+            "navbar_bg": page.locator(".navbar").evaluate(
+                "e => getComputedStyle(e).backgroundColor"
+            ),
+        }
+        assert page.locator("h2").is_visible()
+        page.screenshot(path=str(shot))
+        return response.status, seen
+    finally:
+        page.close()
+
+
+def _publish(shot: Path) -> None:
+    if os.environ.get("CHAOSRUN_UPDATE_SCREENSHOTS") == "1":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copy(shot, SCREENSHOTS / shot.name)
+
+
+def test_pages_before_and_after_the_backend_goes(
+    stack: LocalStack, browser: Any, tmp_path: Path
+) -> None:
+    driver = LocalDriver(stack.state_dir)
+    v1 = driver.service_url("frontend-v1", "default")
+    v2 = driver.service_url("frontend-v2", "default")
+    assert v1 and v2
+
+    for name, url in (("v1", v1), ("v2", v2)):
+        shot = tmp_path / f"frontend-{name}-backend-message.png"
+        status, seen = _look(browser, url + "/", shot)
+        assert status == 200
+        assert seen["title"] == TITLE and seen["brand"] == TITLE
+        assert seen["message"] == BACKEND_MESSAGE
+        assert len(seen["clock"]) == len("2024/01/01 12:00")  # yyyy/MM/dd HH:mm
+        assert seen["navbar_bg"] not in ("rgba(0, 0, 0, 0)", "transparent")
+        if name == "v1":
+            _publish(shot.rename(tmp_path / "frontend-backend-message.png"))
+
+    snapshot = driver.get_deployment("back", "default")
+    driver.delete_deployment("back", "default")
+    try:
+        status, seen = _look(browser, v1 + "/", tmp_path / "frontend-v1-502.png")
+        assert status == 502
+        assert seen["brand"] == TITLE
+        assert "unavailable" in seen["message"].lower()
+        assert "502" in seen["body"]
+        assert BACKEND_MESSAGE not in seen["body"]
+        _publish(tmp_path / "frontend-v1-502.png")
+
+        status, seen = _look(browser, v2 + "/", tmp_path / "frontend-v2-fallback.png")
+        assert status == 200
+        assert seen["brand"] == TITLE
+        assert seen["message"] == FALLBACK
+        assert BACKEND_MESSAGE not in seen["body"]
+        _publish(tmp_path / "frontend-v2-fallback.png")
+    finally:
+        driver.restore_deployment(snapshot)
+
+
+def test_report_renders_offline_with_its_timelines(browser: Any, tmp_path: Path) -> None:
+    """The demo's report needs nothing but its own file: no request leaves the page."""
+    from chaos.measure import Measurement, Sample
+    from chaos.report import Report, ReportSection, write_report
+
+    samples = [Sample(t=i / 10, status=200, latency_ms=3.0) for i in range(5)] + [
+        Sample(t=i / 10, status=502, latency_ms=3.0, error="http_502") for i in range(5, 20)
+    ]
+    m = Measurement.build(
+        url="http://127.0.0.1:1/",
+        breaker_url=None,
+        interval=0.1,
+        timeout=1.0,
+        started_at=None,
+        duration=2.0,
+        samples=samples,
+    )
+    path = write_report(
+        tmp_path / "report.html",
+        Report(
+            title="chaosrun demo", subtitle="test", sections=[ReportSection("Act", measurement=m)]
+        ),
+    )
+    page = browser.new_page()
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    try:
+        page.goto(path.as_uri(), wait_until="load")
+        assert requests == [path.as_uri()]
+        box = page.locator("svg.timeline").bounding_box()
+        assert box is not None and box["width"] > 300 and box["height"] > 100
+        assert page.locator("svg.timeline rect").count() >= 20
+    finally:
+        page.close()
