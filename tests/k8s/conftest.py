@@ -9,20 +9,15 @@ subprocess (``python -m chaos``) with ``KUBECONFIG`` pointing at the fake cluste
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from chaos.drivers.kubernetes import KubernetesDriver
+from tests.k8s.stack import Stack, cli_env
 from tests.kube.cluster import FakeCluster, ProcessBinding, fake_cluster, kubeconfig, wait_until
-from tests.support.procs import REPO_ROOT, Service, start_service
+from tests.support.procs import start_service
 
 __all__ = ["fake_cluster", "kubeconfig"]
 
@@ -37,55 +32,6 @@ def demo(fake_cluster: FakeCluster) -> FakeCluster:
     """The demo's Deployments and Services (SPEC), all pods running and ready."""
     fake_cluster.seed_demo()
     return fake_cluster
-
-
-@dataclass
-class Stack:
-    cluster: FakeCluster
-    kubeconfig: Path
-    backend: ProcessBinding
-    frontend: Service
-    workdir: Path
-    env: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def journal_path(self) -> Path:
-        return self.workdir / "journal.json"
-
-    def journal(self) -> dict[str, Any]:
-        return dict(json.loads(self.journal_path.read_text()))
-
-    def command(self, *args: str) -> list[str]:
-        return [sys.executable, "-m", "chaos", *args]
-
-    def chaosrun(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            self.command(*args),
-            cwd=self.workdir,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
-
-    def popen(self, *args: str) -> subprocess.Popen[str]:
-        return subprocess.Popen(
-            self.command(*args),
-            cwd=self.workdir,
-            env=self.env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-
-
-def cli_env(kubeconfig_path: Path, home: Path) -> dict[str, str]:
-    env = {**os.environ, "KUBECONFIG": str(kubeconfig_path), "HOME": str(home)}
-    env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH", "")) if p
-    )
-    env.pop("KUBERNETES_SERVICE_HOST", None)
-    return env
 
 
 @pytest.fixture

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+import yaml
 
-from tests.k8s.conftest import Stack
+from tests.k8s.stack import Stack
 from tests.kube.cluster import wait_until
 
 FALLBACK = "Sorry...I'm frontend."
@@ -197,10 +198,18 @@ def tutorial_experiment(url: str) -> dict[str, object]:
     }
 
 
-def test_tutorial_chaos_toolkit_file_runs_unchanged(stack_v1: Stack) -> None:
+@pytest.mark.parametrize("fmt", ["json", "yaml"])
+def test_tutorial_chaos_toolkit_file_runs_unchanged(stack_v1: Stack, fmt: str) -> None:
     (old_pod,) = front_pod_names(stack_v1)
-    path = stack_v1.workdir / "experiment.json"
-    path.write_text(json.dumps(tutorial_experiment(f"{stack_v1.frontend.url}/"), indent=4))
+    path = stack_v1.workdir / f"experiment.{fmt}"
+    experiment = tutorial_experiment(f"{stack_v1.frontend.url}/")
+    path.write_text(
+        json.dumps(experiment, indent=4) if fmt == "json" else yaml.safe_dump(experiment)
+    )
+
+    validated = stack_v1.chaosrun("validate", str(path))
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+    assert "Experiment looks valid" in validated.stdout
 
     result = stack_v1.chaosrun("run", str(path), "--journal-path", "tutorial.json")
 
@@ -336,6 +345,22 @@ def test_missing_kubeconfig_is_one_sentence_and_exit_2(stack_v1: Stack, tmp_path
         f"Error: no kubeconfig found at {tmp_path / 'missing-kubeconfig'} and not running "
         "inside a cluster (set KUBECONFIG or pass a kubeconfig file)."
     )
+
+
+def test_kubeconfig_option_overrides_the_environment(stack_v1: Stack, tmp_path: Path) -> None:
+    stack_v1.env["KUBECONFIG"] = str(tmp_path / "missing-kubeconfig")
+
+    result = stack_v1.chaosrun(
+        "pod",
+        "--kubeconfig",
+        str(stack_v1.kubeconfig),
+        "--dry-run",
+        "--frontend-url",
+        stack_v1.frontend.url,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Dry run: would terminate pod default/front-" in result.stdout
 
 
 def test_missing_deployment_is_bad_input(stack_v1: Stack) -> None:
