@@ -36,6 +36,7 @@ class RunContext:
     dry_run: bool = False
     seed: int | None = None
     allow_system_namespaces: bool = False
+    namespace: str | None = None  # default ``ns`` for functions whose arguments omit it
     record: dict[str, Any] = field(default_factory=dict)
     snapshots: list[TakenSnapshot] = field(default_factory=list)
     _driver: Driver | None = None

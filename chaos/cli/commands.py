@@ -117,6 +117,7 @@ def _execute(
     probe_interval: float,
     variables: dict[str, Any] | None = None,
     breaker_url: str | None = None,
+    namespace: str | None = None,
 ) -> int:
     """Validate ``raw`` and run it; return the exit code."""
     from chaos.engine.config import ConfigurationError, resolve_configuration, resolve_secrets
@@ -136,13 +137,14 @@ def _execute(
         secrets = resolve_secrets(experiment.secrets)
     except ConfigurationError as exc:
         fail(f"{exc}.")
-    if driver is None and _uses_target(experiment, configuration, allow_system):
+    if driver is None and _uses_target(experiment, configuration, allow_system, namespace):
         driver = connect(factory, Target.kubernetes if factory is None else _target_of(factory))
     ctx = RunContext(
         driver_factory=(lambda: driver) if driver is not None else factory,
         dry_run=dry_run,
         seed=seed,
         allow_system_namespaces=allow_system,
+        namespace=namespace,
     )
     if seed is not None:
         ctx.record["seed"] = seed
@@ -165,7 +167,9 @@ def _target_of(factory: Any) -> Target:
     return getattr(factory, "target", Target.kubernetes)
 
 
-def _uses_target(experiment: Any, configuration: dict[str, Any], allow_system: bool) -> bool:
+def _uses_target(
+    experiment: Any, configuration: dict[str, Any], allow_system: bool, namespace: str | None
+) -> bool:
     """True when an activity needs the cluster; refuses system namespaces up front."""
     from chaos.engine.config import substitute
     from chaos.experiment.model import PythonProvider
@@ -177,7 +181,7 @@ def _uses_target(experiment: Any, configuration: dict[str, Any], allow_system: b
             continue
         uses = True
         native = lookup(provider.module, provider.func)
-        ns = substitute(provider.arguments.get("ns", "default"), configuration)
+        ns = substitute(provider.arguments.get("ns", namespace or "default"), configuration)
         if native is not None and native.destructive and ns in SYSTEM_NAMESPACES:
             guard_namespace(str(ns), allow_system)
     return uses
@@ -408,6 +412,14 @@ def run(
     measure_url: Annotated[
         str | None, typer.Option(help="URL to probe continuously during the method.")
     ] = None,
+    namespace: Annotated[
+        str | None,
+        typer.Option(
+            "--namespace",
+            "-n",
+            help="Namespace for chaosk8s functions whose arguments name none (default: default).",
+        ),
+    ] = None,
     journal_path: JournalPath = Path("journal.json"),
     dry_run: DryRun = False,
     seed: Seed = None,
@@ -457,6 +469,7 @@ def run(
         probe_interval=probe_interval,
         variables=variables,
         breaker_url=breaker_url,
+        namespace=namespace,
     )
     raise typer.Exit(code)
 

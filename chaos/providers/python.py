@@ -41,6 +41,8 @@ def run_python(
         native = lookup(provider.module, provider.func)
         if native is None:
             raise ActivityFailed(f"unknown function {provider.module}.{provider.func}")
+        if ctx.namespace and "ns" not in arguments:
+            arguments["ns"] = ctx.namespace
         return native.impl(ctx, **arguments)
     try:
         module = importlib.import_module(provider.module)

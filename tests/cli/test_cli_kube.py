@@ -276,3 +276,39 @@ def test_sigterm_mid_pause_restores_the_deployment(
     assert data["rollbacks"][0]["status"] == "succeeded"
     wait_until(lambda: fake_cluster.deployment("back"), what="back to be restored")
     fake_cluster.wait_ready("app=back")
+
+
+def test_run_namespace_option_is_the_default_ns(
+    fake_cluster: FakeCluster, kubeconfig: Path, target: Target, tmp_path: Path
+) -> None:
+    fake_cluster.create_namespace("shop")
+    fake_cluster.apply_deployment("front", {"app": "front"}, namespace="shop")
+    fake_cluster.wait_ready("app=front", namespace="shop")
+    (old,) = fake_cluster.pod_names("shop")
+    raw = {
+        "title": "Kill a pod in the namespace given on the command line",
+        "method": [
+            {
+                "type": "action",
+                "name": "kill",
+                "provider": {
+                    "type": "python",
+                    "module": "chaosk8s.pod.actions",
+                    "func": "terminate_pods",
+                    "arguments": {"label_selector": "app=front"},
+                },
+            }
+        ],
+    }
+    path = write(tmp_path / "e.json", raw)
+    refused = chaosrun("run", path, "--kubeconfig", kubeconfig, "-n", "kube-system")
+    assert refused.exit_code == 2
+    assert "system namespace 'kube-system'" in refused.stderr
+    journal = tmp_path / "j.json"
+    result = chaosrun(
+        "run", path, "--kubeconfig", kubeconfig, "-n", "shop", "--journal-path", journal
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(journal.read_text())["run"][0]["output"] == [old]
+    new = fake_cluster.wait_ready("app=front", namespace="shop")
+    assert old not in {p["metadata"]["name"] for p in new}
