@@ -39,6 +39,18 @@ def build(path: Path) -> list[Obj]:
     return [obj for obj in yaml.safe_load_all(done.stdout) if obj]
 
 
+def apply(objects: list[Obj], kubeconfig: Path, namespace: str = "default") -> None:
+    """Send the objects to the API server of ``kubeconfig`` with the official client."""
+    from kubernetes import config, utils
+
+    api = config.new_client_from_config(config_file=str(kubeconfig))
+    try:
+        for obj in objects:
+            utils.create_from_dict(api, obj, namespace=namespace)
+    finally:
+        api.close()
+
+
 def find(objects: list[Obj], kind: str, name: str) -> Obj:
     matches = [o for o in objects if o["kind"] == kind and o["metadata"]["name"] == name]
     assert len(matches) == 1, f"expected one {kind} {name!r}, found {len(matches)}"

@@ -21,21 +21,10 @@ import pytest
 
 from tests.kube.cluster import FakeCluster, ProcessBinding, fake_cluster, kubeconfig  # noqa: F401
 from tests.kube.server import RecordedRequest
-from tests.manifests.kustomize import Obj, find
+from tests.manifests.kustomize import Obj, apply, find
 from tests.support.procs import REPO_ROOT
 
 FRONTEND_MODULES = {"v1": "services.frontend_v1", "v2": "services.frontend_v2"}
-
-
-def apply(objects: list[Obj], kubeconfig_path: Path, namespace: str = "default") -> None:
-    from kubernetes import config, utils
-
-    api = config.new_client_from_config(config_file=str(kubeconfig_path))
-    try:
-        for obj in objects:
-            utils.create_from_dict(api, obj, namespace=namespace)
-    finally:
-        api.close()
 
 
 def job_argv(runner_jobs: dict[str, list[Obj]], experiment: str, **overrides: str) -> list[str]:
