@@ -43,7 +43,9 @@ JournalPath = Annotated[
 DryRun = Annotated[
     bool,
     typer.Option(
-        "--dry-run", help="Print the exact pods/Deployments that would be hit; change nothing."
+        "--dry-run",
+        help="Print the exact pods/Deployments that would be hit; change nothing "
+        "(no probes, no pauses, no journal).",
     ),
 ]
 Seed = Annotated[
@@ -195,7 +197,11 @@ def _factory(
     return factory
 
 
-def _frontend_url(driver: Any, given: str | None, namespace: str) -> str:
+UNKNOWN_FRONTEND = "http://frontend.unknown/"
+
+
+def _frontend_url(driver: Any, given: str | None, namespace: str, dry_run: bool = False) -> str:
+    """--frontend-url, else the frontend Service's address; a dry run can do without."""
     if given:
         if not re.match(r"^https?://", given):
             fail(f"--frontend-url must start with http:// or https:// (got {given!r}).")
@@ -203,8 +209,12 @@ def _frontend_url(driver: Any, given: str | None, namespace: str) -> str:
     try:
         url = driver.service_url("frontend", namespace)
     except DriverError as exc:
+        if dry_run:
+            return UNKNOWN_FRONTEND
         fail(f"cannot read the 'frontend' Service: {exc}")
     if not url:
+        if dry_run:
+            return UNKNOWN_FRONTEND
         fail(
             f"the 'frontend' Service in namespace '{namespace}' has no load-balancer address; "
             "pass --frontend-url."
@@ -290,7 +300,7 @@ def pod(
     check_journal_path(journal_path)
     factory = _factory(target, context, kubeconfig, state_dir)
     driver = connect(factory, target)
-    url = _frontend_url(driver, frontend_url, namespace)
+    url = _frontend_url(driver, frontend_url, namespace, dry_run)
     raw = pod_experiment(
         namespace=namespace,
         frontend_url=url,
@@ -369,7 +379,7 @@ def deployment(
         fail(f"Deployment '{name}' not found in namespace '{namespace}'; nothing to delete.")
     except DriverError as exc:
         fail(f"cannot read Deployment '{name}': {exc}")
-    url = _frontend_url(driver, frontend_url, namespace)
+    url = _frontend_url(driver, frontend_url, namespace, dry_run)
     raw = deployment_experiment(
         namespace=namespace, frontend_url=url, pause=pause, name=name, rollback=not no_rollback
     )

@@ -208,6 +208,12 @@ def test_missing_frontend_service_is_bad_input(
     result = chaosrun("pod", "--kubeconfig", kubeconfig, "--journal-path", tmp_path / "j.json")
     assert result.exit_code == 2
     assert "has no load-balancer address; pass --frontend-url" in result.stderr
+    # A dry run checks no hypothesis, so it needs no frontend URL.
+    fake_cluster.wait_ready("app=front")
+    (name,) = fake_cluster.pod_names(selector="app=front")
+    result = chaosrun("pod", "--kubeconfig", kubeconfig, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert f"Dry run: would terminate pod default/{name}" in result.output
 
 
 def test_unreachable_context_is_bad_input(
