@@ -404,8 +404,9 @@ RUN_EPILOG = (
     "Stricter than the Chaos Toolkit: a hypothesis not met before the method stops the run "
     "(failed, exit 1); an action that raises fails the run (a missing Deployment is such a "
     "failure, exit 1); rollbacks are played whenever the method started, also after a "
-    "failure, a deviation or Ctrl-C. Exit codes: 0 completed, 1 deviated/failed/"
-    "interrupted, 2 bad input (invalid file, bad option, cluster unreachable)."
+    "failure, a deviation or Ctrl-C, and a failed rollback fails the run. "
+    "Exit codes: 0 completed, 1 deviated/failed/interrupted, "
+    "2 bad input (invalid file, bad option, cluster unreachable)."
 )
 
 

@@ -7,7 +7,8 @@ Chaos Toolkit semantics, with three deliberate differences (documented in ``--he
 * an action that raises fails the run: the rest of the method and the second
   hypothesis are skipped, status ``failed``;
 * rollbacks are played whenever the method started, including after a failure, a
-  deviation or an interruption (Ctrl-C / SIGTERM, even mid-pause).
+  deviation or an interruption (Ctrl-C / SIGTERM, even mid-pause); a rollback that fails
+  turns a completed run into a failed one.
 """
 
 from __future__ import annotations
@@ -270,7 +271,14 @@ class Runner:
         for item in self.experiment.rollbacks:
             activity = self.resolve(item)
             logger.info("Rollback: %s", activity.name)
-            self.execute(activity, journal["rollbacks"])
+            entry = self.execute(activity, journal["rollbacks"])
+            if entry["status"] == "failed" and journal["status"] in ("completed", None):
+                # Stricter than the Chaos Toolkit: an unrestored system is not a success.
+                journal["status"] = "failed"
+                logger.critical(
+                    "Rollback '%s' failed: the system may not be restored, so the experiment fails",
+                    activity.name,
+                )
 
     # -- the run ------------------------------------------------------------------------
     def run(self) -> RunResult:

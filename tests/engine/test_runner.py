@@ -565,3 +565,12 @@ def test_a_second_signal_abandons_the_rollbacks(
     (slow,) = journal["rollbacks"]
     assert slow["status"] == "failed"
     assert "Interrupted: SIGINT" in slow["exception"][0]
+
+
+def test_a_failed_rollback_fails_a_completed_run(target: Target, tmp_path: Path) -> None:
+    raw = experiment(target, [set_status(target.url, 200)])
+    raw["rollbacks"].insert(0, python_action("broken-rollback", "explode", message="nope"))
+    result = run(raw, tmp_path)
+    assert (result.status, result.exit_code) == ("failed", 1)
+    journal = read_journal(tmp_path)
+    assert [r["status"] for r in journal["rollbacks"]] == ["failed", "succeeded"]
