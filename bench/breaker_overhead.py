@@ -3,9 +3,17 @@
     python bench/breaker_overhead.py [--calls 20000] [--repeat 15]
 
 Runs ``calls`` awaited calls of a trivial coroutine, bare and through
-``SlidingWindowCircuitBreaker.call_async`` (closed breaker, every call succeeding), ``repeat``
-times each, interleaved, and prints the median per-call time of each and their difference in
-microseconds. A measurement, not a test: the numbers depend on the machine.
+``SlidingWindowCircuitBreaker.call_async``, ``repeat`` times each, interleaved, and prints the
+median per-call time of each and their difference in microseconds. The breaker is built as
+frontend v2 builds it (its default config, the state-change logger as listener), so every
+guarded call takes a permit, records its outcome in the sliding window and evaluates the
+failure rate (the window is full after the warm-up, so it slides on every call):
+
+* ``success``: every call succeeds (closed breaker);
+* ``mixed``: one call in 10 raises (a 10 % failure rate, below the 80 % threshold, so the
+  breaker stays closed and the window holds failures); the bare loop catches the same errors.
+
+A measurement, not a test: the numbers depend on the machine.
 """
 
 from __future__ import annotations
@@ -15,45 +23,114 @@ import asyncio
 import statistics
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from services.frontend_v2.breaker import SlidingWindowCircuitBreaker
+from services.frontend_v2.breaker import (
+    BreakerConfig,
+    SlidingWindowCircuitBreaker,
+    StateChangeLogger,
+)
+
+
+class Boom(Exception):
+    pass
 
 
 async def work() -> int:
     return 1
 
 
-async def bare(calls: int) -> float:
+_counter = 0
+
+
+async def flaky() -> int:
+    global _counter
+    _counter += 1
+    if _counter % 10 == 0:
+        raise Boom
+    return 1
+
+
+async def bare(calls: int, func: Callable[[], Awaitable[int]] = work) -> float:
     start = time.perf_counter()
     for _ in range(calls):
-        await work()
+        try:  # noqa: SIM105 (cheaper than contextlib.suppress in a timed loop)
+            await func()
+        except Boom:
+            pass
     return time.perf_counter() - start
 
 
-async def guarded(breaker: SlidingWindowCircuitBreaker, calls: int) -> float:
+async def guarded(
+    breaker: SlidingWindowCircuitBreaker, calls: int, func: Callable[[], Awaitable[int]] = work
+) -> float:
     start = time.perf_counter()
     for _ in range(calls):
-        await breaker.call_async(work)
+        try:  # noqa: SIM105 (same loop shape as bare)
+            await breaker.call_async(func)
+        except Boom:
+            pass
     return time.perf_counter() - start
+
+
+def new_breaker() -> SlidingWindowCircuitBreaker:
+    """As frontend v2 builds it: default config (window 10, threshold 80), logger listener."""
+    return SlidingWindowCircuitBreaker(
+        BreakerConfig(), name="bench", listeners=[StateChangeLogger()]
+    )
+
+
+async def measure_series(
+    calls: int, repeat: int, func: Callable[[], Awaitable[int]] = work
+) -> tuple[list[float], list[float]]:
+    """Per-call microseconds of each repetition, bare and guarded, interleaved."""
+    breaker = new_breaker()
+    await bare(calls, func)  # warm up
+    await guarded(breaker, calls, func)
+    bare_us: list[float] = []
+    guarded_us: list[float] = []
+    for rep in range(repeat):
+        if rep % 2 == 0:
+            bare_us.append(await bare(calls, func) / calls * 1e6)
+            guarded_us.append(await guarded(breaker, calls, func) / calls * 1e6)
+        else:
+            guarded_us.append(await guarded(breaker, calls, func) / calls * 1e6)
+            bare_us.append(await bare(calls, func) / calls * 1e6)
+    if breaker.state_name != "closed":
+        raise RuntimeError(f"the breaker left the closed state ({breaker.state_name})")
+    return bare_us, guarded_us
 
 
 async def measure(calls: int, repeat: int) -> tuple[float, float]:
-    breaker = SlidingWindowCircuitBreaker(name="bench")
-    await bare(calls)  # warm up
-    await guarded(breaker, calls)
-    bare_us: list[float] = []
-    guarded_us: list[float] = []
-    for _ in range(repeat):
-        bare_us.append(await bare(calls) / calls * 1e6)
-        guarded_us.append(await guarded(breaker, calls) / calls * 1e6)
+    """Median per-call microseconds, bare and guarded (success path)."""
+    bare_us, guarded_us = await measure_series(calls, repeat)
     return statistics.median(bare_us), statistics.median(guarded_us)
 
 
+def run(calls: int, repeat: int) -> dict[str, Any]:
+    """Both scenarios, for bench/suite.py."""
+    out: dict[str, Any] = {"calls": calls, "repeat": repeat, "scenarios": {}}
+    for name, func in (("success", work), ("mixed", flaky)):
+        bare_us, guarded_us = asyncio.run(measure_series(calls, repeat, func))
+        overhead = [g - b for b, g in zip(bare_us, guarded_us, strict=True)]
+
+        def summary(values: list[float]) -> dict[str, float]:
+            return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+
+        out["scenarios"][name] = {
+            "bare_us": summary(bare_us),
+            "guarded_us": summary(guarded_us),
+            "overhead_us": summary(overhead),
+        }
+    return out
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--calls", type=int, default=20000, help="calls per repetition")
     parser.add_argument("--repeat", type=int, default=15, help="repetitions (median taken)")
     args = parser.parse_args()

@@ -1,0 +1,1 @@
+"""Benchmarks (bash bench/run); not part of the test suite."""

@@ -1,0 +1,181 @@
+"""Shared helpers of the benchmarks: statistics, timed commands, services, machine facts."""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "bench"
+BIN = Path(sys.executable).parent  # the bench venv's scripts: chaosrun, chaos, ...
+
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.support.procs import Service, free_port, start_service  # noqa: E402
+
+__all__ = [
+    "BENCH",
+    "BIN",
+    "ROOT",
+    "Service",
+    "Summary",
+    "alternate",
+    "free_port",
+    "log",
+    "machine",
+    "service",
+    "start_service",
+    "timed",
+    "wait_until",
+]
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Median and range of one series of repetitions."""
+
+    median: float
+    min: float
+    max: float
+    n: int
+
+    @classmethod
+    def of(cls, values: Sequence[float]) -> Summary:
+        if not values:
+            raise ValueError("no values to summarise")
+        return cls(statistics.median(values), min(values), max(values), len(values))
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def alternate(reps: int, sides: Sequence[str]) -> Iterator[tuple[int, str]]:
+    """(repetition, side) in an order that alternates which side goes first."""
+    for rep in range(reps):
+        order = list(sides) if rep % 2 == 0 else list(reversed(sides))
+        for side in order:
+            yield rep, side
+
+
+def timed(
+    argv: Sequence[str],
+    *,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    expect: int | Sequence[int] = 0,
+) -> float:
+    """Wall-clock seconds of one command; fails loudly if its exit code is unexpected."""
+    full_env = {**os.environ, **(env or {})}
+    start = time.perf_counter()
+    result = subprocess.run(
+        list(argv), env=full_env, cwd=cwd or ROOT, capture_output=True, text=True, check=False
+    )
+    elapsed = time.perf_counter() - start
+    allowed = (expect,) if isinstance(expect, int) else tuple(expect)
+    if result.returncode not in allowed:
+        tail = (result.stderr or result.stdout).strip().splitlines()[-15:]
+        raise RuntimeError(
+            f"{' '.join(argv)} exited {result.returncode} (expected {allowed}):\n" + "\n".join(tail)
+        )
+    return elapsed
+
+
+def wait_until(
+    condition: Callable[[], Any], timeout: float, what: str, interval: float = 0.01
+) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out after {timeout:g}s waiting for {what}")
+        time.sleep(interval)
+
+
+@contextmanager
+def service(
+    module: str, log_dir: Path, env: dict[str, str] | None = None, port: int | None = None
+) -> Iterator[Service]:
+    """A real uvicorn process of one of the project's services on 127.0.0.1."""
+    log_dir.mkdir(parents=True, exist_ok=True)
+    svc = start_service(module, log_dir, env=env, port=port)
+    try:
+        yield svc
+    finally:
+        svc.stop()
+
+
+def get_json(url: str) -> Any:
+    return httpx.get(url, timeout=2.0, trust_env=False).json()
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def _version(argv: Sequence[str]) -> str:
+    try:
+        out = subprocess.run(list(argv), capture_output=True, text=True, check=False, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return "unavailable"
+    return (out.stdout or out.stderr).strip().splitlines()[0] if (out.stdout or out.stderr) else ""
+
+
+def machine() -> dict[str, Any]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    def pkg(name: str) -> str:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "not installed"
+
+    try:
+        load = os.getloadavg()
+    except OSError:
+        load = (0.0, 0.0, 0.0)
+    return {
+        "nproc": os.cpu_count(),
+        "cpu_model": _cpu_model(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "loadavg_at_start": [round(x, 2) for x in load],
+        "wrk": _version(["wrk", "--version"]),
+        "packages": {
+            name: pkg(name)
+            for name in (
+                "chaosrun",
+                "chaostoolkit",
+                "chaostoolkit-lib",
+                "chaostoolkit-kubernetes",
+                "kubernetes",
+                "uvicorn",
+                "fastapi",
+                "httpx",
+                "pybreaker",
+            )
+        },
+    }

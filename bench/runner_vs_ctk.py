@@ -1,0 +1,159 @@
+"""Item 1: chaosrun against the Chaos Toolkit, on the same Chaos Toolkit experiment files.
+
+Both tools are the console scripts of the bench venv (``chaosrun`` and ``chaos``), started as
+fresh processes, timed wall-clock from spawn to exit, alternating which goes first.
+
+Equal work, and no network for either:
+
+* ``KUBECONFIG`` points both at the fake Kubernetes API server of ``tests/kube`` (started
+  here, on 127.0.0.1), so whatever a tool loads it finds a cluster; neither validate contacts it.
+* The Chaos Toolkit runs with ``--no-version-check`` (no call to releases.chaostoolkit.org),
+  an empty ``--settings`` file (no notification or control plugins) and ``--no-log-file``
+  (it writes no debug log; this only makes it faster). It has no telemetry.
+* ``HOME`` is a fresh directory for both, proxies are unset, NO_PROXY covers loopback.
+* The http-only run targets a real frontend v1 (uvicorn) with a real backend, both local.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from bench.common import BENCH, BIN, Summary, alternate, log, service, timed
+
+EXPERIMENTS = BENCH / "experiments"
+SIDES = ("chaosrun", "chaostoolkit")
+
+
+def _fake_cluster(tmp: Path) -> tuple[Any, Path]:
+    from tests.kube.cluster import FakeCluster
+
+    cluster = FakeCluster().start()
+    cluster.seed_demo()
+    return cluster, cluster.write_kubeconfig(tmp / "kubeconfig")
+
+
+def _compare(
+    name: str, commands: dict[str, list[str]], env: dict[str, str], cwd: Path, reps: int
+) -> dict[str, Any]:
+    for side in SIDES:  # warm the page cache and .pyc files; not measured
+        timed(commands[side], env=env, cwd=cwd)
+    times: dict[str, list[float]] = {side: [0.0] * reps for side in SIDES}
+    for rep, side in alternate(reps, SIDES):
+        times[side][rep] = timed(commands[side], env=env, cwd=cwd)
+    per_rep = [times["chaostoolkit"][i] / times["chaosrun"][i] for i in range(reps)]
+    ours, theirs = Summary.of(times["chaosrun"]), Summary.of(times["chaostoolkit"])
+    result = {
+        "name": name,
+        "chaosrun": ours.as_dict(),
+        "chaostoolkit": theirs.as_dict(),
+        "ratio": theirs.median / ours.median,
+        "paired_ratio": Summary.of(per_rep).as_dict(),
+        "commands": {
+            side: " ".join(Path(a).name if a.startswith("/") else a for a in argv)
+            for side, argv in commands.items()
+        },
+    }
+    log(
+        f"  {name}: chaosrun {ours.median * 1e3:.0f} ms, chaos {theirs.median * 1e3:.0f} ms, "
+        f"x{result['ratio']:.2f}"
+    )
+    return result
+
+
+def run(reps: int, out_dir: Path) -> dict[str, Any]:
+    tmp = Path(tempfile.mkdtemp(prefix="ctk-", dir=out_dir))
+    home = tmp / "home"
+    home.mkdir()
+    settings = tmp / "ctk-settings.yaml"
+    settings.write_text("{}\n")
+    chaosrun = str(BIN / "chaosrun")
+    ctk = [
+        str(BIN / "chaos"),
+        "--no-version-check",
+        "--no-log-file",
+        "--settings",
+        str(settings),
+    ]
+    results: list[dict[str, Any]] = []
+    cluster, kubeconfig = _fake_cluster(tmp)
+    env = {"KUBECONFIG": str(kubeconfig), "HOME": str(home)}
+    try:
+        log("runner vs Chaos Toolkit: --version")
+        results.append(
+            _compare(
+                "--version",
+                {
+                    "chaosrun": [chaosrun, "--version"],
+                    "chaostoolkit": [str(BIN / "chaos"), "--no-version-check", "--version"],
+                },
+                env,
+                tmp,
+                reps,
+            )
+        )
+        for name in ("pod", "deployment"):
+            path = str(EXPERIMENTS / f"{name}.json")
+            log(f"runner vs Chaos Toolkit: validate {name}.json")
+            results.append(
+                _compare(
+                    f"validate {name}.json",
+                    {
+                        "chaosrun": [chaosrun, "validate", path],
+                        "chaostoolkit": [*ctk, "validate", path],
+                    },
+                    env,
+                    tmp,
+                    reps,
+                )
+            )
+        logs = tmp / "logs"
+        with (
+            service("services.backend", logs) as backend,
+            service(
+                "services.frontend_v1",
+                logs,
+                env={"BACKEND_URL": f"{backend.url}/message"},
+            ) as front,
+        ):
+            url = f"{front.url}/"
+            path = str(EXPERIMENTS / "http-only.json")
+            log("runner vs Chaos Toolkit: run http-only.json (zero pause)")
+            results.append(
+                _compare(
+                    "run http-only.json",
+                    {
+                        "chaosrun": [
+                            chaosrun,
+                            "run",
+                            path,
+                            "--var",
+                            f"frontend_url={url}",
+                            "--journal-path",
+                            str(tmp / "journal-chaosrun.json"),
+                        ],
+                        "chaostoolkit": [
+                            *ctk,
+                            "run",
+                            "--var",
+                            f"frontend_url={url}",
+                            "--journal-path",
+                            str(tmp / "journal-ctk.json"),
+                            path,
+                        ],
+                    },
+                    env,
+                    tmp,
+                    reps,
+                )
+            )
+        # Python's own start-up, for scale: neither tool can beat it.
+        floor = [timed([str(BIN / "python"), "-c", "pass"], cwd=tmp) for _ in range(reps)]
+        return {
+            "reps": reps,
+            "results": results,
+            "python_startup": Summary.of(floor).as_dict(),
+        }
+    finally:
+        cluster.stop()

@@ -1,0 +1,80 @@
+"""Every benchmark in one run; ``bash bench/run`` starts it in the bench venv.
+
+    python bench/suite.py [--quick] [--only runner,frontends,breaker,recovery] [--no-doc]
+
+Writes ``bench/out/results.json`` and (unless ``--no-doc``) ``docs/benchmarks.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import report
+from bench.common import BENCH, ROOT, log, machine
+
+SECTIONS = ("runner", "frontends", "breaker", "recovery")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="chaosrun's benchmarks (issue 6)")
+    parser.add_argument("--quick", action="store_true", help="fewer, shorter repetitions")
+    parser.add_argument("--only", default=",".join(SECTIONS), help="comma-separated sections")
+    parser.add_argument("--no-doc", action="store_true", help="do not write docs/benchmarks.md")
+    parser.add_argument("--connections", type=int, default=8, help="wrk connections")
+    args = parser.parse_args()
+    only = [s.strip() for s in args.only.split(",") if s.strip()]
+    unknown = sorted(set(only) - set(SECTIONS))
+    if unknown:
+        print(f"Unknown section(s) {', '.join(unknown)}: choose from {', '.join(SECTIONS)}.")
+        return 2
+    quick = args.quick
+    out_dir = BENCH / "out"
+    out_dir.mkdir(exist_ok=True)
+    started = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
+    results: dict[str, Any] = {
+        "started": started,
+        "mode": "quick" if quick else "full",
+        "machine": machine(),
+        "sections": {},
+    }
+    sections = results["sections"]
+    if "runner" in only:
+        from bench import runner_vs_ctk
+
+        sections["runner"] = runner_vs_ctk.run(3 if quick else 11, out_dir)
+    if "frontends" in only:
+        from bench import frontends
+
+        sections["frontends"] = frontends.run(
+            2 if quick else 5, 2 if quick else 5, args.connections, out_dir
+        )
+    if "breaker" in only:
+        from bench import breaker_overhead
+
+        log("breaker overhead")
+        sections["breaker"] = breaker_overhead.run(5000 if quick else 20000, 5 if quick else 15)
+    if "recovery" in only:
+        from bench import recovery
+
+        sections["recovery"] = recovery.run(2 if quick else 5, out_dir)
+    results["finished"] = time.strftime("%H:%M", time.gmtime())
+    (out_dir / "results.json").write_text(json.dumps(results, indent=2))
+    log(f"results: {out_dir / 'results.json'}")
+    if not args.no_doc:
+        command = shlex.join(["bash", "bench/run", *sys.argv[1:]])
+        doc = ROOT / "docs" / "benchmarks.md"
+        report.write(results, command, doc)
+        log(f"report: {doc}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
