@@ -33,7 +33,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .card h2 { margin: 0 0 4px; font-size: 18px; }
 .card .story { margin: 0 0 8px; color: #495057; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 13px;
-         font-weight: 600; }
+         font-weight: 600; white-space: nowrap; }
 .badge.good { background: #d3f9d8; color: #2b8a3e; }
 .badge.bad { background: #ffe3e3; color: #c92a2a; }
 .badge.neutral { background: #e9ecef; color: #495057; }
@@ -139,7 +139,7 @@ def _hypothesis_html(journal: dict[str, Any]) -> str:
     )
 
 
-def _card(section: ReportSection, x_max: float | None) -> str:
+def _card(section: ReportSection, x_max: float | None, breaker_row: bool = False) -> str:
     parts = [f'<section class="card"><h2>{escape(section.title)}</h2>']
     if section.story:
         parts.append(f'<p class="story">{escape(section.story)}</p>')
@@ -156,7 +156,7 @@ def _card(section: ReportSection, x_max: float | None) -> str:
         parts.append(f"<p>{escape(section.note)}</p>")
     m = section.measurement
     if m is not None:
-        parts.append(timeline_svg(m, x_max=x_max))
+        parts.append(timeline_svg(m, x_max=x_max, breaker_row=breaker_row))
         rows = "".join(
             f"<tr><td>{escape(label)}</td><td>{escape(value)}</td></tr>"
             for label, value in m.summary_rows()
@@ -224,10 +224,12 @@ def render_html(report: Report) -> str:
         done.add(section.group)
         members = [s for s in report.sections if s.group == section.group]
         x_max = max((s.measurement.duration for s in members if s.measurement), default=None)
+        row = any(s.measurement and s.measurement.breaker_url for s in members)
         heading = report.groups.get(section.group)
         if heading:
             body.append(f'<h3 class="group">{escape(heading)}</h3>')
-        body.append('<div class="grid">' + "".join(_card(s, x_max) for s in members) + "</div>")
+        cards = "".join(_card(s, x_max, breaker_row=row) for s in members)
+        body.append(f'<div class="grid">{cards}</div>')
 
     if report.facts:
         facts = "".join(

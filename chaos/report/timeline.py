@@ -68,20 +68,27 @@ def _fmt(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
-def timeline_svg(m: Measurement, *, x_max: float | None = None, width: int = 640) -> str:
-    """The measurement drawn on a time axis from 0 to ``x_max`` seconds (default: its own)."""
+def timeline_svg(
+    m: Measurement, *, x_max: float | None = None, width: int = 640, breaker_row: bool = False
+) -> str:
+    """The measurement drawn on a time axis from 0 to ``x_max`` seconds (default: its own).
+
+    ``breaker_row`` keeps an (empty) breaker row when the measurement has no breaker, so
+    that timelines drawn side by side line up.
+    """
     samples = m.samples
     end = max(m.duration, (samples[-1].t + m.interval) if samples else 0.0, 0.1)
     span = max(x_max or 0.0, end)
     plot_w = width - LEFT - RIGHT
     has_breaker = any(s.breaker for s in samples)
+    show_breaker = has_breaker or breaker_row
 
     def x(t: float) -> float:
         return LEFT + max(0.0, min(t, span)) / span * plot_w
 
     answers_y = TOP
     breaker_y = answers_y + ANSWERS_H + GAP
-    latency_y = (breaker_y + BREAKER_H + GAP) if has_breaker else breaker_y
+    latency_y = (breaker_y + BREAKER_H + GAP) if show_breaker else breaker_y
     axis_y = latency_y + LATENCY_H
     height = axis_y + AXIS_H
     out: list[str] = [
@@ -104,8 +111,13 @@ def timeline_svg(m: Measurement, *, x_max: float | None = None, width: int = 640
 
     # row labels
     out.append(f'<text x="{LEFT - 6}" y="{answers_y + 15}" text-anchor="end">answers</text>')
-    if has_breaker:
+    if show_breaker:
         out.append(f'<text x="{LEFT - 6}" y="{breaker_y + 10}" text-anchor="end">breaker</text>')
+    if show_breaker and not has_breaker:
+        out.append(
+            f'<text x="{LEFT + 4}" y="{breaker_y + 10}" fill="#868e96" font-style="italic">'
+            "none: this frontend calls the backend directly</text>"
+        )
     out.append(
         f'<text x="{LEFT - 6}" y="{latency_y + 10}" text-anchor="end" fill="#495057">latency</text>'
     )
