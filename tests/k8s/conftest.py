@@ -37,36 +37,46 @@ def demo(fake_cluster: FakeCluster) -> FakeCluster:
 @pytest.fixture
 def stack_factory(
     fake_cluster: FakeCluster, kubeconfig: Path, tmp_path: Path
-) -> Iterator[Callable[[str], Stack]]:
+) -> Iterator[Callable[[str | None], Stack]]:
     started: list[Stack] = []
 
-    def make(frontend_module: str) -> Stack:
+    def make(frontend_module: str | None) -> Stack:
+        stack = Stack(fake_cluster, kubeconfig, tmp_path, env=cli_env(kubeconfig, tmp_path))
+        if frontend_module is None:
+            fake_cluster.seed_demo()
+            return stack
         logs = tmp_path / "logs"
         logs.mkdir(exist_ok=True)
         backend = ProcessBinding(fake_cluster, "app=back", "services.backend", logs).start()
-        frontend = start_service(
+        stack.bound_backend = backend
+        started.append(stack)
+        stack.running_frontend = start_service(
             frontend_module,
             logs,
             env={"BACKEND_URL": f"{backend.url}/message", "BACKEND_TIMEOUT": "1"},
         )
-        stack = Stack(fake_cluster, kubeconfig, backend, frontend, tmp_path)
-        started.append(stack)
-        fake_cluster.seed_demo(frontend_port=frontend.port)
+        fake_cluster.seed_demo(frontend_port=stack.frontend.port)
         wait_until(lambda: backend.running, 20, "the backend process to run")
-        stack.env = cli_env(kubeconfig, tmp_path)
         return stack
 
     yield make
     for stack in started:
-        stack.frontend.stop()
+        if stack.running_frontend is not None:
+            stack.running_frontend.stop()
         stack.backend.stop()
 
 
 @pytest.fixture
-def stack_v1(stack_factory: Callable[[str], Stack]) -> Stack:
+def stack_v1(stack_factory: Callable[[str | None], Stack]) -> Stack:
     return stack_factory("services.frontend_v1")
 
 
 @pytest.fixture
-def stack_v2(stack_factory: Callable[[str], Stack]) -> Stack:
+def stack_v2(stack_factory: Callable[[str | None], Stack]) -> Stack:
     return stack_factory("services.frontend_v2")
+
+
+@pytest.fixture
+def bare_stack(stack_factory: Callable[[str | None], Stack]) -> Stack:
+    """The demo's objects in the cluster, no processes: for runs that stop before probing."""
+    return stack_factory(None)

@@ -13,15 +13,34 @@ from typing import Any
 from tests.kube.cluster import FakeCluster, ProcessBinding
 from tests.support.procs import REPO_ROOT, Service
 
+# Given as --frontend-url where the CLI must stop before probing anything (guards, dry runs).
+UNUSED_URL = "http://127.0.0.1:9"
+
 
 @dataclass
 class Stack:
+    """One end-to-end setup; a bare stack has the cluster but no service processes."""
+
     cluster: FakeCluster
     kubeconfig: Path
-    backend: ProcessBinding
-    frontend: Service
     workdir: Path
+    bound_backend: ProcessBinding | None = None
+    running_frontend: Service | None = None
     env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def backend(self) -> ProcessBinding:
+        assert self.bound_backend is not None, "a bare stack has no backend"
+        return self.bound_backend
+
+    @property
+    def frontend(self) -> Service:
+        assert self.running_frontend is not None, "a bare stack has no frontend"
+        return self.running_frontend
+
+    @property
+    def frontend_url(self) -> str:
+        return self.running_frontend.url if self.running_frontend else UNUSED_URL
 
     @property
     def journal_path(self) -> Path:

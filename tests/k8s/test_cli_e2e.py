@@ -250,14 +250,16 @@ def test_selector_matching_nothing_fails_the_action(stack_v1: Stack) -> None:
     assert stack_v1.journal()["status"] == "failed"
 
 
-def test_deployment_without_a_name_is_refused(stack_v1: Stack) -> None:
-    result = stack_v1.chaosrun("deployment", "--name", "", "--frontend-url", stack_v1.frontend.url)
+def test_deployment_without_a_name_is_refused(bare_stack: Stack) -> None:
+    result = bare_stack.chaosrun(
+        "deployment", "--name", "", "--frontend-url", bare_stack.frontend_url
+    )
 
     assert result.returncode == 2
     assert result.stderr.strip() == (
         "Error: --name must not be empty (chaosrun never deletes every Deployment)."
     )
-    assert deletes(stack_v1) == []
+    assert deletes(bare_stack) == []
 
 
 def test_file_deleting_deployments_without_name_or_selector_is_refused(stack_v1: Stack) -> None:
@@ -290,15 +292,15 @@ def test_file_deleting_deployments_without_name_or_selector_is_refused(stack_v1:
     assert stack_v1.cluster.deployment("front") is not None
 
 
-def test_system_namespace_is_refused(stack_v1: Stack) -> None:
-    result = stack_v1.chaosrun(
-        "pod", "--namespace", "kube-system", "--frontend-url", stack_v1.frontend.url
+def test_system_namespace_is_refused(bare_stack: Stack) -> None:
+    result = bare_stack.chaosrun(
+        "pod", "--namespace", "kube-system", "--frontend-url", bare_stack.frontend_url
     )
 
     assert result.returncode == 2
     assert "refusing to run chaos in the system namespace 'kube-system'" in result.stderr
     assert "\n" not in result.stderr.strip()
-    assert deletes(stack_v1) == []
+    assert deletes(bare_stack) == []
 
 
 def test_system_namespace_allowed_on_request(stack_v1: Stack) -> None:
@@ -323,9 +325,9 @@ def test_system_namespace_allowed_on_request(stack_v1: Stack) -> None:
     ]
 
 
-def test_unreachable_cluster_is_one_sentence_and_exit_2(stack_v1: Stack) -> None:
-    result = stack_v1.chaosrun(
-        "pod", "--context", "unreachable", "--frontend-url", stack_v1.frontend.url
+def test_unreachable_cluster_is_one_sentence_and_exit_2(bare_stack: Stack) -> None:
+    result = bare_stack.chaosrun(
+        "pod", "--context", "unreachable", "--frontend-url", bare_stack.frontend_url
     )
 
     assert result.returncode == 2
@@ -335,10 +337,10 @@ def test_unreachable_cluster_is_one_sentence_and_exit_2(stack_v1: Stack) -> None
     assert lines[0].endswith(": connection refused.")
 
 
-def test_missing_kubeconfig_is_one_sentence_and_exit_2(stack_v1: Stack, tmp_path: Path) -> None:
-    stack_v1.env["KUBECONFIG"] = str(tmp_path / "missing-kubeconfig")
+def test_missing_kubeconfig_is_one_sentence_and_exit_2(bare_stack: Stack, tmp_path: Path) -> None:
+    bare_stack.env["KUBECONFIG"] = str(tmp_path / "missing-kubeconfig")
 
-    result = stack_v1.chaosrun("deployment", "--frontend-url", stack_v1.frontend.url)
+    result = bare_stack.chaosrun("deployment", "--frontend-url", bare_stack.frontend_url)
 
     assert result.returncode == 2
     assert result.stderr.strip() == (
@@ -347,50 +349,50 @@ def test_missing_kubeconfig_is_one_sentence_and_exit_2(stack_v1: Stack, tmp_path
     )
 
 
-def test_kubeconfig_option_overrides_the_environment(stack_v1: Stack, tmp_path: Path) -> None:
-    stack_v1.env["KUBECONFIG"] = str(tmp_path / "missing-kubeconfig")
+def test_kubeconfig_option_overrides_the_environment(bare_stack: Stack, tmp_path: Path) -> None:
+    bare_stack.env["KUBECONFIG"] = str(tmp_path / "missing-kubeconfig")
 
-    result = stack_v1.chaosrun(
+    result = bare_stack.chaosrun(
         "pod",
         "--kubeconfig",
-        str(stack_v1.kubeconfig),
+        str(bare_stack.kubeconfig),
         "--dry-run",
         "--frontend-url",
-        stack_v1.frontend.url,
+        bare_stack.frontend_url,
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Dry run: would terminate pod default/front-" in result.stdout
 
 
-def test_missing_deployment_is_bad_input(stack_v1: Stack) -> None:
-    result = stack_v1.chaosrun(
-        "deployment", "--name", "ghost", "--frontend-url", stack_v1.frontend.url
+def test_missing_deployment_is_bad_input(bare_stack: Stack) -> None:
+    result = bare_stack.chaosrun(
+        "deployment", "--name", "ghost", "--frontend-url", bare_stack.frontend_url
     )
 
     assert result.returncode == 2
     assert result.stderr.strip() == (
         "Error: Deployment 'ghost' not found in namespace 'default'; nothing to delete."
     )
-    assert deletes(stack_v1) == []
+    assert deletes(bare_stack) == []
 
 
-def test_dry_run_changes_nothing(stack_v1: Stack) -> None:
-    (pod,) = front_pod_names(stack_v1)
-    uid = back_uid(stack_v1)
+def test_dry_run_changes_nothing(bare_stack: Stack) -> None:
+    (pod,) = front_pod_names(bare_stack)
+    uid = back_uid(bare_stack)
 
-    pod_run = stack_v1.chaosrun("pod", "--dry-run", "--frontend-url", stack_v1.frontend.url)
-    deployment_run = stack_v1.chaosrun(
-        "deployment", "--dry-run", "--frontend-url", stack_v1.frontend.url
+    pod_run = bare_stack.chaosrun("pod", "--dry-run", "--frontend-url", bare_stack.frontend_url)
+    deployment_run = bare_stack.chaosrun(
+        "deployment", "--dry-run", "--frontend-url", bare_stack.frontend_url
     )
 
     assert pod_run.returncode == 0 and deployment_run.returncode == 0
     assert f"default/{pod}" in pod_run.stdout
     assert "default/back" in deployment_run.stdout
-    writes = [r for r in stack_v1.cluster.api.requests if r.method not in ("GET",)]
+    writes = [r for r in bare_stack.cluster.api.requests if r.method not in ("GET",)]
     assert writes == []
-    assert front_pod_names(stack_v1) == {pod}
-    assert back_uid(stack_v1) == uid
+    assert front_pod_names(bare_stack) == {pod}
+    assert back_uid(bare_stack) == uid
 
 
 # ---- interruption -------------------------------------------------------------------------
