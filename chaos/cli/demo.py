@@ -28,7 +28,7 @@ def demo(
             "--output-dir",
             "-o",
             help="Where the journals, the HTML report and the services' logs go "
-            "[default: ./chaosrun-demo-<timestamp>].",
+            "(default: ./chaosrun-demo-<timestamp>).",
             file_okay=False,
         ),
     ] = None,

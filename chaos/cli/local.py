@@ -25,8 +25,8 @@ StateDir = Annotated[
     Path | None,
     typer.Option(
         "--state-dir",
-        help="Directory for the stack's config, logs and state [env CHAOSRUN_LOCAL_STATE_DIR; "
-        "default: $XDG_STATE_HOME/chaosrun or ~/.local/state/chaosrun].",
+        help="Directory for the stack's config, logs and state (env CHAOSRUN_LOCAL_STATE_DIR; "
+        "default: $XDG_STATE_HOME/chaosrun or ~/.local/state/chaosrun).",
         file_okay=False,
     ),
 ]
@@ -71,7 +71,7 @@ def up(
     backend_port: Annotated[
         int | None,
         typer.Option(
-            help="Backend port [env CHAOSRUN_LOCAL_BACKEND_PORT; default: a free one].",
+            help="Backend port (env CHAOSRUN_LOCAL_BACKEND_PORT; default: a free one).",
             min=1,
             max=65535,
         ),
@@ -79,7 +79,7 @@ def up(
     front_v1_port: Annotated[
         int | None,
         typer.Option(
-            help="Frontend v1 port [env CHAOSRUN_LOCAL_FRONT_V1_PORT; default: a free one].",
+            help="Frontend v1 port (env CHAOSRUN_LOCAL_FRONT_V1_PORT; default: a free one).",
             min=1,
             max=65535,
         ),
@@ -87,7 +87,7 @@ def up(
     front_v2_port: Annotated[
         int | None,
         typer.Option(
-            help="Frontend v2 port [env CHAOSRUN_LOCAL_FRONT_V2_PORT; default: a free one].",
+            help="Frontend v2 port (env CHAOSRUN_LOCAL_FRONT_V2_PORT; default: a free one).",
             min=1,
             max=65535,
         ),
@@ -95,7 +95,7 @@ def up(
     breaker_wait: Annotated[
         float | None,
         typer.Option(
-            help="v2's breaker open-state wait, s [env CHAOSRUN_LOCAL_BREAKER_WAIT; default: 5].",
+            help="v2's breaker open-state wait, s (env CHAOSRUN_LOCAL_BREAKER_WAIT; default: 5).",
             min=0.1,
         ),
     ] = None,
