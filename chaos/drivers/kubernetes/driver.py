@@ -163,6 +163,7 @@ class KubernetesDriver:
         manifest.setdefault("metadata", {})["namespace"] = namespace
         doing = f"create Deployment {name!r} in namespace {namespace!r}"
         deadline = time.monotonic() + RESTORE_WAIT_SECONDS
+        delay = 0.02
         while True:
             try:
                 self._send("POST", f"/apis/apps/v1/namespaces/{namespace}/deployments", manifest)
@@ -182,7 +183,8 @@ class KubernetesDriver:
                     f"Deployment {name!r} in namespace {namespace!r} was still being deleted "
                     f"after {RESTORE_WAIT_SECONDS:.0f}s, so it could not be restored"
                 )
-            time.sleep(0.1)
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
 
     def _being_deleted(self, name: str, namespace: str) -> bool:
         apps = self._apps()
