@@ -65,8 +65,11 @@ class ProgressDisplay:
         self._ticker: threading.Thread | None = None
 
     def phase(self, text: str) -> None:
-        """A new phase (e.g. an act); following engine lines refine it."""
+        """A new phase (e.g. an act); following engine lines refine it. Restarts the clock."""
         self._prefix = text
+        with self._lock:
+            if self._task is not None:
+                self.progress.reset(self._task)
         self.step("")
 
     def step(self, text: str) -> None:
