@@ -154,7 +154,7 @@ def test_chaosrun_pod_against_the_v1_install(
         "pod",
         frontend_url=f"{front.url}/",
         journal_path=str(journal_path),
-        pause="2",
+        pause="4",  # room for the replacement frontend process to start on a busy machine
     )
     first_request = len(demo.cluster.api.requests)
     done = chaosrun(argv, demo.kubeconfig)
@@ -193,7 +193,7 @@ def test_chaosrun_deployment_story(
         "deployment",
         frontend_url=f"{front.url}/",
         journal_path=str(journal_path),
-        pause="1",
+        pause="2",
     )
     first_request = len(demo.cluster.api.requests)
     done = chaosrun(argv, demo.kubeconfig)
