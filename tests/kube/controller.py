@@ -85,8 +85,10 @@ class Controller:
     def _run(self) -> None:
         while not self._stop.is_set():
             with self.store.changed:
+                seen = self.store.writes
                 self.reconcile()
-                self.store.changed.wait(timeout=self.tick)
+                if self.store.writes == seen:  # settled: sleep until a change or the next tick
+                    self.store.changed.wait_for(lambda s=seen: self.store.writes != s, self.tick)
 
     def reconcile(self) -> None:
         store = self.store

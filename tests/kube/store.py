@@ -52,6 +52,7 @@ class Store:
         self.changed = threading.Condition(self.lock)
         self._objects: dict[tuple[str, str, str], Obj] = {}  # (plural, namespace, name) -> obj
         self._rv = itertools.count(1000)
+        self.writes = 0  # bumped on every change: lets waiters skip changes they have seen
         for namespace in SYSTEM_NAMESPACES:
             self.create(NAMESPACES, None, {"metadata": {"name": namespace}})
 
@@ -62,6 +63,7 @@ class Store:
 
     def _touch(self, obj: Obj) -> None:
         obj["metadata"]["resourceVersion"] = str(next(self._rv))
+        self.writes += 1
         self.changed.notify_all()
 
     def _find(self, resource: Resource, namespace: str | None, name: str) -> Obj:
@@ -372,6 +374,7 @@ class Store:
     def _remove(self, resource: Resource, obj: Obj) -> None:
         meta = obj["metadata"]
         del self._objects[self._key(resource, meta.get("namespace"), meta["name"])]
+        self.writes += 1
         self.changed.notify_all()
 
     def finish_foreground_deletions(self) -> None:
