@@ -6,6 +6,7 @@ second copy here: if a default moves, either the manifests move with it or this 
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -172,3 +173,16 @@ def test_the_runner_may_do_only_what_chaosrun_does(runner_jobs: dict[str, list[O
         assert spec["serviceAccountName"] == "chaosrun"
         assert job["metadata"]["namespace"] == account["metadata"]["namespace"] != "default"
         assert images(objects) == {"chaosrun-runner:v1"}
+
+
+def test_the_registry_is_set_in_one_place() -> None:
+    """Only k8s/images names images' registry; every other file uses the placeholders."""
+    from tests.manifests.kustomize import K8S
+
+    setters = sorted(
+        str(p.relative_to(K8S)) for p in K8S.rglob("*.yaml") if "newName:" in p.read_text()
+    )
+    assert setters == ["images/images.yaml"]
+    for path in K8S.rglob("*.yaml"):
+        for image in re.findall(r"^\s*image:\s*(\S+)", path.read_text(), flags=re.M):
+            assert "/" not in image, f"{path}: {image} names a registry"
