@@ -6,17 +6,18 @@ second copy here: if a default moves, either the manifests move with it or this 
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
+import yaml
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from services.backend.settings import BackendServerSettings
 from services.common.probes import add_probes, new_registry
 from services.frontend.settings import BackendClientSettings, FrontendServerSettings
-from tests.manifests.kustomize import Obj, container, find, images, pod_specs
+from tests.manifests.kustomize import K8S, Obj, container, find, images, pod_specs
 
 BACKEND_PORT = BackendServerSettings.model_fields["port"].default
 FRONTEND_PORT = FrontendServerSettings.model_fields["port"].default
@@ -175,14 +176,24 @@ def test_the_runner_may_do_only_what_chaosrun_does(runner_jobs: dict[str, list[O
         assert images(objects) == {"chaosrun-runner:v1"}
 
 
-def test_the_registry_is_set_in_one_place() -> None:
-    """Only k8s/images names images' registry; every other file uses the placeholders."""
-    from tests.manifests.kustomize import K8S
+def _keys(node: object) -> Iterator[tuple[str, object]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield str(key), value
+            yield from _keys(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _keys(item)
 
-    setters = sorted(
-        str(p.relative_to(K8S)) for p in K8S.rglob("*.yaml") if "newName:" in p.read_text()
-    )
-    assert setters == ["images/images.yaml"]
+
+def test_the_registry_is_set_in_one_place() -> None:
+    """Only k8s/images names the images' registry; every other file uses the placeholders."""
+    setters = set()
     for path in K8S.rglob("*.yaml"):
-        for image in re.findall(r"^\s*image:\s*(\S+)", path.read_text(), flags=re.M):
-            assert "/" not in image, f"{path}: {image} names a registry"
+        for doc in yaml.safe_load_all(path.read_text()):
+            for key, value in _keys(doc):
+                if key == "newName":
+                    setters.add(str(path.relative_to(K8S)))
+                if key == "image":
+                    assert "/" not in str(value), f"{path}: {value} names a registry"
+    assert setters == {"images/images.yaml"}
