@@ -20,6 +20,7 @@ import json
 import threading
 import time
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from tests.kube.resources import DEPLOYMENTS, PODS, REPLICASETS, SERVICES, Obj, now_rfc3339
@@ -83,12 +84,13 @@ class Controller:
         self._thread.join(timeout=5)
 
     def _run(self) -> None:
+        store = self.store
         while not self._stop.is_set():
-            with self.store.changed:
-                seen = self.store.writes
+            with store.changed:
+                seen = store.writes
                 self.reconcile()
-                if self.store.writes == seen:  # settled: sleep until a change or the next tick
-                    self.store.changed.wait_for(lambda s=seen: self.store.writes != s, self.tick)
+                if store.writes == seen:  # settled: sleep until a change or the next tick
+                    store.changed.wait_for(partial(_changed_since, store, seen), self.tick)
 
     def reconcile(self) -> None:
         store = self.store
@@ -286,6 +288,10 @@ class Controller:
         self.store.set_status(
             SERVICES, meta["namespace"], meta["name"], {"loadBalancer": {"ingress": [ingress]}}
         )
+
+
+def _changed_since(store: Store, writes: int) -> bool:
+    return store.writes != writes
 
 
 def _pod_ready(pod: Obj) -> bool:
