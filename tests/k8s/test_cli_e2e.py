@@ -17,6 +17,7 @@ import yaml
 
 from tests.k8s.stack import Stack
 from tests.kube.cluster import wait_until
+from tests.support.procs import REPO_ROOT
 
 FALLBACK = "Sorry...I'm frontend."
 BACKEND_MESSAGE = "Hello, I'm backend!"
@@ -481,3 +482,24 @@ def test_unhealthy_pod_before_the_method_fails_the_run(stack_v1: Stack) -> None:
     journal = stack_v1.journal()
     assert journal["steady_states"]["before"]["steady_state_met"] is False
     assert journal["run"] == []
+
+
+# ---- the shipped experiment files ---------------------------------------------------------
+
+SHIPPED = sorted((REPO_ROOT / "experiments").glob("*.[jy]*"))
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.name for p in SHIPPED])
+def test_shipped_experiments_hit_the_demo_objects(bare_stack: Stack, path: Path) -> None:
+    """Dry run of each shipped file against the demo cluster: it resolves real objects."""
+    bare_stack.env["FRONTEND_URL"] = bare_stack.frontend_url
+    (front,) = front_pod_names(bare_stack)
+
+    result = bare_stack.chaosrun("run", str(path), "--dry-run")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    hits = [line for line in result.stdout.splitlines() if "Dry run: would" in line]
+    assert hits, result.stdout
+    for line in hits:
+        assert f"default/{front}" in line or "default/back" in line, line
+    assert [r for r in bare_stack.cluster.api.requests if r.method != "GET"] == []
