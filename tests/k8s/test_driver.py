@@ -392,6 +392,15 @@ def test_service_url_from_load_balancer(
         wait_until(lambda: driver.service_url("named", "default"))
         == "http://front.example.test:8443"
     )
+    fake_cluster.apply_service(
+        "v6",
+        {"app": "front"},
+        80,
+        8080,
+        load_balancer=True,
+        annotations={"fake.chaosrun/lb-hostname": "fd00::10"},
+    )
+    assert wait_until(lambda: driver.service_url("v6", "default")) == "http://[fd00::10]"
     assert driver.service_url("backend", "default") is None
     with pytest.raises(NotFound, match=r"^Service 'nope' not found in namespace 'default'$"):
         driver.service_url("nope", "default")

@@ -17,6 +17,7 @@ Deployment has a running pod and is killed when it has none, as a kubelet would.
 from __future__ import annotations
 
 import secrets
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -52,17 +53,18 @@ class FakeCluster:
         self.store = Store()
         self.api = FakeApiServer(self.store, self.token)
         self.controller = Controller(self.store, pod_start_delay=pod_start_delay)
-        self.port = free_port()
-        config = uvicorn.Config(
-            self.api.app,
-            host="127.0.0.1",
-            port=self.port,
-            log_level="warning",
-            lifespan="off",
-            access_log=False,
-        )
+        # Bound here and handed to uvicorn: no window in which another process takes the port.
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._socket.bind(("127.0.0.1", 0))
+        self.port = int(self._socket.getsockname()[1])
+        config = uvicorn.Config(self.api.app, log_level="warning", lifespan="off", access_log=False)
         self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, name="fake-kube-api", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.run,
+            kwargs={"sockets": [self._socket]},
+            name="fake-kube-api",
+            daemon=True,
+        )
 
     @property
     def url(self) -> str:
@@ -71,12 +73,17 @@ class FakeCluster:
     def start(self) -> FakeCluster:
         self.controller.start()
         self._thread.start()
-        wait_until(lambda: self._server.started, 10, "the fake API server to start")
+        wait_until(
+            lambda: self._server.started or not self._thread.is_alive(), 10, "the API server"
+        )
+        if not self._server.started:
+            raise RuntimeError("the fake API server did not start (see the log above)")
         return self
 
     def stop(self) -> None:
         self._server.should_exit = True
         self._thread.join(timeout=10)
+        self._socket.close()
         self.controller.stop()
 
     # ---- kubeconfig ----------------------------------------------------------------------

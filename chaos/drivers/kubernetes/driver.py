@@ -221,6 +221,8 @@ class KubernetesDriver:
         address = next((i.get("ip") or i.get("hostname") for i in ingress if i), None)
         if not address:
             return None
+        if ":" in address:  # an IPv6 load-balancer address
+            address = f"[{address}]"
         ports = service.get("spec", {}).get("ports") or []
         port = ports[0].get("port") if ports else None
         return f"http://{address}" if port in (None, 80) else f"http://{address}:{port}"
