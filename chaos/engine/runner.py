@@ -289,7 +289,8 @@ class Runner:
             logger.warning("Dry run: nothing will be changed")
         with interruptible():
             try:
-                logger.info("Running experiment: %s", self.experiment.title)
+                title = substitute(self.experiment.title, self.variables)
+                logger.info("Running experiment: %s", title)
                 status = "completed"
                 hypothesis = self.experiment.steady_state_hypothesis
                 run_hypothesis = hypothesis is not None and bool(hypothesis.probes)
