@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich import box
@@ -11,7 +11,11 @@ from rich.console import Console
 from rich.table import Table
 
 from chaos.drivers.base import DriverError
-from chaos.drivers.local import LocalSettings, LocalStack
+
+if TYPE_CHECKING:
+    # The stack pulls in httpx and pydantic-settings: import it only when a command runs,
+    # so that `chaosrun --help` and `chaosrun validate` stay fast.
+    from chaos.drivers.local import LocalStack
 
 app = typer.Typer(
     name="local",
@@ -102,6 +106,8 @@ def up(
     timeout: Annotated[float, typer.Option(help="Seconds to wait for readiness.", min=1)] = 30.0,
 ) -> None:
     """Start the stack (harmless if it already runs: deleted programs come back)."""
+    from chaos.drivers.local import LocalSettings, LocalStack
+
     given: dict[str, object] = {
         "backend_port": backend_port,
         "front_v1_port": front_v1_port,
@@ -124,6 +130,8 @@ def up(
 @app.command()
 def status(state_dir: StateDir = None) -> None:
     """Show the programs, their pods (PIDs), ports and URLs. Exit 1 if the stack is down."""
+    from chaos.drivers.local import LocalStack
+
     stack = LocalStack(state_dir)
     if not stack.running():
         raise _fail(f"The local stack is not running (state dir {stack.state_dir}).")
@@ -133,6 +141,8 @@ def status(state_dir: StateDir = None) -> None:
 @app.command()
 def down(state_dir: StateDir = None) -> None:
     """Stop supervisord and every program; leaves no process and no open port behind."""
+    from chaos.drivers.local import LocalStack
+
     stack = LocalStack(state_dir)
     try:
         was_running = stack.down()
