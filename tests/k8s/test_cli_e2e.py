@@ -146,7 +146,8 @@ def test_no_rollback_leaves_the_deployment_deleted(stack_v2: Stack) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     wait_until(lambda: stack_v2.cluster.deployment("back") is None, what="the Deployment to go")
     assert stack_v2.journal()["rollbacks"] == []
-    assert not stack_v2.backend.running
+    wait_until(lambda: not stack_v2.backend.running, what="the backend process to be killed")
+    assert stack_v2.backend.events == ["started", "stopped"]
 
 
 # ---- Chaos Toolkit file from the original tutorial ------------------------------------------
