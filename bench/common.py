@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -38,6 +39,7 @@ __all__ = [
     "service",
     "start_service",
     "timed",
+    "timed_cpu",
     "wait_until",
 ]
 
@@ -81,19 +83,33 @@ def timed(
     expect: int | Sequence[int] = 0,
 ) -> float:
     """Wall-clock seconds of one command; fails loudly if its exit code is unexpected."""
+    return timed_cpu(argv, env=env, cwd=cwd, expect=expect)[0]
+
+
+def timed_cpu(
+    argv: Sequence[str],
+    *,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    expect: int | Sequence[int] = 0,
+) -> tuple[float, float]:
+    """(wall-clock seconds, CPU seconds user+system) of one command and its children."""
     full_env = {**os.environ, **(env or {})}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     result = subprocess.run(
         list(argv), env=full_env, cwd=cwd or ROOT, capture_output=True, text=True, check=False
     )
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     allowed = (expect,) if isinstance(expect, int) else tuple(expect)
     if result.returncode not in allowed:
         tail = (result.stderr or result.stdout).strip().splitlines()[-15:]
         raise RuntimeError(
             f"{' '.join(argv)} exited {result.returncode} (expected {allowed}):\n" + "\n".join(tail)
         )
-    return elapsed
+    return elapsed, cpu
 
 
 def wait_until(

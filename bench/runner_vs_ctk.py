@@ -16,11 +16,12 @@ Equal work, and no network for either:
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench.common import BENCH, BIN, Summary, alternate, log, service, timed
+from bench.common import BENCH, BIN, Summary, alternate, log, service, timed, timed_cpu
 
 EXPERIMENTS = BENCH / "experiments"
 SIDES = ("chaosrun", "chaostoolkit")
@@ -40,16 +41,21 @@ def _compare(
     for side in SIDES:  # warm the page cache and .pyc files; not measured
         timed(commands[side], env=env, cwd=cwd)
     times: dict[str, list[float]] = {side: [0.0] * reps for side in SIDES}
+    cpus: dict[str, list[float]] = {side: [0.0] * reps for side in SIDES}
     for rep, side in alternate(reps, SIDES):
-        times[side][rep] = timed(commands[side], env=env, cwd=cwd)
+        times[side][rep], cpus[side][rep] = timed_cpu(commands[side], env=env, cwd=cwd)
     per_rep = [times["chaostoolkit"][i] / times["chaosrun"][i] for i in range(reps)]
     ours, theirs = Summary.of(times["chaosrun"]), Summary.of(times["chaostoolkit"])
+    ours_cpu, theirs_cpu = Summary.of(cpus["chaosrun"]), Summary.of(cpus["chaostoolkit"])
     result = {
         "name": name,
         "chaosrun": ours.as_dict(),
         "chaostoolkit": theirs.as_dict(),
         "ratio": theirs.median / ours.median,
         "paired_ratio": Summary.of(per_rep).as_dict(),
+        "chaosrun_cpu": ours_cpu.as_dict(),
+        "chaostoolkit_cpu": theirs_cpu.as_dict(),
+        "cpu_ratio": theirs_cpu.median / ours_cpu.median,
         "commands": {
             side: " ".join(Path(a).name if a.startswith("/") else a for a in argv)
             for side, argv in commands.items()
@@ -57,7 +63,7 @@ def _compare(
     }
     log(
         f"  {name}: chaosrun {ours.median * 1e3:.0f} ms, chaos {theirs.median * 1e3:.0f} ms, "
-        f"x{result['ratio']:.2f}"
+        f"x{result['ratio']:.2f} (CPU x{result['cpu_ratio']:.2f})"
     )
     return result
 
@@ -148,6 +154,10 @@ def run(reps: int, out_dir: Path) -> dict[str, Any]:
                     reps,
                 )
             )
+        for side, journal in (("chaosrun", "journal-chaosrun.json"), ("ctk", "journal-ctk.json")):
+            status = json.loads((tmp / journal).read_text())["status"]
+            if status != "completed":
+                raise RuntimeError(f"the {side} run ended {status}, not completed")
         # Python's own start-up, for scale: neither tool can beat it.
         floor = [timed([str(BIN / "python"), "-c", "pass"], cwd=tmp) for _ in range(reps)]
         return {

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import shlex
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -23,13 +24,34 @@ from bench.common import BENCH, ROOT, log, machine
 SECTIONS = ("runner", "frontends", "breaker", "recovery")
 
 
+def clean(out_dir: Path) -> None:
+    """Remove the working directories of earlier runs (stopping a leftover local stack)."""
+    for path in sorted(out_dir.glob("*-*")):
+        if not path.is_dir():
+            continue
+        if path.name.startswith("local-") and (path / "supervisord.pid").exists():
+            from chaos.drivers.local.stack import LocalStack
+
+            LocalStack(path).down()
+        shutil.rmtree(path, ignore_errors=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="chaosrun's benchmarks (issue 6)")
     parser.add_argument("--quick", action="store_true", help="fewer, shorter repetitions")
     parser.add_argument("--only", default=",".join(SECTIONS), help="comma-separated sections")
     parser.add_argument("--no-doc", action="store_true", help="do not write docs/benchmarks.md")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections")
+    parser.add_argument(
+        "--render",
+        action="store_true",
+        help="only re-render docs/benchmarks.md from bench/out/results.json",
+    )
     args = parser.parse_args()
+    if args.render:
+        saved = json.loads((BENCH / "out" / "results.json").read_text())
+        report.write(saved, saved.get("command", "bash bench/run"), ROOT / "docs" / "benchmarks.md")
+        return 0
     only = [s.strip() for s in args.only.split(",") if s.strip()]
     unknown = sorted(set(only) - set(SECTIONS))
     if unknown:
@@ -38,6 +60,7 @@ def main() -> int:
     quick = args.quick
     out_dir = BENCH / "out"
     out_dir.mkdir(exist_ok=True)
+    clean(out_dir)
     started = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
     results: dict[str, Any] = {
         "started": started,
@@ -66,12 +89,12 @@ def main() -> int:
 
         sections["recovery"] = recovery.run(2 if quick else 5, out_dir)
     results["finished"] = time.strftime("%H:%M", time.gmtime())
+    results["command"] = shlex.join(["bash", "bench/run", *sys.argv[1:]])
     (out_dir / "results.json").write_text(json.dumps(results, indent=2))
     log(f"results: {out_dir / 'results.json'}")
     if not args.no_doc:
-        command = shlex.join(["bash", "bench/run", *sys.argv[1:]])
         doc = ROOT / "docs" / "benchmarks.md"
-        report.write(results, command, doc)
+        report.write(results, results["command"], doc)
         log(f"report: {doc}")
     return 0
 
