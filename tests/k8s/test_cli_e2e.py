@@ -504,3 +504,25 @@ def test_shipped_experiments_hit_the_demo_objects(bare_stack: Stack, path: Path)
     for line in hits:
         assert f"default/{front}" in line or "default/back" in line, line
     assert [r for r in bare_stack.cluster.api.requests if r.method != "GET"] == []
+
+
+def test_forbidden_chaos_fails_the_run_with_the_servers_reason(stack_v1: Stack) -> None:
+    (pod,) = front_pod_names(stack_v1)
+
+    result = stack_v1.chaosrun(
+        "pod",
+        "--context",
+        "viewer",
+        "--frontend-url",
+        stack_v1.frontend.url,
+        "--pause",
+        "0.2",
+        "--no-measure",
+    )
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f'pods "{pod}" is forbidden: User "viewer" cannot delete resource "pods"' in (
+        result.stdout
+    )
+    assert "Experiment ended with status: failed" in result.stdout
+    assert front_pod_names(stack_v1) == {pod}

@@ -83,7 +83,7 @@ def test_unknown_context_names_the_known_ones(kubeconfig: Path) -> None:
         KubernetesDriver(context="prod", kubeconfig=str(kubeconfig)).check_reachable()
     assert str(caught.value) == (
         f"context 'prod' is not defined in the kubeconfig {kubeconfig} "
-        "(known contexts: fake, unreachable)"
+        "(known contexts: fake, unreachable, viewer)"
     )
 
 
@@ -425,3 +425,24 @@ def test_silent_api_server_times_out_in_one_sentence(
         f"cannot reach the Kubernetes API at {config['clusters'][0]['cluster']['server']}: "
         "it did not answer in time"
     )
+
+
+def test_forbidden_write_is_one_sentence(kubeconfig: Path, fake_cluster: FakeCluster) -> None:
+    """A read-only account (RBAC ``view``) lists pods but its delete is refused, clearly."""
+    fake_cluster.apply_deployment("front", {"app": "front"})
+    (pod,) = fake_cluster.wait_ready("app=front")
+    name = pod["metadata"]["name"]
+    viewer = KubernetesDriver(context="viewer", kubeconfig=str(kubeconfig))
+    viewer.check_reachable()
+    assert [p.name for p in viewer.list_pods("default", "app=front")] == [name]
+
+    with pytest.raises(DriverError) as caught:
+        viewer.delete_pod(name, "default")
+
+    assert not isinstance(caught.value, NotFound | TargetUnreachable)
+    assert str(caught.value) == (
+        f"the Kubernetes API at {fake_cluster.url} refused to delete pod '{name}' in namespace "
+        f'\'default\': pods "{name}" is forbidden: User "viewer" cannot delete resource "pods" '
+        'in API group "" in the namespace "default"'
+    )
+    assert fake_cluster.pod_names() == {name}

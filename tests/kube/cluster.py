@@ -9,7 +9,8 @@ Usage from any test folder (import the fixtures into that folder's conftest.py):
         driver = KubernetesDriver(kubeconfig=str(kubeconfig))
 
 The real ``kubernetes`` client reaches the server over HTTP through the kubeconfig file
-(context ``fake``, the current one; context ``unreachable`` points at a closed port).
+(context ``fake``, the current one; context ``unreachable`` points at a closed port; context
+``viewer`` may read but not write, like a service account bound to the ``view`` role).
 ``ProcessBinding`` ties a real service process to a Deployment: the process runs while the
 Deployment has a running pod and is killed when it has none, as a kubelet would.
 """
@@ -50,8 +51,9 @@ def wait_until(condition: Callable[[], Any], timeout: float = 10.0, what: str = 
 class FakeCluster:
     def __init__(self, pod_start_delay: float = 0.0) -> None:
         self.token = secrets.token_hex(16)
+        self.viewer_token = secrets.token_hex(16)
         self.store = Store()
-        self.api = FakeApiServer(self.store, self.token)
+        self.api = FakeApiServer(self.store, self.token, self.viewer_token)
         self.controller = Controller(self.store, pod_start_delay=pod_start_delay)
         # Bound here and handed to uvicorn: no window in which another process takes the port.
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -97,13 +99,17 @@ class FakeCluster:
                 {"name": "fake", "cluster": {"server": self.url}},
                 {"name": "unreachable", "cluster": {"server": dead}},
             ],
-            "users": [{"name": "tester", "user": {"token": self.token}}],
+            "users": [
+                {"name": "tester", "user": {"token": self.token}},
+                {"name": "viewer", "user": {"token": self.viewer_token}},
+            ],
             "contexts": [
                 {
                     "name": "fake",
                     "context": {"cluster": "fake", "user": "tester", "namespace": "default"},
                 },
                 {"name": "unreachable", "context": {"cluster": "unreachable", "user": "tester"}},
+                {"name": "viewer", "context": {"cluster": "fake", "user": "viewer"}},
             ],
             "current-context": current_context,
         }

@@ -92,9 +92,11 @@ def _group(name: str) -> Obj:
 
 
 class FakeApiServer:
-    def __init__(self, store: Store, token: str) -> None:
+    def __init__(self, store: Store, token: str, viewer_token: str | None = None) -> None:
         self.store = store
-        self.token = token
+        self.users = {token: "admin"}  # bearer token -> user name
+        if viewer_token:
+            self.users[viewer_token] = "viewer"  # may read, may not write (RBAC "view")
         self.requests: list[RecordedRequest] = []
         self.app = Starlette(
             routes=[
@@ -112,11 +114,13 @@ class FakeApiServer:
             return self._error(ApiError(400, "BadRequest", "the request body is not valid JSON"))
         query = dict(request.query_params)
         self.requests.append(RecordedRequest(request.method, request.url.path, query, body))
-        if request.headers.get("authorization") != f"Bearer {self.token}":
+        auth = request.headers.get("authorization", "")
+        user = self.users.get(auth.removeprefix("Bearer ")) if auth.startswith("Bearer ") else None
+        if user is None:
             return self._error(ApiError(401, "Unauthorized", "Unauthorized"))
         try:
             return self._dispatch(
-                request, [p for p in request.url.path.split("/") if p], query, body
+                request, [p for p in request.url.path.split("/") if p], query, body, user
             )
         except ApiError as exc:
             return self._error(exc)
@@ -126,7 +130,7 @@ class FakeApiServer:
         return JSONResponse(exc.status(), status_code=exc.code)
 
     def _dispatch(
-        self, request: Request, parts: list[str], query: dict[str, str], body: Any
+        self, request: Request, parts: list[str], query: dict[str, str], body: Any, user: str
     ) -> Response:
         method = request.method
         if parts == ["version"]:
@@ -152,11 +156,35 @@ class FakeApiServer:
                 raise ApiError(404, "NotFound", "the server could not find the requested resource")
             return JSONResponse(_resource_list(group_version))
         resource, namespace, name, sub = self._route(group_version, rest)
+        if user == "viewer" and method != "GET":
+            raise self._forbidden(user, method, resource, namespace, name, sub)
         if query.get("watch") in ("true", "1"):
             raise ApiError(405, "MethodNotAllowed", "watch is not supported by the fake API server")
         if name is None:
             return self._collection(method, resource, namespace, query, body)
         return self._object(request, resource, namespace, name, sub, query, body)
+
+    @staticmethod
+    def _forbidden(
+        user: str,
+        method: str,
+        resource: Resource,
+        namespace: str | None,
+        name: str | None,
+        sub: str | None,
+    ) -> ApiError:
+        verb = {"POST": "create", "PUT": "update", "PATCH": "patch"}.get(
+            method, "delete" if name else "deletecollection"
+        )
+        plural = f"{resource.plural}/{sub}" if sub else resource.plural
+        where = f' in the namespace "{namespace}"' if namespace else ""
+        return ApiError(
+            403,
+            "Forbidden",
+            f'{resource.qualified} "{name or ""}" is forbidden: User "{user}" cannot {verb} '
+            f'resource "{plural}" in API group "{resource.group}"{where}',
+            {"name": name or "", "kind": resource.plural, "group": resource.group},
+        )
 
     @staticmethod
     def _route(
