@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.server
 import os
 import socket
 import subprocess
@@ -446,3 +447,43 @@ def test_forbidden_write_is_one_sentence(kubeconfig: Path, fake_cluster: FakeClu
         'in API group "" in the namespace "default"'
     )
     assert fake_cluster.pod_names() == {name}
+
+
+class _HtmlHandler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        body = b"<html><body>Welcome to nginx!</body></html>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_a_web_server_that_is_not_kubernetes(tmp_path: Path, fake_cluster: FakeCluster) -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _HtmlHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        config = fake_cluster.kubeconfig()
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        config["clusters"][0]["cluster"]["server"] = url
+        path = tmp_path / "config"
+        path.write_text(yaml.safe_dump(config))
+        driver = KubernetesDriver(kubeconfig=str(path))
+        with pytest.raises(TargetUnreachable) as unreachable:
+            driver.check_reachable()
+        with pytest.raises(DriverError) as caught:
+            driver.list_pods("default")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert str(unreachable.value) == (
+        f"the server at {url} did not answer like a Kubernetes API when asked to tell its version"
+    )
+    assert str(caught.value) == (
+        f"the server at {url} did not answer like a Kubernetes API when asked to list pods in "
+        "namespace 'default'"
+    )

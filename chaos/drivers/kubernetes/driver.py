@@ -11,7 +11,13 @@ from typing import Any, TypeVar
 import urllib3
 from kubernetes import client
 
-from chaos.drivers.base import DeploymentSnapshot, DriverError, NotFound, PodInfo
+from chaos.drivers.base import (
+    DeploymentSnapshot,
+    DriverError,
+    NotFound,
+    PodInfo,
+    TargetUnreachable,
+)
 from chaos.drivers.kubernetes.connection import REQUEST_TIMEOUT, connect, refused, unreachable
 from chaos.drivers.kubernetes.manifests import strip_server_fields
 
@@ -66,6 +72,11 @@ class KubernetesDriver:
             raise refused(self.host, doing, exc) from None
         except urllib3.exceptions.HTTPError as exc:
             raise unreachable(self.host, exc) from None
+        except ValueError:  # a body that is not JSON: a proxy's error page, not an API server
+            raise DriverError(
+                f"the server at {self.host} did not answer like a Kubernetes API when asked to "
+                f"{doing}"
+            ) from None
 
     def _raw(self, call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """The server's JSON as sent (no model round trip: nothing unknown to the client lost)."""
@@ -94,9 +105,14 @@ class KubernetesDriver:
 
     def check_reachable(self) -> None:
         api = client.VersionApi(self.api_client)
-        self._call(
-            "tell its version", None, lambda: api.get_code(_request_timeout=self.check_timeout)
-        )
+        try:
+            self._call(
+                "tell its version", None, lambda: api.get_code(_request_timeout=self.check_timeout)
+            )
+        except TargetUnreachable:
+            raise
+        except DriverError as exc:  # answered, but not as a usable Kubernetes API would
+            raise TargetUnreachable(str(exc)) from None
 
     def list_pods(self, namespace: str, label_selector: str | None = None) -> list[PodInfo]:
         core = self._core()
@@ -173,6 +189,11 @@ class KubernetesDriver:
                     raise refused(self.host, doing, exc) from None
             except urllib3.exceptions.HTTPError as exc:
                 raise unreachable(self.host, exc) from None
+            except ValueError:
+                raise DriverError(
+                    f"the server at {self.host} did not answer like a Kubernetes API when asked "
+                    f"to {doing}"
+                ) from None
             if not self._being_deleted(name, namespace):
                 raise DriverError(
                     f"Deployment {name!r} already exists in namespace {namespace!r}, "
