@@ -12,8 +12,8 @@ from typing import Any
 
 from chaos.actions.context import SYSTEM_NAMESPACES, RunContext
 from chaos.actions.errors import ActivityFailed
-from chaos.actions.selectors import SelectorError, selector_matches
 from chaos.drivers.base import PodInfo
+from chaos.drivers.labels import SelectorError, selector_matches
 
 MODES = ("fixed", "percentage")
 ORDERS = ("alphabetic", "oldest")

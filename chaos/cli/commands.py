@@ -11,7 +11,6 @@ import typer
 
 from chaos.actions.context import SYSTEM_NAMESPACES, RunContext
 from chaos.actions.registry import is_native_module, lookup
-from chaos.actions.selectors import SelectorError, parse_selector
 from chaos.cli.common import (
     Target,
     check_journal_path,
@@ -23,6 +22,7 @@ from chaos.cli.common import (
     setup_logging,
 )
 from chaos.drivers.base import DriverError, NotFound
+from chaos.drivers.labels import SelectorError, parse_selector
 
 logger = logging.getLogger("chaosrun")
 

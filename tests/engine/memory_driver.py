@@ -86,7 +86,7 @@ class MemoryDriver:
     def list_deployments(
         self, namespace: str, label_selector: str | None = None
     ) -> list[DeploymentSnapshot]:
-        from chaos.actions.selectors import selector_matches
+        from chaos.drivers.labels import selector_matches
 
         return [
             self.get_deployment(name, ns)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from chaos.actions.selectors import SelectorError, parse_selector, selector_matches
+from chaos.drivers.labels import SelectorError, parse_selector, selector_matches
 
 LABELS = {"app": "front", "tier": "web", "version": "v2"}
 

@@ -1,7 +1,10 @@
-"""Kubernetes label selectors, evaluated client-side so every driver behaves the same.
+"""Kubernetes label selectors, evaluated client-side so every caller reads them the same.
 
 Supports the equality-based (``a=b``, ``a==b``, ``a!=b``) and set-based (``a in (x,y)``,
 ``a notin (x)``, ``a``, ``!a``) forms, comma-separated (all must hold).
+
+It sits in the driver layer and imports nothing of ours, so the driver-agnostic actions, the
+CLI and the local driver share it without breaking the import direction.
 """
 
 from __future__ import annotations
@@ -17,7 +20,12 @@ _EXISTS_RE = re.compile(rf"^(!?)\s*({_KEY})$")
 
 
 class SelectorError(ValueError):
-    """The label selector cannot be parsed."""
+    """The label selector cannot be parsed; ``term`` is the part that could not be read."""
+
+    def __init__(self, selector: str, term: str) -> None:
+        super().__init__(f"invalid label selector {selector!r} (cannot parse {term!r})")
+        self.selector = selector
+        self.term = term
 
 
 @dataclass(frozen=True)
@@ -36,7 +44,8 @@ class Requirement:
         return labels.get(self.key) not in self.values
 
 
-def _split_terms(selector: str) -> list[str]:
+def split_terms(selector: str) -> list[str]:
+    """The comma-separated terms (commas inside parentheses do not split), stripped."""
     terms: list[str] = []
     depth = 0
     current: list[str] = []
@@ -54,24 +63,25 @@ def _split_terms(selector: str) -> list[str]:
     return [t.strip() for t in terms]
 
 
+def parse_term(term: str, selector: str) -> Requirement:
+    """One stripped term of ``selector``; :class:`SelectorError` names it when unreadable."""
+    if match := _SET_RE.match(term):
+        values = frozenset(v.strip() for v in match.group(3).split(",") if v.strip())
+        return Requirement(match.group(1), match.group(2), values)
+    if match := _EQ_RE.match(term):
+        op = "notin" if match.group(2) == "!=" else "in"
+        return Requirement(match.group(1), op, frozenset({match.group(3)}))
+    if match := _EXISTS_RE.match(term):
+        op = "!exists" if match.group(1) else "exists"
+        return Requirement(match.group(2), op)
+    raise SelectorError(selector, term)
+
+
 def parse_selector(selector: str) -> list[Requirement]:
-    """Parse ``selector``; an empty selector selects everything."""
+    """Parse ``selector``; an empty selector selects everything, an empty term is an error."""
     if not selector.strip():
         return []
-    requirements: list[Requirement] = []
-    for term in _split_terms(selector):
-        if match := _SET_RE.match(term):
-            values = frozenset(v.strip() for v in match.group(3).split(",") if v.strip())
-            requirements.append(Requirement(match.group(1), match.group(2), values))
-        elif match := _EQ_RE.match(term):
-            op = "notin" if match.group(2) == "!=" else "in"
-            requirements.append(Requirement(match.group(1), op, frozenset({match.group(3)})))
-        elif match := _EXISTS_RE.match(term):
-            op = "!exists" if match.group(1) else "exists"
-            requirements.append(Requirement(match.group(2), op))
-        else:
-            raise SelectorError(f"invalid label selector {selector!r} (cannot parse {term!r})")
-    return requirements
+    return [parse_term(term, selector) for term in split_terms(selector)]
 
 
 def selector_matches(selector: str | None, labels: Mapping[str, str]) -> bool:
