@@ -243,7 +243,12 @@ def test_list_deployments_by_selector(driver: KubernetesDriver, fake_cluster: Fa
     fake_cluster.apply_deployment("front", {"app": "front"})
     assert [s.name for s in driver.list_deployments("default", "tier=api")] == ["back"]
     assert [s.name for s in driver.list_deployments("default")] == ["back", "front"]
-    assert all("uid" not in s.manifest["metadata"] for s in driver.list_deployments("default"))
+    for snapshot in driver.list_deployments("default"):
+        assert "uid" not in snapshot.manifest["metadata"]
+        assert (snapshot.manifest["kind"], snapshot.manifest["apiVersion"]) == (
+            "Deployment",
+            "apps/v1",
+        )
 
 
 def test_delete_then_restore_deployment(

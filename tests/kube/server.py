@@ -242,6 +242,10 @@ class FakeApiServer:
                 store.delete(resource, meta.get("namespace"), meta["name"], *options)
         elif method != "GET":
             raise ApiError(405, "MethodNotAllowed", f"{method} is not allowed on a collection")
+        # As on a real server, list items carry no kind/apiVersion of their own.
+        items = [
+            {k: v for k, v in item.items() if k not in ("kind", "apiVersion")} for item in items
+        ]
         return JSONResponse(
             {
                 "kind": f"{resource.kind}List",

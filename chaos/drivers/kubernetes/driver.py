@@ -258,7 +258,8 @@ def _snapshot(obj: dict[str, Any], namespace: str) -> DeploymentSnapshot:
     return DeploymentSnapshot(
         name=meta.get("name", ""),
         namespace=meta.get("namespace") or namespace,
-        manifest=strip_server_fields(obj),
+        # List items come without kind/apiVersion; a create needs them.
+        manifest={"apiVersion": "apps/v1", "kind": "Deployment", **strip_server_fields(obj)},
     )
 
 
