@@ -28,13 +28,6 @@ def driver(kubeconfig: Path) -> KubernetesDriver:
 
 
 @pytest.fixture
-def demo(fake_cluster: FakeCluster) -> FakeCluster:
-    """The demo's Deployments and Services (SPEC), all pods running and ready."""
-    fake_cluster.seed_demo()
-    return fake_cluster
-
-
-@pytest.fixture
 def stack_factory(
     fake_cluster: FakeCluster, kubeconfig: Path, tmp_path: Path
 ) -> Iterator[Callable[[str | None], Stack]]:
