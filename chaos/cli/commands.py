@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -23,6 +24,9 @@ from chaos.cli.common import (
 )
 from chaos.drivers.base import DriverError, NotFound
 from chaos.drivers.labels import SelectorError, parse_selector
+
+if TYPE_CHECKING:
+    from chaos.experiment import ExperimentError
 
 logger = logging.getLogger("chaosrun")
 
@@ -105,6 +109,13 @@ def _selector_ok(selector: str | None, option: str) -> None:
             fail(f"{option}: {exc}.")
 
 
+def _invalid(exc: ExperimentError) -> NoReturn:
+    """An experiment that does not load or validate: each problem on its line, exit 2."""
+    for line in exc.lines():
+        typer.echo(f"Error: {line}", err=True)
+    raise typer.Exit(2) from None
+
+
 def _execute(
     raw: dict[str, Any],
     *,
@@ -130,9 +141,7 @@ def _execute(
     try:
         experiment = validate_experiment(raw, source=source)
     except ExperimentError as exc:
-        for line in exc.lines():
-            typer.echo(f"Error: {line}", err=True)
-        raise typer.Exit(2) from None
+        _invalid(exc)
     logger.info("Experiment looks valid")
     try:
         configuration = resolve_configuration(experiment.configuration, variables)
@@ -237,6 +246,50 @@ def _breaker_url(given: str | None, frontend: str, measuring: bool) -> str | Non
     return candidate if found else None
 
 
+def _connect(
+    target: Target, context: str | None, kubeconfig: str | None, state_dir: Path | None
+) -> tuple[Any, Any]:
+    """The driver factory for the target and a driver already connected with it."""
+    factory = _factory(target, context, kubeconfig, state_dir)
+    return factory, connect(factory, target)
+
+
+def _run_builtin(
+    build: Callable[[str], dict[str, Any]],
+    *,
+    source: str,
+    factory: Any,
+    driver: Any,
+    namespace: str,
+    frontend_url: str | None,
+    dry_run: bool,
+    seed: int | None,
+    allow_system: bool,
+    journal_path: Path,
+    probe_interval: float,
+    breaker_url: str | None,
+    no_measure: bool,
+) -> NoReturn:
+    """``pod`` and ``deployment``: find the frontend, build the experiment against it, run it
+    measuring the frontend (unless --no-measure or a dry run) and exit with its code."""
+    url = _frontend_url(driver, frontend_url, namespace, dry_run)
+    measuring = not (no_measure or dry_run)
+    code = _execute(
+        build(url),
+        source=source,
+        factory=factory,
+        driver=driver,
+        dry_run=dry_run,
+        seed=seed,
+        allow_system=allow_system,
+        journal_path=journal_path,
+        measure_url=url if measuring else None,
+        probe_interval=probe_interval,
+        breaker_url=_breaker_url(breaker_url, url, measuring),
+    )
+    raise typer.Exit(code)
+
+
 POD_EPILOG = (
     "Example: chaosrun pod --selector app=front --pause 10 --journal-path pod.json\n\n"
     "A selector that matches no pod fails the action: status failed, exit 1."
@@ -298,36 +351,34 @@ def pod(
             fail(f"--name-pattern {name_pattern!r} is not a valid regular expression ({exc}).")
     _selector_ok(selector, "--selector")
     check_journal_path(journal_path)
-    factory = _factory(target, context, kubeconfig, state_dir)
-    driver = connect(factory, target)
-    url = _frontend_url(driver, frontend_url, namespace, dry_run)
-    raw = pod_experiment(
-        namespace=namespace,
-        frontend_url=url,
-        pause=pause,
-        label_selector=selector,
-        name_pattern=name_pattern,
-        qty=qty,
-        mode=mode,
-        all_pods=all_pods,
-        rand=rand,
-        order=order,
-        grace_period=grace_period,
-    )
-    code = _execute(
-        raw,
+    factory, driver = _connect(target, context, kubeconfig, state_dir)
+    _run_builtin(
+        lambda url: pod_experiment(
+            namespace=namespace,
+            frontend_url=url,
+            pause=pause,
+            label_selector=selector,
+            name_pattern=name_pattern,
+            qty=qty,
+            mode=mode,
+            all_pods=all_pods,
+            rand=rand,
+            order=order,
+            grace_period=grace_period,
+        ),
         source="pod experiment",
         factory=factory,
         driver=driver,
+        namespace=namespace,
+        frontend_url=frontend_url,
         dry_run=dry_run,
         seed=seed,
         allow_system=allow_system_namespaces,
         journal_path=journal_path,
-        measure_url=None if no_measure or dry_run else url,
         probe_interval=probe_interval,
-        breaker_url=_breaker_url(breaker_url, url, not (no_measure or dry_run)),
+        breaker_url=breaker_url,
+        no_measure=no_measure,
     )
-    raise typer.Exit(code)
 
 
 DEPLOYMENT_EPILOG = (
@@ -371,32 +422,30 @@ def deployment(
     if not name.strip():
         fail("--name must not be empty (chaosrun never deletes every Deployment).")
     check_journal_path(journal_path)
-    factory = _factory(target, context, kubeconfig, state_dir)
-    driver = connect(factory, target)
+    factory, driver = _connect(target, context, kubeconfig, state_dir)
     try:
         driver.get_deployment(name, namespace)
     except NotFound:
         fail(f"Deployment '{name}' not found in namespace '{namespace}'; nothing to delete.")
     except DriverError as exc:
         fail(f"cannot read Deployment '{name}': {exc}")
-    url = _frontend_url(driver, frontend_url, namespace, dry_run)
-    raw = deployment_experiment(
-        namespace=namespace, frontend_url=url, pause=pause, name=name, rollback=not no_rollback
-    )
-    code = _execute(
-        raw,
+    _run_builtin(
+        lambda url: deployment_experiment(
+            namespace=namespace, frontend_url=url, pause=pause, name=name, rollback=not no_rollback
+        ),
         source="deployment experiment",
         factory=factory,
         driver=driver,
+        namespace=namespace,
+        frontend_url=frontend_url,
         dry_run=dry_run,
         seed=seed,
         allow_system=allow_system_namespaces,
         journal_path=journal_path,
-        measure_url=None if no_measure or dry_run else url,
         probe_interval=probe_interval,
-        breaker_url=_breaker_url(breaker_url, url, not (no_measure or dry_run)),
+        breaker_url=breaker_url,
+        no_measure=no_measure,
     )
-    raise typer.Exit(code)
 
 
 RUN_EPILOG = (
@@ -464,9 +513,7 @@ def run(
     try:
         raw = load_raw(file)
     except ExperimentError as exc:
-        for line in exc.lines():
-            typer.echo(f"Error: {line}", err=True)
-        raise typer.Exit(2) from None
+        _invalid(exc)
     code = _execute(
         raw,
         source=str(file),
@@ -500,9 +547,7 @@ def validate(
     try:
         load_experiment_file(file)
     except ExperimentError as exc:
-        for line in exc.lines():
-            typer.echo(f"Error: {line}", err=True)
-        raise typer.Exit(2) from None
+        _invalid(exc)
     logger.info("Experiment looks valid")
 
 
