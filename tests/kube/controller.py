@@ -19,7 +19,6 @@ import hashlib
 import json
 import threading
 import time
-from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
@@ -58,11 +57,6 @@ def _owned_by(obj: Obj, owner: Obj) -> bool:
 
 def _deleting(obj: Obj) -> bool:
     return bool(obj["metadata"].get("deletionTimestamp"))
-
-
-def _age(obj: Obj) -> float:
-    created = datetime.strptime(obj["metadata"]["creationTimestamp"], "%Y-%m-%dT%H:%M:%SZ")
-    return time.time() - created.replace(tzinfo=UTC).timestamp()
 
 
 class Controller:
@@ -237,12 +231,11 @@ class Controller:
         meta, status = pod["metadata"], pod.get("status") or {}
         annotations = meta.get("annotations") or {}
         uid = meta["uid"]
-        first_seen = self._started_at.setdefault(uid, time.monotonic())
-        if (
-            time.monotonic() - first_seen < self.pod_start_delay
-            and status.get("phase") == "Pending"
-        ):
-            return
+        if status.get("phase") == "Pending" and self.pod_start_delay:
+            first_seen = self._started_at.setdefault(uid, time.monotonic())
+            if time.monotonic() - first_seen < self.pod_start_delay:
+                return  # still "pulling its image"
+        self._started_at.pop(uid, None)
         phase = annotations.get(PHASE_ANNOTATION, "Running")
         ready = phase == "Running" and annotations.get(READY_ANNOTATION, "true") != "false"
         started = status.get("startTime") or now_rfc3339()

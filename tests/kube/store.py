@@ -83,9 +83,6 @@ class Store:
             if any(ref.get("uid") == uid for ref in obj["metadata"].get("ownerReferences") or [])
         ]
 
-    def exists_uid(self, uid: str) -> bool:
-        return any(obj["metadata"]["uid"] == uid for obj in self._objects.values())
-
     # ---- create / read -------------------------------------------------------------------
 
     def create(self, resource: Resource, namespace: str | None, body: Obj) -> Obj:
