@@ -17,6 +17,7 @@ import yaml
 
 from tests.k8s.stack import Stack
 from tests.kube.cluster import wait_until
+from tests.kube.resources import DEPLOYMENTS
 from tests.support.procs import REPO_ROOT
 
 FALLBACK = "Sorry...I'm frontend."
@@ -83,6 +84,30 @@ def test_pod_chaos_completes_and_the_pod_is_replaced(stack_v1: Stack) -> None:
     journal = stack_v1.journal()
     assert (journal["status"], journal["deviated"]) == ("completed", False)
     assert journal["run"][0]["output"] == [old_pod]
+
+
+def test_pod_chaos_on_every_replica_with_a_grace_period(stack_v1: Stack) -> None:
+    stack_v1.cluster.store.patch(DEPLOYMENTS, "default", "front", {"spec": {"replicas": 3}})
+    old = {p["metadata"]["name"] for p in stack_v1.cluster.wait_ready("app=front", count=3)}
+
+    result = stack_v1.chaosrun(
+        "pod",
+        "--all",
+        "--grace-period",
+        "3",
+        "--frontend-url",
+        stack_v1.frontend.url,
+        "--pause",
+        "0.2",
+        "--no-measure",
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    sent = [r for r in stack_v1.cluster.api.requests if r.method == "DELETE"]
+    assert {r.path.rsplit("/", 1)[1] for r in sent} == old
+    assert {r.query.get("gracePeriodSeconds") for r in sent} == {"3"}
+    new = {p["metadata"]["name"] for p in stack_v1.cluster.wait_ready("app=front", count=3)}
+    assert new.isdisjoint(old)
 
 
 def test_pod_chaos_finds_the_frontend_through_its_service(stack_v1: Stack) -> None:
