@@ -134,7 +134,11 @@ def test_deployment_chaos_with_v1_deviates_and_restores(stack_v1: Stack) -> None
     (_, http_probe) = journal["steady_states"]["after"]["probes"]
     assert http_probe["output"]["status"] == 502
     assert http_probe["tolerance_met"] is False
-    assert [r["status"] for r in journal["rollbacks"]] == ["succeeded"]
+    (rollback,) = journal["rollbacks"]
+    assert rollback["status"] == "succeeded"
+    (restored,) = rollback["output"]
+    assert (restored["name"], restored["namespace"]) == ("back", "default")
+    assert restored["time_to_restore"] >= 0.5  # deleted before the 0.5 s pause
     assert stack_v1.backend.events[:2] == ["started", "stopped"]
     assert_restored(stack_v1, old_uid)
 
