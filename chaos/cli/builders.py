@@ -31,6 +31,41 @@ def hypothesis(namespace: str) -> dict[str, Any]:
     }
 
 
+def _python_action(
+    name: str, module: str, func: str, arguments: dict[str, Any], pause: float | None = None
+) -> dict[str, Any]:
+    action: dict[str, Any] = {
+        "type": "action",
+        "name": name,
+        "provider": {"type": "python", "module": module, "func": func, "arguments": arguments},
+    }
+    if pause is not None:
+        action["pauses"] = {"after": pause}
+    return action
+
+
+def _experiment(
+    *,
+    title: str,
+    description: str,
+    tag: str,
+    namespace: str,
+    frontend_url: str,
+    method: dict[str, Any],
+    rollbacks: list[dict[str, Any]],
+) -> dict[str, Any]:
+    return {
+        "version": "1.0.0",
+        "title": title,
+        "description": description,
+        "tags": ["kubernetes", tag],
+        "configuration": {"frontend_url": frontend_url},
+        "steady-state-hypothesis": hypothesis(namespace),
+        "method": [method],
+        "rollbacks": rollbacks,
+    }
+
+
 def pod_experiment(
     *,
     namespace: str,
@@ -56,67 +91,43 @@ def pod_experiment(
         arguments["rand"] = True
     if grace_period is not None:
         arguments["grace_period"] = grace_period
-    return {
-        "version": "1.0.0",
-        "title": "What happens if we terminate the frontend pod?",
-        "description": "The frontend's ReplicaSet should start a new pod and the frontend "
+    return _experiment(
+        title="What happens if we terminate the frontend pod?",
+        description="The frontend's ReplicaSet should start a new pod and the frontend "
         "should keep answering.",
-        "tags": ["kubernetes", "pod"],
-        "configuration": {"frontend_url": frontend_url},
-        "steady-state-hypothesis": hypothesis(namespace),
-        "method": [
-            {
-                "type": "action",
-                "name": "terminate-frontend-pod",
-                "provider": {
-                    "type": "python",
-                    "module": "chaosk8s.pod.actions",
-                    "func": "terminate_pods",
-                    "arguments": arguments,
-                },
-                "pauses": {"after": pause},
-            }
-        ],
-        "rollbacks": [],
-    }
+        tag="pod",
+        namespace=namespace,
+        frontend_url=frontend_url,
+        method=_python_action(
+            "terminate-frontend-pod", "chaosk8s.pod.actions", "terminate_pods", arguments, pause
+        ),
+        rollbacks=[],
+    )
 
 
 def deployment_experiment(
     *, namespace: str, frontend_url: str, pause: float, name: str, rollback: bool
 ) -> dict[str, Any]:
+    target = {"name": name, "ns": namespace}
     rollbacks: list[dict[str, Any]] = []
     if rollback:
         rollbacks.append(
-            {
-                "type": "action",
-                "name": "restore-backend-service",
-                "provider": {
-                    "type": "python",
-                    "module": "chaosrun.deployment",
-                    "func": "restore_deployment",
-                    "arguments": {"name": name, "ns": namespace},
-                },
-            }
+            _python_action(
+                "restore-backend-service", "chaosrun.deployment", "restore_deployment", target
+            )
         )
-    return {
-        "version": "1.0.0",
-        "title": "What happens if the backend service is down?",
-        "description": "Delete the backend Deployment: does the frontend still answer?",
-        "tags": ["kubernetes", "deployment"],
-        "configuration": {"frontend_url": frontend_url},
-        "steady-state-hypothesis": hypothesis(namespace),
-        "method": [
-            {
-                "type": "action",
-                "name": "stop-backend-service",
-                "provider": {
-                    "type": "python",
-                    "module": "chaosk8s.deployment.actions",
-                    "func": "delete_deployment",
-                    "arguments": {"name": name, "ns": namespace},
-                },
-                "pauses": {"after": pause},
-            }
-        ],
-        "rollbacks": rollbacks,
-    }
+    return _experiment(
+        title="What happens if the backend service is down?",
+        description="Delete the backend Deployment: does the frontend still answer?",
+        tag="deployment",
+        namespace=namespace,
+        frontend_url=frontend_url,
+        method=_python_action(
+            "stop-backend-service",
+            "chaosk8s.deployment.actions",
+            "delete_deployment",
+            dict(target),
+            pause,
+        ),
+        rollbacks=rollbacks,
+    )
