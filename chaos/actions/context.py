@@ -66,6 +66,14 @@ class RunContext:
     def notice(self, message: str) -> None:
         logger.info(message)
 
+    def announce_dry_run(self, action: str, ns: str, names: list[str]) -> bool:
+        """In a dry run, say ``Dry run: would <action> <ns>/<name>`` for each name and return
+        True (the caller then touches nothing); otherwise return False."""
+        if self.dry_run:
+            for name in names:
+                self.notice(f"Dry run: would {action} {ns}/{name}")
+        return self.dry_run
+
     def remember_snapshot(self, snapshot: DeploymentSnapshot) -> TakenSnapshot:
         taken = TakenSnapshot(snapshot=snapshot, deleted_at=time.monotonic())
         self.snapshots.append(taken)

@@ -48,9 +48,7 @@ def delete_deployment(
     guard_namespace(ctx, ns)
     snapshots = _snapshots_to_delete(ctx, name, ns, label_selector)
     names = [s.name for s in snapshots]
-    if ctx.dry_run:
-        for snap in snapshots:
-            ctx.notice(f"Dry run: would delete Deployment {ns}/{snap.name}")
+    if ctx.announce_dry_run("delete Deployment", ns, names):
         return names
     driver = ctx.driver()
     for snap in snapshots:

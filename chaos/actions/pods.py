@@ -93,9 +93,7 @@ def select_pods(
 
 def _terminate(ctx: RunContext, victims: list[PodInfo], ns: str, grace: int | None) -> list[str]:
     names = [p.name for p in victims]
-    if ctx.dry_run:
-        for name in names:
-            ctx.notice(f"Dry run: would terminate pod {ns}/{name}")
+    if ctx.announce_dry_run("terminate pod", ns, names):
         return names
     driver = ctx.driver()
     for name in names:
