@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -13,7 +11,7 @@ from typing import Any
 from typer.testing import CliRunner, Result
 
 from chaos.cli.main import app
-from tests.support.procs import REPO_ROOT
+from tests.support.cli import spawn_chaosrun
 
 
 def chaosrun(*args: object) -> Result:
@@ -25,17 +23,8 @@ def write(path: Path, raw: dict[str, Any]) -> Path:
     return path
 
 
-def spawn(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-    full_env = {**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"}
-    full_env["PYTHONPATH"] = str(REPO_ROOT)
-    return subprocess.Popen(
-        [sys.executable, "-m", "chaos", *args],
-        cwd=REPO_ROOT,
-        env=full_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+def spawn(*args: str) -> subprocess.Popen[str]:
+    return spawn_chaosrun(*args, env={"PYTHONUNBUFFERED": "1"})
 
 
 def read_until(proc: subprocess.Popen[str], marker: str, timeout: float = 60.0) -> str:

@@ -3,27 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 from chaos.drivers.local import LocalStack
 from chaos.drivers.local.stack import pid_alive, port_is_open
-from tests.support.procs import REPO_ROOT
+from tests.support.cli import run_chaosrun
 
 
 def test_demo_tells_the_story_writes_journals_and_report_and_cleans_up(tmp_path: Path) -> None:
     out = tmp_path / "demo"
-    result = subprocess.run(
-        [sys.executable, "-m", "chaos", "demo", "--output-dir", str(out), "--pause", "3"],
-        cwd=REPO_ROOT,
-        env={**os.environ, "PYTHONPATH": str(REPO_ROOT), "COLUMNS": "120"},
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
+    result = run_chaosrun(
+        "demo", "--output-dir", str(out), "--pause", "3", timeout=180, env={"COLUMNS": "120"}
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert "The story came out as expected." in result.stdout

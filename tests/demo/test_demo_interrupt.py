@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
 from chaos.drivers.local import LocalStack
 from chaos.drivers.local.stack import pid_alive, port_is_open
-from tests.support.procs import REPO_ROOT
+from tests.support.cli import spawn_chaosrun
 
 
 def test_ctrl_c_mid_act_brings_the_stack_down(tmp_path: Path) -> None:
     out = tmp_path / "demo"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "chaos", "demo", "--output-dir", str(out), "--pause", "20"],
-        cwd=REPO_ROOT,
-        env={**os.environ, "PYTHONPATH": str(REPO_ROOT), "COLUMNS": "120"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    proc = spawn_chaosrun("demo", "--output-dir", str(out), "--pause", "20", env={"COLUMNS": "120"})
     pausing = threading.Event()
     lines: list[str] = []
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,20 +11,12 @@ import pytest
 from chaos.drivers.local import LocalStack
 from chaos.drivers.local.stack import pid_alive, port_is_open
 from tests.local.conftest import BACKEND_MESSAGE, answers
-from tests.support.procs import REPO_ROOT, free_port
+from tests.support.cli import run_chaosrun
+from tests.support.procs import free_port
 
 
 def local(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "COLUMNS": "200", **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "chaos", "local", *args],
-        cwd=REPO_ROOT,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=90,
-        check=False,
-    )
+    return run_chaosrun("local", *args, timeout=90, env={"COLUMNS": "200", **(env or {})})
 
 
 def test_up_twice_status_and_down_leaves_no_process_and_no_port(tmp_path: Path) -> None:

@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 from chaos.drivers.local import LocalDriver, LocalStack
 from tests.local.conftest import BACKEND_MESSAGE, answers, wait_until
-from tests.support.procs import REPO_ROOT
+from tests.support.cli import run_chaosrun
 
 
 def chaosrun(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "chaos", *args],
-        cwd=REPO_ROOT,
-        env={**os.environ, "PYTHONPATH": str(REPO_ROOT), "COLUMNS": "200"},
-        capture_output=True,
-        text=True,
-        timeout=90,
-        check=False,
-    )
+    return run_chaosrun(*args, timeout=90, env={"COLUMNS": "200"})
 
 
 def _pid(driver: LocalDriver, selector: str) -> str:
