@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 
 from chaos.drivers.local import LocalDriver, LocalSettings, LocalStack
+from tests.support.contract import BACKEND_MESSAGE, FALLBACK, TITLE
+from tests.support.local_stack import local_stack_up
 from tests.support.procs import REPO_ROOT
 
 CHROMIUM = "/usr/bin/chromium"
@@ -30,22 +32,14 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-TITLE = "サンプルアプリケーション"
-BACKEND_MESSAGE = "Hello, I'm backend!"
-FALLBACK = "Sorry...I'm frontend."
 SCREENSHOTS = REPO_ROOT / "docs" / "screenshots"
 
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
-    stack = LocalStack(
-        tmp_path_factory.mktemp("browser-stack"), LocalSettings(breaker_wait=30, backend_timeout=1)
-    )
-    try:
-        stack.up(timeout=30)
+    settings = LocalSettings(breaker_wait=30, backend_timeout=1)
+    with local_stack_up(tmp_path_factory.mktemp("browser-stack"), settings) as stack:
         yield stack
-    finally:
-        stack.down()
 
 
 @pytest.fixture(scope="module")

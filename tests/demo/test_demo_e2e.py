@@ -9,6 +9,7 @@ from pathlib import Path
 from chaos.drivers.local import LocalStack
 from chaos.drivers.local.stack import pid_alive, port_is_open
 from tests.support.cli import run_chaosrun
+from tests.support.contract import FALLBACK
 
 
 def test_demo_tells_the_story_writes_journals_and_report_and_cleans_up(tmp_path: Path) -> None:
@@ -42,7 +43,7 @@ def test_demo_tells_the_story_writes_journals_and_report_and_cleans_up(tmp_path:
     bodies = [
         p["output"]["body"] for p in after["after"]["probes"] if isinstance(p["output"], dict)
     ]
-    assert any("Sorry...I'm frontend." in str(b) for b in bodies)
+    assert any(FALLBACK in str(b) for b in bodies)
 
     html = (out / "report.html").read_text()
     assert html.count("<svg") == 4  # three acts and v2's recovery

@@ -10,8 +10,9 @@ import pytest
 
 from chaos.drivers.local import LocalStack
 from chaos.drivers.local.stack import pid_alive, port_is_open
-from tests.local.conftest import BACKEND_MESSAGE, answers
 from tests.support.cli import run_chaosrun
+from tests.support.contract import BACKEND_MESSAGE
+from tests.support.polling import answers
 from tests.support.procs import free_port
 
 

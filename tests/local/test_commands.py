@@ -7,8 +7,9 @@ import subprocess
 from pathlib import Path
 
 from chaos.drivers.local import LocalDriver, LocalStack
-from tests.local.conftest import BACKEND_MESSAGE, answers, wait_until
 from tests.support.cli import run_chaosrun
+from tests.support.contract import BACKEND_MESSAGE
+from tests.support.polling import answers, wait_until
 
 
 def chaosrun(*args: str) -> subprocess.CompletedProcess[str]:

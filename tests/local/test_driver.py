@@ -9,7 +9,8 @@ import pytest
 
 from chaos.drivers.base import Driver, NotFound, TargetUnreachable
 from chaos.drivers.local import LocalDriver, LocalStack
-from tests.local.conftest import BACKEND_MESSAGE, FALLBACK, answers, get, wait_until
+from tests.support.contract import BACKEND_MESSAGE, FALLBACK
+from tests.support.polling import answers, get, wait_until
 
 
 def _url(driver: LocalDriver, service: str) -> str:

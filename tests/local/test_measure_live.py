@@ -15,7 +15,7 @@ import pytest
 
 from chaos.drivers.local import LocalDriver, LocalStack
 from chaos.measure import Prober
-from tests.local.conftest import answers, wait_until
+from tests.support.polling import answers, wait_until
 from tests.support.procs import REPO_ROOT, free_port
 
 INTERVAL = 0.1

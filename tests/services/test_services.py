@@ -16,11 +16,9 @@ import httpx
 import pytest
 
 from tests.services.fake_backends import ErrorServer, HangingServer
+from tests.support.contract import BACKEND_MESSAGE, FALLBACK, TITLE
 from tests.support.procs import REPO_ROOT, Service, free_port, running_service
 
-MESSAGE = "Hello, I'm backend!"
-FALLBACK = "Sorry...I'm frontend."
-TITLE = "サンプルアプリケーション"
 JST = timezone(timedelta(hours=9))
 TIMEOUT = 0.3  # BACKEND_TIMEOUT of the frontends under test, in seconds
 CLIENT_TIMEOUT = TIMEOUT + 5  # a test fails instead of hanging if a frontend ever hangs
@@ -82,7 +80,7 @@ def wait_for_log(service: Service, pattern: str, timeout: float = 5.0) -> str:
 def test_backend_answers_its_message_as_plain_text(backend: Service) -> None:
     response = get(f"{backend.url}/message")
     assert response.status_code == 200
-    assert response.text == MESSAGE
+    assert response.text == BACKEND_MESSAGE
     assert response.headers["content-type"].startswith("text/plain")
 
 
@@ -101,7 +99,7 @@ def test_frontend_renders_the_backend_message(frontend: Service) -> None:
     response = get(frontend.url)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
-    assert h2(response.text) == MESSAGE
+    assert h2(response.text) == BACKEND_MESSAGE
 
 
 def test_page_has_title_brand_and_jst_clock(frontend: Service) -> None:
@@ -172,7 +170,7 @@ def test_v2_breaker_endpoint_shows_state_counts_and_config(backend: Service, log
             "permitted_calls_half_open": 10,
         }
         for _ in range(3):
-            assert h2(get(v2.url).text) == MESSAGE
+            assert h2(get(v2.url).text) == BACKEND_MESSAGE
         after = breaker(v2)
         assert (after["buffered_calls"], after["failed_calls"]) == (3, 0)
         assert after["totals"]["successful"] == 3
@@ -195,7 +193,7 @@ def test_backend_stopped_then_back(log_dir: Path) -> None:
     ):
         # Backend up: both render the message (v1 only: v2's breaker must stay fresh).
         with running_service("services.backend", log_dir, port=port):
-            assert h2(get(v1.url).text) == MESSAGE
+            assert h2(get(v1.url).text) == BACKEND_MESSAGE
         # Backend stopped.
         down = get(v1.url)
         assert down.status_code == 502
@@ -229,9 +227,9 @@ def test_backend_stopped_then_back(log_dir: Path) -> None:
 
         # Backend back on the same port.
         with running_service("services.backend", log_dir, port=port):
-            assert h2(get(v1.url).text) == MESSAGE
+            assert h2(get(v1.url).text) == BACKEND_MESSAGE
             deadline = time.monotonic() + 10 * float(wait) + 5
-            while h2(get(v2.url).text) != MESSAGE:  # rejected until the wait is over
+            while h2(get(v2.url).text) != BACKEND_MESSAGE:  # rejected until the wait is over
                 assert time.monotonic() < deadline, "v2 never tried the backend again"
                 time.sleep(0.05)
             state = breaker(v2)
@@ -241,7 +239,7 @@ def test_backend_stopped_then_back(log_dir: Path) -> None:
                 0,
             )
             for trial in range(2, 11):
-                assert h2(get(v2.url).text) == MESSAGE
+                assert h2(get(v2.url).text) == BACKEND_MESSAGE
                 state = breaker(v2)
                 expected = "closed" if trial == 10 else "half_open"
                 assert state["state"] == expected, f"trial {trial}"

@@ -1,0 +1,29 @@
+"""Polling over loopback HTTP instead of sleeping."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import httpx
+
+
+def get(url: str) -> httpx.Response:
+    return httpx.get(url, timeout=3.0, trust_env=False)
+
+
+def answers(url: str, text: str | None = None) -> bool:
+    """True when ``url`` answers 200 (and contains ``text``); False while it refuses."""
+    try:
+        response = get(url)
+    except httpx.TransportError:
+        return False
+    return response.status_code == 200 and (text is None or text in response.text)
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 20.0, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out waiting for {what or condition}")
+        time.sleep(0.05)
