@@ -5,10 +5,26 @@ from __future__ import annotations
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from typing import Self
 
 
-class HangingServer:
+class _Background:
+    """Serves on ``_thread`` from ``with`` until the block ends, then ``close()``."""
+
+    _thread: threading.Thread
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class HangingServer(_Background):
     """``with HangingServer() as hang:`` listens on ``hang.url`` until the block ends.
 
     Every connection is accepted, read from and left without an answer; ``accepted`` counts
@@ -48,16 +64,7 @@ class HangingServer:
             with self._lock:
                 self._conns.append(conn)
 
-    def __enter__(self) -> HangingServer:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def close(self) -> None:
         self._stop.set()
         self._thread.join(timeout=5)
         self._sock.close()
@@ -66,7 +73,7 @@ class HangingServer:
                 conn.close()
 
 
-class ErrorServer:
+class ErrorServer(_Background):
     """``with ErrorServer(503) as err:`` answers every request on ``err.url`` with ``status``."""
 
     def __init__(self, status: int) -> None:
@@ -86,15 +93,6 @@ class ErrorServer:
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}/message"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
-    def __enter__(self) -> ErrorServer:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def close(self) -> None:
         self._server.shutdown()
         self._server.server_close()
