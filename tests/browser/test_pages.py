@@ -128,21 +128,11 @@ def test_pages_before_and_after_the_backend_goes(
 
 def test_report_renders_offline_with_its_timelines(browser: Any, tmp_path: Path) -> None:
     """The demo's report needs nothing but its own file: no request leaves the page."""
-    from chaos.measure import Measurement, Sample
     from chaos.report import Report, ReportSection, write_report
+    from tests.support.measurements import measurement, sample
 
-    samples = [Sample(t=i / 10, status=200, latency_ms=3.0) for i in range(5)] + [
-        Sample(t=i / 10, status=502, latency_ms=3.0, error="http_502") for i in range(5, 20)
-    ]
-    m = Measurement.build(
-        url="http://127.0.0.1:1/",
-        breaker_url=None,
-        interval=0.1,
-        timeout=1.0,
-        started_at=None,
-        duration=2.0,
-        samples=samples,
-    )
+    statuses = [200] * 5 + [502] * 15
+    m = measurement([sample(i / 10, s, latency_ms=3.0) for i, s in enumerate(statuses)], 2.0)
     path = write_report(
         tmp_path / "report.html",
         Report(

@@ -4,33 +4,22 @@ from __future__ import annotations
 
 import re
 
-from chaos.measure import Measurement, Sample
+from chaos.measure import Measurement
 from chaos.report import Report, ReportSection, render_html, timeline_svg
 from chaos.report.timeline import BREAKER_COLOURS, COLOURS
+from tests.support.measurements import measurement, sample
 
 
 def _measurement(statuses: list[int | None], breaker: list[str] | None = None) -> Measurement:
-    samples = []
-    for i, status in enumerate(statuses):
-        ok = status is not None and 200 <= status < 300
-        error = None if ok else ("connect" if status is None else f"http_{status}")
-        samples.append(
-            Sample(
-                t=i / 10,
-                status=status,
-                latency_ms=2.0 + i,
-                error=error,
-                breaker=breaker[i] if breaker else None,
-            )
-        )
-    return Measurement.build(
+    samples = [
+        sample(i / 10, status, latency_ms=2.0 + i, breaker=breaker[i] if breaker else None)
+        for i, status in enumerate(statuses)
+    ]
+    return measurement(
+        samples,
+        duration=len(statuses) / 10,
         url="http://127.0.0.1:9/<x>",
         breaker_url="http://127.0.0.1:9/breaker" if breaker else None,
-        interval=0.1,
-        timeout=1.0,
-        started_at=None,
-        duration=len(statuses) / 10,
-        samples=samples,
     )
 
 

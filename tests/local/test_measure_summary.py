@@ -4,26 +4,16 @@ from __future__ import annotations
 
 from chaos.measure import Measurement, Sample
 from chaos.measure.models import percentile
+from tests.support.measurements import measurement, sample
 
 
 def _sample(t: float, status: int | None, breaker: str | None = None) -> Sample:
-    error = (
-        None
-        if status is not None and 200 <= status < 300
-        else ("connect" if status is None else f"http_{status}")
-    )
-    return Sample(t=t, status=status, latency_ms=t * 10 + 1, error=error, breaker=breaker)
+    return sample(t, status, latency_ms=t * 10 + 1, breaker=breaker)
 
 
 def _measure(samples: list[Sample], duration: float, breaker: bool = False) -> Measurement:
-    return Measurement.build(
-        url="http://127.0.0.1:1/",
-        breaker_url="http://127.0.0.1:1/breaker" if breaker else None,
-        interval=0.1,
-        timeout=1.0,
-        started_at=None,
-        duration=duration,
-        samples=samples,
+    return measurement(
+        samples, duration, breaker_url="http://127.0.0.1:1/breaker" if breaker else None
     )
 
 
