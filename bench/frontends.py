@@ -145,6 +145,17 @@ def scenario(kind: str, reps: int, seconds: float, connections: int, logs: Path)
                 raise RuntimeError("v2's breaker left the open state during the measurement")
             runs[side].append(wrk(f"{url}/", connections, duration, 200_000))
         result: dict[str, Any] = {"backend": kind, "sides": {}}
+        if kind != "healthy":
+            # For scale: v2's open path with a single connection (no queueing), same bounds.
+            single = [wrk(f"{fronts['v2'].url}/", 1, seconds, 200_000) for _ in range(3)]
+            if _breaker_state(fronts["v2"].url) != "open":
+                raise RuntimeError("v2's breaker left the open state during the measurement")
+            result["v2_single_connection"] = {
+                "rps": Summary.of([r["rps"] for r in single]).as_dict(),
+                "p50_ms": Summary.of([r["p50_ms"] for r in single]).as_dict(),
+                "p99_ms": Summary.of([r["p99_ms"] for r in single]).as_dict(),
+                "ok_share": Summary.of([r["ok_share"] for r in single]).as_dict(),
+            }
         for side in SIDES:
             series = runs[side]
             result["sides"][side] = {

@@ -118,6 +118,22 @@ def _frontends(section: dict[str, Any], targets: list[tuple[str, str, bool]]) ->
                 f"| {sc['backend']} | {side} | {_ms(s['rps'], 1)} | {_ms(s['p50_ms'], 1, 2)} | "
                 f"{_ms(s['p99_ms'], 1, 2)} | {ok['min']:.1%} | {statuses} | {errors} |"
             )
+    singles = [sc for sc in section["scenarios"] if "v2_single_connection" in sc]
+    if singles:
+        lines += [
+            "",
+            "For scale, v2 with the breaker open and a single connection (`-c1`, no queueing; "
+            "3 runs, after the alternating ones):",
+            "",
+            "| backend | answers/s | p50 ms | p99 ms | HTTP 200 |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        for sc in singles:
+            s = sc["v2_single_connection"]
+            lines.append(
+                f"| {sc['backend']} | {_ms(s['rps'], 1)} | {_ms(s['p50_ms'], 1, 2)} | "
+                f"{_ms(s['p99_ms'], 1, 2)} | {s['ok_share']['min']:.1%} |"
+            )
     lines += ["", "| check | value | target |", "|---|---|---|"]
     for sc in section["scenarios"]:
         v2 = sc["sides"]["v2"]
