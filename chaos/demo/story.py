@@ -20,6 +20,7 @@ from chaos.demo.acts import ACTS, BACKEND_TEXT, Act, ActResult, story_checks
 from chaos.demo.progress import ProgressDisplay
 from chaos.drivers.base import DriverError
 from chaos.drivers.local import LocalDriver, LocalSettings, LocalStack
+from chaos.engine.signals import handling
 from chaos.measure import Measurement, Prober
 
 NAMESPACE = "default"
@@ -76,30 +77,15 @@ def _sigterm_as_ctrl_c() -> Iterator[None]:
     def handler(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
-    try:
-        previous = signal.signal(signal.SIGTERM, handler)
-    except ValueError:  # not the main thread
+    with handling(handler, (signal.SIGTERM,)):
         yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 @contextlib.contextmanager
 def _no_interrupts() -> Iterator[None]:
     """While the stack goes down, Ctrl-C and SIGTERM wait: no process may be left behind."""
-    try:
-        previous = {s: signal.signal(s, signal.SIG_IGN) for s in (signal.SIGINT, signal.SIGTERM)}
-    except ValueError:
+    with handling(signal.SIG_IGN):
         yield
-        return
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
 
 
 def build_experiment(act: Act, frontend_url: str, pause: float) -> dict[str, Any]:

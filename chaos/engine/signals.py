@@ -24,18 +24,19 @@ class Interrupted(BaseException):
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-def _install(handler: Any) -> dict[int, Any]:
+@contextmanager
+def handling(handler: Any, signals: tuple[int, ...] = _SIGNALS) -> Iterator[None]:
+    """Within the block ``handler`` receives ``signals`` (SIGINT and SIGTERM by default);
+    the previous handlers come back afterwards. Off the main thread it changes nothing."""
     previous: dict[int, Any] = {}
-    if threading.current_thread() is not threading.main_thread():
-        return previous
-    for sig in _SIGNALS:
-        previous[sig] = signal.signal(sig, handler)
-    return previous
-
-
-def _restore(previous: dict[int, Any]) -> None:
-    for sig, handler in previous.items():
-        signal.signal(sig, handler)
+    if threading.current_thread() is threading.main_thread():
+        for sig in signals:
+            previous[sig] = signal.signal(sig, handler)
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
 
 
 def _raise(signum: int, frame: FrameType | None) -> None:
@@ -45,11 +46,8 @@ def _raise(signum: int, frame: FrameType | None) -> None:
 @contextmanager
 def interruptible() -> Iterator[None]:
     """Within the block, SIGINT and SIGTERM raise ``Interrupted`` wherever the run is."""
-    previous = _install(_raise)
-    try:
+    with handling(_raise):
         yield
-    finally:
-        _restore(previous)
 
 
 @contextmanager
@@ -68,8 +66,5 @@ def shielded() -> Iterator[None]:
             name,
         )
 
-    previous = _install(handler)
-    try:
+    with handling(handler):
         yield
-    finally:
-        _restore(previous)
