@@ -10,6 +10,7 @@ from rich.table import Table
 
 from chaos.demo.story import DemoOutcome
 from chaos.measure import Measurement
+from chaos.measure.text import percent
 from chaos.report import Report, ReportSection, write_report
 
 REPORT_NAME = "report.html"
@@ -137,7 +138,7 @@ def summary_table(outcome: DemoOutcome) -> Table:
             f"{r.act.number} {r.act.short}",
             r.act.frontend,
             _result(r.verdict, r.act.expected, r.as_expected),
-            "-" if s is None or s.availability is None else f"{s.availability:.1f} %",
+            percent(s.availability if s else None),
             "-" if s is None else f"{s.longest_outage:.2f}",
             "-" if s is None or s.latency_p95_ms is None else f"{s.latency_p95_ms:.0f} ms",
             _breaker_path(r.measurement),
@@ -150,7 +151,7 @@ def summary_table(outcome: DemoOutcome) -> Table:
             "  after restore",
             "v2",
             _result(verdict, "recovered", rec.recovered),
-            "-" if s.availability is None else f"{s.availability:.1f} %",
+            percent(s.availability),
             f"{s.longest_outage:.2f}",
             "-" if s.latency_p95_ms is None else f"{s.latency_p95_ms:.0f} ms",
             _breaker_path(rec.measurement),

@@ -11,6 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from chaos.measure.text import millis, percent, seconds
+
 
 class Sample(BaseModel):
     """One probe of the target URL."""
@@ -132,14 +134,6 @@ def summarise(samples: list[Sample], duration: float, missed_ticks: int = 0) -> 
     )
 
 
-def _seconds(value: float | None) -> str:
-    return "-" if value is None else f"{value:.2f} s"
-
-
-def _ms(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1f} ms"
-
-
 class Measurement(BaseModel):
     """Every probe sent while the chaos ran, and its summary."""
 
@@ -185,7 +179,7 @@ class Measurement(BaseModel):
         """(label, value) pairs for a console table."""
         s = self.summary
         errors = ", ".join(f"{kind} x{n}" for kind, n in s.errors_by_kind.items()) or "none"
-        outage = _seconds(s.longest_outage) if s.outages else "none"
+        outage = seconds(s.longest_outage) if s.outages else "none"
         if s.outages and s.outages[-1].ongoing and s.longest_outage == s.outages[-1].duration:
             outage += " (still down at the end)"
         if self.breaker_url is None:
@@ -197,21 +191,22 @@ class Measurement(BaseModel):
         else:
             states = {x.breaker for x in self.samples if x.breaker is not None}
             breaker = f"none (stayed {states.pop()})" if len(states) == 1 else "none"
-        availability = "-" if s.availability is None else f"{s.availability:.1f} %"
         return [
             ("Probed URL", self.url),
             (
                 "Requests",
                 f"{s.requests} every {self.interval * 1000:.0f} ms over {self.duration:.1f} s",
             ),
-            ("Availability", availability),
+            ("Availability", percent(s.availability)),
             ("Errors by kind", errors),
-            ("Time to first error", _seconds(s.time_to_first_error)),
+            ("Time to first error", seconds(s.time_to_first_error)),
             ("Longest outage", outage),
-            ("Time to recover", _seconds(s.time_to_recover)),
+            ("Time to recover", seconds(s.time_to_recover)),
             (
                 "Latency p50 / p95 / p99",
-                " / ".join(_ms(v) for v in (s.latency_p50_ms, s.latency_p95_ms, s.latency_p99_ms)),
+                " / ".join(
+                    millis(v) for v in (s.latency_p50_ms, s.latency_p95_ms, s.latency_p99_ms)
+                ),
             ),
             ("Breaker transitions", breaker),
         ]

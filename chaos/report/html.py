@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from chaos.measure import Measurement
+from chaos.measure.text import millis, percent, seconds
 from chaos.report.timeline import legend_html, timeline_svg
 
 CSS = """
@@ -83,18 +84,6 @@ class Report:
     headline: str = ""
     groups: dict[str, str] = field(default_factory=dict)  # group key -> heading
     facts: list[tuple[str, str]] = field(default_factory=list)  # footer key/values
-
-
-def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1f} %"
-
-
-def _secs(value: float | None) -> str:
-    return "-" if value is None else f"{value:.2f} s"
-
-
-def _ms(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1f} ms"
 
 
 def _verdict_badge(section: ReportSection, with_expected: bool = True) -> str:
@@ -192,11 +181,11 @@ def _summary_table(sections: list[ReportSection]) -> str:
             f"<td>{escape(s.frontend or '-')}</td>"
             f"<td>{escape(s.expected or '-')}</td>"
             f"<td>{_verdict_badge(s, with_expected=False) or '-'}</td>"
-            f"<td class='num'>{_pct(summary.availability if summary else None)}</td>"
+            f"<td class='num'>{percent(summary.availability if summary else None)}</td>"
             f"<td class='num'>{summary.requests if summary else '-'}</td>"
-            f"<td class='num'>{_secs(summary.longest_outage if summary else None)}</td>"
-            f"<td class='num'>{_secs(summary.time_to_recover if summary else None)}</td>"
-            f"<td class='num'>{_ms(summary.latency_p95_ms if summary else None)}</td>"
+            f"<td class='num'>{seconds(summary.longest_outage if summary else None)}</td>"
+            f"<td class='num'>{seconds(summary.time_to_recover if summary else None)}</td>"
+            f"<td class='num'>{millis(summary.latency_p95_ms if summary else None)}</td>"
             f"<td class='num'>{transitions}</td>"
             "</tr>"
         )
