@@ -24,6 +24,7 @@ from pydantic import TypeAdapter
 
 from chaos.actions.context import RunContext
 from chaos.actions.registry import is_native_module
+from chaos.engine import signals
 from chaos.engine.config import substitute
 from chaos.engine.journal import new_journal, now_iso, write_journal
 from chaos.engine.signals import Interrupted, interruptible, shielded
@@ -122,7 +123,7 @@ class Runner:
             logger.info("Pausing before next activity for %ss...", format_seconds(value))
         else:
             logger.info("Pausing after activity for %ss...", format_seconds(value))
-        time.sleep(value)
+        signals.sleep(value)
 
     def _call(self, activity: Activity) -> Any:
         data = activity.provider.model_dump(by_alias=True, exclude_unset=True)

@@ -39,15 +39,33 @@ def handling(handler: Any, signals: tuple[int, ...] = _SIGNALS) -> Iterator[None
             signal.signal(sig, old)
 
 
+# The last signal seen inside ``interruptible()``. An exception raised by a signal handler
+# is swallowed when it lands in a finalizer (``__del__``, a weakref callback): Python prints
+# "Exception ignored" and carries on. Pauses wait on this event too, so a signal lost that
+# way still ends the pause instead of letting it run its full length.
+_received = threading.Event()
+_received_name: list[str] = []
+
+
 def _raise(signum: int, frame: FrameType | None) -> None:
-    raise Interrupted(signal.Signals(signum).name)
+    name = signal.Signals(signum).name
+    _received_name[:] = [name]
+    _received.set()
+    raise Interrupted(name)
 
 
 @contextmanager
 def interruptible() -> Iterator[None]:
     """Within the block, SIGINT and SIGTERM raise ``Interrupted`` wherever the run is."""
+    _received.clear()
     with handling(_raise):
         yield
+
+
+def sleep(seconds: float) -> None:
+    """Sleep, but raise ``Interrupted`` as soon as a signal arrives (see ``_received``)."""
+    if _received.wait(seconds):
+        raise Interrupted(_received_name[0] if _received_name else "SIGINT")
 
 
 @contextmanager
