@@ -5,13 +5,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.engine.http_target import Target, http_target
-
-
-@pytest.fixture
-def target() -> Iterator[Target]:
-    with http_target() as t:
-        yield t
+from tests.engine.http_target import target  # noqa: F401
 
 
 @pytest.fixture

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
+import pytest
+
 
 @dataclass
 class Target:
@@ -77,3 +79,10 @@ def http_target() -> Iterator[Target]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def target() -> Iterator[Target]:
+    """A fresh target per test (conftests import this fixture)."""
+    with http_target() as t:
+        yield t
