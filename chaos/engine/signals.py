@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -58,8 +59,19 @@ def _raise(signum: int, frame: FrameType | None) -> None:
 def interruptible() -> Iterator[None]:
     """Within the block, SIGINT and SIGTERM raise ``Interrupted`` wherever the run is."""
     _received.clear()
-    with handling(_raise):
-        yield
+    previous_hook = sys.unraisablehook
+
+    def quiet_hook(unraisable: Any) -> None:
+        # A swallowed Interrupted is not lost (see ``_received``): no traceback for it.
+        if not isinstance(unraisable.exc_value, Interrupted):
+            previous_hook(unraisable)
+
+    sys.unraisablehook = quiet_hook
+    try:
+        with handling(_raise):
+            yield
+    finally:
+        sys.unraisablehook = previous_hook
 
 
 def sleep(seconds: float) -> None:
