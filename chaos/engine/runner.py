@@ -151,6 +151,7 @@ class Runner:
     def execute(self, activity: Activity, into: list[dict[str, Any]]) -> dict[str, Any]:
         """Run one activity with its pauses; its journal entry is appended to ``into``
         before the pause after it, so an interruption mid-pause keeps it."""
+        signals.checkpoint()
         pauses = activity.pauses
         if pauses is not None and pauses.before is not None:
             self._pause(pauses.before, "before")

@@ -74,6 +74,12 @@ def interruptible() -> Iterator[None]:
         sys.unraisablehook = previous_hook
 
 
+def checkpoint() -> None:
+    """Raise ``Interrupted`` if a signal arrived whose exception was swallowed."""
+    if _received.is_set():
+        raise Interrupted(_received_name[0] if _received_name else "SIGINT")
+
+
 def sleep(seconds: float) -> None:
     """Sleep, but raise ``Interrupted`` as soon as a signal arrives (see ``_received``)."""
     if _received.wait(seconds):

@@ -59,3 +59,13 @@ def test_a_new_run_starts_without_an_old_signal() -> None:
         signals.sleep(30)
     with signals.interruptible():
         signals.sleep(0.01)  # returns: the earlier run's signal is forgotten
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_the_next_activity_notices_a_swallowed_signal() -> None:
+    with signals.interruptible():
+        obj = _KillsOnCollect()
+        del obj
+        gc.collect()
+        with pytest.raises(signals.Interrupted):
+            signals.checkpoint()
