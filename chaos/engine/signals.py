@@ -72,6 +72,7 @@ def interruptible() -> Iterator[None]:
             yield
     finally:
         sys.unraisablehook = previous_hook
+        _received.clear()  # handled: rollbacks run after this block, under ``shielded()``
 
 
 def checkpoint() -> None:
