@@ -8,7 +8,7 @@ from typing import Any
 from chaos.actions.context import RunContext
 from chaos.actions.errors import ActivityFailed
 from chaos.actions.pods import guard_namespace
-from chaos.drivers.base import DeploymentSnapshot, NotFound
+from chaos.drivers.base import DeploymentSnapshot, DriverError, NotFound
 
 
 def _snapshots_to_delete(
@@ -52,8 +52,14 @@ def delete_deployment(
         return names
     driver = ctx.driver()
     for snap in snapshots:
+        try:
+            driver.delete_deployment(snap.name, ns)
+        except DriverError:
+            raise  # refused: it still stands, so there is nothing to restore
+        except BaseException:
+            ctx.remember_snapshot(snap)  # interrupted mid-call: it may be gone
+            raise
         ctx.remember_snapshot(snap)
-        driver.delete_deployment(snap.name, ns)
     return names
 
 

@@ -184,7 +184,9 @@ class Runner:
         finally:
             entry["end"] = now_iso()
             entry["duration"] = round(time.monotonic() - started, 6)
-        if pauses is not None and pauses.after is not None:
+        # A failed action stops the method: waiting out its pause would only delay the end.
+        failed_action = activity.type == "action" and entry["status"] == "failed"
+        if pauses is not None and pauses.after is not None and not failed_action:
             self._pause(pauses.after, "after")
         return entry
 

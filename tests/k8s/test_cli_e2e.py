@@ -555,3 +555,28 @@ def test_forbidden_chaos_fails_the_run_with_the_servers_reason(stack_v1: Stack) 
     )
     assert "Experiment ended with status: failed" in result.stdout
     assert front_pod_names(stack_v1) == {pod}
+
+
+def test_a_refused_deployment_delete_is_not_rolled_back_nor_paused(stack_v1: Stack) -> None:
+    old_uid = back_uid(stack_v1)
+
+    result = stack_v1.chaosrun(
+        "deployment",
+        "--context",
+        "viewer",
+        "--frontend-url",
+        stack_v1.frontend.url,
+        "--pause",
+        "600",  # a failed action skips its pause: the run would time out otherwise
+        "--no-measure",
+    )
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert 'cannot delete resource "deployments"' in result.stdout
+    assert "Experiment ended with status: failed" in result.stdout
+    assert "Pausing after activity" not in result.stdout
+    journal = stack_v1.journal()
+    # The Deployment still stands, so the rollback has nothing to restore.
+    assert [r["output"] for r in journal["rollbacks"]] == [[]]
+    assert back_uid(stack_v1) == old_uid
+    assert not [r for r in stack_v1.cluster.api.requests if r.method == "POST"]
