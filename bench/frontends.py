@@ -18,6 +18,7 @@ repetition measures the open breaker, as the target says; the state is checked b
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -143,7 +144,11 @@ def scenario(kind: str, reps: int, seconds: float, connections: int, logs: Path)
             url = fronts[side].url
             if side == "v2" and kind != "healthy" and _breaker_state(url) != "open":
                 raise RuntimeError("v2's breaker left the open state during the measurement")
-            runs[side].append(wrk(f"{url}/", connections, duration, 200_000))
+            cpu_before = _cpu_seconds(fronts[side].proc.pid)
+            run = wrk(f"{url}/", connections, duration, 200_000)
+            cpu = _cpu_seconds(fronts[side].proc.pid) - cpu_before
+            run["cpu_us_per_answer"] = cpu / max(run["requests"], 1) * 1e6
+            runs[side].append(run)
         result: dict[str, Any] = {"backend": kind, "sides": {}}
         if kind != "healthy":
             # For scale: v2's open path with a single connection (no queueing), same bounds.
@@ -163,6 +168,7 @@ def scenario(kind: str, reps: int, seconds: float, connections: int, logs: Path)
                 "p50_ms": Summary.of([r["p50_ms"] for r in series]).as_dict(),
                 "p99_ms": Summary.of([r["p99_ms"] for r in series]).as_dict(),
                 "ok_share": Summary.of([r["ok_share"] for r in series]).as_dict(),
+                "cpu_us_per_answer": Summary.of([r["cpu_us_per_answer"] for r in series]).as_dict(),
                 "statuses": _sum_statuses(series),
                 "errors": {
                     k: sum(r["errors"][k] for r in series)
@@ -182,6 +188,12 @@ def scenario(kind: str, reps: int, seconds: float, connections: int, logs: Path)
             f"p99 {v2['p99_ms']['median']:.1f} ms 200s {v2['ok_share']['min']:.1%}"
         )
         return result
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process so far (from /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _sum_statuses(series: list[dict[str, Any]]) -> dict[str, int]:

@@ -102,11 +102,14 @@ def _frontends(section: dict[str, Any], targets: list[tuple[str, str, bool]]) ->
         f"open during every measured repetition (opened first, `BREAKER_WAIT_DURATION_OPEN` "
         f"= {section['open_wait']:g} s). With a hanging backend each repetition lasts "
         f"max(d, 3 × `BACKEND_TIMEOUT`) so that v1 completes some answers. At a fixed "
-        "concurrency c, latency ≈ c / throughput (Little's law): p99 depends on c.",
+        "concurrency c, latency ≈ c / throughput (Little's law): p99 depends on c. *Frontend "
+        "CPU per answer* (user + system time of the frontend process over the run, from /proc, "
+        "divided by its answers) does not depend on what else the machine runs: it shows the "
+        "cost of each path when throughput is noisy.",
         "",
-        "| backend | frontend | answers/s | p50 ms | p99 ms | HTTP 200 | statuses (all reps) "
-        "| errors |",
-        "|---|---|---:|---:|---:|---:|---|---|",
+        "| backend | frontend | answers/s | p50 ms | p99 ms | HTTP 200 | frontend CPU µs "
+        "per answer | statuses (all reps) | errors |",
+        "|---|---|---:|---:|---:|---:|---:|---|---|",
     ]
     for sc in section["scenarios"]:
         for side in ("v1", "v2"):
@@ -116,7 +119,8 @@ def _frontends(section: dict[str, Any], targets: list[tuple[str, str, bool]]) ->
             ok = s["ok_share"]
             lines.append(
                 f"| {sc['backend']} | {side} | {_ms(s['rps'], 1)} | {_ms(s['p50_ms'], 1, 2)} | "
-                f"{_ms(s['p99_ms'], 1, 2)} | {ok['min']:.1%} | {statuses} | {errors} |"
+                f"{_ms(s['p99_ms'], 1, 2)} | {ok['min']:.1%} | {_ms(s['cpu_us_per_answer'], 1)} | "
+                f"{statuses} | {errors} |"
             )
     singles = [sc for sc in section["scenarios"] if "v2_single_connection" in sc]
     if singles:

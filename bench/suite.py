@@ -77,7 +77,7 @@ def main() -> int:
         from bench import frontends
 
         sections["frontends"] = frontends.run(
-            2 if quick else 5, 2 if quick else 5, args.connections, out_dir
+            2 if quick else 7, 2 if quick else 4, args.connections, out_dir
         )
     if "breaker" in only:
         from bench import breaker_overhead
