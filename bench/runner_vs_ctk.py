@@ -154,6 +154,10 @@ def run(reps: int, out_dir: Path) -> dict[str, Any]:
                     reps,
                 )
             )
+        # The claim "neither contacts the cluster" is checked, not assumed.
+        result_requests = len(cluster.api.requests)
+        if result_requests:
+            raise RuntimeError(f"the fake API server got {result_requests} request(s)")
         for side, journal in (("chaosrun", "journal-chaosrun.json"), ("ctk", "journal-ctk.json")):
             status = json.loads((tmp / journal).read_text())["status"]
             if status != "completed":
