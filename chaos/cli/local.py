@@ -48,8 +48,8 @@ def status_table(stack: LocalStack) -> Table:
         box=box.SIMPLE_HEAD,
         pad_edge=False,
     )
-    table.add_column("Program", no_wrap=True)
-    table.add_column("Labels", no_wrap=True)
+    table.add_column("Program", no_wrap=True, min_width=8)
+    table.add_column("Labels")
     table.add_column("State", no_wrap=True)
     table.add_column("PID", justify="right", no_wrap=True, min_width=7)
     table.add_column("Port", justify="right", no_wrap=True)
