@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 import platform
 import resource
+import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -30,6 +32,7 @@ __all__ = [
     "BENCH",
     "BIN",
     "ROOT",
+    "ProxyTrap",
     "Service",
     "Summary",
     "alternate",
@@ -138,6 +141,49 @@ def service(
         svc.stop()
 
 
+class ProxyTrap:
+    """A would-be HTTP(S) proxy on 127.0.0.1 that only counts connections and closes them.
+
+    Pointing ``HTTP_PROXY``/``HTTPS_PROXY`` at it (with ``NO_PROXY`` covering loopback) makes
+    any attempt of a tool to reach the outside world visible, and fail fast, instead of
+    leaving the machine.
+    """
+
+    def __init__(self) -> None:
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(64)
+        self.port = int(self._sock.getsockname()[1])
+        self.connections = 0
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self._sock.accept()
+            except OSError:
+                return
+            self.connections += 1
+            conn.close()
+
+    @property
+    def env(self) -> dict[str, str]:
+        url = f"http://127.0.0.1:{self.port}"
+        loopback = "127.0.0.1,localhost"
+        return {
+            "HTTP_PROXY": url,
+            "HTTPS_PROXY": url,
+            "http_proxy": url,
+            "https_proxy": url,
+            "NO_PROXY": loopback,
+            "no_proxy": loopback,
+        }
+
+    def close(self) -> None:
+        self._sock.close()
+
+
 def get_json(url: str) -> Any:
     return httpx.get(url, timeout=2.0, trust_env=False).json()
 
@@ -173,7 +219,14 @@ def machine() -> dict[str, Any]:
         load = os.getloadavg()
     except OSError:
         load = (0.0, 0.0, 0.0)
+    head = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
     return {
+        "commit": head or "unknown",
         "nproc": os.cpu_count(),
         "cpu_model": _cpu_model(),
         "python": platform.python_version(),

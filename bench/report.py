@@ -45,7 +45,10 @@ def _runner(section: dict[str, Any], targets: list[tuple[str, str, bool]]) -> li
         "that the server recorded no request). The Chaos "
         "Toolkit runs with `--no-version-check` (no call to releases.chaostoolkit.org), an empty "
         "`--settings` file (no notification/control plugins) and `--no-log-file` (no debug log "
-        "file, which only makes it faster); it has no telemetry. Both `validate` the same two "
+        "file, which only makes it faster); it has no telemetry. `HTTP(S)_PROXY` point both at "
+        "a trap on 127.0.0.1 that counts connections (`NO_PROXY` covers loopback): the bench "
+        "fails if either tool tries to reach the network (the Chaos Toolkit without "
+        "`--no-version-check` does). Both `validate` the same two "
         "files in `bench/experiments/` (`chaosk8s.pod.actions.terminate_pods` / "
         "`chaosk8s.deployment.actions.delete_deployment`, `chaosk8s.probes.all_pods_healthy`, an "
         "http probe); the run is `bench/experiments/http-only.json` (an http probe in the "
@@ -282,7 +285,8 @@ def render(results: dict[str, Any], command: str) -> str:
         "bash bench/run --only runner,breaker",
         "```",
         "",
-        f"This run: `{command}`.",
+        f"This run: `{command}`, at commit `{m.get('commit', 'unknown')}` (the working tree may "
+        "hold other engineers' uncommitted edits).",
         "",
         "## Machine",
         "",

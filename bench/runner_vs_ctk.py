@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench.common import BENCH, BIN, Summary, alternate, log, service, timed, timed_cpu
+from bench.common import BENCH, BIN, ProxyTrap, Summary, alternate, log, service, timed, timed_cpu
 
 EXPERIMENTS = BENCH / "experiments"
 SIDES = ("chaosrun", "chaostoolkit")
@@ -84,7 +84,8 @@ def run(reps: int, out_dir: Path) -> dict[str, Any]:
     ]
     results: list[dict[str, Any]] = []
     cluster, kubeconfig = _fake_cluster(tmp)
-    env = {"KUBECONFIG": str(kubeconfig), "HOME": str(home)}
+    trap = ProxyTrap()  # any attempt to leave the machine would show up here
+    env = {"KUBECONFIG": str(kubeconfig), "HOME": str(home), **trap.env}
     try:
         log("runner vs Chaos Toolkit: --version")
         results.append(
@@ -154,6 +155,8 @@ def run(reps: int, out_dir: Path) -> dict[str, Any]:
                     reps,
                 )
             )
+        if trap.connections:
+            raise RuntimeError(f"a tool tried to reach the network ({trap.connections} time(s))")
         # The claim "neither contacts the cluster" is checked, not assumed.
         result_requests = len(cluster.api.requests)
         if result_requests:
@@ -170,4 +173,5 @@ def run(reps: int, out_dir: Path) -> dict[str, Any]:
             "python_startup": Summary.of(floor).as_dict(),
         }
     finally:
+        trap.close()
         cluster.stop()
