@@ -26,6 +26,7 @@ BACK = {"app": "back"}
         ("version in (v1, v3)", [V1]),
         ("app=front,version notin (v1)", [V2]),
         ("app in (front,back),version!=v2", [V1, BACK]),
+        ("app=front,", [V1, V2]),  # the local target skips empty terms
     ],
 )
 def test_selector_matches(selector: str | None, expected: list[dict[str, str]]) -> None:
@@ -33,7 +34,13 @@ def test_selector_matches(selector: str | None, expected: list[dict[str, str]]) 
     assert [labels for labels in (V1, V2, BACK) if matches(labels)] == expected
 
 
-@pytest.mark.parametrize("selector", ["app=front,=x", "app in v1", "a b"])
+@pytest.mark.parametrize("selector", ["app=front,=x", "app in v1", "a b", "app in ((v1)"])
 def test_invalid_selector_is_one_sentence(selector: str) -> None:
     with pytest.raises(DriverError, match="not valid"):
         parse_selector(selector)
+
+
+def test_invalid_selector_names_the_bad_term() -> None:
+    with pytest.raises(DriverError) as info:
+        parse_selector("app=front, a b ")
+    assert str(info.value) == "The label selector term 'a b' is not valid."
