@@ -91,6 +91,11 @@ def select_pods(
     return ordered[:count]
 
 
+def _alive(pods: list[PodInfo]) -> list[PodInfo]:
+    """Pods not already on their way out (terminating pods are not chaos victims)."""
+    return [p for p in pods if not p.terminating]
+
+
 def _terminate(ctx: RunContext, victims: list[PodInfo], ns: str, grace: int | None) -> list[str]:
     names = [p.name for p in victims]
     if ctx.announce_dry_run("terminate pod", ns, names):
@@ -116,7 +121,7 @@ def terminate_pods(
 ) -> list[str]:
     """Terminate pods chosen by selector and/or name pattern; return the names hit."""
     guard_namespace(ctx, ns)
-    pods = matching_pods(ctx, ns, label_selector, name_pattern)
+    pods = _alive(matching_pods(ctx, ns, label_selector, name_pattern))
     if not pods:
         raise ActivityFailed(f"no pod matches {_describe(label_selector, name_pattern, ns)}")
     victims = select_pods(pods, all=all, rand=rand, mode=mode, qty=qty, order=order, ctx=ctx)
@@ -144,13 +149,13 @@ def delete_pods(
     guard_namespace(ctx, ns)
     if label_selector is not None:
         selector = label_selector.format(name=name)
-        pods = matching_pods(ctx, ns, selector)
+        pods = _alive(matching_pods(ctx, ns, selector))
     else:
         selector = f"name in ({name})"
-        pods = matching_pods(ctx, ns, selector)
+        pods = _alive(matching_pods(ctx, ns, selector))
         if not pods:
             selector = f"app in ({name})"
-            pods = matching_pods(ctx, ns, selector)
+            pods = _alive(matching_pods(ctx, ns, selector))
     if not pods:
         raise ActivityFailed(
             f"no pod matches label selector 'name in ({name})' or 'app in ({name})' "
@@ -162,7 +167,7 @@ def delete_pods(
 
 
 def _unhealthy(pod: PodInfo) -> str | None:
-    if pod.phase == "Succeeded":
+    if pod.phase == "Succeeded" or pod.terminating:
         return None
     if pod.phase != "Running":
         return f"{pod.name} ({pod.phase})"
@@ -172,7 +177,10 @@ def _unhealthy(pod: PodInfo) -> str | None:
 
 
 def all_pods_healthy(ctx: RunContext, ns: str = "default", secrets: Any = None) -> bool:
-    """True when every pod of ``ns`` is Running and Ready; otherwise fail naming the others."""
+    """True when every pod of ``ns`` is Running and Ready; otherwise fail naming the others.
+
+    Terminating pods are left out: their replacements are what serves (chaosk8s' own probe
+    looks at the phase alone, which a terminating pod still reports as Running)."""
     bad = [reason for pod in ctx.driver().list_pods(ns) if (reason := _unhealthy(pod))]
     if bad:
         raise ActivityFailed(f"pods not healthy in namespace '{ns}': {', '.join(sorted(bad))}")

@@ -33,6 +33,9 @@ class PodInfo:
     ready: bool
     created: datetime | None = None
     labels: dict[str, str] = field(default_factory=dict)
+    # Marked for deletion and going away (Kubernetes' "Terminating"): not a victim for chaos
+    # any more, and not counted against the health of the namespace.
+    terminating: bool = False
 
 
 @dataclass(frozen=True)

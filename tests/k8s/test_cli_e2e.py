@@ -17,7 +17,7 @@ import yaml
 
 from tests.k8s.stack import Stack
 from tests.kube.cluster import wait_until
-from tests.kube.resources import DEPLOYMENTS
+from tests.kube.resources import DEPLOYMENTS, PODS
 from tests.support.procs import REPO_ROOT
 
 FALLBACK = "Sorry...I'm frontend."
@@ -580,3 +580,23 @@ def test_a_refused_deployment_delete_is_not_rolled_back_nor_paused(stack_v1: Sta
     assert [r["output"] for r in journal["rollbacks"]] == [[]]
     assert back_uid(stack_v1) == old_uid
     assert not [r for r in stack_v1.cluster.api.requests if r.method == "POST"]
+
+
+def test_a_terminating_pod_is_neither_hit_again_nor_counted_unhealthy(stack_v1: Stack) -> None:
+    (old,) = front_pod_names(stack_v1)
+    # A finalizer keeps the killed pod Terminating, as a slow shutdown does on a real cluster.
+    stack_v1.cluster.store.update_meta(PODS, "default", old, finalizers=["example.com/hold"])
+    args = ("pod", "--frontend-url", stack_v1.frontend.url, "--pause", "0.2", "--no-measure")
+
+    first = stack_v1.chaosrun(*args)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert stack_v1.journal()["run"][0]["output"] == [old]
+    (new,) = {p["metadata"]["name"] for p in stack_v1.cluster.ready_pods(selector="app=front")}
+    stack_v1.cluster.set_pod_ready(old, False)  # its containers are shutting down
+    assert front_pod_names(stack_v1) == {old, new}
+
+    second = stack_v1.chaosrun(*args)
+
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert "Experiment ended with status: completed" in second.stdout
+    assert stack_v1.journal()["run"][0]["output"] == [new]

@@ -276,4 +276,5 @@ def _pod_info(pod: dict[str, Any], namespace: str) -> PodInfo:
         ),
         created=datetime.fromisoformat(created) if created else None,
         labels=dict(meta.get("labels") or {}),
+        terminating=bool(meta.get("deletionTimestamp")),
     )
