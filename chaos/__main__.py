@@ -1,3 +1,3 @@
-from chaos.cli.main import app
+from chaos.cli.entry import main
 
-app(prog_name="chaosrun")
+main()

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 EPILOG = (
     "Example: chaosrun demo --output-dir ./demo\n\n"
@@ -50,6 +49,8 @@ def demo(
     (also on Ctrl-C). Every act runs through the same engine as `chaosrun pod` and
     `chaosrun deployment`, with live measurement.
     """
+    from rich.console import Console
+
     from chaos.demo import DemoOptions, run_demo
     from chaos.demo.report import summary_table, write_demo_report
 

@@ -6,13 +6,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich import box
-from rich.console import Console
-from rich.table import Table
 
 from chaos.drivers.base import DriverError
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     # The stack pulls in httpx and pydantic-settings: import it only when a command runs,
     # so that `chaosrun --help` and `chaosrun validate` stay fast.
     from chaos.drivers.local import LocalStack
@@ -22,8 +21,6 @@ app = typer.Typer(
     help="Run the backend and frontends v1 and v2 locally under supervisord (no cluster needed).",
     no_args_is_help=True,
 )
-console = Console()
-err_console = Console(stderr=True)
 
 StateDir = Annotated[
     Path | None,
@@ -37,11 +34,22 @@ StateDir = Annotated[
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
-    err_console.print(f"[red]{message}[/red]", highlight=False)
+    from rich.console import Console
+
+    Console(stderr=True).print(f"[red]{message}[/red]", highlight=False)
     return typer.Exit(code)
 
 
+def _print(*renderables: object) -> None:
+    from rich.console import Console
+
+    Console().print(*renderables)
+
+
 def status_table(stack: LocalStack) -> Table:
+    from rich import box
+    from rich.table import Table
+
     table = Table(
         title=f"chaosrun local stack ({stack.state_dir})",
         title_justify="left",
@@ -123,8 +131,8 @@ def up(
         if not already:
             stack.down()
         raise _fail(f"{exc}") from None
-    console.print("Already running; all programs present." if already else "Local stack is up.")
-    console.print(status_table(stack))
+    _print("Already running; all programs present." if already else "Local stack is up.")
+    _print(status_table(stack))
 
 
 @app.command()
@@ -135,7 +143,7 @@ def status(state_dir: StateDir = None) -> None:
     stack = LocalStack(state_dir)
     if not stack.running():
         raise _fail(f"The local stack is not running (state dir {stack.state_dir}).")
-    console.print(status_table(stack))
+    _print(status_table(stack))
 
 
 @app.command()
@@ -148,4 +156,4 @@ def down(state_dir: StateDir = None) -> None:
         was_running = stack.down()
     except DriverError as exc:
         raise _fail(f"{exc}") from None
-    console.print("Local stack stopped." if was_running else "The local stack was not running.")
+    _print("Local stack stopped." if was_running else "The local stack was not running.")

@@ -1,4 +1,4 @@
-"""The ``chaosrun`` console script: ``chaosrun = chaos.cli.main:app``."""
+"""The Typer app behind the ``chaosrun`` console script (``chaos.cli.entry:main``)."""
 
 from __future__ import annotations
 
