@@ -5,9 +5,11 @@ the chaos goes through ``LocalDriver``, the same calls ``chaosrun pod/deployment
 local`` make.
 
 * pod kill: ``delete_pod`` of the frontend's pod (default grace period: SIGTERM, as
-  ``chaosrun pod`` does); the clock runs from the call until ``GET /`` of the frontend
-  answers 200 again from the new process (the old one must first have stopped answering).
-  Times to the new pid and to ``/readyz`` are recorded too. v1 and v2 alternate.
+  ``chaosrun pod`` does) once the pod is steady (ready, and RUNNING for supervisord); the
+  clock runs from the call until ``GET /`` of the frontend answers 200 again from the new
+  process (the old one must first have stopped answering). The time to the new pid is
+  recorded too. v1 and v2 alternate. Separately, v1's pod is killed again as soon as its
+  replacement is ready, before supervisord's ``startsecs`` (1 s) have passed.
 * backend restore: the ``back`` Deployment is deleted while a steady client calls v2
   (every 20 ms) until v2's breaker is open; then the Deployment is restored from its snapshot
   and the clock runs until ``GET /breaker`` says ``closed``. That time contains the rest of
@@ -132,6 +134,17 @@ def _restore(driver: Any, back: Any, v2: Any) -> dict[str, float]:
     }
 
 
+def _settled(stack: Any, program: Any, timeout: float = 30) -> None:
+    """Ready, and RUNNING for supervisord (up for more than startsecs): a steady pod."""
+    stack.wait_ready([program], timeout)
+    wait_until(
+        lambda: stack.client.call("getProcessInfo", program.name)["statename"] == "RUNNING",
+        timeout,
+        f"{program.name} RUNNING",
+        0.05,
+    )
+
+
 def run(reps: int, out_dir: Path) -> dict[str, Any]:
     from chaos.drivers.local.driver import LocalDriver
     from chaos.drivers.local.settings import LocalSettings
@@ -147,8 +160,16 @@ def run(reps: int, out_dir: Path) -> dict[str, Any]:
         programs = layout.programs
         kills: dict[str, list[dict[str, float]]] = {"front-v1": [], "front-v2": []}
         for _, name in alternate(reps, list(kills)):
+            _settled(stack, programs[name])
             kills[name].append(_pod_kill(driver, programs[name]))
-            stack.wait_ready([programs[name]], 30)
+        # A pod killed again as soon as it is ready, before supervisord counts its start as
+        # successful (startsecs): supervisord treats that as a failed start and backs off.
+        early: list[dict[str, float]] = []
+        for _ in range(2):
+            _settled(stack, programs["front-v1"])
+            _pod_kill(driver, programs["front-v1"])
+            stack.wait_ready([programs["front-v1"]], 30)
+            early.append(_pod_kill(driver, programs["front-v1"]))
         log(
             "  pod kill -> answering: "
             + ", ".join(
@@ -173,6 +194,10 @@ def run(reps: int, out_dir: Path) -> dict[str, Any]:
                     for key in ("new_pod_s", "answering_s")
                 }
                 for name, series in kills.items()
+            },
+            "pod_kill_while_starting": {
+                key: Summary.of([k[key] for k in early]).as_dict()
+                for key in ("new_pod_s", "answering_s")
             },
             "restore": {
                 key: Summary.of([r[key] for r in restores]).as_dict()

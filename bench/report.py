@@ -219,9 +219,10 @@ def _recovery(section: dict[str, Any], targets: list[tuple[str, str, bool]]) -> 
         "## 4. Recovery on the local target",
         "",
         f"A private `chaosrun local` stack (supervisord), chaos through `LocalDriver`. Seconds, "
-        f"median (min–max) of {section['reps']} pod kills per frontend (v1 and v2 alternating).",
+        f"median (min–max) of {section['reps']} pod kills per frontend (v1 and v2 alternating), "
+        "each of a steady pod (ready, and RUNNING for supervisord).",
         "",
-        "| frontend | kill → new pod (pid) | kill → `GET /` answers 200 again | target |",
+        "| frontend | kill → replacement pod listed | kill → `GET /` answers 200 again | target |",
         "|---|---:|---:|---|",
     ]
     for name, row in section["pod_kill"].items():
@@ -233,6 +234,16 @@ def _recovery(section: dict[str, Any], targets: list[tuple[str, str, bool]]) -> 
             f"| {name} | {_ms(row['new_pod_s'], 1, 2)} | {_ms(row['answering_s'], 1, 2)} | "
             f"<= {POD_RECOVERY_S:g} s: {_mark(ok)} |"
         )
+    early = section.get("pod_kill_while_starting")
+    if early:
+        lines += [
+            "",
+            "Not the steady case: v1's pod killed again as soon as its replacement is ready, "
+            "less than supervisord's `startsecs` (1 s) after it started: "
+            f"kill → replacement listed {_ms(early['new_pod_s'], 1, 2)} s, kill → answering "
+            f"{_ms(early['answering_s'], 1, 2)} s (supervisord counts it as a failed start "
+            "and backs off; see the notes).",
+        ]
     r = section["restore"]
     lines += [
         "",
