@@ -33,6 +33,8 @@ def text(value: object) -> Markup:
 
 templates = Jinja2Templates(directory=HERE / "templates")
 templates.env.filters["text"] = text
+# The templates ship with the image and never change at run time: no mtime check per page.
+templates.env.auto_reload = False
 
 
 def render(request: Request, outcome: PageOutcome) -> HTMLResponse:

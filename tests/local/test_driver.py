@@ -66,6 +66,25 @@ def test_killed_pod_is_replaced_by_a_new_pid_that_serves(driver: LocalDriver) ->
         driver.delete_pod(old.name, "default")  # the old pod is gone
 
 
+def test_pods_killed_as_soon_as_they_start_keep_coming_back(driver: LocalDriver) -> None:
+    # supervisord treats an exit within `startsecs` as a failed start and, after a few,
+    # gives the program up (FATAL); a ReplicaSet never does. Kill each new pod at once.
+    seen: list[str] = []
+
+    def fresh() -> list[str]:
+        pods = driver.list_pods("default", "app=front,version=v1")
+        return [p.name for p in pods if p.name not in seen]
+
+    for _ in range(7):
+        wait_until(lambda: bool(fresh()), what="a new front-v1 pod")
+        (pod,) = fresh()
+        seen.append(pod)
+        driver.delete_pod(pod, "default")
+    wait_until(lambda: answers(_url(driver, "frontend") + "/"), what="front-v1 to serve again")
+    response = get(_url(driver, "frontend") + "/")
+    assert response.status_code == 200 and BACKEND_MESSAGE in response.text
+
+
 def test_deleted_backend_v1_fails_v2_falls_back_and_restore_recovers(
     driver: LocalDriver, stack: LocalStack
 ) -> None:

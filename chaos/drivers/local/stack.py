@@ -291,8 +291,10 @@ class LocalStack:
                 f"environment={_environment(env)}",
                 f"autostart={'true' if program.replicas > 0 else 'false'}",
                 "autorestart=true",
-                "startsecs=1",
-                "startretries=5",
+                # A "pod" killed within a second of its start must come back at once, as a
+                # ReplicaSet's would: with startsecs>0 supervisord calls that a failed start,
+                # backs off 1 s, 2 s, ... and after startretries leaves the program FATAL.
+                "startsecs=0",
                 "stopsignal=TERM",
                 "stopwaitsecs=5",
                 "stopasgroup=true",
