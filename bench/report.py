@@ -307,10 +307,11 @@ def render(results: dict[str, Any], command: str) -> str:
         f"- {m['wrk']}",
         f"- {pkgs}",
         "",
-        "The machine was shared with other engineers' test runs while this ran: absolute "
-        "figures are noisy. That is why every comparison runs both sides side by side in the "
-        "same run, alternating, and is reported as a ratio; trust the ratios more than the "
-        "milliseconds.",
+        "The machine is shared with other engineers' test runs (see the load average at "
+        "start; it was busy during earlier runs of the day), so absolute figures are noisy. "
+        "That is why every comparison runs both sides side by side in the same run, "
+        "alternating, and is reported as a ratio: the figures to compare are the ratios, not "
+        "the milliseconds.",
         "",
         "## Targets",
         "",
