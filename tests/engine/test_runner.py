@@ -18,18 +18,8 @@ from chaos.engine.runner import RunResult, RunSettings, run_experiment
 from chaos.experiment import validate_experiment
 from tests.engine.http_target import Target
 from tests.engine.memory_driver import MemoryDriver
+from tests.support.contract import JOURNAL_KEYS
 
-JOURNAL_KEYS = {
-    "experiment",
-    "start",
-    "end",
-    "duration",
-    "status",
-    "deviated",
-    "steady_states",
-    "run",
-    "rollbacks",
-}
 RUN_KEYS = {"activity", "output", "start", "end", "duration", "status"}
 
 

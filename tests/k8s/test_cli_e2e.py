@@ -18,21 +18,8 @@ import yaml
 from tests.k8s.stack import Stack
 from tests.kube.cluster import wait_until
 from tests.kube.resources import DEPLOYMENTS, PODS
+from tests.support.contract import BACKEND_MESSAGE, FALLBACK, JOURNAL_KEYS
 from tests.support.procs import REPO_ROOT
-
-FALLBACK = "Sorry...I'm frontend."
-BACKEND_MESSAGE = "Hello, I'm backend!"
-JOURNAL_KEYS = {
-    "experiment",
-    "start",
-    "end",
-    "duration",
-    "status",
-    "deviated",
-    "steady_states",
-    "run",
-    "rollbacks",
-}
 
 
 def front_pod_names(stack: Stack, namespace: str = "default") -> set[str]:
