@@ -84,7 +84,7 @@ def checkpoint() -> None:
 def sleep(seconds: float) -> None:
     """Sleep, but raise ``Interrupted`` as soon as a signal arrives (see ``_received``)."""
     if _received.wait(seconds):
-        raise Interrupted(_received_name[0] if _received_name else "SIGINT")
+        checkpoint()
 
 
 @contextmanager
