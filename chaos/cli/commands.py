@@ -20,8 +20,8 @@ from chaos.cli.common import (
     fail,
     guard_namespace,
     print_measurement,
-    setup_logging,
 )
+from chaos.cli.logs import setup_logging
 from chaos.drivers.base import DriverError, NotFound
 from chaos.drivers.labels import SelectorError, parse_selector
 
@@ -540,15 +540,9 @@ def validate(
     verbose: Verbose = False,
 ) -> None:
     """Validate an experiment file without running it (nothing is contacted)."""
-    from chaos.experiment import ExperimentError, load_experiment_file
+    from chaos.cli.validating import validate_file
 
-    setup_logging(verbose)
-    logger.info("Validating the experiment's syntax")
-    try:
-        load_experiment_file(file)
-    except ExperimentError as exc:
-        _invalid(exc)
-    logger.info("Experiment looks valid")
+    raise typer.Exit(validate_file(file, verbose))
 
 
 def register(app: typer.Typer) -> None:

@@ -1,9 +1,7 @@
-"""Helpers shared by the chaosrun commands: logging, errors, target drivers."""
+"""Helpers shared by the chaosrun commands: errors, target drivers, output."""
 
 from __future__ import annotations
 
-import logging
-import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -20,31 +18,6 @@ EXIT_BAD_INPUT = 2
 class Target(StrEnum):
     kubernetes = "kubernetes"
     local = "local"
-
-
-class _StdoutHandler(logging.Handler):
-    """Writes to whatever ``sys.stdout`` is at emit time (test runners swap it)."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            sys.stdout.write(self.format(record) + "\n")
-            sys.stdout.flush()
-        except Exception:
-            self.handleError(record)
-
-
-def setup_logging(verbose: bool = False) -> None:
-    """Chaos Toolkit style lines: ``[2024-01-01 12:00:00 INFO] Running experiment: ...``."""
-    logger = logging.getLogger("chaosrun")
-    for handler in list(logger.handlers):
-        logger.removeHandler(handler)
-    handler = _StdoutHandler()
-    handler.setFormatter(
-        logging.Formatter("[%(asctime)s %(levelname)s] %(message)s", "%Y-%m-%d %H:%M:%S")
-    )
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
-    logger.propagate = False
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:

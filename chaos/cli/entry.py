@@ -1,7 +1,8 @@
 """The ``chaosrun`` console script.
 
-``--version`` is answered before the Typer app (and pydantic, rich, click) is imported, so
-scripts that ask for it pay only for the interpreter.
+Two spellings are answered before the Typer app (and pydantic, rich, click) is imported,
+so scripts and CI jobs that use them pay only for what they need: ``--version``, and
+``validate FILE [-v]``. Everything else, ``--help`` included, goes to the Typer app.
 """
 
 from __future__ import annotations
@@ -10,11 +11,19 @@ import sys
 
 
 def main() -> None:
-    if sys.argv[1:] == ["--version"]:
+    args = sys.argv[1:]
+    if args == ["--version"]:
         from chaos import __version__
 
         print(f"chaosrun {__version__}")
         return
+    from chaos.cli.validating import plain_validate_args
+
+    plain = plain_validate_args(args)
+    if plain is not None:
+        from chaos.cli.validating import validate_file
+
+        sys.exit(validate_file(*plain))
     from chaos.cli.main import app
 
     app(prog_name="chaosrun")

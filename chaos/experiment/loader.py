@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from chaos.experiment.model import Experiment
+if TYPE_CHECKING:
+    from chaos.experiment.model import Experiment
 
 
 class ExperimentError(Exception):

@@ -1,9 +1,13 @@
-"""The console script: ``--version`` answers before the CLI framework is imported."""
+"""The console script: ``--version`` and ``validate FILE`` answer before the CLI framework
+(and, for a well-formed file, pydantic) is imported."""
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 from chaos import __version__
 from tests.support.procs import REPO_ROOT
@@ -54,3 +58,73 @@ def test_python_dash_m_chaos_uses_the_same_entry() -> None:
     )
     assert done.returncode == 0
     assert done.stdout == f"chaosrun {__version__}\n"
+
+
+def _invalid_files(tmp: Path) -> list[Path]:
+    """A semantic problem, a structural one, a syntax error, a missing file."""
+    unknown = json.loads((REPO_ROOT / "experiments" / "pod.json").read_text())
+    unknown["method"][0]["provider"]["func"] = "delete_pod"
+    structural = {"title": "", "method": [{"type": "action", "name": "x"}]}
+    files = {"unknown.json": json.dumps(unknown), "structural.json": json.dumps(structural)}
+    files["broken.yaml"] = "title: [unclosed\n"
+    for name, text in files.items():
+        (tmp / name).write_text(text)
+    return [*(tmp / name for name in files), tmp / "missing.json"]
+
+
+def _without_times(text: str) -> str:
+    return re.sub(r"^\[[0-9-]+ [0-9:]+ ", "[", text, flags=re.M)
+
+
+def test_validate_of_a_well_formed_file_loads_neither_typer_nor_pydantic() -> None:
+    for name in ("pod.json", "deployment-with-restore.yaml"):
+        out = _entry("validate", f"experiments/{name}")
+        assert "Experiment looks valid" in out
+        assert "EXIT 0" in out
+        assert "LOADED []" in out, out
+
+
+def test_validate_verbose_is_answered_by_the_same_path() -> None:
+    out = _entry("validate", "-v", "experiments/pod.json")
+    assert "Experiment looks valid" in out and "LOADED []" in out, out
+
+
+def test_validate_with_other_arguments_goes_to_the_typer_app() -> None:
+    out = _entry("validate", "--help")
+    assert "Usage: chaosrun validate" in out and "'typer'" in out, out
+    out = _entry("validate", "experiments/pod.json", "experiments/pod.yaml")
+    assert "EXIT 2" in out and "'typer'" in out, out
+
+
+def test_validate_answers_exactly_as_the_typer_command_does(tmp_path: Path) -> None:
+    """Both paths print the same lines and exit codes, for good and for bad files."""
+    valid = REPO_ROOT / "experiments" / "pod.yaml"
+    for path in [valid, *_invalid_files(tmp_path)]:
+        fast = subprocess.run(
+            [sys.executable, "-m", "chaos", "validate", str(path)],
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        framework = subprocess.run(
+            [sys.executable, "-c", TYPER_APP, "validate", str(path)],
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert fast.returncode == framework.returncode, path
+        assert _without_times(fast.stdout) == _without_times(framework.stdout), path
+        assert fast.stderr == framework.stderr, path
+        assert fast.returncode == (0 if path == valid else 2)
+        if fast.returncode:
+            assert fast.stderr.startswith(f"Error: invalid experiment {path}: "), fast.stderr
+            assert "Traceback" not in fast.stderr
+
+
+TYPER_APP = """
+import sys
+from chaos.cli.main import app
+app(sys.argv[1:], prog_name="chaosrun")
+"""

@@ -1,0 +1,46 @@
+"""``chaosrun validate``'s work, free of the CLI framework.
+
+The console script calls it directly for ``chaosrun validate FILE [-v]`` (see
+``chaos.cli.entry``), so checking a well-formed file imports neither Typer nor pydantic;
+the Typer command calls the same function for every other spelling.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from chaos.cli.logs import setup_logging
+
+logger = logging.getLogger("chaosrun")
+
+VERBOSE_FLAGS = ("--verbose", "-v")
+
+
+def validate_file(file: Path, verbose: bool = False) -> int:
+    """Log the Chaos Toolkit's two lines, or each problem on stderr; the exit code."""
+    from chaos.experiment import ExperimentError, check_experiment, load_raw
+
+    setup_logging(verbose)
+    logger.info("Validating the experiment's syntax")
+    try:
+        check_experiment(load_raw(file), source=str(file))
+    except ExperimentError as exc:
+        for line in exc.lines():
+            print(f"Error: {line}", file=sys.stderr)
+        return 2
+    logger.info("Experiment looks valid")
+    return 0
+
+
+def plain_validate_args(args: list[str]) -> tuple[Path, bool] | None:
+    """``(file, verbose)`` when ``args`` is ``validate FILE`` with at most ``-v``, else None."""
+    if not args or args[0] != "validate":
+        return None
+    rest = args[1:]
+    verbose = any(a in VERBOSE_FLAGS for a in rest)
+    files = [a for a in rest if a not in VERBOSE_FLAGS]
+    if len(files) != 1 or files[0].startswith("-") or not files[0]:
+        return None
+    return Path(files[0]), verbose

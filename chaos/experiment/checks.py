@@ -1,0 +1,249 @@
+"""What the Chaos Toolkit checks before a run, beyond the structure.
+
+Functions exist and accept the given arguments, processes exist, refs resolve, tolerances
+are well-formed. The checks read the experiment as a dict whose structure is already known
+to be valid (by the model, or by ``chaos.experiment.shape``); missing optional keys take the
+model's defaults. No client library and no pydantic is imported: ``chaosk8s`` names are
+looked up in chaosrun's own registry, other python modules are imported as the Chaos
+Toolkit would.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import re
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+from chaos.actions.registry import NATIVE_MODULES, is_native_module, lookup
+
+_VAR_RE = re.compile(r"\$\{[^}]+\}")
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+TOLERANCE_TYPES = ("regex", "range")
+HYPOTHESIS = "steady-state-hypothesis"
+
+
+def has_variables(value: Any) -> bool:
+    if isinstance(value, str):
+        return bool(_VAR_RE.search(value))
+    if isinstance(value, dict):
+        return any(has_variables(v) for v in value.values())
+    if isinstance(value, list):
+        return any(has_variables(v) for v in value)
+    return False
+
+
+def check_signature(
+    params: list[inspect.Parameter], arguments: dict[str, Any], what: str
+) -> list[str]:
+    """Problems with passing ``arguments`` by keyword to a function with ``params``."""
+    problems: list[str] = []
+    accepts_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params)
+    names = {
+        p.name
+        for p in params
+        if p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    }
+    injected = {"configuration", "secrets"}
+    for arg in arguments:
+        if arg not in names and not accepts_any:
+            problems.append(f"unexpected argument '{arg}' for {what}")
+    for p in params:
+        if (
+            p.default is inspect.Parameter.empty
+            and p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+            and p.name not in arguments
+            and p.name not in injected
+        ):
+            problems.append(f"missing required argument '{p.name}' for {what}")
+    return problems
+
+
+def check_tolerance(tolerance: Any) -> str | None:
+    """What is wrong with a tolerance, or None."""
+    if tolerance is None:
+        return "a hypothesis probe needs a tolerance"
+    if isinstance(tolerance, bool | int | float | str | list):
+        return None
+    if not isinstance(tolerance, dict):
+        return f"unsupported tolerance of type {type(tolerance).__name__}"
+    kind = tolerance.get("type")
+    if kind not in TOLERANCE_TYPES:
+        return f"unsupported tolerance type {kind!r} (chaosrun supports regex and range)"
+    if kind == "regex":
+        pattern = tolerance.get("pattern")
+        if not isinstance(pattern, str):
+            return "a regex tolerance needs a 'pattern' string"
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            return f"invalid regex pattern {pattern!r} ({exc})"
+        return None
+    bounds = tolerance.get("range")
+    if (
+        not isinstance(bounds, list)
+        or len(bounds) != 2
+        or not all(isinstance(b, int | float) and not isinstance(b, bool) for b in bounds)
+    ):
+        return "a range tolerance needs 'range': [min, max] with two numbers"
+    if bounds[0] > bounds[1]:
+        return f"the range's min {bounds[0]} is greater than its max {bounds[1]}"
+    return None
+
+
+def _is_ref(item: dict[str, Any]) -> bool:
+    return "ref" in item
+
+
+def _items(doc: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], bool]]:
+    """``(place, activity-or-ref, in the hypothesis)`` in the order of the file."""
+    hypothesis = doc.get(HYPOTHESIS)
+    if hypothesis is not None:
+        for i, item in enumerate(hypothesis.get("probes", [])):
+            yield f"{HYPOTHESIS}.probes[{i}]", item, True
+    for i, item in enumerate(doc["method"]):
+        yield f"method[{i}]", item, False
+    for i, item in enumerate(doc.get("rollbacks", [])):
+        yield f"rollbacks[{i}]", item, False
+
+
+def find_activity(doc: dict[str, Any], name: str) -> dict[str, Any] | None:
+    """The first concrete activity called ``name`` (what a ``ref`` points to)."""
+    return next(
+        (item for _, item, _ in _items(doc) if not _is_ref(item) and item["name"] == name), None
+    )
+
+
+def semantic_problems(doc: dict[str, Any]) -> list[str]:
+    """Every ``place: what is wrong`` line for a structurally valid experiment dict."""
+    return _Checker(doc).run()
+
+
+class _Checker:
+    def __init__(self, doc: dict[str, Any]) -> None:
+        self.doc = doc
+        self.problems: list[str] = []
+
+    def add(self, place: str, message: str) -> None:
+        self.problems.append(f"{place}: {message}")
+
+    def run(self) -> list[str]:
+        self.check_configuration(self.doc.get("configuration", {}), "configuration")
+        self.check_configuration(self.doc.get("secrets", {}), "secrets", nested=True)
+        for place, item, hypothesis in _items(self.doc):
+            self.check_item(item, place, hypothesis)
+        return self.problems
+
+    def check_configuration(
+        self, entries: dict[str, Any], place: str, nested: bool = False
+    ) -> None:
+        for key, value in entries.items():
+            if nested and isinstance(value, dict) and "type" not in value:
+                self.check_configuration(value, f"{place}.{key}")
+                continue
+            if not isinstance(value, dict) or "type" not in value:
+                continue
+            if value["type"] != "env":
+                self.add(
+                    f"{place}.{key}.type",
+                    f"unsupported type {value['type']!r} (chaosrun supports literals and 'env')",
+                )
+            elif not isinstance(value.get("key"), str) or not value.get("key"):
+                self.add(f"{place}.{key}.key", "an 'env' entry needs the variable's name")
+
+    def check_ref(self, ref: str, place: str, hypothesis: bool) -> None:
+        target = find_activity(self.doc, ref)
+        if target is None:
+            self.add(f"{place}.ref", f"no activity named {ref!r}")
+        elif hypothesis and target["type"] != "probe":
+            self.add(f"{place}.ref", f"{ref!r} is an action, not a probe")
+        elif hypothesis and (problem := check_tolerance(target.get("tolerance"))):
+            self.add(f"{place}.ref", f"referenced probe {ref!r}: {problem}")
+
+    def check_item(self, item: dict[str, Any], place: str, hypothesis: bool) -> None:
+        if _is_ref(item):
+            self.check_ref(item["ref"], place, hypothesis)
+            return
+        if hypothesis:
+            if item["type"] != "probe":
+                self.add(f"{place}.type", "the steady-state hypothesis may only hold probes")
+            elif problem := check_tolerance(item.get("tolerance")):
+                self.add(f"{place}.tolerance", problem)
+        pauses = item.get("pauses")
+        if pauses is not None:
+            for key in ("before", "after"):
+                value = pauses.get(key)
+                if isinstance(value, int | float) and value < 0:
+                    self.add(f"{place}.pauses.{key}", "must not be negative")
+                elif isinstance(value, str) and not has_variables(value):
+                    self.add(f"{place}.pauses.{key}", f"must be a number (got {value!r})")
+        provider = item["provider"]
+        place = f"{place}.provider"
+        if provider["type"] == "python":
+            self.check_python(provider, place)
+        elif provider["type"] == "http":
+            self.check_http(provider, place)
+        else:
+            self.check_process(provider, place)
+
+    def check_python(self, provider: dict[str, Any], place: str) -> None:
+        module, func = provider["module"], provider["func"]
+        arguments: dict[str, Any] = provider.get("arguments", {})
+        if is_native_module(module):
+            if module not in NATIVE_MODULES:
+                supported = ", ".join(sorted(NATIVE_MODULES))
+                self.add(
+                    f"{place}.module",
+                    f"module {module!r} is not supported by chaosrun (supported: {supported})",
+                )
+                return
+            native = lookup(module, func)
+            if native is None:
+                family = module.split(".", 1)[0]
+                known = ", ".join(NATIVE_MODULES[module])
+                self.add(
+                    f"{place}.func",
+                    f"unknown {family} function {func!r} in {module} (known: {known})",
+                )
+                return
+            for problem in check_signature(native.parameters(), arguments, native.qualified):
+                self.add(f"{place}.arguments", problem)
+            return
+        try:
+            mod = importlib.import_module(module)
+        except Exception as exc:
+            self.add(f"{place}.module", f"cannot import module {module!r} ({exc})")
+            return
+        function = getattr(mod, func, None)
+        if not callable(function):
+            self.add(f"{place}.func", f"module {module!r} has no function {func!r}")
+            return
+        try:
+            params = list(inspect.signature(function).parameters.values())
+        except (TypeError, ValueError):
+            return
+        for problem in check_signature(params, arguments, f"{module}.{func}"):
+            self.add(f"{place}.arguments", problem)
+
+    def check_http(self, provider: dict[str, Any], place: str) -> None:
+        url: str = provider["url"]
+        if not has_variables(url) and not re.match(r"^https?://", url):
+            self.add(f"{place}.url", f"must start with http:// or https:// (got {url!r})")
+        method: str = provider.get("method", "GET")
+        if method.upper() not in HTTP_METHODS:
+            self.add(f"{place}.method", f"unsupported HTTP method {method!r}")
+        timeout = provider.get("timeout")
+        if isinstance(timeout, int | float) and timeout <= 0:
+            self.add(f"{place}.timeout", "must be positive")
+        if isinstance(timeout, list) and len(timeout) != 2:
+            self.add(f"{place}.timeout", "must be a number or [connect, read]")
+
+    def check_process(self, provider: dict[str, Any], place: str) -> None:
+        path: str = provider["path"]
+        if not has_variables(path) and shutil.which(path) is None:
+            self.add(f"{place}.path", f"executable {path!r} cannot be found")
+        timeout = provider.get("timeout")
+        if isinstance(timeout, int | float) and timeout <= 0:
+            self.add(f"{place}.timeout", "must be positive")
