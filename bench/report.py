@@ -84,6 +84,17 @@ def _runner(section: dict[str, Any], targets: list[tuple[str, str, bool]]) -> li
     lines += [
         "",
         f"For scale: `python -c pass` in the same venv takes {_ms(floor)} ms.",
+    ]
+    for row in section["results"]:
+        if "journal_duration" in row:
+            spent = row["journal_duration"]
+            lines += [
+                "",
+                f"The journals' own `duration` of `{row['name']}` (the experiment, from its "
+                "start to its end, without the tool's start-up), ms: chaosrun "
+                f"{_ms(spent['chaosrun'], digits=1)}, Chaos Toolkit {_ms(spent['chaostoolkit'], digits=1)}.",
+            ]
+    lines += [
         "",
         "Commands, as run (from a temporary directory):",
         "",

@@ -36,14 +36,23 @@ def _fake_cluster(tmp: Path) -> tuple[Any, Path]:
 
 
 def _compare(
-    name: str, commands: dict[str, list[str]], env: dict[str, str], cwd: Path, reps: int
+    name: str,
+    commands: dict[str, list[str]],
+    env: dict[str, str],
+    cwd: Path,
+    reps: int,
+    journals: dict[str, Path] | None = None,
 ) -> dict[str, Any]:
+    """Time both sides; with ``journals``, also read each run's journal ``duration``."""
     for side in SIDES:  # warm the page cache and .pyc files; not measured
         timed(commands[side], env=env, cwd=cwd)
     times: dict[str, list[float]] = {side: [0.0] * reps for side in SIDES}
     cpus: dict[str, list[float]] = {side: [0.0] * reps for side in SIDES}
+    durations: dict[str, list[float]] = {side: [0.0] * reps for side in SIDES}
     for rep, side in alternate(reps, SIDES):
         times[side][rep], cpus[side][rep] = timed_cpu(commands[side], env=env, cwd=cwd)
+        if journals:
+            durations[side][rep] = float(json.loads(journals[side].read_text())["duration"])
     per_rep = [times["chaostoolkit"][i] / times["chaosrun"][i] for i in range(reps)]
     ours, theirs = Summary.of(times["chaosrun"]), Summary.of(times["chaostoolkit"])
     ours_cpu, theirs_cpu = Summary.of(cpus["chaosrun"]), Summary.of(cpus["chaostoolkit"])
@@ -61,6 +70,8 @@ def _compare(
             for side, argv in commands.items()
         },
     }
+    if journals:
+        result["journal_duration"] = {side: Summary.of(durations[side]).as_dict() for side in SIDES}
     log(
         f"  {name}: chaosrun {ours.median * 1e3:.0f} ms, chaos {theirs.median * 1e3:.0f} ms, "
         f"x{result['ratio']:.2f} (CPU x{result['cpu_ratio']:.2f})"
@@ -153,6 +164,10 @@ def run(reps: int, out_dir: Path) -> dict[str, Any]:
                     env,
                     tmp,
                     reps,
+                    journals={
+                        "chaosrun": tmp / "journal-chaosrun.json",
+                        "chaostoolkit": tmp / "journal-ctk.json",
+                    },
                 )
             )
         if trap.connections:
