@@ -92,7 +92,8 @@ def _runner(section: dict[str, Any], targets: list[tuple[str, str, bool]]) -> li
                 "",
                 f"The journals' own `duration` of `{row['name']}` (the experiment, from its "
                 "start to its end, without the tool's start-up), ms: chaosrun "
-                f"{_ms(spent['chaosrun'], digits=1)}, Chaos Toolkit {_ms(spent['chaostoolkit'], digits=1)}.",
+                f"{_ms(spent['chaosrun'], digits=1)}, "
+                f"Chaos Toolkit {_ms(spent['chaostoolkit'], digits=1)}.",
             ]
     lines += [
         "",
