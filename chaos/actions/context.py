@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -41,27 +42,31 @@ class RunContext:
     snapshots: list[TakenSnapshot] = field(default_factory=list)
     _driver: Driver | None = None
     _rng: random.Random | None = None
+    # Background activities run in threads: the driver and the random source are made once.
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def has_driver(self) -> bool:
         return self._driver is not None
 
     def driver(self) -> Driver:
-        if self._driver is None:
-            if self.driver_factory is None:
-                raise RuntimeError("this run has no target driver configured")
-            self._driver = self.driver_factory()
-            self.record.setdefault("target", self._driver.target)
-        return self._driver
+        with self._lock:
+            if self._driver is None:
+                if self.driver_factory is None:
+                    raise RuntimeError("this run has no target driver configured")
+                self._driver = self.driver_factory()
+                self.record.setdefault("target", self._driver.target)
+            return self._driver
 
     def rng(self) -> random.Random:
         """The random source for ``rand`` selections; its seed is recorded in the journal."""
-        if self._rng is None:
-            if self.seed is None:
-                self.seed = random.SystemRandom().randrange(2**32)
-            self.record["seed"] = self.seed
-            self._rng = random.Random(self.seed)
-        return self._rng
+        with self._lock:
+            if self._rng is None:
+                if self.seed is None:
+                    self.seed = random.SystemRandom().randrange(2**32)
+                self.record["seed"] = self.seed
+                self._rng = random.Random(self.seed)
+            return self._rng
 
     def notice(self, message: str) -> None:
         logger.info(message)

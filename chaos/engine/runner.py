@@ -5,7 +5,8 @@ Chaos Toolkit semantics, with three deliberate differences (documented in ``--he
 * a hypothesis not met *before* the method stops the run: status ``failed``, exit 1,
   the method never runs;
 * an action that raises fails the run: the rest of the method and the second
-  hypothesis are skipped, status ``failed``;
+  hypothesis are skipped, status ``failed`` (a ``background`` action's failure counts
+  once the method has waited for it);
 * rollbacks are played whenever the method started, including after a failure, a
   deviation or an interruption (Ctrl-C / SIGTERM, even mid-pause); a rollback that fails
   turns a completed run into a failed one.
@@ -26,6 +27,7 @@ from pydantic import TypeAdapter
 from chaos.actions.context import RunContext
 from chaos.actions.registry import is_native_module
 from chaos.engine import signals
+from chaos.engine.background import Background
 from chaos.engine.config import substitute
 from chaos.engine.journal import new_journal, now_iso, write_journal
 from chaos.engine.signals import Interrupted, interruptible, shielded
@@ -251,19 +253,32 @@ class Runner:
     def method(self, journal: dict[str, Any]) -> bool:
         """Play the method; False when an action failed (the run then fails)."""
         logger.info("Playing your experiment's method now...")
-        for item in self.experiment.method:
-            activity = self.resolve(item)
-            if activity.type == "action":
-                self._start_measuring()
-            entry = self.execute(activity, journal["run"])
-            if entry["status"] == "failed" and activity.type == "action":
-                logger.critical(
-                    "Action '%s' failed, so the experiment fails (chaosrun stops here)",
-                    activity.name,
-                )
-                return False
-        self._stop_measuring(journal)
-        return True
+        activities = [self.resolve(item) for item in self.experiment.method]
+        ok = True
+        with Background(self.execute, _backgrounded(activities)) as background:
+            for activity in activities:
+                if activity.type == "action":
+                    self._start_measuring()
+                if activity.background:
+                    background.start(activity, journal["run"])
+                    continue
+                entry = self.execute(activity, journal["run"])
+                if entry["status"] == "failed" and activity.type == "action":
+                    logger.critical(
+                        "Action '%s' failed, so the experiment fails (chaosrun stops here)",
+                        activity.name,
+                    )
+                    ok = False
+                    break
+            for activity, entry in background.wait():
+                if entry["status"] == "failed" and activity.type == "action":
+                    logger.critical(
+                        "Background action '%s' failed, so the experiment fails", activity.name
+                    )
+                    ok = False
+        if ok:
+            self._stop_measuring(journal)
+        return ok
 
     def rollbacks(self, journal: dict[str, Any], method_started: bool) -> None:
         logger.info("Let's rollback...")
@@ -273,17 +288,17 @@ class Runner:
         if not self.experiment.rollbacks:
             logger.info("No declared rollbacks, let's move on.")
             return
-        for item in self.experiment.rollbacks:
-            activity = self.resolve(item)
-            logger.info("Rollback: %s", activity.name)
-            entry = self.execute(activity, journal["rollbacks"])
-            if entry["status"] == "failed" and journal["status"] in ("completed", None):
-                # Stricter than the Chaos Toolkit: an unrestored system is not a success.
-                journal["status"] = "failed"
-                logger.critical(
-                    "Rollback '%s' failed: the system may not be restored, so the experiment fails",
-                    activity.name,
-                )
+        activities = [self.resolve(item) for item in self.experiment.rollbacks]
+        with Background(self.execute, _backgrounded(activities)) as background:
+            for activity in activities:
+                logger.info("Rollback: %s", activity.name)
+                if activity.background:
+                    background.start(activity, journal["rollbacks"])
+                else:
+                    entry = self.execute(activity, journal["rollbacks"])
+                    _judge_rollback(journal, activity, entry)
+            for activity, entry in background.wait():
+                _judge_rollback(journal, activity, entry)
 
     # -- the run ------------------------------------------------------------------------
     def _load_providers(self) -> None:
@@ -373,6 +388,20 @@ class Runner:
             logger.error("Could not write the journal to %s: %s", path, exc.strerror or exc)
             return
         logger.info("Journal written to %s", path)
+
+
+def _judge_rollback(journal: dict[str, Any], activity: Activity, entry: dict[str, Any]) -> None:
+    if entry["status"] == "failed" and journal["status"] in ("completed", None):
+        # Stricter than the Chaos Toolkit: an unrestored system is not a success.
+        journal["status"] = "failed"
+        logger.critical(
+            "Rollback '%s' failed: the system may not be restored, so the experiment fails",
+            activity.name,
+        )
+
+
+def _backgrounded(activities: list[Activity]) -> int:
+    return sum(1 for activity in activities if activity.background)
 
 
 def run_experiment(

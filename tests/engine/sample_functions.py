@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -30,3 +31,26 @@ def touch(path: str) -> str:
 
 def flexible(**kwargs: Any) -> dict[str, Any]:
     return kwargs
+
+
+# Gates let one activity wait for another: run one after the other, the waiter times out.
+_gates: dict[str, threading.Event] = {}
+_gates_lock = threading.Lock()
+
+
+def _gate(name: str) -> threading.Event:
+    with _gates_lock:
+        return _gates.setdefault(name, threading.Event())
+
+
+def open_gate(gate: str) -> str:
+    _gate(gate).set()
+    return gate
+
+
+def wait_for_gate(gate: str, timeout: float = 5.0, linger: float = 0.0) -> str:
+    """Return once ``open_gate(gate)`` was called (then after ``linger`` more seconds)."""
+    if not _gate(gate).wait(timeout):
+        raise TimeoutError(f"gate {gate!r} was never opened")
+    threading.Event().wait(linger)
+    return gate

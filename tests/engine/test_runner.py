@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 import threading
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -564,3 +565,93 @@ def test_a_failed_rollback_fails_a_completed_run(target: Target, tmp_path: Path)
     assert (result.status, result.exit_code) == ("failed", 1)
     journal = read_journal(tmp_path)
     assert [r["status"] for r in journal["rollbacks"]] == ["failed", "succeeded"]
+
+
+def _background(activity: dict[str, Any]) -> dict[str, Any]:
+    return {**activity, "background": True}
+
+
+def test_a_background_activity_runs_while_the_method_goes_on(
+    target: Target, tmp_path: Path, log_lines: list[str]
+) -> None:
+    # Run one after the other, "wait" would time out: it needs "open", which comes after it.
+    gate = f"bg-{tmp_path.name}"
+    raw = experiment(
+        target,
+        [
+            _background(python_action("wait", "wait_for_gate", gate=gate, linger=0.3)),
+            python_action("open", "open_gate", gate=gate),
+        ],
+    )
+    result = run(raw, tmp_path)
+    assert (result.status, result.exit_code) == ("completed", 0)
+    journal = read_journal(tmp_path)
+    assert [(r["activity"]["name"], r["status"]) for r in journal["run"]] == [
+        ("wait", "succeeded"),
+        ("open", "succeeded"),
+    ]
+    # The method waited for it: the second hypothesis started after it ended.
+    waited = journal["run"][0]
+    after = journal["steady_states"]["after"]["probes"][0]
+    assert datetime.fromisoformat(after["start"]) >= datetime.fromisoformat(waited["end"])
+    assert "Action 'wait' runs in the background" in log_lines
+    assert "Waiting for 1 background activity" in log_lines
+
+
+def test_a_failed_background_action_fails_the_run_after_the_method(
+    target: Target, tmp_path: Path, log_lines: list[str]
+) -> None:
+    raw = experiment(
+        target,
+        [
+            _background(python_action("explode", "explode", message="in the background")),
+            set_status(target.url, 503, "break-it"),
+        ],
+    )
+    result = run(raw, tmp_path)
+    assert (result.status, result.exit_code) == ("failed", 1)
+    journal = read_journal(tmp_path)
+    by_name = {r["activity"]["name"]: r for r in journal["run"]}
+    assert by_name["explode"]["status"] == "failed"
+    assert by_name["break-it"]["status"] == "succeeded"  # the method went on
+    assert journal["steady_states"]["after"] is None
+    assert journal["rollbacks"][0]["status"] == "succeeded"
+    assert target.status == 200
+    assert "Background action 'explode' failed, so the experiment fails" in log_lines
+
+
+def test_background_rollbacks_run_alongside_the_others(target: Target, tmp_path: Path) -> None:
+    gate = f"bg-rollback-{tmp_path.name}"
+    raw = experiment(
+        target,
+        [set_status(target.url, 503, "break-it")],
+        rollbacks=[
+            _background(python_action("wait", "wait_for_gate", gate=gate)),
+            python_action("open", "open_gate", gate=gate),
+            set_status(target.url, 200, "fix-it"),
+        ],
+    )
+    result = run(raw, tmp_path)
+    assert result.deviated
+    journal = read_journal(tmp_path)
+    assert {(r["activity"]["name"], r["status"]) for r in journal["rollbacks"]} == {
+        ("wait", "succeeded"),
+        ("open", "succeeded"),
+        ("fix-it", "succeeded"),
+    }
+    assert target.status == 200
+
+
+def test_sigint_while_waiting_for_a_background_activity_interrupts_and_rolls_back(
+    target: Target, tmp_path: Path, log_lines: list[str]
+) -> None:
+    slow = {**set_status(target.url, 503, "break-it"), "pauses": {"after": 60}}
+    raw = experiment(target, [_background(slow)])
+    sender = _signal_when(log_lines, "Waiting for 1 background activity", 1)
+    result = run(raw, tmp_path)
+    sender.join()
+    assert (result.status, result.exit_code) == ("interrupted", 1)
+    journal = read_journal(tmp_path)
+    assert journal["run"][0]["activity"]["name"] == "break-it"
+    assert journal["rollbacks"][0]["status"] == "succeeded"
+    assert target.status == 200

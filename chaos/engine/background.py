@@ -1,0 +1,84 @@
+"""Activities marked ``"background": true``, as the Chaos Toolkit runs them.
+
+Each starts in a thread of its own and the phase (method or rollbacks) goes on at once;
+at the phase's end the runner waits for all of them. Their journal entries land in the
+phase's list like any other (in the order they started).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
+from typing import Any
+
+from chaos.engine import signals
+from chaos.experiment.model import Activity
+
+logger = logging.getLogger("chaosrun")
+
+Execute = Callable[[Activity, list[dict[str, Any]]], dict[str, Any]]
+
+
+class Background:
+    """The background activities of one phase. ``wait()`` at the phase's end; leaving the
+    ``with`` block by an exception (an interruption) abandons those not started yet."""
+
+    def __init__(self, execute: Execute, workers: int) -> None:
+        self._execute = execute
+        self._workers = max(workers, 1)  # one thread each, as the Chaos Toolkit does
+        self._pool: ThreadPoolExecutor | None = None
+        self._started: list[tuple[Activity, Future[dict[str, Any]]]] = []
+
+    def start(self, activity: Activity, into: list[dict[str, Any]]) -> None:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="chaosrun-bg")
+        logger.info("%s '%s' runs in the background", activity.type.capitalize(), activity.name)
+        self._started.append((activity, self._pool.submit(self._execute, activity, into)))
+
+    def wait(self) -> list[tuple[Activity, dict[str, Any]]]:
+        """Wait for every started activity; ``(activity, journal entry)`` of those that
+        ended (one interrupted in its thread is in the journal already, marked failed)."""
+        if self._pool is None:
+            return []
+        logger.info("Waiting for %d background activit%s", *_count(len(self._started)))
+        ended: list[tuple[Activity, dict[str, Any]]] = []
+        try:
+            for activity, future in self._started:
+                # A pause in a background thread ends when a signal arrives (see signals).
+                while not _done(future):
+                    signals.checkpoint()
+                try:
+                    ended.append((activity, future.result()))
+                except (signals.Interrupted, KeyboardInterrupt, CancelledError):
+                    continue  # interrupted in its thread: execute recorded it as failed
+        finally:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+        return ended
+
+    def __enter__(self) -> Background:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if exc_info[0] is None:
+            return
+        # The phase stopped early (an interruption): stop what has not started yet and let
+        # the running ones end at their next checkpoint, without waiting here.
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+
+def _done(future: Future[dict[str, Any]]) -> bool:
+    try:
+        future.exception(timeout=0.05)
+    except TimeoutError:
+        return False
+    except CancelledError:
+        return True
+    return True
+
+
+def _count(n: int) -> tuple[int, str]:
+    return n, "y" if n == 1 else "ies"
