@@ -38,7 +38,10 @@ def _runner(section: dict[str, Any], targets: list[tuple[str, str, bool]]) -> li
         "*CPU*: user + system time of the process (medians), less sensitive to a busy machine "
         "than wall-clock; the targets are judged on the wall-clock ratio.",
         "",
-        "Equal work, no network: both are the console scripts of the same venv, run from the "
+        "Equal work, no network: both are the console scripts of the same venv, both start "
+        "from compiled bytecode (pip compiled the Chaos Toolkit's wheels; `bench/run` compiles "
+        "the editable chaosrun checkout, whose `.pyc` files would otherwise never be written "
+        "where `PYTHONDONTWRITEBYTECODE` is set, as on this machine), run from the "
         "same temporary directory with the same fresh `HOME`, no proxy, and `KUBECONFIG` "
         "pointing at the fake Kubernetes API server of `tests/kube` (started by the bench on "
         "127.0.0.1, seeded with the demo's objects); neither tool contacts it (the bench checks "
