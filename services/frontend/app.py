@@ -13,7 +13,7 @@ from prometheus_client import Counter, Histogram
 from services.common.probes import add_probes, new_registry
 from services.frontend.client import BackendClient, BackendUnavailable, new_http_client
 from services.frontend.guard import BackendGuard, PageOutcome
-from services.frontend.page import STATIC_DIR, render
+from services.frontend.page import STATIC_DIR, STATIC_PATH, render
 from services.frontend.settings import BackendClientSettings
 
 
@@ -43,7 +43,7 @@ def create_app(title: str, settings: BackendClientSettings, guard: BackendGuard)
             app.state.ready = False
 
     app = FastAPI(title=title, lifespan=lifespan, docs_url=None, redoc_url=None)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount(STATIC_PATH, StaticFiles(directory=STATIC_DIR), name="static")
     add_probes(app, registry)
     guard.install(app, registry)
 
