@@ -111,9 +111,9 @@ def _selector_ok(selector: str | None, option: str) -> None:
 
 def _invalid(exc: ExperimentError) -> NoReturn:
     """An experiment that does not load or validate: each problem on its line, exit 2."""
-    for line in exc.lines():
-        typer.echo(f"Error: {line}", err=True)
-    raise typer.Exit(2) from None
+    from chaos.cli.validating import report_invalid
+
+    raise typer.Exit(report_invalid(exc)) from None
 
 
 def _execute(

@@ -10,9 +10,8 @@ from typing import Any, NoReturn
 import typer
 
 from chaos.actions.context import SYSTEM_NAMESPACES
+from chaos.cli.exits import EXIT_BAD_INPUT
 from chaos.drivers.base import Driver, DriverError
-
-EXIT_BAD_INPUT = 2
 
 
 class Target(StrEnum):

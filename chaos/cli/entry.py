@@ -17,12 +17,10 @@ def main() -> None:
 
         print(f"chaosrun {__version__}")
         return
-    from chaos.cli.validating import plain_validate_args
+    from chaos.cli.validating import plain_validate_args, validate_file
 
     plain = plain_validate_args(args)
     if plain is not None:
-        from chaos.cli.validating import validate_file
-
         sys.exit(validate_file(*plain))
     from chaos.cli.main import app
 

@@ -10,8 +10,13 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from chaos.cli.exits import EXIT_BAD_INPUT
 from chaos.cli.logs import setup_logging
+
+if TYPE_CHECKING:
+    from chaos.experiment import ExperimentError
 
 logger = logging.getLogger("chaosrun")
 
@@ -27,11 +32,17 @@ def validate_file(file: Path, verbose: bool = False) -> int:
     try:
         check_experiment(load_raw(file), source=str(file))
     except ExperimentError as exc:
-        for line in exc.lines():
-            print(f"Error: {line}", file=sys.stderr)
-        return 2
+        return report_invalid(exc)
     logger.info("Experiment looks valid")
     return 0
+
+
+def report_invalid(exc: ExperimentError) -> int:
+    """Each problem of an experiment that does not load or validate on its own line of
+    stderr; the exit code (bad input)."""
+    for line in exc.lines():
+        print(f"Error: {line}", file=sys.stderr)
+    return EXIT_BAD_INPUT
 
 
 def plain_validate_args(args: list[str]) -> tuple[Path, bool] | None:

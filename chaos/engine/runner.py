@@ -40,7 +40,6 @@ _PROVIDER: TypeAdapter[Any] = TypeAdapter(Provider)
 
 EXIT_OK = 0
 EXIT_FAILED = 1
-EXIT_BAD_INPUT = 2
 
 
 @dataclass
