@@ -24,9 +24,10 @@ class Background:
     """The background activities of one phase. ``wait()`` at the phase's end; leaving the
     ``with`` block by an exception (an interruption) abandons those not started yet."""
 
-    def __init__(self, execute: Execute, workers: int) -> None:
+    def __init__(self, execute: Execute, phase: list[Activity]) -> None:
         self._execute = execute
-        self._workers = max(workers, 1)  # one thread each, as the Chaos Toolkit does
+        # One thread per background activity of the phase, as the Chaos Toolkit does.
+        self._workers = max(sum(1 for a in phase if a.background), 1)
         self._pool: ThreadPoolExecutor | None = None
         self._started: list[tuple[Activity, Future[dict[str, Any]]]] = []
 

@@ -254,7 +254,7 @@ class Runner:
         logger.info("Playing your experiment's method now...")
         activities = [self.resolve(item) for item in self.experiment.method]
         ok = True
-        with Background(self.execute, _backgrounded(activities)) as background:
+        with Background(self.execute, activities) as background:
             for activity in activities:
                 if activity.type == "action":
                     self._start_measuring()
@@ -288,7 +288,7 @@ class Runner:
             logger.info("No declared rollbacks, let's move on.")
             return
         activities = [self.resolve(item) for item in self.experiment.rollbacks]
-        with Background(self.execute, _backgrounded(activities)) as background:
+        with Background(self.execute, activities) as background:
             for activity in activities:
                 logger.info("Rollback: %s", activity.name)
                 if activity.background:
@@ -397,10 +397,6 @@ def _judge_rollback(journal: dict[str, Any], activity: Activity, entry: dict[str
             "Rollback '%s' failed: the system may not be restored, so the experiment fails",
             activity.name,
         )
-
-
-def _backgrounded(activities: list[Activity]) -> int:
-    return sum(1 for activity in activities if activity.background)
 
 
 def run_experiment(
