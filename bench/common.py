@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -43,7 +43,6 @@ __all__ = [
     "start_service",
     "timed",
     "timed_cpu",
-    "wait_until",
 ]
 
 
@@ -113,19 +112,6 @@ def timed_cpu(
             f"{' '.join(argv)} exited {result.returncode} (expected {allowed}):\n" + "\n".join(tail)
         )
     return elapsed, cpu
-
-
-def wait_until(
-    condition: Callable[[], Any], timeout: float, what: str, interval: float = 0.01
-) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"timed out after {timeout:g}s waiting for {what}")
-        time.sleep(interval)
 
 
 @contextmanager

@@ -31,7 +31,8 @@ from typing import Any
 
 import httpx
 
-from bench.common import BENCH, Summary, alternate, free_port, log, service, wait_until
+from bench.common import BENCH, Summary, alternate, free_port, log, service
+from tests.support.polling import wait_until
 
 LUA = BENCH / "wrk" / "count.lua"
 SIDES = ("v1", "v2")
@@ -80,7 +81,7 @@ def _backend(kind: str, logs: Path) -> Iterator[str]:
         port = free_port()
         proc = subprocess.Popen([sys.executable, str(BENCH / "hang_server.py"), str(port)])
         try:
-            wait_until(lambda: _port_open(port), 10, "the hanging backend")
+            wait_until(lambda: _port_open(port), 10, "the hanging backend", 0.01)
             yield f"http://127.0.0.1:{port}/message"
         finally:
             proc.kill()

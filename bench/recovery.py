@@ -28,7 +28,8 @@ from typing import Any
 
 import httpx
 
-from bench.common import Summary, alternate, log, wait_until
+from bench.common import Summary, alternate, log
+from tests.support.polling import wait_until
 
 NS = "default"
 CLIENT_INTERVAL = 0.02
@@ -107,12 +108,12 @@ def _breaker(url: str) -> dict[str, Any]:
 
 
 def _restore(driver: Any, back: Any, v2: Any) -> dict[str, float]:
-    wait_until(lambda: _breaker(v2.url).get("state") == "closed", 60, "v2's breaker closed")
+    wait_until(lambda: _breaker(v2.url).get("state") == "closed", 60, "v2's breaker closed", 0.01)
     snapshot = driver.get_deployment("back", NS)
     with SteadyClient(f"{v2.url}/"):
         driver.delete_deployment("back", NS)
         deleted = time.perf_counter()
-        wait_until(lambda: _breaker(v2.url).get("state") == "open", 30, "v2's breaker open")
+        wait_until(lambda: _breaker(v2.url).get("state") == "open", 30, "v2's breaker open", 0.01)
         opened = time.perf_counter()
         start = time.perf_counter()
         driver.restore_deployment(snapshot)

@@ -20,7 +20,6 @@ from __future__ import annotations
 import secrets
 import socket
 import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -33,19 +32,13 @@ from tests.kube.controller import READY_ANNOTATION, Controller
 from tests.kube.resources import DEPLOYMENTS, NAMESPACES, PODS, SERVICES, ApiError, Obj
 from tests.kube.server import FakeApiServer
 from tests.kube.store import Store
+from tests.support import polling
 from tests.support.procs import Service, free_port, start_service
 
 
 def wait_until(condition: Callable[[], Any], timeout: float = 10.0, what: str = "condition") -> Any:
-    """Poll ``condition`` until it returns something truthy; return that value."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(0.02)
+    """``tests.support.polling.wait_until`` at the fake cluster's pace (10 s, every 20 ms)."""
+    return polling.wait_until(condition, timeout, what, interval=0.02)
 
 
 class FakeCluster:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 import httpx
 
@@ -21,9 +22,15 @@ def answers(url: str, text: str | None = None) -> bool:
     return response.status_code == 200 and (text is None or text in response.text)
 
 
-def wait_until(condition: Callable[[], bool], timeout: float = 20.0, what: str = "") -> None:
+def wait_until(
+    condition: Callable[[], Any], timeout: float = 20.0, what: str = "", interval: float = 0.05
+) -> Any:
+    """Poll ``condition`` until it returns something truthy; return that value."""
     deadline = time.monotonic() + timeout
-    while not condition():
+    while True:
+        value = condition()
+        if value:
+            return value
         if time.monotonic() > deadline:
-            raise TimeoutError(f"timed out waiting for {what or condition}")
-        time.sleep(0.05)
+            raise TimeoutError(f"timed out after {timeout:g}s waiting for {what or condition}")
+        time.sleep(interval)
