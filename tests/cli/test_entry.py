@@ -23,6 +23,13 @@ except SystemExit as exc:
 print("LOADED", sorted(m for m in ("typer", "pydantic", "rich", "httpx") if m in sys.modules))
 """
 
+# The same command line, through the Typer app (no shortcut in chaos.cli.entry).
+TYPER_APP = """
+import sys
+from chaos.cli.main import app
+app(sys.argv[1:], prog_name="chaosrun")
+"""
+
 
 def _entry(*args: str) -> str:
     done = subprocess.run(
@@ -121,10 +128,3 @@ def test_validate_answers_exactly_as_the_typer_command_does(tmp_path: Path) -> N
         if fast.returncode:
             assert fast.stderr.startswith(f"Error: invalid experiment {path}: "), fast.stderr
             assert "Traceback" not in fast.stderr
-
-
-TYPER_APP = """
-import sys
-from chaos.cli.main import app
-app(sys.argv[1:], prog_name="chaosrun")
-"""

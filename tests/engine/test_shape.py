@@ -83,11 +83,18 @@ def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     return found
 
 
+_DELETE = object()
+
+
+def _at(doc: Any, path: tuple[Any, ...]) -> Any:
+    for part in path:
+        doc = doc[part]
+    return doc
+
+
 def _mutate(doc: dict[str, Any], rng: random.Random) -> None:
     path = rng.choice(_paths(doc)[1:])
-    parent: Any = doc
-    for part in path[:-1]:
-        parent = parent[part]
+    parent = _at(doc, path[:-1])
     last = path[-1]
     roll = rng.random()
     if roll < 0.15 and isinstance(parent, dict):
@@ -107,23 +114,12 @@ def _seeds() -> list[dict[str, Any]]:
 def _replaced(doc: dict[str, Any], path: tuple[Any, ...], value: Any) -> dict[str, Any]:
     """A copy of ``doc`` with the node at ``path`` replaced (``_DELETE``: removed)."""
     out = copy.deepcopy(doc)
-    parent: Any = out
-    for part in path[:-1]:
-        parent = parent[part]
+    parent = _at(out, path[:-1])
     if value is _DELETE:
         del parent[path[-1]]
     else:
         parent[path[-1]] = copy.deepcopy(value)
     return out
-
-
-_DELETE = object()
-
-
-def _at(doc: Any, path: tuple[Any, ...]) -> Any:
-    for part in path:
-        doc = doc[part]
-    return doc
 
 
 def _field_names() -> list[str]:
