@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chaos.drivers.base import DeploymentSnapshot, Driver
+from chaos.records.model import ObjectState, RecordedObject
+from chaos.records.writer import RecordWriter
 
 logger = logging.getLogger("chaosrun")
 
@@ -22,6 +24,7 @@ class TakenSnapshot:
     snapshot: DeploymentSnapshot
     deleted_at: float  # time.monotonic() when the delete was sent
     restored: bool = False
+    entry: RecordedObject | None = None  # its line in the run record, if the run keeps one
 
 
 @dataclass
@@ -40,6 +43,8 @@ class RunContext:
     namespace: str | None = None  # default ``ns`` for functions whose arguments omit it
     record: dict[str, Any] = field(default_factory=dict)
     snapshots: list[TakenSnapshot] = field(default_factory=list)
+    # Where snapshots are written before anything is deleted (None: kept in memory only).
+    records: RecordWriter | None = None
     _driver: Driver | None = None
     _rng: random.Random | None = None
     # Background activities run in threads: the driver and the random source are made once.
@@ -79,8 +84,29 @@ class RunContext:
                 self.notice(f"Dry run: would {action} {ns}/{name}")
         return self.dry_run
 
-    def remember_snapshot(self, snapshot: DeploymentSnapshot) -> TakenSnapshot:
-        taken = TakenSnapshot(snapshot=snapshot, deleted_at=time.monotonic())
+    def before_delete(self, snapshot: DeploymentSnapshot) -> RecordedObject | None:
+        """Write the snapshot to the run record ahead of the delete (``RecordError`` if the
+        record cannot be written: then nothing may be deleted)."""
+        if self.records is None:
+            return None
+        entry = self.records.before_delete(
+            "Deployment", snapshot.name, snapshot.namespace, snapshot.manifest
+        )
+        assert self.records.record is not None
+        self.record["run_record"] = str(self.records.store.path(self.records.record.id))
+        return entry
+
+    def mark(
+        self, entry: RecordedObject | None, state: ObjectState, note: str | None = None
+    ) -> None:
+        if self.records is not None and entry is not None:
+            self.records.mark(entry, state, note)
+
+    def remember_snapshot(
+        self, snapshot: DeploymentSnapshot, entry: RecordedObject | None = None
+    ) -> TakenSnapshot:
+        """The Deployment may be gone: its snapshot becomes what the rollback restores."""
+        taken = TakenSnapshot(snapshot=snapshot, deleted_at=time.monotonic(), entry=entry)
         self.snapshots.append(taken)
         self.record.setdefault("snapshots", []).append(
             {"name": snapshot.name, "namespace": snapshot.namespace, "manifest": snapshot.manifest}

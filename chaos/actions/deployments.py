@@ -8,7 +8,9 @@ from typing import Any
 from chaos.actions.context import RunContext
 from chaos.actions.errors import ActivityFailed
 from chaos.actions.pods import guard_namespace
-from chaos.drivers.base import DeploymentSnapshot, DriverError, NotFound
+from chaos.drivers.base import DeploymentSnapshot, Driver, DriverError, NotFound, OutcomeUnknown
+from chaos.records.model import ObjectState
+from chaos.records.writer import RecordError
 
 
 def _snapshots_to_delete(
@@ -52,15 +54,30 @@ def delete_deployment(
         return names
     driver = ctx.driver()
     for snap in snapshots:
-        try:
-            driver.delete_deployment(snap.name, ns)
-        except DriverError:
-            raise  # refused: it still stands, so there is nothing to restore
-        except BaseException:
-            ctx.remember_snapshot(snap)  # interrupted mid-call: it may be gone
-            raise
-        ctx.remember_snapshot(snap)
+        _delete_one(ctx, driver, snap)
     return names
+
+
+def _delete_one(ctx: RunContext, driver: Driver, snap: DeploymentSnapshot) -> None:
+    """Delete one Deployment with its snapshot written ahead; whatever happens after that,
+    the snapshot is kept unless the delete was refused outright."""
+    try:
+        entry = ctx.before_delete(snap)
+    except RecordError as exc:
+        raise ActivityFailed(f"{exc}, so Deployment '{snap.name}' was not deleted") from None
+    try:
+        driver.delete_deployment(snap.name, snap.namespace)
+    except OutcomeUnknown:
+        ctx.remember_snapshot(snap, entry)  # it may be gone: the rollback will see
+        raise
+    except DriverError as exc:
+        ctx.mark(entry, ObjectState.UNTOUCHED, str(exc))  # refused: it still stands
+        raise
+    except BaseException:
+        ctx.remember_snapshot(snap, entry)  # interrupted mid-call: it may be gone
+        raise
+    ctx.mark(entry, ObjectState.DELETED)
+    ctx.remember_snapshot(snap, entry)
 
 
 def restore_deployment(
@@ -88,11 +105,13 @@ def restore_deployment(
     driver = ctx.driver()
     restored: list[dict[str, Any]] = []
     for taken in reversed(pending):
-        driver.restore_deployment(taken.snapshot)
+        outcome = driver.restore_deployment(taken.snapshot)
         taken.restored = True
+        ctx.mark(taken.entry, ObjectState.RESTORED, outcome.value)
         entry = {
             "name": taken.snapshot.name,
             "namespace": taken.snapshot.namespace,
+            "outcome": outcome.value,
             "time_to_restore": round(time.monotonic() - taken.deleted_at, 3),
         }
         restored.append(entry)

@@ -20,10 +20,14 @@ from chaos.cli.common import (
     fail,
     guard_namespace,
     print_measurement,
+    warn_unfinished_records,
 )
 from chaos.cli.logs import setup_logging
 from chaos.drivers.base import DriverError, NotFound
+from chaos.drivers.factory import DriverFactory
 from chaos.drivers.labels import SelectorError, parse_selector
+from chaos.records.store import RecordStore
+from chaos.records.writer import RecordWriter
 
 if TYPE_CHECKING:
     from chaos.experiment import ExperimentError
@@ -99,6 +103,15 @@ BreakerUrl = Annotated[
 NoMeasure = Annotated[
     bool, typer.Option("--no-measure", help="Do not probe the frontend while the chaos runs.")
 ]
+RecordInCluster = Annotated[
+    bool,
+    typer.Option(
+        "--record-in-cluster",
+        envvar="CHAOSRUN_RECORD_IN_CLUSTER",
+        help="Also keep the run record (the snapshots of what is deleted) in a ConfigMap beside "
+        "the Deployment, so `chaosrun restore` can put it back from another machine.",
+    ),
+]
 
 
 def _selector_ok(selector: str | None, option: str) -> None:
@@ -120,7 +133,7 @@ def _execute(
     raw: dict[str, Any],
     *,
     source: str,
-    factory: Any,
+    factory: DriverFactory,
     driver: Any,
     dry_run: bool,
     seed: int | None,
@@ -131,6 +144,7 @@ def _execute(
     variables: dict[str, Any] | None = None,
     breaker_url: str | None = None,
     namespace: str | None = None,
+    record_in_cluster: bool = False,
 ) -> int:
     """Validate ``raw`` and run it; return the exit code."""
     from chaos.engine.config import ConfigurationError, resolve_configuration, resolve_secrets
@@ -149,13 +163,22 @@ def _execute(
     except ConfigurationError as exc:
         fail(f"{exc}.")
     if driver is None and _uses_target(experiment, configuration, allow_system, namespace):
-        driver = connect(factory, Target.kubernetes if factory is None else _target_of(factory))
+        driver = connect(factory, factory.ref.kind)
     ctx = RunContext(
         driver_factory=(lambda: driver) if driver is not None else factory,
         dry_run=dry_run,
         seed=seed,
         allow_system_namespaces=allow_system,
         namespace=namespace,
+        records=None
+        if dry_run
+        else RecordWriter(
+            RecordStore(),
+            factory.ref.pinned,
+            experiment=str(experiment.title),
+            journal_path=str(journal_path.resolve()),
+            mirror=driver if record_in_cluster else None,
+        ),
     )
     if seed is not None:
         ctx.record["seed"] = seed
@@ -172,10 +195,6 @@ def _execute(
     if result.measurement is not None:
         print_measurement(result.measurement)
     return result.exit_code
-
-
-def _target_of(factory: Any) -> Target:
-    return getattr(factory, "target", Target.kubernetes)
 
 
 def _uses_target(
@@ -196,14 +215,6 @@ def _uses_target(
         if native is not None and native.destructive and ns in SYSTEM_NAMESPACES:
             guard_namespace(str(ns), allow_system)
     return uses
-
-
-def _factory(
-    target: Target, context: str | None, kubeconfig: str | None, state_dir: Path | None
-) -> Any:
-    factory = driver_factory(target, context, kubeconfig, state_dir)
-    factory.target = target  # type: ignore[attr-defined]
-    return factory
 
 
 UNKNOWN_FRONTEND = "http://frontend.unknown/"
@@ -248,9 +259,9 @@ def _breaker_url(given: str | None, frontend: str, measuring: bool) -> str | Non
 
 def _connect(
     target: Target, context: str | None, kubeconfig: str | None, state_dir: Path | None
-) -> tuple[Any, Any]:
+) -> tuple[DriverFactory, Any]:
     """The driver factory for the target and a driver already connected with it."""
-    factory = _factory(target, context, kubeconfig, state_dir)
+    factory = driver_factory(target, context, kubeconfig, state_dir)
     return factory, connect(factory, target)
 
 
@@ -258,7 +269,7 @@ def _run_builtin(
     build: Callable[[str], dict[str, Any]],
     *,
     source: str,
-    factory: Any,
+    factory: DriverFactory,
     driver: Any,
     namespace: str,
     frontend_url: str | None,
@@ -269,6 +280,7 @@ def _run_builtin(
     probe_interval: float,
     breaker_url: str | None,
     no_measure: bool,
+    record_in_cluster: bool = False,
 ) -> NoReturn:
     """``pod`` and ``deployment``: find the frontend, build the experiment against it, run it
     measuring the frontend (unless --no-measure or a dry run) and exit with its code."""
@@ -286,6 +298,7 @@ def _run_builtin(
         measure_url=url if measuring else None,
         probe_interval=probe_interval,
         breaker_url=_breaker_url(breaker_url, url, measuring),
+        record_in_cluster=record_in_cluster,
     )
     raise typer.Exit(code)
 
@@ -351,6 +364,7 @@ def pod(
             fail(f"--name-pattern {name_pattern!r} is not a valid regular expression ({exc}).")
     _selector_ok(selector, "--selector")
     check_journal_path(journal_path)
+    warn_unfinished_records()
     factory, driver = _connect(target, context, kubeconfig, state_dir)
     _run_builtin(
         lambda url: pod_experiment(
@@ -410,6 +424,7 @@ def deployment(
     probe_interval: ProbeInterval = 0.1,
     breaker_url: BreakerUrl = None,
     no_measure: NoMeasure = False,
+    record_in_cluster: RecordInCluster = False,
 ) -> None:
     """Delete the backend Deployment, pause, check the hypothesis, then restore it.
 
@@ -422,6 +437,7 @@ def deployment(
     if not name.strip():
         fail("--name must not be empty (chaosrun never deletes every Deployment).")
     check_journal_path(journal_path)
+    warn_unfinished_records()
     factory, driver = _connect(target, context, kubeconfig, state_dir)
     try:
         driver.get_deployment(name, namespace)
@@ -445,6 +461,7 @@ def deployment(
         probe_interval=probe_interval,
         breaker_url=breaker_url,
         no_measure=no_measure,
+        record_in_cluster=record_in_cluster,
     )
 
 
@@ -494,6 +511,7 @@ def run(
         str | None, typer.Option(help="v2 breaker endpoint to sample with --measure-url.")
     ] = None,
     no_measure: NoMeasure = False,
+    record_in_cluster: RecordInCluster = False,
 ) -> None:
     """Run a Chaos Toolkit experiment file (chaosk8s functions need no extension)."""
     from chaos.engine.config import ConfigurationError, parse_var
@@ -510,6 +528,7 @@ def run(
     if measure_url and not re.match(r"^https?://", measure_url):
         fail(f"--measure-url must start with http:// or https:// (got {measure_url!r}).")
     check_journal_path(journal_path)
+    warn_unfinished_records()
     try:
         raw = load_raw(file)
     except ExperimentError as exc:
@@ -517,7 +536,7 @@ def run(
     code = _execute(
         raw,
         source=str(file),
-        factory=_factory(target, context, kubeconfig, state_dir),
+        factory=driver_factory(target, context, kubeconfig, state_dir),
         driver=None,
         dry_run=dry_run,
         seed=seed,
@@ -528,6 +547,7 @@ def run(
         variables=variables,
         breaker_url=breaker_url,
         namespace=namespace,
+        record_in_cluster=record_in_cluster,
     )
     raise typer.Exit(code)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from enum import StrEnum
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -12,11 +11,10 @@ import typer
 from chaos.actions.context import SYSTEM_NAMESPACES
 from chaos.cli.exits import EXIT_BAD_INPUT
 from chaos.drivers.base import Driver, DriverError
+from chaos.drivers.factory import DriverFactory, Target, TargetRef
+from chaos.records.durable import check_writable
 
-
-class Target(StrEnum):
-    kubernetes = "kubernetes"
-    local = "local"
+__all__ = ["Target"]
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
@@ -35,19 +33,11 @@ def guard_namespace(namespace: str, allow_system: bool) -> None:
 
 def driver_factory(
     target: Target, context: str | None, kubeconfig: str | None, state_dir: Path | None
-) -> Callable[[], Driver]:
+) -> DriverFactory:
     """Build the target's driver on demand; client libraries are imported only then."""
-
-    def make() -> Driver:
-        if target is Target.local:
-            from chaos.drivers.local import LocalDriver
-
-            return LocalDriver(state_dir=state_dir)
-        from chaos.drivers.kubernetes import KubernetesDriver
-
-        return KubernetesDriver(context=context, kubeconfig=kubeconfig)
-
-    return make
+    return DriverFactory(
+        TargetRef(target, context, kubeconfig, str(state_dir) if state_dir else None)
+    )
 
 
 def connect(factory: Callable[[], Driver], target: Target) -> Driver:
@@ -63,8 +53,12 @@ def connect(factory: Callable[[], Driver], target: Target) -> Driver:
 
 
 def check_journal_path(path: Path) -> None:
+    """Before any chaos: a journal that cannot be written is found now, not after."""
     if path.is_dir():
         fail(f"--journal-path {path} is a directory; give a file name such as journal.json.")
+    why = check_writable(path)
+    if why is not None:
+        fail(f"--journal-path {path} cannot be written ({why}); nothing was changed.")
 
 
 def print_measurement(measurement: Any) -> None:
@@ -78,3 +72,23 @@ def print_measurement(measurement: Any) -> None:
     for label, value in measurement.summary_rows():
         table.add_row(label, value)
     Console().print(table)
+
+
+def warn_unfinished_records() -> None:
+    """Before new chaos: say what earlier runs left deleted (a directory listing, no network)."""
+    from chaos.records.store import RecordStore
+
+    store = RecordStore()
+    records, _ = store.unfinished()
+    pending = [
+        (record, obj)
+        for record in records
+        if not store.in_progress(record.id)
+        for obj in record.pending()
+    ]
+    for record, obj in pending:
+        typer.echo(
+            f"Warning: run {record.id} left {obj.label} deleted; "
+            "`chaosrun restore` puts it back (`--dry-run` lists it).",
+            err=True,
+        )

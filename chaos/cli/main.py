@@ -40,7 +40,8 @@ def main(
 commands.register(app)
 
 # --- other command modules register here (one line each) -------------------------------
-from chaos.cli import demo, local  # noqa: E402
+from chaos.cli import demo, local, restore  # noqa: E402
 
 app.add_typer(local.app, name="local")
 app.command(epilog=demo.EPILOG)(demo.demo)
+app.command(epilog=restore.EPILOG)(restore.restore)

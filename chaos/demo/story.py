@@ -72,12 +72,12 @@ class DemoOutcome:
 
 @contextlib.contextmanager
 def _sigterm_as_ctrl_c() -> Iterator[None]:
-    """Outside the engine's runs, SIGTERM stops the demo like Ctrl-C (so the stack goes down)."""
+    """Outside the engine's runs, SIGTERM and SIGHUP stop the demo like Ctrl-C."""
 
     def handler(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
-    with handling(handler, (signal.SIGTERM,)):
+    with handling(handler, (signal.SIGTERM, signal.SIGHUP)):
         yield
 
 

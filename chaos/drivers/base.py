@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, Protocol, runtime_checkable
 
 
@@ -23,6 +24,21 @@ class TargetUnreachable(DriverError):
 
 class NotFound(DriverError):
     """The named object does not exist."""
+
+
+class Conflict(DriverError):
+    """An object of that name exists and differs from the snapshot: it was not overwritten."""
+
+
+class OutcomeUnknown(DriverError):
+    """A change may or may not have been applied: no answer said so, and reading the
+    object's state did not tell either before the deadline."""
+
+
+class RestoreOutcome(StrEnum):
+    CREATED = "created"
+    ALREADY_PRESENT = "already present"  # the same object stands: nothing to do
+    REPLACED = "replaced"  # a different one stood and ``force`` replaced it
 
 
 @dataclass(frozen=True)
@@ -72,10 +88,16 @@ class Driver(Protocol):
     def get_deployment(self, name: str, namespace: str) -> DeploymentSnapshot:
         """Return a snapshot of the Deployment; raise ``NotFound`` if it does not exist."""
 
-    def delete_deployment(self, name: str, namespace: str) -> None: ...
+    def delete_deployment(self, name: str, namespace: str) -> None:
+        """Delete it. ``NotFound``: there was none; ``OutcomeUnknown``: it may be gone; any
+        other ``DriverError``: refused, it still stands."""
 
-    def restore_deployment(self, snapshot: DeploymentSnapshot) -> None:
-        """Recreate a Deployment from a snapshot taken by ``get_deployment``."""
+    def restore_deployment(
+        self, snapshot: DeploymentSnapshot, force: bool = False
+    ) -> RestoreOutcome:
+        """Recreate a Deployment from a snapshot taken by ``get_deployment``, idempotently:
+        the same Deployment already there is success; a different one raises ``Conflict``
+        unless ``force`` replaces it."""
 
     def scale_deployment(self, name: str, namespace: str, replicas: int) -> None: ...
 

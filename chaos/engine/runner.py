@@ -361,6 +361,7 @@ class Runner:
                 except (KeyboardInterrupt, Interrupted):
                     journal["status"] = "interrupted"
                     logger.warning("Terminating now without running the remaining rollbacks.")
+                self._close_run_record(journal)
                 if self.ctx.record:
                     journal["chaosrun"] = self.ctx.record
                 journal["end"] = now_iso()
@@ -376,6 +377,19 @@ class Runner:
                 journal["status"] = "interrupted"
                 self._write(journal)
         return RunResult(journal=journal, measurement=self.measurement)
+
+    def _close_run_record(self, journal: dict[str, Any]) -> None:
+        """Close the run record when all is back; otherwise say where the snapshots are."""
+        writer = self.ctx.records
+        record = writer.finish(journal["status"]) if writer is not None else None
+        if writer is None or record is None or record.done:
+            return
+        for obj in record.pending():
+            logger.warning(
+                "%s is not restored: its snapshot is kept in %s; `chaosrun restore` puts it back",
+                obj.label,
+                writer.store.path(record.id),
+            )
 
     def _write(self, journal: dict[str, Any]) -> None:
         path = self.settings.journal_path

@@ -15,19 +15,21 @@ logger = logging.getLogger("chaosrun")
 
 
 class Interrupted(BaseException):
-    """The run was asked to stop (Ctrl-C or SIGTERM)."""
+    """The run was asked to stop (Ctrl-C, SIGTERM, SIGHUP or SIGQUIT)."""
 
     def __init__(self, signame: str) -> None:
         super().__init__(signame)
         self.signame = signame
 
 
-_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+# SIGHUP is what a closed terminal or SSH session sends; SIGQUIT is Ctrl-\. Left to their
+# defaults they would end the run on the spot, with the chaos not rolled back.
+_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 
 
 @contextmanager
 def handling(handler: Any, signals: tuple[int, ...] = _SIGNALS) -> Iterator[None]:
-    """Within the block ``handler`` receives ``signals`` (SIGINT and SIGTERM by default);
+    """Within the block ``handler`` receives ``signals`` (those that stop a run by default);
     the previous handlers come back afterwards. Off the main thread it changes nothing."""
     previous: dict[int, Any] = {}
     if threading.current_thread() is threading.main_thread():
@@ -57,7 +59,7 @@ def _raise(signum: int, frame: FrameType | None) -> None:
 
 @contextmanager
 def interruptible() -> Iterator[None]:
-    """Within the block, SIGINT and SIGTERM raise ``Interrupted`` wherever the run is."""
+    """Within the block, the stopping signals raise ``Interrupted`` wherever the run is."""
     _received.clear()
     previous_hook = sys.unraisablehook
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from chaos.drivers.base import DeploymentSnapshot, NotFound, PodInfo
+from chaos.drivers.base import Conflict, DeploymentSnapshot, NotFound, PodInfo, RestoreOutcome
 
 _T0 = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -106,11 +106,19 @@ class MemoryDriver:
         for key in [k for k in self.pods if k[0] == namespace and k[1].startswith(f"{name}-")]:
             del self.pods[key]
 
-    def restore_deployment(self, snapshot: DeploymentSnapshot) -> None:
+    def restore_deployment(
+        self, snapshot: DeploymentSnapshot, force: bool = False
+    ) -> RestoreOutcome:
         manifest = snapshot.manifest
+        live = self.deployments.get((snapshot.namespace, snapshot.name))
+        if live == manifest:
+            return RestoreOutcome.ALREADY_PRESENT
+        if live is not None and not force:
+            raise Conflict(f"Deployment {snapshot.name} exists with a different spec")
         self.add_deployment(
             snapshot.name, manifest["labels"], manifest["replicas"], snapshot.namespace
         )
+        return RestoreOutcome.CREATED if live is None else RestoreOutcome.REPLACED
 
     def scale_deployment(self, name: str, namespace: str, replicas: int) -> None:
         spec = self.deployments.get((namespace, name))

@@ -14,7 +14,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from chaos.drivers.base import DeploymentSnapshot, Driver, DriverError, NotFound, TargetUnreachable
+from chaos.drivers.base import (
+    Conflict,
+    DeploymentSnapshot,
+    Driver,
+    DriverError,
+    NotFound,
+    RestoreOutcome,
+    TargetUnreachable,
+)
 from chaos.drivers.kubernetes import KubernetesDriver
 from tests.kube.cluster import FakeCluster, wait_until
 from tests.kube.resources import DEPLOYMENTS, REPLICASETS
@@ -314,17 +322,38 @@ def _record_errors(errors: list[BaseException], action: object) -> None:
         errors.append(exc)
 
 
-def test_restore_refuses_to_overwrite_a_live_deployment(
+def test_restore_of_a_deployment_already_standing_is_success(
     driver: KubernetesDriver, fake_cluster: FakeCluster
 ) -> None:
+    """Idempotent: restoring twice, or after a create whose answer was lost, changes nothing."""
     fake_cluster.apply_deployment("back", {"app": "back"})
+    uid = fake_cluster.store.get(DEPLOYMENTS, "default", "back")["metadata"]["uid"]
     snapshot = driver.get_deployment("back", "default")
-    with pytest.raises(DriverError) as caught:
+
+    assert driver.restore_deployment(snapshot) is RestoreOutcome.ALREADY_PRESENT
+
+    assert fake_cluster.store.get(DEPLOYMENTS, "default", "back")["metadata"]["uid"] == uid
+
+
+def test_restore_refuses_to_overwrite_a_different_deployment_unless_forced(
+    driver: KubernetesDriver, fake_cluster: FakeCluster
+) -> None:
+    fake_cluster.apply_deployment("back", {"app": "back"}, image="chaosrun/back:v2")
+    snapshot = driver.get_deployment("back", "default")
+    snapshot.manifest["spec"]["template"]["spec"]["containers"][0]["image"] = "chaosrun/back:v1"
+
+    with pytest.raises(Conflict) as caught:
         driver.restore_deployment(snapshot)
     assert str(caught.value) == (
-        "Deployment 'back' already exists in namespace 'default', "
-        "so it was not restored from the snapshot"
+        "Deployment 'back' already exists in namespace 'default' with a different spec, "
+        "so it was not overwritten by the snapshot"
     )
+    live = fake_cluster.store.get(DEPLOYMENTS, "default", "back")
+    assert live["spec"]["template"]["spec"]["containers"][0]["image"] == "chaosrun/back:v2"
+
+    assert driver.restore_deployment(snapshot, force=True) is RestoreOutcome.REPLACED
+    live = fake_cluster.store.get(DEPLOYMENTS, "default", "back")
+    assert live["spec"]["template"]["spec"]["containers"][0]["image"] == "chaosrun/back:v1"
 
 
 def test_restore_sends_the_manifest_as_is(

@@ -33,12 +33,13 @@ RESOURCES: tuple[Resource, ...] = (
     Resource("", "v1", "namespaces", "Namespace", namespaced=False, subresources=("status",)),
     Resource("", "v1", "pods", "Pod", subresources=("status",)),
     Resource("", "v1", "services", "Service", subresources=("status",)),
+    Resource("", "v1", "configmaps", "ConfigMap"),
     Resource("apps", "v1", "deployments", "Deployment", subresources=("status", "scale")),
     Resource("apps", "v1", "replicasets", "ReplicaSet", subresources=("status", "scale")),
 )
 BY_KIND = {resource.kind: resource for resource in RESOURCES}
 PODS, DEPLOYMENTS, REPLICASETS = BY_KIND["Pod"], BY_KIND["Deployment"], BY_KIND["ReplicaSet"]
-NAMESPACES, SERVICES = BY_KIND["Namespace"], BY_KIND["Service"]
+NAMESPACES, SERVICES, CONFIGMAPS = BY_KIND["Namespace"], BY_KIND["Service"], BY_KIND["ConfigMap"]
 SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public")
 
 

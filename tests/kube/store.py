@@ -21,6 +21,7 @@ from typing import Any
 
 from tests.kube.resources import (
     BY_KIND,
+    CONFIGMAPS,
     DEPLOYMENTS,
     NAMESPACES,
     PODS,
@@ -148,6 +149,8 @@ class Store:
 
     def _prepare_for_create(self, resource: Resource, obj: Obj) -> None:
         """Defaulting and validation, as the real registry strategies do for these kinds."""
+        if resource is CONFIGMAPS:
+            return  # data only: nothing to default
         spec = obj.setdefault("spec", {})
         name = obj["metadata"]["name"]
         if resource in (DEPLOYMENTS, REPLICASETS):

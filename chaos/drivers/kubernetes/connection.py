@@ -13,10 +13,11 @@ from kubernetes.config.config_exception import ConfigException
 from chaos.drivers.base import DriverError, TargetUnreachable
 
 DEFAULT_KUBECONFIG = "~/.kube/config"
-# Connect / read timeouts (seconds) for every API call, and how often a failed connection is
-# retried: a dead cluster must be reported quickly, not after minutes.
-REQUEST_TIMEOUT = (5.0, 30.0)
-RETRIES = 2
+# urllib3 tries a refused or timed-out connection again (nothing was sent), never a request
+# that went out: whether one of those may be repeated is the driver's decision (see retry.py).
+RETRIES = urllib3.Retry(
+    total=2, connect=2, read=0, status=0, other=0, redirect=0, respect_retry_after_header=False
+)
 
 
 def kubeconfig_paths(kubeconfig: str | None) -> tuple[str, list[Path]]:
@@ -24,6 +25,15 @@ def kubeconfig_paths(kubeconfig: str | None) -> tuple[str, list[Path]]:
     setting = kubeconfig or os.environ.get("KUBECONFIG") or DEFAULT_KUBECONFIG
     paths = [Path(p).expanduser() for p in setting.split(os.pathsep) if p]
     return setting, [p for p in paths if p.is_file()]
+
+
+def current_context(setting: str) -> str | None:
+    """The kubeconfig's current context, or None when it cannot be read."""
+    try:
+        _, active = config.list_kube_config_contexts(config_file=setting)
+    except (ConfigException, OSError, ValueError, TypeError, AttributeError):
+        return None
+    return str(active["name"]) if active and active.get("name") else None
 
 
 def connect(context: str | None, kubeconfig: str | None) -> client.ApiClient:

@@ -46,3 +46,24 @@ def strip_server_fields(obj: dict[str, Any]) -> dict[str, Any]:
     if isinstance(template_meta, dict) and template_meta.get("creationTimestamp", "") is None:
         del template_meta["creationTimestamp"]
     return manifest
+
+
+def _contains(live: Any, wanted: Any) -> bool:
+    """``live`` has everything ``wanted`` has (it may hold more: fields the server defaulted)."""
+    if isinstance(wanted, dict):
+        return isinstance(live, dict) and all(
+            key in live and _contains(live[key], value) for key, value in wanted.items()
+        )
+    if isinstance(wanted, list):
+        return (
+            isinstance(live, list)
+            and len(live) == len(wanted)
+            and all(_contains(a, b) for a, b in zip(live, wanted, strict=True))
+        )
+    return bool(live == wanted)
+
+
+def same_spec(live: dict[str, Any], manifest: dict[str, Any]) -> bool:
+    """True when the live object is the one ``manifest`` describes: restoring it again would
+    change nothing."""
+    return _contains(live.get("spec"), manifest.get("spec"))

@@ -20,7 +20,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from chaos.drivers.base import DeploymentSnapshot, DriverError, NotFound, PodInfo
+from chaos.drivers.base import (
+    Conflict,
+    DeploymentSnapshot,
+    DriverError,
+    NotFound,
+    PodInfo,
+    RestoreOutcome,
+)
 from chaos.drivers.local.labels import parse_selector
 from chaos.drivers.local.stack import (
     NAMESPACE,
@@ -163,17 +170,31 @@ class LocalDriver:
         self.stack.client.call("removeProcessGroup", name)
         self.stack.remove_program(name)
 
-    def restore_deployment(self, snapshot: DeploymentSnapshot) -> None:
-        """Add the program back from its snapshot; a no-op if it already runs."""
+    def restore_deployment(
+        self, snapshot: DeploymentSnapshot, force: bool = False
+    ) -> RestoreOutcome:
+        """Add the program back from its snapshot; the same program running already is
+        success, a different one is a ``Conflict`` unless ``force`` replaces it."""
         if snapshot.namespace != NAMESPACE:
             raise DriverError(f"The local target has only the namespace {NAMESPACE}.")
         try:
             program = Program.model_validate(snapshot.manifest)
         except ValueError as exc:
             raise DriverError(f"The snapshot of {snapshot.name} is not a local program.") from exc
-        if program.name in self._live():
-            return
+        live = self._live().get(program.name)
+        if live is None:
+            self.stack.add_program(program)
+            return RestoreOutcome.CREATED
+        if live == program:
+            return RestoreOutcome.ALREADY_PRESENT
+        if not force:
+            raise Conflict(
+                f"Deployment {program.name!r} already exists in namespace {NAMESPACE!r} with a "
+                "different spec, so it was not overwritten by the snapshot"
+            )
+        self.delete_deployment(program.name, NAMESPACE)
         self.stack.add_program(program)
+        return RestoreOutcome.REPLACED
 
     def scale_deployment(self, name: str, namespace: str, replicas: int) -> None:
         snapshot = self.get_deployment(name, namespace)

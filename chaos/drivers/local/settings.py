@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-
-def default_state_dir() -> Path:
-    """``$XDG_STATE_HOME/chaosrun``, else ``~/.local/state/chaosrun``."""
-    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base) / "chaosrun"
+from chaos.statedir import default_state_dir
 
 
 class LocalSettings(BaseSettings):

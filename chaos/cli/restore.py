@@ -1,0 +1,115 @@
+"""``chaosrun restore``: put back what interrupted runs left deleted."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+import typer
+
+from chaos.cli.exits import EXIT_BAD_INPUT
+from chaos.drivers.base import Driver
+from chaos.drivers.factory import Target, TargetRef, make_driver
+from chaos.engine.recovery import Found, Outcome, Recovery, Verdict, gather
+from chaos.records.store import RecordStore
+
+EPILOG = (
+    "Every run that deletes something first writes its snapshot to a run record "
+    "(in $CHAOSRUN_RECORDS_DIR, default ~/.local/state/chaosrun/runs) and closes the record "
+    "once the restore is confirmed. A run that was killed leaves its record open: this "
+    "command finds it and restores from it. Exit codes: 0 everything is back (or nothing was "
+    "left), 1 something could not be restored, 2 a target could not be reached."
+)
+
+
+def _connect(ref: TargetRef) -> Driver:
+    driver = make_driver(ref)
+    driver.check_reachable()
+    return driver
+
+
+def _cluster_lister(ref: TargetRef, namespace: str) -> Callable[[], list[str]] | None:
+    """How to read the records kept in the cluster, when a cluster is configured at all."""
+    import os
+
+    from chaos.drivers.kubernetes.connection import kubeconfig_paths
+
+    _, existing = kubeconfig_paths(ref.kubeconfig)
+    if not existing and not os.environ.get("KUBERNETES_SERVICE_HOST"):
+        return None
+    from chaos.drivers.kubernetes import KubernetesDriver
+
+    driver = KubernetesDriver(context=ref.context, kubeconfig=ref.kubeconfig)
+
+    def records() -> list[str]:
+        driver.check_reachable()
+        return driver.list_records(namespace)
+
+    return records
+
+
+def _describe(found: Found) -> str:
+    record = found.record
+    where = "this machine" if found.local else "the cluster"
+    if found.local and found.in_cluster:
+        where = "this machine and the cluster"
+    title = f' "{record.experiment}"' if record.experiment else ""
+    ended = f", ended {record.outcome}" if record.outcome else ", never finished"
+    return f"Run {record.id}{title} (pid {record.pid} on {record.host}{ended}; record on {where}):"
+
+
+def _print(outcome: Outcome) -> None:
+    detail = f": {outcome.detail}" if outcome.detail else ""
+    typer.echo(f"  {outcome.label}: {outcome.verdict.value}{detail}")
+
+
+def _exit_code(outcomes: list[Outcome]) -> int:
+    if any(o.verdict is Verdict.UNREACHABLE for o in outcomes):
+        return EXIT_BAD_INPUT
+    return 0 if all(o.verdict.ok for o in outcomes) else 1
+
+
+def restore(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="List what would be restored; change nothing.")
+    ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Replace an object that stands with a spec other than the snapshot's "
+            "(reported and left alone otherwise).",
+        ),
+    ] = False,
+    namespace: Annotated[
+        str,
+        typer.Option(
+            "--namespace", "-n", help="Namespace to search for run records kept in the cluster."
+        ),
+    ] = "default",
+    context: Annotated[
+        str | None, typer.Option(help="kubeconfig context for records kept in the cluster.")
+    ] = None,
+    kubeconfig: Annotated[
+        str | None, typer.Option(help="kubeconfig file for records kept in the cluster.")
+    ] = None,
+) -> None:
+    """Restore what interrupted runs deleted, from their run records (idempotent)."""
+    store = RecordStore()
+    cluster = TargetRef(Target.kubernetes, context, kubeconfig)
+    plan = gather(store, _cluster_lister(cluster, namespace))
+    for problem in plan.problems:
+        typer.echo(f"Warning: {problem}", err=True)
+    if not plan.found:
+        typer.echo("Nothing to restore: no unfinished run records.")
+        raise typer.Exit(0)
+    recovery = Recovery(
+        store, _connect, force=force, dry_run=dry_run, cluster_target=cluster.pinned()
+    )
+    outcomes: list[Outcome] = []
+    for found in plan.found:
+        typer.echo(_describe(found))
+        for outcome in recovery.restore(found):
+            _print(outcome)
+            outcomes.append(outcome)
+    raise typer.Exit(_exit_code(outcomes))

@@ -1,0 +1,197 @@
+"""Putting back what interrupted runs left deleted, from their run records (``chaosrun restore``).
+
+Idempotent: an object that already stands with the snapshot's spec counts as restored; one
+that stands with another spec is reported and left alone unless ``force`` replaces it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from chaos.drivers.base import (
+    Conflict,
+    DeploymentSnapshot,
+    Driver,
+    DriverError,
+    RestoreOutcome,
+    TargetUnreachable,
+)
+from chaos.drivers.factory import TargetRef
+from chaos.records.model import ObjectState, RecordedObject, RunRecord
+from chaos.records.store import RecordStore
+from chaos.records.writer import RecordMirror
+
+
+class Verdict(StrEnum):
+    RESTORED = "restored"
+    ALREADY_PRESENT = "already present"
+    REPLACED = "replaced"
+    WOULD_RESTORE = "would restore"
+    CONFLICT = "conflict"
+    FAILED = "failed"
+    UNREACHABLE = "unreachable"
+    IN_PROGRESS = "in progress"
+
+    @property
+    def ok(self) -> bool:
+        return self in (
+            Verdict.RESTORED,
+            Verdict.ALREADY_PRESENT,
+            Verdict.REPLACED,
+            Verdict.WOULD_RESTORE,
+        )
+
+
+_VERDICTS = {
+    RestoreOutcome.CREATED: Verdict.RESTORED,
+    RestoreOutcome.ALREADY_PRESENT: Verdict.ALREADY_PRESENT,
+    RestoreOutcome.REPLACED: Verdict.REPLACED,
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    record: RunRecord
+    label: str  # "Deployment default/back", or the run itself
+    verdict: Verdict
+    detail: str = ""
+
+
+@dataclass
+class Found:
+    """An unfinished record and where it was found."""
+
+    record: RunRecord
+    local: bool  # in this machine's record directory
+    in_cluster: bool = False
+
+
+@dataclass
+class RecoveryPlan:
+    found: list[Found] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # unreadable records, unreachable lists
+
+
+def gather(
+    store: RecordStore,
+    cluster_records: Callable[[], list[str]] | None = None,
+) -> RecoveryPlan:
+    """Unfinished records on disk and, when ``cluster_records`` is given, in the cluster."""
+    plan = RecoveryPlan()
+    records, plan.problems = store.unfinished()
+    by_id = {r.id: Found(r, local=True) for r in records}
+    if cluster_records is not None:
+        try:
+            texts = cluster_records()
+        except DriverError as exc:
+            plan.problems.append(f"run records in the cluster not read: {exc}")
+            texts = []
+        for text in texts:
+            try:
+                record = RunRecord.from_dict(json.loads(text))
+            except ValueError as exc:
+                plan.problems.append(f"a run record in the cluster is not readable ({exc})")
+                continue
+            if record.done:
+                continue
+            if record.id in by_id:
+                by_id[record.id].in_cluster = True
+            else:
+                by_id[record.id] = Found(record, local=False, in_cluster=True)
+    plan.found = sorted(by_id.values(), key=lambda f: f.record.id)
+    return plan
+
+
+def _snapshot(obj: RecordedObject) -> DeploymentSnapshot:
+    return DeploymentSnapshot(name=obj.name, namespace=obj.namespace, manifest=obj.manifest)
+
+
+@contextmanager
+def _held(store: RecordStore, found: Found) -> Iterator[bool]:
+    """Hold the record's lock while restoring; False when its run is still alive."""
+    if not found.local:
+        yield True
+        return
+    fd = store.hold(found.record.id, wait=False)
+    if fd is None:
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        store.release(found.record.id, fd, finished=found.record.done)
+
+
+class Recovery:
+    def __init__(
+        self,
+        store: RecordStore,
+        connect: Callable[[TargetRef], Driver],
+        *,
+        force: bool = False,
+        dry_run: bool = False,
+        cluster_target: TargetRef | None = None,
+    ) -> None:
+        self.store = store
+        self.connect = connect
+        self.force = force
+        self.dry_run = dry_run
+        # Records found only in the cluster name no kubeconfig: they are restored through this.
+        self.cluster_target = cluster_target
+        self._drivers: dict[TargetRef, Driver] = {}
+
+    def _driver(self, ref: TargetRef) -> Driver:
+        if ref not in self._drivers:
+            self._drivers[ref] = self.connect(ref)
+        return self._drivers[ref]
+
+    def _target(self, found: Found) -> TargetRef:
+        if not found.local and self.cluster_target is not None:
+            return self.cluster_target
+        return found.record.target
+
+    def restore(self, found: Found) -> list[Outcome]:
+        record = found.record
+        if self.dry_run:
+            return [Outcome(record, o.label, Verdict.WOULD_RESTORE) for o in record.pending()]
+        with _held(self.store, found) as ours:
+            if not ours:
+                return [
+                    Outcome(record, f"run {record.id}", Verdict.IN_PROGRESS, f"pid {record.pid}")
+                ]
+            try:
+                driver = self._driver(self._target(found))
+            except TargetUnreachable as exc:
+                return [
+                    Outcome(record, o.label, Verdict.UNREACHABLE, str(exc))
+                    for o in record.pending()
+                ]
+            outcomes = [self._restore_object(driver, obj, record) for obj in record.pending()]
+            record.done = not record.pending()
+            self._save(found, driver)
+        return outcomes
+
+    def _restore_object(self, driver: Driver, obj: RecordedObject, record: RunRecord) -> Outcome:
+        try:
+            result = driver.restore_deployment(_snapshot(obj), force=self.force)
+        except Conflict as exc:
+            return Outcome(record, obj.label, Verdict.CONFLICT, str(exc))
+        except DriverError as exc:
+            return Outcome(record, obj.label, Verdict.FAILED, str(exc))
+        obj.state = ObjectState.RESTORED
+        obj.note = f"{result.value} by chaosrun restore"
+        return Outcome(record, obj.label, _VERDICTS[result])
+
+    def _save(self, found: Found, driver: Driver) -> None:
+        record = found.record
+        if found.local:
+            self.store.save(record)
+        if found.in_cluster and isinstance(driver, RecordMirror):
+            if record.done:
+                driver.discard_record(record)
+            else:
+                driver.save_record(record)
