@@ -15,6 +15,10 @@ from tests.support.procs import REPO_ROOT
 K8S = REPO_ROOT / "k8s"
 OVERLAYS = {"v1": K8S / "overlays" / "v1", "v2": K8S / "overlays" / "v2"}
 RUNNER = {"pod": K8S / "runner" / "pod", "deployment": K8S / "runner" / "deployment"}
+# The overlays on kind: the same, with the frontend Service at the node port that the kind
+# cluster config maps to the host.
+KIND = {"v1": K8S / "kind" / "v1", "v2": K8S / "kind" / "v2"}
+KIND_CLUSTER = K8S / "kind" / "cluster.yaml"
 # The Kubernetes versions the manifests are validated against: the oldest one still supported
 # by the managed services (AKS) we document, and the newest kubernetes-validate knows.
 OLDEST_KUBERNETES = "1.30"

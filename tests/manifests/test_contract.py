@@ -17,7 +17,16 @@ from fastapi.routing import APIRoute
 from services.backend.settings import BackendServerSettings
 from services.common.probes import add_probes, new_registry
 from services.frontend.settings import BackendClientSettings, FrontendServerSettings
-from tests.manifests.kustomize import K8S, Obj, container, find, images, pod_specs
+from tests.manifests.kustomize import (
+    K8S,
+    KIND,
+    Obj,
+    build,
+    container,
+    find,
+    images,
+    pod_specs,
+)
 
 BACKEND_PORT = BackendServerSettings.model_fields["port"].default
 FRONTEND_PORT = FrontendServerSettings.model_fields["port"].default
@@ -114,6 +123,21 @@ def test_overlays_select_the_frontend_image(overlays: dict[str, list[Obj]]) -> N
     v1 = [o for o in overlays["v1"] if o["metadata"]["name"] != "front"]
     v2 = [o for o in overlays["v2"] if o["metadata"]["name"] != "front"]
     assert v1 == v2
+
+
+@pytest.mark.parametrize("version", ["v1", "v2"])
+def test_the_kind_overlays_only_fix_the_frontend_node_port(
+    overlays: dict[str, list[Obj]], version: str
+) -> None:
+    """k8s/kind/vN is k8s/overlays/vN with a nodePort the kind cluster can map to the host."""
+    kind = build(KIND[version])
+    frontend = find(kind, "Service", "frontend")
+    (port,) = frontend["spec"]["ports"]
+    assert 30000 <= port.pop("nodePort") <= 32767  # the API server's default node port range
+    assert kind == overlays[version], "only the frontend Service's nodePort may differ"
+    # Still SPEC's Service: a LoadBalancer (it has node ports too), so cloud-provider-kind works.
+    assert frontend["spec"]["type"] == "LoadBalancer"
+    assert port["port"] == 80
 
 
 def test_workloads_are_hardened(
