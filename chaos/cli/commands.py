@@ -103,6 +103,14 @@ BreakerUrl = Annotated[
 NoMeasure = Annotated[
     bool, typer.Option("--no-measure", help="Do not probe the frontend while the chaos runs.")
 ]
+PrintJournal = Annotated[
+    bool,
+    typer.Option(
+        "--print-journal",
+        envvar="CHAOSRUN_PRINT_JOURNAL",
+        help="Also print the journal at the end, as one JSON line on stdout (for `kubectl logs`).",
+    ),
+]
 RecordInCluster = Annotated[
     bool,
     typer.Option(
@@ -145,6 +153,7 @@ def _execute(
     breaker_url: str | None = None,
     namespace: str | None = None,
     record_in_cluster: bool = False,
+    print_journal: bool = False,
 ) -> int:
     """Validate ``raw`` and run it; return the exit code."""
     from chaos.engine.config import ConfigurationError, resolve_configuration, resolve_secrets
@@ -190,6 +199,7 @@ def _execute(
         breaker_url=breaker_url if measure_url else None,
         probe_interval=probe_interval,
         journal_path=journal_path,
+        print_journal=print_journal,
     )
     result = run_experiment(experiment, raw, ctx, settings)
     if result.measurement is not None:
@@ -281,6 +291,7 @@ def _run_builtin(
     breaker_url: str | None,
     no_measure: bool,
     record_in_cluster: bool = False,
+    print_journal: bool = False,
 ) -> NoReturn:
     """``pod`` and ``deployment``: find the frontend, build the experiment against it, run it
     measuring the frontend (unless --no-measure or a dry run) and exit with its code."""
@@ -299,6 +310,7 @@ def _run_builtin(
         probe_interval=probe_interval,
         breaker_url=_breaker_url(breaker_url, url, measuring),
         record_in_cluster=record_in_cluster,
+        print_journal=print_journal,
     )
     raise typer.Exit(code)
 
@@ -341,6 +353,7 @@ def pod(
     probe_interval: ProbeInterval = 0.1,
     breaker_url: BreakerUrl = None,
     no_measure: NoMeasure = False,
+    print_journal: PrintJournal = False,
 ) -> None:
     """Terminate the frontend pod(s), pause, then check the steady-state hypothesis.
 
@@ -392,6 +405,7 @@ def pod(
         probe_interval=probe_interval,
         breaker_url=breaker_url,
         no_measure=no_measure,
+        print_journal=print_journal,
     )
 
 
@@ -425,6 +439,7 @@ def deployment(
     breaker_url: BreakerUrl = None,
     no_measure: NoMeasure = False,
     record_in_cluster: RecordInCluster = False,
+    print_journal: PrintJournal = False,
 ) -> None:
     """Delete the backend Deployment, pause, check the hypothesis, then restore it.
 
@@ -462,6 +477,7 @@ def deployment(
         breaker_url=breaker_url,
         no_measure=no_measure,
         record_in_cluster=record_in_cluster,
+        print_journal=print_journal,
     )
 
 
@@ -512,6 +528,7 @@ def run(
     ] = None,
     no_measure: NoMeasure = False,
     record_in_cluster: RecordInCluster = False,
+    print_journal: PrintJournal = False,
 ) -> None:
     """Run a Chaos Toolkit experiment file (chaosk8s functions need no extension)."""
     from chaos.engine.config import ConfigurationError, parse_var
@@ -548,6 +565,7 @@ def run(
         breaker_url=breaker_url,
         namespace=namespace,
         record_in_cluster=record_in_cluster,
+        print_journal=print_journal,
     )
     raise typer.Exit(code)
 

@@ -15,6 +15,7 @@ Chaos Toolkit semantics, with three deliberate differences (documented in ``--he
 from __future__ import annotations
 
 import importlib
+import json
 import logging
 import time
 import traceback
@@ -51,6 +52,7 @@ class RunSettings:
     breaker_url: str | None = None
     probe_interval: float = 0.1
     journal_path: Path | None = None
+    print_journal: bool = False  # also on stdout, one JSON line: the log keeps it
 
 
 @dataclass
@@ -392,8 +394,13 @@ class Runner:
             )
 
     def _write(self, journal: dict[str, Any]) -> None:
+        if self.settings.dry_run:
+            return
+        if self.settings.print_journal:
+            logger.info("Journal follows, on one line:")
+            print(json.dumps(journal, ensure_ascii=False, default=str), flush=True)
         path = self.settings.journal_path
-        if path is None or self.settings.dry_run:
+        if path is None:
             return
         try:
             write_journal(path, journal)

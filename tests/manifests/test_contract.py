@@ -173,9 +173,8 @@ def test_the_runner_may_do_only_what_chaosrun_does(runner_jobs: dict[str, list[O
         }
         assert rules == {
             ("", "pods"): ["delete", "get", "list"],
-            ("apps", "deployments"): ["create", "delete", "get", "list", "patch"],
-            ("apps", "deployments/scale"): ["patch"],
-            ("", "services"): ["get"],
+            ("apps", "deployments"): ["create", "delete", "get"],
+            ("", "configmaps"): ["create", "delete", "get", "update"],
         }
         assert not [o for o in objects if o["kind"] in ("ClusterRole", "ClusterRoleBinding")]
         binding = find(objects, "RoleBinding", "chaosrun")

@@ -7,6 +7,7 @@ import inspect
 import pytest
 
 from chaos.actions.deployments import frontend_url
+from chaos.drivers.kubernetes.settings import KubeSettings
 from tests.manifests.cli import UsageError, default, parse
 from tests.manifests.kustomize import Obj, find
 
@@ -61,6 +62,24 @@ def test_the_jobs_run_valid_chaosrun_commands(
     else:
         assert params["name"] == "back"
         assert params["no_rollback"] is False
+
+
+@pytest.mark.parametrize("experiment", ["pod", "deployment"])
+def test_the_jobs_lose_nothing_when_their_pod_goes(
+    runner_jobs: dict[str, list[Obj]], experiment: str
+) -> None:
+    """The journal reaches the log; the deployment Job keeps its snapshot in the cluster; a
+    SIGTERM leaves time for the rollback's restore, however long it waits."""
+    (job,) = [o for o in runner_jobs[experiment] if o["kind"] == "Job"]
+    spec = job["spec"]["template"]["spec"]
+    (c,) = spec["containers"]
+    params = parse(c["command"] + c.get("args", []))
+    assert params["print_journal"] is True
+    assert params.get("record_in_cluster", False) is (experiment == "deployment")
+    settings = KubeSettings()
+    assert spec["terminationGracePeriodSeconds"] > max(
+        settings.restore_wait, settings.retry_deadline
+    )
 
 
 def test_parse_rejects_an_unknown_option() -> None:
