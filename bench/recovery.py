@@ -155,7 +155,7 @@ def run(reps: int, out_dir: Path) -> dict[str, Any]:
     settings = LocalSettings(state_dir=state)
     stack = LocalStack(state, settings)
     log(f"recovery: local stack in {state}")
-    layout = stack.up()
+    layout = stack.up().layout
     try:
         driver = LocalDriver(state)
         programs = layout.programs

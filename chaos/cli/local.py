@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from chaos.drivers.base import DriverError
+from chaos.cli.exits import EXIT_BAD_INPUT
+from chaos.drivers.base import DriverError, TargetUnreachable
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -36,8 +37,13 @@ StateDir = Annotated[
 def _fail(message: str, code: int = 1) -> typer.Exit:
     from rich.console import Console
 
-    Console(stderr=True).print(f"[red]{message}[/red]", highlight=False)
+    Console(stderr=True).print(f"[red]{message}[/red]", highlight=False, soft_wrap=True)
     return typer.Exit(code)
+
+
+def _failed(exc: DriverError) -> typer.Exit:
+    """A stack that cannot be used as it is (unreadable state, no supervisord) is bad input."""
+    return _fail(f"{exc}", EXIT_BAD_INPUT if isinstance(exc, TargetUnreachable) else 1)
 
 
 def _print(*renderables: object) -> None:
@@ -124,15 +130,14 @@ def up(
     }
     settings = LocalSettings.model_validate({k: v for k, v in given.items() if v is not None})
     stack = LocalStack(state_dir, settings)
-    already = stack.running()
     try:
-        stack.up(timeout=timeout)
+        done = stack.up(timeout=timeout)
+        for note in done.notes:
+            _print(note)
+        _print("Local stack is up." if done.started else "Already running; all programs present.")
+        _print(status_table(stack))
     except DriverError as exc:
-        if not already:
-            stack.down()
-        raise _fail(f"{exc}") from None
-    _print("Already running; all programs present." if already else "Local stack is up.")
-    _print(status_table(stack))
+        raise _failed(exc) from None
 
 
 @app.command()
@@ -143,17 +148,24 @@ def status(state_dir: StateDir = None) -> None:
     stack = LocalStack(state_dir)
     if not stack.running():
         raise _fail(f"The local stack is not running (state dir {stack.state_dir}).")
-    _print(status_table(stack))
+    try:
+        _print(status_table(stack))
+    except DriverError as exc:
+        raise _failed(exc) from None
 
 
 @app.command()
 def down(state_dir: StateDir = None) -> None:
-    """Stop supervisord and every program; leaves no process and no open port behind."""
+    """Stop supervisord and every program; leaves no process and no open port behind.
+
+    Works from whatever state is left (also an unreadable layout) and signals no process
+    that is not this stack's, whatever its pid file says.
+    """
     from chaos.drivers.local import LocalStack
 
     stack = LocalStack(state_dir)
     try:
         was_running = stack.down()
     except DriverError as exc:
-        raise _fail(f"{exc}") from None
+        raise _failed(exc) from None
     _print("Local stack stopped." if was_running else "The local stack was not running.")

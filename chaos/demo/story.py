@@ -208,7 +208,7 @@ def run_demo(options: DemoOptions, console: Console) -> DemoOutcome:
     try:
         with _sigterm_as_ctrl_c(), display.running():
             display.phase("Bringing the local stack up (supervisord)")
-            layout = stack.up(timeout=options.ready_timeout)
+            layout = stack.up(timeout=options.ready_timeout).layout
             driver = LocalDriver(stack.state_dir)
             outcome.urls = {p.name: p.url for p in layout.programs.values()}
             console.print(

@@ -35,3 +35,10 @@ class BackendClientSettings(BaseSettings):
         le=10000,
         description="Size of the frontend's pool of connections to the backend.",
     )
+    backend_max_body_bytes: int = Field(
+        default=65536,
+        ge=1,
+        le=64 * 1024 * 1024,
+        description="Largest backend answer the frontend reads, in bytes after decompression; "
+        "a longer one counts as failed.",
+    )

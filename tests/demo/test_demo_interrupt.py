@@ -7,7 +7,8 @@ import threading
 from pathlib import Path
 
 from chaos.drivers.local import LocalStack
-from chaos.drivers.local.stack import pid_alive, port_is_open
+from chaos.drivers.local.ports import port_is_open
+from chaos.drivers.local.processes import pid_alive
 from tests.support.cli import spawn_chaosrun
 
 

@@ -72,3 +72,27 @@ def test_commands_without_a_local_stack_exit_2(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "chaosrun local up" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_commands_on_a_stack_with_an_unreadable_program_file_exit_2(
+    stack: LocalStack, driver: LocalDriver, tmp_path: Path
+) -> None:
+    before = _pid(driver, "app=front,version=v1")
+    program_file = stack.paths.programs / "front-v1.json"
+    text = program_file.read_text()
+    try:
+        program_file.write_text(text[: len(text) // 2])  # a write cut short
+        result = chaosrun(
+            "pod",
+            "--target", "local",
+            "--state-dir", str(stack.state_dir),
+            "--selector", "app=front,version=v1",
+            "--journal-path", str(tmp_path / "pod.json"),
+        )  # fmt: skip
+    finally:
+        program_file.write_text(text)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().count("\n") == 0, result.stderr  # one sentence
+    assert f"{program_file} is corrupt" in result.stderr
+    assert _pid(driver, "app=front,version=v1") == before  # no chaos was run

@@ -1,9 +1,13 @@
-"""Misbehaving backends on loopback: one that hangs, one that answers with an error status."""
+"""Misbehaving backends on loopback: one that hangs, one that answers a canned status and body
+(an error status, a huge body, a gzip bomb)."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
+import zlib
+from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Self
 
@@ -73,17 +77,21 @@ class HangingServer(_Background):
                 conn.close()
 
 
-class ErrorServer(_Background):
-    """``with ErrorServer(503) as err:`` answers every request on ``err.url`` with ``status``."""
+class CannedServer(_Background):
+    """``with CannedServer(200, body, headers) as srv:`` answers every request on ``srv.url``
+    with ``status``, ``headers`` and ``body``, sent whole (``Content-Length`` set)."""
 
-    def __init__(self, status: int) -> None:
+    def __init__(self, status: int, body: bytes, headers: Mapping[str, str] | None = None) -> None:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 self.send_response(status)
-                self.send_header("Content-Type", "text/plain")
-                self.send_header("Content-Length", "5")
+                for name, value in {"Content-Type": "text/plain", **(headers or {})}.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(b"error")
+                # A client that stops reading closes the connection: that is its right.
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self.wfile.write(body)
 
             def log_message(self, format: str, *args: object) -> None:
                 """Quiet."""
@@ -96,3 +104,18 @@ class ErrorServer(_Background):
     def close(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+class ErrorServer(CannedServer):
+    """``with ErrorServer(503) as err:`` answers every request on ``err.url`` with ``status``."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status, b"error")
+
+
+def gzip_bomb(decoded_size: int) -> bytes:
+    """A gzip body of ``decoded_size`` zero bytes, about a thousandth of that on the wire."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    block = bytes(1024 * 1024)
+    parts = [packer.compress(block) for _ in range(decoded_size // len(block))]
+    return b"".join([*parts, packer.flush()])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import re
 import subprocess
@@ -15,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.services.fake_backends import ErrorServer, HangingServer
+from tests.services.fake_backends import CannedServer, ErrorServer, HangingServer, gzip_bomb
 from tests.support.contract import BACKEND_MESSAGE, FALLBACK, TITLE
 from tests.support.procs import REPO_ROOT, Service, free_port, running_service
 
@@ -298,6 +299,62 @@ def test_backend_error_status_is_a_failure(status: int, log_dir: Path) -> None:
                 1,
                 1,
             )
+
+
+# --- backend answering too much
+MAX_BODY = 65536  # BACKEND_MAX_BODY_BYTES's default
+OVER_THE_CAP = {
+    "huge": (b"x" * (8 * 1024 * 1024), {}),
+    "gzip-bomb": (gzip_bomb(256 * 1024 * 1024), {"Content-Encoding": "gzip"}),
+}
+
+
+def peak_memory_kib(service: Service) -> int:
+    """The process's peak resident memory so far (VmHWM), in KiB."""
+    for line in Path(f"/proc/{service.proc.pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    raise AssertionError(f"no VmHWM for pid {service.proc.pid}")
+
+
+@pytest.mark.parametrize("answer", OVER_THE_CAP)
+def test_backend_answer_over_the_size_cap_is_a_failure(answer: str, log_dir: Path) -> None:
+    body, headers = OVER_THE_CAP[answer]
+    with CannedServer(200, body, headers) as canned:
+        env = frontend_env(canned.url)
+        with (
+            running_service("services.frontend_v1", log_dir, env=env) as v1,
+            running_service("services.frontend_v2", log_dir, env=env) as v2,
+        ):
+            before = {v1.port: peak_memory_kib(v1), v2.port: peak_memory_kib(v2)}
+            page = get(v1.url)
+            assert (page.status_code, h2(page.text)) == (502, "The backend is unavailable.")
+            over = rf"answered more than {MAX_BODY} bytes"
+            wait_for_log(v1, rf"ERROR .*Backend unavailable: .* {over}")
+            page = get(v2.url)
+            assert (page.status_code, h2(page.text)) == (200, FALLBACK)
+            wait_for_log(v2, rf"ERROR .*Fallback : .* {over}")
+            state = breaker(v2)
+            assert (state["buffered_calls"], state["failed_calls"]) == (1, 1)
+            # Inflating even one 64 KiB network chunk of the bomb at once would take ~64 MiB.
+            for service in (v1, v2):
+                assert peak_memory_kib(service) - before[service.port] < 16 * 1024
+
+
+def test_answer_within_the_cap_is_read_compressed_or_not(backend: Service, log_dir: Path) -> None:
+    size = len(BACKEND_MESSAGE.encode())
+    packed = gzip.compress(BACKEND_MESSAGE.encode())
+    with CannedServer(200, packed, {"Content-Encoding": "gzip"}) as gzipped:
+        caps = {
+            (gzipped.url, size): (200, BACKEND_MESSAGE),
+            (f"{backend.url}/message", size): (200, BACKEND_MESSAGE),
+            (f"{backend.url}/message", size - 1): (502, "The backend is unavailable."),
+        }
+        for (url, cap), expected in caps.items():
+            env = frontend_env(url, BACKEND_MAX_BODY_BYTES=str(cap))
+            with running_service("services.frontend_v1", log_dir, env=env) as v1:
+                page = get(v1.url)
+                assert (page.status_code, h2(page.text)) == expected, (url, cap)
 
 
 # --- configuration

@@ -29,13 +29,9 @@ from chaos.drivers.base import (
     RestoreOutcome,
 )
 from chaos.drivers.local.labels import parse_selector
-from chaos.drivers.local.stack import (
-    NAMESPACE,
-    SERVICE_ALIASES,
-    LocalStack,
-    Program,
-    readyz,
-)
+from chaos.drivers.local.layout import NAMESPACE, SERVICE_ALIASES, Program
+from chaos.drivers.local.ports import readyz
+from chaos.drivers.local.stack import LocalStack
 from chaos.drivers.local.supervisor import SupervisorFault
 
 _PHASES = {
@@ -61,6 +57,9 @@ class LocalDriver:
 
     def check_reachable(self) -> None:
         self.stack.client.call("getState")  # raises TargetUnreachable with the hint
+        # An unreadable state file raises StackStateError (exit 2) before any chaos.
+        self.stack.layout()
+        self.stack.live_programs()
 
     # -- pods ------------------------------------------------------------------------------
 

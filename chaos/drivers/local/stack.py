@@ -1,164 +1,55 @@
-"""The local stand-in cluster: the three services as programs of one supervisord.
-
-Everything lives under one state directory::
-
-    <state_dir>/stack.json          the layout: programs, ports, URLs, labels (kept after down)
-    <state_dir>/supervisord.conf    supervisord's configuration
-    <state_dir>/supervisord.pid     its pid while it runs
-    <state_dir>/supervisor.sock     its XML-RPC unix socket (under /tmp if the path is too long)
-    <state_dir>/programs/<name>.conf / .json   one file pair per live "Deployment"
-    <state_dir>/logs/               supervisord's and every program's output
+"""The local stand-in cluster's lifecycle: the three services as programs of one supervisord.
 
 A "Deployment" is a program: deleting it stops it, removes it from supervisord's running
 configuration and deletes its file pair; restoring writes them back from the snapshot and
 adds it again. A "pod" is the program's process: killing it makes supervisord start a new
-one (``autorestart``), with a new pid and so a new pod name.
+one (``autorestart``), with a new pid and so a new pod name. The files are described in
+``state.py``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import importlib.util
-import os
 import signal
-import socket
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
-from pydantic import BaseModel, Field
-
 from chaos.drivers.base import DriverError
+from chaos.drivers.local.config import program_conf, supervisord_conf
+from chaos.drivers.local.layout import Layout, Program, ProgramStatus, programs_on
+from chaos.drivers.local.ports import choose_ports, port_is_open, readyz
+from chaos.drivers.local.processes import (
+    ProcessId,
+    identify,
+    is_running,
+    runs_supervisord_with,
+    signal_if_running,
+)
 from chaos.drivers.local.settings import LocalSettings
+from chaos.drivers.local.state import (
+    StackStateError,
+    StatePaths,
+    locked,
+    read_model,
+    write_model,
+)
 from chaos.drivers.local.supervisor import SupervisorClient, SupervisorFault
+from chaos.files import write_atomic
 
-NAMESPACE = "default"
-HOST = "127.0.0.1"
-SOCKET_PATH_MAX = 100  # sun_path is 108 bytes on Linux
-
-
-class Program(BaseModel):
-    """One supervised program: the local Deployment's manifest (JSON in the journal)."""
-
-    name: str
-    module: str
-    service: str = Field(description="the Kubernetes Service it stands in for")
-    labels: dict[str, str]
-    port: int
-    environment: dict[str, str] = Field(default_factory=dict)
-    replicas: int = 1
-
-    @property
-    def url(self) -> str:
-        return f"http://{HOST}:{self.port}"
+STOP_TIMEOUT = 20.0  # seconds ``down`` waits for the processes and ports to go away
 
 
-class Layout(BaseModel):
-    """The stack as ``up`` laid it out (``stack.json``)."""
+@dataclass(frozen=True)
+class StackUp:
+    """What ``up`` did."""
 
-    state_dir: str
-    socket: str
-    programs: dict[str, Program]
-
-
-class ProgramStatus(BaseModel):
-    name: str
-    state: str  # supervisord's state name, or DELETED
-    pid: int | None
-    port: int
-    url: str
-    labels: dict[str, str]
-    ready: bool
-    started: float | None = None
-
-
-# The services' names: the Kubernetes Service each program stands in for.
-SERVICE_ALIASES = {
-    "backend": "back",
-    "back": "back",
-    "frontend": "front-v1",
-    "front": "front-v1",
-    "frontend-v1": "front-v1",
-    "front-v1": "front-v1",
-    "frontend-v2": "front-v2",
-    "front-v2": "front-v2",
-}
-
-
-def port_is_free(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        try:
-            sock.bind((HOST, port))
-        except OSError:
-            return False
-    return True
-
-
-def port_is_open(port: int) -> bool:
-    """True while something accepts connections on 127.0.0.1:port."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.settimeout(0.2)
-        return sock.connect_ex((HOST, port)) == 0
-
-
-def pick_port(wanted: int, taken: set[int]) -> int:
-    if wanted:
-        if wanted in taken or not port_is_free(wanted):
-            raise DriverError(f"Port {wanted} on {HOST} is already in use: choose another one.")
-        return wanted
-    while True:
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-            sock.bind((HOST, 0))
-            port = int(sock.getsockname()[1])
-        if port not in taken:
-            return port
-
-
-def pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    # A zombie child of ours counts as gone.
-    with contextlib.suppress(ChildProcessError):
-        done, _ = os.waitpid(pid, os.WNOHANG)
-        if done == pid:
-            return False
-    return True
-
-
-def project_root() -> Path:
-    """The directory holding the ``services`` package (children run from there)."""
-    spec = importlib.util.find_spec("services")
-    if spec is None or not spec.submodule_search_locations:
-        raise DriverError("The services package is not importable: install chaosrun first.")
-    return Path(next(iter(spec.submodule_search_locations))).resolve().parent
-
-
-def readyz(url: str, timeout: float = 0.5) -> bool:
-    try:
-        response = httpx.get(f"{url}/readyz", timeout=timeout, trust_env=False)
-    except httpx.HTTPError:
-        return False
-    return response.status_code == 200
-
-
-def _ini_value(value: str) -> str:
-    return value.replace("%", "%%")
-
-
-def _environment(env: dict[str, str]) -> str:
-    items = []
-    for key, value in env.items():
-        escaped = _ini_value(value).replace("\\", "\\\\").replace('"', '\\"')
-        items.append(f'{key}="{escaped}"')
-    return ",".join(items)
+    layout: Layout
+    started: bool  # False: the stack already ran (deleted programs were added back)
+    notes: tuple[str, ...] = ()
 
 
 class LocalStack:
@@ -167,200 +58,107 @@ class LocalStack:
     def __init__(self, state_dir: Path | None = None, settings: LocalSettings | None = None):
         self.settings = settings or LocalSettings()
         self.state_dir = (state_dir or self.settings.state_dir).expanduser().resolve()
-        self.conf_path = self.state_dir / "supervisord.conf"
-        self.pid_path = self.state_dir / "supervisord.pid"
-        self.layout_path = self.state_dir / "stack.json"
-        self.programs_dir = self.state_dir / "programs"
-        self.logs_dir = self.state_dir / "logs"
-        self.socket_path = self._socket_path()
+        self.paths = StatePaths.under(self.state_dir)
+        self.socket_path = self.paths.socket
         self.client = SupervisorClient(self.socket_path)
 
-    def _socket_path(self) -> Path:
-        path = self.state_dir / "supervisor.sock"
-        if len(str(path)) <= SOCKET_PATH_MAX:
-            return path
-        digest = hashlib.sha1(str(self.state_dir).encode()).hexdigest()[:12]
-        return Path("/tmp") / f"chaosrun-{digest}.sock"
-
-    # -- layout ----------------------------------------------------------------------------
+    # -- layout and programs ---------------------------------------------------------------
 
     def layout(self) -> Layout | None:
-        if not self.layout_path.exists():
-            return None
-        try:
-            return Layout.model_validate_json(self.layout_path.read_text())
-        except ValueError as exc:
-            raise DriverError(f"The local stack's layout {self.layout_path} is corrupt.") from exc
+        """The layout ``up`` wrote; None if there is none; StackStateError if unreadable."""
+        return read_model(self.paths.layout, Layout)
 
-    def _plan(self) -> Layout:
+    def _plan(self) -> tuple[Layout, tuple[str, ...]]:
         """The layout to start: the previous one's ports if still free, else fresh ones."""
-        s = self.settings
-        previous = self.layout()
-        old = previous.programs if previous else {}
-        taken: set[int] = set()
-
-        def port(name: str, wanted: int) -> int:
-            if not wanted and name in old and port_is_free(old[name].port):
-                wanted = old[name].port
-            chosen = pick_port(wanted, taken)
-            taken.add(chosen)
-            return chosen
-
-        back_port = port("back", s.backend_port)
-        v1_port = port("front-v1", s.front_v1_port)
-        v2_port = port("front-v2", s.front_v2_port)
-        backend_url = f"http://{HOST}:{back_port}/message"
-        front_env = {"BACKEND_URL": backend_url, "BACKEND_TIMEOUT": str(s.backend_timeout)}
-        programs = [
-            Program(
-                name="back",
-                module="services.backend",
-                service="backend",
-                labels={"app": "back"},
-                port=back_port,
-            ),
-            Program(
-                name="front-v1",
-                module="services.frontend_v1",
-                service="frontend",
-                labels={"app": "front", "version": "v1"},
-                port=v1_port,
-                environment=dict(front_env),
-            ),
-            Program(
-                name="front-v2",
-                module="services.frontend_v2",
-                service="frontend-v2",
-                labels={"app": "front", "version": "v2"},
-                port=v2_port,
-                environment={**front_env, "BREAKER_WAIT_DURATION_OPEN": str(s.breaker_wait)},
-            ),
-        ]
-        return Layout(
+        notes: tuple[str, ...] = ()
+        try:
+            previous = self.layout()
+        except StackStateError:
+            # Nothing runs: the old layout only suggested ports, so a fresh one is as good.
+            previous = None
+            notes = (f"Replaced the unreadable layout {self.paths.layout} (nothing was running).",)
+        wanted = {
+            "back": self.settings.backend_port,
+            "front-v1": self.settings.front_v1_port,
+            "front-v2": self.settings.front_v2_port,
+        }
+        old = {p.name: p.port for p in previous.programs.values()} if previous else {}
+        ports = choose_ports(wanted, old)
+        programs = programs_on(ports, self.settings)
+        layout = Layout(
             state_dir=str(self.state_dir),
             socket=str(self.socket_path),
             programs={p.name: p for p in programs},
         )
-
-    def _supervisord_conf(self) -> str:
-        return "\n".join(
-            [
-                "; written by chaosrun local up",
-                "[unix_http_server]",
-                f"file={_ini_value(str(self.socket_path))}",
-                "chmod=0700",
-                "",
-                "[supervisord]",
-                f"logfile={_ini_value(str(self.logs_dir / 'supervisord.log'))}",
-                "logfile_maxbytes=5MB",
-                "logfile_backups=1",
-                f"pidfile={_ini_value(str(self.pid_path))}",
-                f"childlogdir={_ini_value(str(self.logs_dir))}",
-                "identifier=chaosrun",
-                "nodaemon=false",
-                "",
-                "[rpcinterface:supervisor]",
-                "supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface",
-                "",
-                "[supervisorctl]",
-                f"serverurl=unix://{_ini_value(str(self.socket_path))}",
-                "",
-                "[include]",
-                f"files = {_ini_value(str(self.programs_dir))}/*.conf",
-                "",
-            ]
-        )
-
-    def program_conf(self, program: Program) -> str:
-        env = {
-            "HOST": HOST,
-            "PORT": str(program.port),
-            "PYTHONPATH": str(project_root()),
-            "PYTHONUNBUFFERED": "1",
-            # The services call each other on loopback: never through a proxy.
-            "NO_PROXY": "127.0.0.1,localhost",
-            "no_proxy": "127.0.0.1,localhost",
-            **program.environment,
-        }
-        log = self.log_path(program.name)
-        return "\n".join(
-            [
-                f"[program:{program.name}]",
-                f"command={_ini_value(sys.executable)} -m {program.module}",
-                f"directory={_ini_value(str(project_root()))}",
-                f"environment={_environment(env)}",
-                f"autostart={'true' if program.replicas > 0 else 'false'}",
-                "autorestart=true",
-                # A "pod" killed within a second of its start must come back at once, as a
-                # ReplicaSet's would: with startsecs>0 supervisord calls that a failed start,
-                # backs off 1 s, 2 s, ... and after startretries leaves the program FATAL.
-                "startsecs=0",
-                "stopsignal=TERM",
-                "stopwaitsecs=5",
-                "stopasgroup=true",
-                "killasgroup=true",
-                "redirect_stderr=true",
-                f"stdout_logfile={_ini_value(str(log))}",
-                "stdout_logfile_maxbytes=5MB",
-                "stdout_logfile_backups=1",
-                "",
-            ]
-        )
+        return layout, notes
 
     def write_program(self, program: Program) -> None:
-        self.programs_dir.mkdir(parents=True, exist_ok=True)
-        (self.programs_dir / f"{program.name}.json").write_text(program.model_dump_json(indent=2))
-        (self.programs_dir / f"{program.name}.conf").write_text(self.program_conf(program))
+        write_model(self.paths.programs / f"{program.name}.json", program)
+        write_atomic(
+            self.paths.programs / f"{program.name}.conf",
+            program_conf(program, self.log_path(program.name)),
+        )
 
     def remove_program(self, name: str) -> None:
         for suffix in (".conf", ".json"):
-            (self.programs_dir / f"{name}{suffix}").unlink(missing_ok=True)
-
-    def live_program(self, name: str) -> Program | None:
-        path = self.programs_dir / f"{name}.json"
-        if not path.exists():
-            return None
-        return Program.model_validate_json(path.read_text())
+            (self.paths.programs / f"{name}{suffix}").unlink(missing_ok=True)
 
     def live_programs(self) -> dict[str, Program]:
-        if not self.programs_dir.exists():
+        if not self.paths.programs.exists():
             return {}
-        programs = [
-            Program.model_validate_json(p.read_text())
-            for p in sorted(self.programs_dir.glob("*.json"))
-        ]
-        return {p.name: p for p in programs}
+        found = [read_model(p, Program) for p in sorted(self.paths.programs.glob("*.json"))]
+        return {p.name: p for p in found if p is not None}
 
-    # -- lifecycle -------------------------------------------------------------------------
+    # -- up --------------------------------------------------------------------------------
 
     def running(self) -> bool:
         return self.client.alive()
 
-    def up(self, timeout: float = 30.0) -> Layout:
-        """Start the stack (or heal it: re-add deleted programs); wait until all are ready."""
-        if self.running():
-            layout = self.layout()
-            if layout is None:
-                raise DriverError(f"supervisord runs under {self.state_dir} without a layout.")
-            self._heal(layout)
-        else:
-            layout = self._start()
-        self.wait_ready(list(layout.programs.values()), timeout)
+    def up(self, timeout: float = 30.0) -> StackUp:
+        """Start the stack (or heal it: re-add deleted programs); wait until all are ready.
+
+        Under the stack's lock: of two ``up`` at once, one starts the stack and the other
+        finds it running. Only an ``up`` that started supervisord stops it if it fails.
+        """
+        with locked(self.paths):
+            if self.running():
+                layout = self._running_layout()
+                self._heal(layout)
+                self.wait_ready(list(layout.programs.values()), timeout)
+                return StackUp(layout, started=False)
+            layout, notes = self._plan()
+            self._write_state(layout)
+            try:
+                self._start_supervisord()
+                self.wait_ready(list(layout.programs.values()), timeout)
+            except BaseException:
+                self._stop(STOP_TIMEOUT)
+                raise
+            return StackUp(layout, started=True, notes=notes)
+
+    def _running_layout(self) -> Layout:
+        layout = self.layout()
+        if layout is None:
+            raise StackStateError(
+                f"supervisord runs under {self.state_dir} without its layout "
+                f"{self.paths.layout}; `chaosrun local down` stops it and `chaosrun local up` "
+                "then starts a fresh stack."
+            )
         return layout
 
-    def _start(self) -> Layout:
-        layout = self._plan()
-        self.state_dir.mkdir(parents=True, exist_ok=True)
-        self.logs_dir.mkdir(parents=True, exist_ok=True)
-        if self.programs_dir.exists():
-            for stale in self.programs_dir.iterdir():
+    def _write_state(self, layout: Layout) -> None:
+        self.paths.logs.mkdir(parents=True, exist_ok=True)
+        if self.paths.programs.exists():
+            for stale in self.paths.programs.iterdir():
                 stale.unlink()
         for program in layout.programs.values():
             self.write_program(program)
-        self.conf_path.write_text(self._supervisord_conf())
-        self.layout_path.write_text(layout.model_dump_json(indent=2))
+        write_atomic(self.paths.conf, supervisord_conf(self.paths))
+        write_model(self.paths.layout, layout)
+
+    def _start_supervisord(self) -> None:
         result = subprocess.run(
-            [sys.executable, "-m", "supervisor.supervisord", "-c", str(self.conf_path)],
+            [sys.executable, "-m", "supervisor.supervisord", "-c", str(self.paths.conf)],
             cwd=self.state_dir,
             capture_output=True,
             text=True,
@@ -376,10 +174,9 @@ class LocalStack:
             if time.monotonic() > deadline:
                 raise DriverError(
                     f"supervisord did not answer on {self.socket_path}; "
-                    f"see {self.logs_dir / 'supervisord.log'}."
+                    f"see {self.paths.logs / 'supervisord.log'}."
                 )
             time.sleep(0.05)
-        return layout
 
     def _heal(self, layout: Layout) -> None:
         live = {info["name"] for info in self.client.call("getAllProcessInfo")}
@@ -423,7 +220,7 @@ class LocalStack:
             time.sleep(0.1)
 
     def log_path(self, name: str) -> Path:
-        return self.logs_dir / f"{name}.log"
+        return self.paths.logs / f"{name}.log"
 
     def log_tail(self, name: str, lines: int = 20) -> str:
         try:
@@ -439,46 +236,81 @@ class LocalStack:
             return None
         return info
 
+    # -- down ------------------------------------------------------------------------------
+
     def supervisord_pid(self) -> int | None:
         try:
-            return int(self.pid_path.read_text().strip())
+            return int(self.paths.pid_file.read_text().strip())
         except (OSError, ValueError):
             return None
 
-    def down(self, timeout: float = 20.0) -> bool:
-        """Stop supervisord and every program; True if something was running."""
-        layout = self.layout()
-        child_pids: list[int] = []
+    def supervisord_process(self) -> ProcessId | None:
+        """The process the pid file names if it is this stack's supervisord: alive, and its
+        command line names supervisord and this stack's configuration file."""
+        pid = self.supervisord_pid()
+        process = identify(pid) if pid else None
+        if process is None:
+            return None
+        return process if runs_supervisord_with(process, self.paths.conf) else None
+
+    def down(self, timeout: float = STOP_TIMEOUT) -> bool:
+        """Stop supervisord and every program; True if something was running.
+
+        Signals only processes proven to be this stack's: its supervisord (see
+        ``supervisord_process``) and the programs' processes it listed, by start time.
+        """
+        if not self.state_dir.is_dir():
+            return False
+        with locked(self.paths):
+            return self._stop(timeout)
+
+    def _stop(self, timeout: float) -> bool:
+        ports = self._known_ports()
+        supervisord = self.supervisord_process()
         was_running = self.running()
-        sup_pid = self.supervisord_pid()
+        children: list[ProcessId] = []
         if was_running:
-            child_pids = [
-                int(info["pid"]) for info in self.client.call("getAllProcessInfo") if info["pid"]
-            ]
+            children = self._children()
             with contextlib.suppress(DriverError):
                 self.client.call("shutdown")
+        elif supervisord is not None:
+            # This stack's supervisord, alive but not answering: ask it to terminate.
+            signal_if_running(supervisord, signal.SIGTERM)
         deadline = time.monotonic() + timeout
-        for pid in [p for p in [sup_pid] if p]:
-            while pid_alive(pid) and time.monotonic() < deadline:
-                self._nudge()
-                time.sleep(0.03)
-            if pid_alive(pid) and not was_running:
-                # A supervisord that no longer answers: ask it to terminate.
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGTERM)
-        for pid in child_pids:
-            while pid_alive(pid) and time.monotonic() < deadline:
+        while supervisord is not None and is_running(supervisord) and time.monotonic() < deadline:
+            self._nudge()
+            time.sleep(0.03)
+        for child in children:
+            while is_running(child) and time.monotonic() < deadline:
                 time.sleep(0.05)
-            if pid_alive(pid):
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
-        if layout is not None:
-            for program in layout.programs.values():
-                while port_is_open(program.port) and time.monotonic() < deadline:
-                    time.sleep(0.05)
-        if self.socket_path.exists() and not self.running():
+            signal_if_running(child, signal.SIGKILL)
+        for port in ports:
+            while port_is_open(port) and time.monotonic() < deadline:
+                time.sleep(0.05)
+        if not self.running():
             self.socket_path.unlink(missing_ok=True)
-        return was_running
+            if self.supervisord_process() is None:  # gone, or the file was stale
+                self.paths.pid_file.unlink(missing_ok=True)
+        return was_running or supervisord is not None
+
+    def _children(self) -> list[ProcessId]:
+        """The programs' processes as supervisord lists them, each pinned by its start time."""
+        try:
+            infos = self.client.call("getAllProcessInfo")
+        except DriverError:
+            return []
+        found = (identify(int(info["pid"])) for info in infos if info["pid"])
+        return [process for process in found if process is not None]
+
+    def _known_ports(self) -> list[int]:
+        """The programs' ports, from whatever state is still readable."""
+        with contextlib.suppress(StackStateError):
+            layout = self.layout()
+            if layout is not None:
+                return [p.port for p in layout.programs.values()]
+        with contextlib.suppress(StackStateError):
+            return [p.port for p in self.live_programs().values()]
+        return []
 
     def _nudge(self) -> None:
         """Turn supervisord's loop (it polls once a second): any XML-RPC call wakes it, so

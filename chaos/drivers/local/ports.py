@@ -1,0 +1,59 @@
+"""Ports on 127.0.0.1: choosing free ones, and what answers on them."""
+
+from __future__ import annotations
+
+import socket
+
+import httpx
+
+from chaos.drivers.base import DriverError
+from chaos.drivers.local.layout import HOST
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((HOST, port))
+        except OSError:
+            return False
+    return True
+
+
+def port_is_open(port: int) -> bool:
+    """True while something accepts connections on 127.0.0.1:port."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.2)
+        return sock.connect_ex((HOST, port)) == 0
+
+
+def pick_port(wanted: int, taken: set[int]) -> int:
+    """``wanted`` if it is free (else a DriverError); for 0, a free port not in ``taken``."""
+    if wanted:
+        if wanted in taken or not port_is_free(wanted):
+            raise DriverError(f"Port {wanted} on {HOST} is already in use: choose another one.")
+        return wanted
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.bind((HOST, 0))
+            port = int(sock.getsockname()[1])
+        if port not in taken:
+            return port
+
+
+def choose_ports(wanted: dict[str, int], previous: dict[str, int]) -> dict[str, int]:
+    """A distinct port per name: the one wanted (0: any), else the previous one if still
+    free, else a free one."""
+    ports: dict[str, int] = {}
+    for name, port in wanted.items():
+        if not port and name in previous and port_is_free(previous[name]):
+            port = previous[name]
+        ports[name] = pick_port(port, set(ports.values()))
+    return ports
+
+
+def readyz(url: str, timeout: float = 0.5) -> bool:
+    try:
+        response = httpx.get(f"{url}/readyz", timeout=timeout, trust_env=False)
+    except httpx.HTTPError:
+        return False
+    return response.status_code == 200
