@@ -12,7 +12,7 @@ from chaos.actions.context import SYSTEM_NAMESPACES
 from chaos.cli.exits import EXIT_BAD_INPUT
 from chaos.drivers.base import Driver, DriverError
 from chaos.drivers.factory import DriverFactory, Target, TargetRef
-from chaos.records.durable import check_writable
+from chaos.files import check_writable
 
 __all__ = ["Target"]
 

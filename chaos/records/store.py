@@ -10,7 +10,7 @@ import secrets
 import time
 from pathlib import Path
 
-from chaos.records.durable import write_durably
+from chaos.files import write_atomic
 from chaos.records.model import RunRecord, now_iso
 from chaos.statedir import default_state_dir
 
@@ -42,7 +42,7 @@ class RecordStore:
     def save(self, record: RunRecord) -> None:
         """Write ``record``; when this returns it is on disk (raises ``OSError`` if not)."""
         record.updated = now_iso()
-        write_durably(self.path(record.id), json.dumps(record.to_dict(), indent=2) + "\n")
+        write_atomic(self.path(record.id), json.dumps(record.to_dict(), indent=2) + "\n")
 
     def load(self) -> tuple[list[RunRecord], list[str]]:
         """Every record, oldest first, and one line per file that is not a readable record."""
