@@ -13,6 +13,7 @@ import pytest
 
 from chaos.experiment import ExperimentError, load_experiment_file, load_raw, validate_experiment
 from chaos.experiment.model import Ref
+from chaos.parsing import MAX_ALIAS_VALUES
 from tests.support.procs import REPO_ROOT
 
 EXPERIMENTS = REPO_ROOT / "experiments"
@@ -320,3 +321,21 @@ def test_help_does_not_import_heavy_modules() -> None:
         timeout=60,
     )
     assert "EXIT 0 HEAVY none" in done.stdout, done.stdout + done.stderr
+
+
+def test_yaml_aliases_may_add_up_to_the_bound(tmp_path: Path) -> None:
+    # An anchored list of 999 scalars is 1,000 values; each alias to it adds 1,000 more.
+    copies, rest = divmod(MAX_ALIAS_VALUES, 1000)
+    assert rest == 0
+    text = (
+        "title: t\nmethod: [{ref: x}]\n"
+        f"big: &big [{', '.join(['v'] * 999)}]\n"
+        f"copies: [{', '.join(['*big'] * copies)}]\n"
+        "one: &one v\n"
+    )
+    path = tmp_path / "aliases.yaml"
+    path.write_text(text)
+    assert len(load_raw(path)["copies"]) == copies
+    path.write_text(text + "more: *one\n")
+    with pytest.raises(ExperimentError, match=r"YAML aliases expand to more than 100000 values"):
+        load_raw(path)
