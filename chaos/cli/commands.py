@@ -101,6 +101,13 @@ NoMeasure = Annotated[
 ]
 
 
+def _pause_ok(pause: float) -> None:
+    from chaos.experiment import pause_problem
+
+    if problem := pause_problem(pause):
+        fail(f"--pause {problem}.")
+
+
 def _selector_ok(selector: str | None, option: str) -> None:
     if selector:
         try:
@@ -350,6 +357,7 @@ def pod(
         except re.error as exc:
             fail(f"--name-pattern {name_pattern!r} is not a valid regular expression ({exc}).")
     _selector_ok(selector, "--selector")
+    _pause_ok(pause)
     check_journal_path(journal_path)
     factory, driver = _connect(target, context, kubeconfig, state_dir)
     _run_builtin(
@@ -421,6 +429,7 @@ def deployment(
     guard_namespace(namespace, allow_system_namespaces)
     if not name.strip():
         fail("--name must not be empty (chaosrun never deletes every Deployment).")
+    _pause_ok(pause)
     check_journal_path(journal_path)
     factory, driver = _connect(target, context, kubeconfig, state_dir)
     try:

@@ -49,6 +49,19 @@ def experiment(arguments: Any = None, pauses: dict[str, Any] | None = None) -> d
     return {"title": "t", "method": [action]}
 
 
+def http_probe(timeout: Any) -> dict[str, Any]:
+    return {
+        "title": "t",
+        "method": [
+            {
+                "type": "probe",
+                "name": "look",
+                "provider": {"type": "http", "url": "http://127.0.0.1:9/", "timeout": timeout},
+            }
+        ],
+    }
+
+
 # The experiment's own levels above ``arguments.obj``: document, method, action, provider,
 # arguments.
 ABOVE_ARGUMENT = 5
@@ -107,6 +120,43 @@ CASES: dict[str, tuple[Callable[[Path], Path], str]] = {
         _text("loop.yaml", "title: t\nx: &a [*a]\nmethod: [{ref: x}]\n"),
         "a YAML alias refers to a node that contains it",
     ),
+    "NaN pause": (
+        _text("nan.json", json.dumps(experiment(pauses={"after": float("nan")}))),
+        "method[0].pauses.after: must be a finite number (got nan)",
+    ),
+    "infinite pause": (
+        _text(
+            "inf.yaml",
+            "title: t\nmethod:\n- {type: action, name: a, "
+            "provider: {type: process, path: 'true'}, pauses: {before: .inf}}\n",
+        ),
+        "method[0].pauses.before: must be a finite number (got inf)",
+    ),
+    "enormous pause": (
+        _json(experiment(pauses={"after": 1e300})),
+        "method[0].pauses.after: must be at most 86400 seconds (got 1e+300)",
+    ),
+    "pause of 5000 digits": (
+        _text(
+            "digits.json",
+            '{"title": "t", "method": [{"type": "action", "name": "a", '
+            '"provider": {"type": "process", "path": "true"}, '
+            '"pauses": {"after": ' + "9" * 5000 + "}}]}",
+        ),
+        "invalid JSON (exceeds the limit (4300 digits) for integer string conversion)",
+    ),
+    "non-numeric http timeout": (
+        _json(http_probe("soon")),
+        "method[0].provider.timeout: must be a number (got 'soon')",
+    ),
+    "NaN http timeout": (
+        _text("t.json", json.dumps(http_probe(float("nan")))),
+        "method[0].provider.timeout: must be a finite number (got nan)",
+    ),
+    "infinite read timeout": (
+        _text("t.json", json.dumps(http_probe([1, float("inf")]))),
+        "method[0].provider.timeout[1]: must be a finite number (got inf)",
+    ),
 }
 
 
@@ -118,6 +168,18 @@ def test_bad_file_is_one_sentence_and_exit_2(case: str, command: list[str], tmp_
     result = chaosrun(*command, path)
     assert result.returncode == 2, result.stdout + result.stderr
     assert result.stderr == f"Error: invalid experiment {path}: {problem}\n"
+
+
+@pytest.mark.parametrize("case", ["NaN pause", "enormous pause", "non-numeric http timeout"])
+def test_run_refuses_bad_numbers_before_any_activity(case: str, tmp_path: Path) -> None:
+    make, problem = CASES[case]
+    path = make(tmp_path)
+    journal = tmp_path / "journal.json"
+    result = chaosrun("run", path, "--journal-path", journal)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr == f"Error: invalid experiment {path}: {problem}\n"
+    assert "Running experiment" not in result.stdout
+    assert not journal.exists()
 
 
 def test_a_file_nested_to_the_limit_runs(tmp_path: Path) -> None:
@@ -182,3 +244,16 @@ def test_env_json_configuration_nested_too_deep_exit_2(tmp_path: Path) -> None:
     result = chaosrun("run", path, "--dry-run", env={"DEEP": value})
     assert result.returncode == 2, result.stdout + result.stderr
     assert result.stderr == f"Error: configuration.deep: {TOO_DEEP}.\n"
+
+
+@pytest.mark.parametrize(
+    ("pause", "problem"),
+    [("inf", "must be a finite number (got inf)"), ("1e9", "must be at most 86400 seconds")],
+)
+@pytest.mark.parametrize("command", ["pod", "deployment"])
+def test_pause_option_out_of_range_exit_2(command: str, pause: str, problem: str) -> None:
+    # Refused before any cluster is looked for: no kubeconfig is needed.
+    result = chaosrun(command, "--pause", pause, "--kubeconfig", "/nonexistent")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr.startswith(f"Error: --pause {problem}")
+    assert len(result.stderr.splitlines()) == 1
