@@ -257,3 +257,47 @@ def test_pause_option_out_of_range_exit_2(command: str, pause: str, problem: str
     assert result.returncode == 2, result.stdout + result.stderr
     assert result.stderr.startswith(f"Error: --pause {problem}")
     assert len(result.stderr.splitlines()) == 1
+
+
+KUBECONFIGS: dict[str, tuple[str, str]] = {
+    "bad YAML": (
+        "apiVersion: v1\nclusters: [\n",
+        "line 3 column 1: invalid YAML (expected the node content, but found '<stream end>')",
+    ),
+    "a list": ("- a\n- b\n", "the top level must be a mapping, not list"),
+    "a string": ("just text\n", "the top level must be a mapping, not str"),
+    "contexts not a list": (
+        "contexts: 5\ncurrent-context: a\n",
+        "'contexts' must be a list of entries, each with a name and a 'context' mapping",
+    ),
+    "a cluster that is not a mapping": (
+        "clusters: [{name: c, cluster: 5}]\n",
+        "'clusters' must be a list of entries, each with a name and a 'cluster' mapping",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", KUBECONFIGS)
+def test_unusable_kubeconfig_is_one_sentence_and_exit_2(case: str, tmp_path: Path) -> None:
+    text, problem = KUBECONFIGS[case]
+    path = tmp_path / "kubeconfig"
+    path.write_text(text)
+    result = chaosrun("pod", "--kubeconfig", path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr == f"Error: the kubeconfig {path} is not usable: {problem}.\n"
+
+
+def test_kubeconfig_value_of_the_wrong_type_is_one_sentence_and_exit_2(tmp_path: Path) -> None:
+    path = tmp_path / "kubeconfig"
+    path.write_text(
+        "current-context: a\n"
+        "contexts: [{name: a, context: {cluster: c, user: u}}]\n"
+        "clusters: [{name: c, cluster: {server: 5}}]\n"
+        "users: [{name: u, user: {token: t}}]\n"
+    )
+    result = chaosrun("pod", "--kubeconfig", path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr.startswith(
+        f"Error: the kubeconfig {path} is not usable: the client library cannot read it ("
+    )
+    assert len(result.stderr.splitlines()) == 1
