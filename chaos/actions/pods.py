@@ -28,6 +28,20 @@ def guard_namespace(ctx: RunContext, ns: str) -> None:
         )
 
 
+def _blank(text: str | None) -> bool:
+    return text is None or not str(text).strip()
+
+
+def _guard_selection(label_selector: str | None, name_pattern: str | None, doing: str) -> None:
+    """Stricter than chaosk8s, which then selects every pod of the namespace: refuse a
+    selection with neither a label selector nor a name pattern."""
+    if _blank(label_selector) and _blank(name_pattern):
+        raise ActivityFailed(
+            f"refusing to {doing} pods with neither a label selector nor a name pattern "
+            "(that would select every pod in the namespace)"
+        )
+
+
 def _describe(label_selector: str | None, name_pattern: str | None, ns: str) -> str:
     parts = []
     if label_selector:
@@ -120,6 +134,7 @@ def terminate_pods(
     secrets: Any = None,
 ) -> list[str]:
     """Terminate pods chosen by selector and/or name pattern; return the names hit."""
+    _guard_selection(label_selector, name_pattern, "terminate")
     guard_namespace(ctx, ns)
     pods = _alive(matching_pods(ctx, ns, label_selector, name_pattern))
     if not pods:
@@ -149,6 +164,7 @@ def delete_pods(
     guard_namespace(ctx, ns)
     if label_selector is not None:
         selector = label_selector.format(name=name)
+        _guard_selection(selector, None, "delete")
         pods = _alive(matching_pods(ctx, ns, selector))
     else:
         selector = f"name in ({name})"

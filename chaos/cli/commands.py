@@ -122,12 +122,25 @@ RecordInCluster = Annotated[
 ]
 
 
-def _selector_ok(selector: str | None, option: str) -> None:
+def _selection_ok(selector: str | None, name_pattern: str | None) -> None:
+    """A selector that parses; a blank one only when a name pattern narrows the choice."""
+    if not (selector or "").strip() and not (name_pattern or "").strip():
+        fail(
+            "--selector must not be empty without --name-pattern "
+            "(chaosrun never terminates every pod of a namespace)."
+        )
     if selector:
         try:
             parse_selector(selector)
         except SelectorError as exc:
-            fail(f"{option}: {exc}.")
+            fail(f"--selector: {exc}.")
+
+
+def _pause_ok(pause: float) -> None:
+    from chaos.experiment import pause_problem
+
+    if problem := pause_problem(pause):
+        fail(f"--pause {problem}.")
 
 
 def _invalid(exc: ExperimentError) -> NoReturn:
@@ -323,7 +336,10 @@ POD_EPILOG = (
 
 def pod(
     selector: Annotated[
-        str | None, typer.Option(help="Label selector of the pods to terminate.")
+        str | None,
+        typer.Option(
+            help="Label selector of the pods to terminate (empty only with --name-pattern)."
+        ),
     ] = "app=front",
     name_pattern: Annotated[
         str | None, typer.Option(help="Regular expression searched in the pod names.")
@@ -375,7 +391,8 @@ def pod(
             re.compile(name_pattern)
         except re.error as exc:
             fail(f"--name-pattern {name_pattern!r} is not a valid regular expression ({exc}).")
-    _selector_ok(selector, "--selector")
+    _selection_ok(selector, name_pattern)
+    _pause_ok(pause)
     check_journal_path(journal_path)
     warn_unfinished_records()
     factory, driver = _connect(target, context, kubeconfig, state_dir)
@@ -451,6 +468,7 @@ def deployment(
     guard_namespace(namespace, allow_system_namespaces)
     if not name.strip():
         fail("--name must not be empty (chaosrun never deletes every Deployment).")
+    _pause_ok(pause)
     check_journal_path(journal_path)
     warn_unfinished_records()
     factory, driver = _connect(target, context, kubeconfig, state_dir)
@@ -486,7 +504,8 @@ RUN_EPILOG = (
     "Stricter than the Chaos Toolkit: a hypothesis not met before the method stops the run "
     "(failed, exit 1); an action that raises fails the run (a missing Deployment is such a "
     "failure, exit 1); rollbacks are played whenever the method started, also after a "
-    "failure, a deviation or Ctrl-C, and a failed rollback fails the run. "
+    "failure, a deviation or Ctrl-C, and a failed rollback fails the run; a pod "
+    "termination with neither a label selector nor a name pattern is refused. "
     "Exit codes: 0 completed, 1 deviated/failed/interrupted, "
     "2 bad input (invalid file, bad option, cluster unreachable)."
 )

@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Mapping
 from typing import Any
+
+from chaos.parsing import LimitExceeded, parse_json
 
 _VAR_RE = re.compile(r"\$\{([^}]+)\}")
 _EXACT_RE = re.compile(r"^\$\{([^}]+)\}$")
@@ -32,7 +33,9 @@ def _convert(value: str, kind: str, place: str) -> Any:
                 return False
             raise ValueError(value)
         if kind == "json":
-            return json.loads(value)
+            return parse_json(value)
+    except LimitExceeded as exc:
+        raise ConfigurationError(f"{place}: {exc}") from None
     except ValueError:
         raise ConfigurationError(f"{place}: {value!r} is not a valid {kind}") from None
     return value

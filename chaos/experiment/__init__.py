@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from chaos.experiment.checks import MAX_PAUSE, pause_problem
 from chaos.experiment.loader import ExperimentError, load_experiment_file, load_raw
 from chaos.experiment.validate import check_experiment, validate_experiment
 
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from chaos.experiment.model import Activity, Experiment, Ref
 
 __all__ = [
+    "MAX_PAUSE",
     "Activity",
     "Experiment",
     "ExperimentError",
@@ -22,6 +24,7 @@ __all__ = [
     "check_experiment",
     "load_experiment_file",
     "load_raw",
+    "pause_problem",
     "validate_experiment",
 ]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import math
 import re
 import shutil
 from collections.abc import Iterator
@@ -23,6 +24,8 @@ _VAR_RE = re.compile(r"\$\{[^}]+\}")
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 TOLERANCE_TYPES = ("regex", "range")
 HYPOTHESIS = "steady-state-hypothesis"
+# A pause longer than a day is a typo (and the clock cannot wait out an enormous one).
+MAX_PAUSE = 24 * 60 * 60
 
 
 def has_variables(value: Any) -> bool:
@@ -90,6 +93,36 @@ def check_tolerance(tolerance: Any) -> str | None:
         return "a range tolerance needs 'range': [min, max] with two numbers"
     if bounds[0] > bounds[1]:
         return f"the range's min {bounds[0]} is greater than its max {bounds[1]}"
+    return None
+
+
+def _seconds_problem(value: Any) -> str | None:
+    """What is wrong with a literal number of seconds: a string that is no ``${name}``
+    reference (resolved at run time), or a number that is not finite."""
+    if isinstance(value, str):
+        return None if has_variables(value) else f"must be a number (got {value!r})"
+    if isinstance(value, int | float) and not math.isfinite(value):
+        return f"must be a finite number (got {value:g})"
+    return None
+
+
+def pause_problem(value: Any) -> str | None:
+    """What is wrong with a pause of ``value`` seconds, or None."""
+    if problem := _seconds_problem(value):
+        return problem
+    if isinstance(value, int | float) and value < 0:
+        return "must not be negative"
+    if isinstance(value, int | float) and value > MAX_PAUSE:
+        return f"must be at most {MAX_PAUSE} seconds (got {value:g})"
+    return None
+
+
+def timeout_problem(value: Any) -> str | None:
+    """What is wrong with a timeout of ``value`` seconds, or None."""
+    if problem := _seconds_problem(value):
+        return problem
+    if isinstance(value, int | float) and value <= 0:
+        return "must be positive"
     return None
 
 
@@ -174,11 +207,8 @@ class _Checker:
         pauses = item.get("pauses")
         if pauses is not None:
             for key in ("before", "after"):
-                value = pauses.get(key)
-                if isinstance(value, int | float) and value < 0:
-                    self.add(f"{place}.pauses.{key}", "must not be negative")
-                elif isinstance(value, str) and not has_variables(value):
-                    self.add(f"{place}.pauses.{key}", f"must be a number (got {value!r})")
+                if problem := pause_problem(pauses.get(key)):
+                    self.add(f"{place}.pauses.{key}", problem)
         provider = item["provider"]
         place = f"{place}.provider"
         if provider["type"] == "python":
@@ -235,15 +265,18 @@ class _Checker:
         if method.upper() not in HTTP_METHODS:
             self.add(f"{place}.method", f"unsupported HTTP method {method!r}")
         timeout = provider.get("timeout")
-        if isinstance(timeout, int | float) and timeout <= 0:
-            self.add(f"{place}.timeout", "must be positive")
-        if isinstance(timeout, list) and len(timeout) != 2:
-            self.add(f"{place}.timeout", "must be a number or [connect, read]")
+        if isinstance(timeout, list):
+            if len(timeout) != 2:
+                self.add(f"{place}.timeout", "must be a number or [connect, read]")
+            for i, part in enumerate(timeout):
+                if problem := timeout_problem(part):
+                    self.add(f"{place}.timeout[{i}]", problem)
+        elif problem := timeout_problem(timeout):
+            self.add(f"{place}.timeout", problem)
 
     def check_process(self, provider: dict[str, Any], place: str) -> None:
         path: str = provider["path"]
         if not has_variables(path) and shutil.which(path) is None:
             self.add(f"{place}.path", f"executable {path!r} cannot be found")
-        timeout = provider.get("timeout")
-        if isinstance(timeout, int | float) and timeout <= 0:
-            self.add(f"{place}.timeout", "must be positive")
+        if problem := timeout_problem(provider.get("timeout")):
+            self.add(f"{place}.timeout", problem)

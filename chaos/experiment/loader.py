@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from chaos.parsing import (
+    LimitExceeded,
+    ParseError,
+    parse_json,
+    parse_yaml,
+    read_capped,
+    top_level_mapping,
+)
 
 if TYPE_CHECKING:
     from chaos.experiment.model import Experiment
@@ -23,46 +31,39 @@ class ExperimentError(Exception):
 
 
 def load_raw(path: Path) -> dict[str, Any]:
-    """Parse ``path``; ``.yaml``/``.yml`` as YAML, anything else as JSON (YAML as fallback)."""
+    """Parse ``path``; ``.yaml``/``.yml`` as YAML, anything else as JSON (YAML as fallback).
+
+    Within ``chaos.parsing``'s bounds: size, nesting and YAML alias expansion.
+    """
     source = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_capped(path)
     except FileNotFoundError:
         raise ExperimentError(source, ["the file does not exist"]) from None
     except IsADirectoryError:
         raise ExperimentError(source, ["this is a directory, not an experiment file"]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ExperimentError(source, [f"cannot read the file ({exc})"]) from None
-    data: Any
-    if path.suffix.lower() in (".yaml", ".yml"):
-        data = _parse_yaml(source, text)
-    else:
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            if path.suffix.lower() == ".json":
-                raise ExperimentError(
-                    source, [f"line {exc.lineno} column {exc.colno}: invalid JSON ({exc.msg})"]
-                ) from None
-            data = _parse_yaml(source, text)
-    if not isinstance(data, dict):
-        raise ExperimentError(
-            source, [f"the top level must be a mapping, not {type(data).__name__}"]
-        )
-    return data
-
-
-def _parse_yaml(source: str, text: str) -> Any:
-    import yaml
-
+    except LimitExceeded as exc:
+        raise ExperimentError(source, [str(exc)]) from None
     try:
-        return yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f"line {mark.line + 1} column {mark.column + 1}: " if mark else ""
-        raise ExperimentError(source, [f"{where}invalid YAML ({exc.problem})"]) from None
-    except yaml.YAMLError as exc:
-        raise ExperimentError(source, [f"invalid YAML ({exc})"]) from None
+        return top_level_mapping(_parse(path, text))
+    except ParseError as exc:
+        raise ExperimentError(source, [str(exc)]) from None
+
+
+def _parse(path: Path, text: str) -> Any:
+    suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        return parse_yaml(text)
+    try:
+        return parse_json(text)
+    except LimitExceeded:
+        raise
+    except ParseError:
+        if suffix == ".json":
+            raise
+    return parse_yaml(text)
 
 
 def load_experiment_file(path: Path) -> tuple[Experiment, dict[str, Any]]:

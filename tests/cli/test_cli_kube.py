@@ -6,10 +6,14 @@ from __future__ import annotations
 import json
 import signal
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from tests.cli.helpers import chaosrun, read_until, spawn, write
 from tests.engine.http_target import Target
 from tests.kube.cluster import FakeCluster, wait_until
+from tests.support.cli import run_chaosrun
 from tests.support.procs import REPO_ROOT
 
 
@@ -318,3 +322,105 @@ def test_run_namespace_option_is_the_default_ns(
     assert json.loads(journal.read_text())["run"][0]["output"] == [old]
     new = fake_cluster.wait_ready("app=front", namespace="shop")
     assert old not in {p["metadata"]["name"] for p in new}
+
+
+# ---- the selection guard: never every pod of a namespace ----------------------------------
+
+
+@pytest.mark.parametrize("selector", ["", "   "])
+def test_pod_with_a_blank_selector_is_refused(
+    fake_cluster: FakeCluster, kubeconfig: Path, selector: str
+) -> None:
+    fake_cluster.seed_demo()
+    before = fake_cluster.pod_names()
+    result = run_chaosrun(
+        "pod", "--kubeconfig", str(kubeconfig), "--selector", selector, "--all", timeout=60
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr == (
+        "Error: --selector must not be empty without --name-pattern "
+        "(chaosrun never terminates every pod of a namespace).\n"
+    )
+    assert fake_cluster.pod_names() == before
+
+
+def test_pod_with_a_blank_selector_and_a_name_pattern_selects_by_name(
+    fake_cluster: FakeCluster, kubeconfig: Path
+) -> None:
+    fake_cluster.seed_demo()
+    (front,) = fake_cluster.pod_names(selector="app=front")
+    result = run_chaosrun(
+        "pod",
+        "--kubeconfig",
+        str(kubeconfig),
+        "--selector",
+        "",
+        "--name-pattern",
+        "^front-",
+        "--all",
+        "--dry-run",
+        "--frontend-url",
+        "http://127.0.0.1:9/",
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"Dry run: would terminate pod default/{front}" in result.stdout
+    assert "would terminate pod default/back-" not in result.stdout
+
+
+def _terminating_experiment(func: str, arguments: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "title": "Kill pods",
+        "method": [
+            {
+                "type": "action",
+                "name": "kill",
+                "provider": {
+                    "type": "python",
+                    "module": "chaosk8s.pod.actions",
+                    "func": func,
+                    "arguments": arguments,
+                },
+            }
+        ],
+    }
+
+
+UNSELECTIVE = [
+    ("terminate_pods", {"all": True}),
+    ("terminate_pods", {"label_selector": "", "all": True}),
+    ("terminate_pods", {"label_selector": "  ", "name_pattern": "", "all": True}),
+    ("delete_pods", {"name": "front", "label_selector": ""}),
+    ("delete_pods", {"name": "", "label_selector": "{name}"}),
+]
+
+
+@pytest.mark.parametrize(("func", "arguments"), UNSELECTIVE)
+@pytest.mark.parametrize("dry_run", [False, True], ids=["run", "dry-run"])
+def test_file_terminating_pods_with_no_selection_is_refused(
+    fake_cluster: FakeCluster,
+    kubeconfig: Path,
+    tmp_path: Path,
+    func: str,
+    arguments: dict[str, Any],
+    dry_run: bool,
+) -> None:
+    fake_cluster.seed_demo()
+    before = fake_cluster.pod_names()
+    path = write(tmp_path / "e.json", _terminating_experiment(func, arguments))
+    journal = tmp_path / "j.json"
+    args = ["run", str(path), "--kubeconfig", str(kubeconfig), "--journal-path", str(journal)]
+    result = run_chaosrun(*args, *(["--dry-run"] if dry_run else []), timeout=60)
+    assert result.returncode == 1, result.stdout + result.stderr
+    doing = "terminate" if func == "terminate_pods" else "delete"
+    refusal = (
+        f"refusing to {doing} pods with neither a label selector nor a name pattern "
+        "(that would select every pod in the namespace)"
+    )
+    assert f"=> failed: {refusal}" in result.stdout
+    assert "Dry run: would" not in result.stdout
+    assert fake_cluster.pod_names() == before
+    if not dry_run:
+        data = json.loads(journal.read_text())
+        assert data["status"] == "failed"
+        assert refusal in "".join(data["run"][0]["exception"])

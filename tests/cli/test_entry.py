@@ -68,12 +68,19 @@ def test_python_dash_m_chaos_uses_the_same_entry() -> None:
 
 
 def _invalid_files(tmp: Path) -> list[Path]:
-    """A semantic problem, a structural one, a syntax error, a missing file."""
-    unknown = json.loads((REPO_ROOT / "experiments" / "pod.json").read_text())
+    """A semantic problem, a structural one, a syntax error, a missing file, and input
+    beyond bounds: too deep, a recursive alias, a pause that is not a number."""
+    shipped = (REPO_ROOT / "experiments" / "pod.json").read_text()
+    unknown = json.loads(shipped)
     unknown["method"][0]["provider"]["func"] = "delete_pod"
+    nan_pause = json.loads(shipped)
+    nan_pause["method"][0]["pauses"]["after"] = float("nan")
     structural = {"title": "", "method": [{"type": "action", "name": "x"}]}
     files = {"unknown.json": json.dumps(unknown), "structural.json": json.dumps(structural)}
     files["broken.yaml"] = "title: [unclosed\n"
+    files["deep.json"] = '{"title": "t", "x": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    files["aliases.yaml"] = "title: t\nx: &x [*x]\n"
+    files["nan-pause.json"] = json.dumps(nan_pause)
     for name, text in files.items():
         (tmp / name).write_text(text)
     return [*(tmp / name for name in files), tmp / "missing.json"]

@@ -11,8 +11,15 @@ from typing import Any
 
 import pytest
 
-from chaos.experiment import ExperimentError, load_experiment_file, load_raw, validate_experiment
+from chaos.experiment import (
+    MAX_PAUSE,
+    ExperimentError,
+    load_experiment_file,
+    load_raw,
+    validate_experiment,
+)
 from chaos.experiment.model import Ref
+from chaos.parsing import MAX_ALIAS_VALUES
 from tests.support.procs import REPO_ROOT
 
 EXPERIMENTS = REPO_ROOT / "experiments"
@@ -157,6 +164,40 @@ def test_base_is_valid() -> None:
         ),
         ("method.0.pauses", {"after": -1}, "method[0].pauses.after: must not be negative"),
         ("method.0.pauses", {"after": "soon"}, "method[0].pauses.after: must be a number"),
+        (
+            "method.0.pauses",
+            {"before": float("nan")},
+            "method[0].pauses.before: must be a finite number (got nan)",
+        ),
+        (
+            "method.0.pauses",
+            {"after": MAX_PAUSE + 1},
+            f"method[0].pauses.after: must be at most {MAX_PAUSE} seconds (got 86401)",
+        ),
+        (
+            "steady-state-hypothesis.probes.0.provider.timeout",
+            "5s",
+            "steady-state-hypothesis.probes[0].provider.timeout: must be a number (got '5s')",
+        ),
+        (
+            "steady-state-hypothesis.probes.0.provider.timeout",
+            [float("-inf"), 0],
+            "steady-state-hypothesis.probes[0].provider.timeout[0]: must be a finite number",
+        ),
+        (
+            "steady-state-hypothesis.probes.0.provider.timeout",
+            [1, 0],
+            "steady-state-hypothesis.probes[0].provider.timeout[1]: must be positive",
+        ),
+        (
+            "method.0",
+            {
+                "type": "action",
+                "name": "p",
+                "provider": {"type": "process", "path": "true", "timeout": "later"},
+            },
+            "method[0].provider.timeout: must be a number (got 'later')",
+        ),
         (
             "method.0",
             {
@@ -320,3 +361,29 @@ def test_help_does_not_import_heavy_modules() -> None:
         timeout=60,
     )
     assert "EXIT 0 HEAVY none" in done.stdout, done.stdout + done.stderr
+
+
+def test_limits_of_pauses_and_timeouts_are_inclusive() -> None:
+    raw = edited("method.0.pauses", {"before": 0, "after": MAX_PAUSE})
+    raw["steady-state-hypothesis"]["probes"][0]["provider"]["timeout"] = [0.5, 30]
+    validate_experiment(raw)
+    raw["steady-state-hypothesis"]["probes"][0]["provider"]["timeout"] = "${t}"
+    validate_experiment(raw)
+
+
+def test_yaml_aliases_may_add_up_to_the_bound(tmp_path: Path) -> None:
+    # An anchored list of 999 scalars is 1,000 values; each alias to it adds 1,000 more.
+    copies, rest = divmod(MAX_ALIAS_VALUES, 1000)
+    assert rest == 0
+    text = (
+        "title: t\nmethod: [{ref: x}]\n"
+        f"big: &big [{', '.join(['v'] * 999)}]\n"
+        f"copies: [{', '.join(['*big'] * copies)}]\n"
+        "one: &one v\n"
+    )
+    path = tmp_path / "aliases.yaml"
+    path.write_text(text)
+    assert len(load_raw(path)["copies"]) == copies
+    path.write_text(text + "more: *one\n")
+    with pytest.raises(ExperimentError, match=r"YAML aliases expand to more than 100000 values"):
+        load_raw(path)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import urllib3
 from kubernetes import client, config
 from kubernetes.config.config_exception import ConfigException
 
 from chaos.drivers.base import DriverError, TargetUnreachable
+from chaos.parsing import ParseError, parse_yaml, top_level_mapping
 
 DEFAULT_KUBECONFIG = "~/.kube/config"
 # urllib3 tries a refused or timed-out connection again (nothing was sent), never a request
@@ -57,6 +59,8 @@ def connect(context: str | None, kubeconfig: str | None) -> client.ApiClient:
             "(set KUBECONFIG or pass a kubeconfig file)"
         )
     try:
+        for path in existing:
+            _check_kubeconfig(path)
         contexts, active = config.list_kube_config_contexts(config_file=setting)
         names = [c["name"] for c in contexts or []]
         if context is not None and context not in names:
@@ -79,7 +83,41 @@ def connect(context: str | None, kubeconfig: str | None) -> client.ApiClient:
         raise TargetUnreachable(f"the kubeconfig {setting} is not usable: {detail}") from None
     except (OSError, ValueError) as exc:
         raise TargetUnreachable(f"the kubeconfig {setting} cannot be read: {exc}") from None
+    except (AttributeError, TypeError) as exc:
+        # A value of the wrong type deeper down (``server: 5``) fails inside the library.
+        raise TargetUnreachable(
+            f"the kubeconfig {setting} is not usable: the client library cannot read it ({exc})"
+        ) from None
     return _finish(configuration)
+
+
+# The lists the client merges across kubeconfig files: each entry has a name and keeps its
+# settings under the singular key, which the client reads as a mapping.
+_NAMED_LISTS = {"clusters": "cluster", "contexts": "context", "users": "user"}
+
+
+def _named_entries(entries: Any, kind: str) -> bool:
+    return isinstance(entries, list) and all(
+        isinstance(e, dict) and "name" in e and isinstance(e.get(kind, {}), dict) for e in entries
+    )
+
+
+def _check_kubeconfig(path: Path) -> None:
+    """Refuse a kubeconfig file the client library would fail on with a traceback: not
+    YAML, not a mapping, or lists that do not hold named mappings."""
+    try:
+        data = parse_yaml(path.read_text(encoding="utf-8"))
+        if data is None:
+            return  # the library reports an empty file itself
+        mapping = top_level_mapping(data)
+    except ParseError as exc:
+        raise TargetUnreachable(f"the kubeconfig {path} is not usable: {exc}") from None
+    for key, kind in _NAMED_LISTS.items():
+        if not _named_entries(mapping.get(key) or [], kind):
+            raise TargetUnreachable(
+                f"the kubeconfig {path} is not usable: '{key}' must be a list of entries, "
+                f"each with a name and a '{kind}' mapping"
+            )
 
 
 def _finish(configuration: client.Configuration) -> client.ApiClient:
