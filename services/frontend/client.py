@@ -3,14 +3,31 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Literal, get_args
 
 import httpx
 
 from services.frontend.settings import BackendClientSettings
 
+#: What went wrong with a backend call: v2's breaker can record or ignore each kind.
+FailureKind = Literal["connect_error", "timeout", "http_5xx", "http_4xx", "other"]
+FAILURE_KINDS: tuple[FailureKind, ...] = get_args(FailureKind)
+
 
 class BackendUnavailable(Exception):
-    """The backend call failed; the message says why, in a few words."""
+    """The backend call failed; the message says why, in a few words, ``kind`` how."""
+
+    def __init__(self, message: str, kind: FailureKind = "other") -> None:
+        super().__init__(message)
+        self.kind: FailureKind = kind
+
+
+def status_kind(status: int) -> FailureKind:
+    if 500 <= status <= 599:
+        return "http_5xx"
+    if 400 <= status <= 499:
+        return "http_4xx"
+    return "other"
 
 
 def new_http_client(settings: BackendClientSettings) -> httpx.AsyncClient:
@@ -41,14 +58,19 @@ class BackendClient:
                 response = await self._http.get(self.url)
         except (TimeoutError, httpx.TimeoutException):
             raise BackendUnavailable(
-                f"no answer from {self.url} within {self.timeout:g} s"
+                f"no answer from {self.url} within {self.timeout:g} s", "timeout"
             ) from None
         except httpx.ConnectError as exc:
-            raise BackendUnavailable(f"cannot connect to {self.url} ({exc or 'refused'})") from None
+            raise BackendUnavailable(
+                f"cannot connect to {self.url} ({exc or 'refused'})", "connect_error"
+            ) from None
         except httpx.HTTPError as exc:
             raise BackendUnavailable(
                 f"call to {self.url} failed ({type(exc).__name__}: {exc})"
             ) from None
         if not response.is_success:
-            raise BackendUnavailable(f"{self.url} answered HTTP {response.status_code}")
+            raise BackendUnavailable(
+                f"{self.url} answered HTTP {response.status_code}",
+                status_kind(response.status_code),
+            )
         return response.text

@@ -1,9 +1,11 @@
-"""Misbehaving backends on loopback: one that hangs, one that answers with an error status."""
+"""Misbehaving backends on loopback: one that hangs, one that answers with an error status,
+one that answers slowly."""
 
 from __future__ import annotations
 
 import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Self
 
@@ -92,6 +94,47 @@ class ErrorServer(_Background):
         self._server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}/message"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class SlowServer(_Background):
+    """``with SlowServer(0.2) as slow:`` answers every request on ``slow.url`` with ``body``
+    (200), each after ``delay`` seconds; ``served`` counts the requests it answered."""
+
+    def __init__(self, delay: float, body: str = "Hello, I'm backend!") -> None:
+        payload = body.encode()
+        lock = threading.Lock()
+        self._served = 0
+
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                time.sleep(delay)
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+                with lock:
+                    outer._served += 1
+
+            def log_message(self, format: str, *args: object) -> None:
+                """Quiet."""
+
+        self._lock = lock
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/message"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def served(self) -> int:
+        with self._lock:
+            return self._served
 
     def close(self) -> None:
         self._server.shutdown()
