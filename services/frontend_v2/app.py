@@ -11,9 +11,7 @@ from services.frontend_v2.breaker import SlidingWindowCircuitBreaker
 from services.frontend_v2.events import CircularEventConsumer
 from services.frontend_v2.guard import BreakerCall
 from services.frontend_v2.listeners import StateChangeLogger
-from services.frontend_v2.settings import BreakerSettings
-
-BREAKER_NAME = "backend"
+from services.frontend_v2.settings import BREAKER_NAME, BreakerSettings
 
 
 def load() -> tuple[FrontendServerSettings, FastAPI]:

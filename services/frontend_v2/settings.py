@@ -14,6 +14,9 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from services.frontend.client import FAILURE_KINDS, FailureKind
 from services.frontend_v2.config import BreakerConfig, SlidingWindowType
 
+#: The breaker's name: the ``name`` of its metrics, its key in the actuator's JSON.
+BREAKER_NAME = "backend"
+
 FailureKinds = Annotated[tuple[FailureKind, ...], NoDecode]
 KINDS = ", ".join(FAILURE_KINDS)
 
@@ -103,8 +106,8 @@ class BreakerSettings(BaseSettings):
     )
     admin_enabled: bool = Field(
         default=False,
-        description="true: POST /actuator/circuitbreakers/backend switches the breaker's "
-        "state (CLOSE, FORCE_OPEN, DISABLE, METRICS_ONLY).",
+        description=f"true: POST /actuator/circuitbreakers/{BREAKER_NAME} switches the "
+        "breaker's state (CLOSE, FORCE_OPEN, DISABLE, METRICS_ONLY).",
     )
 
     @field_validator("record_exceptions", "ignore_exceptions", mode="before")

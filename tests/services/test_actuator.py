@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from services.frontend_v2.actuator import java_float
 from tests.services.frontend_support import (
     breaker,
     frontend_env,
@@ -211,3 +212,15 @@ def test_the_admin_transition_switches_the_special_states(log_dir: Path) -> None
             post(f"{v2.url}/actuator/circuitbreakers/other", {"updateState": "CLOSE"}).status_code
             == 404
         )
+
+
+def test_rates_are_written_as_java_writes_a_float() -> None:
+    """``CircuitBreakerDetails`` holds ``metrics.getFailureRate() + "%"``: Java's
+    ``Float.toString`` of a 32-bit float, so one failure in three reads ``33.333332%``."""
+    assert [java_float(v) for v in (100 / 3, -1.0, 80.0, 12.5, 100.0)] == [
+        "33.333332",
+        "-1.0",
+        "80.0",
+        "12.5",
+        "100.0",
+    ]

@@ -63,7 +63,9 @@ async def test_leaving_open_first_cancels_the_automatic_transition(clock: FakeCl
     breaker = new_breaker(clock, automatic_transition_open_to_half_open=True)
     backend = Backend(clock)
     await trip(breaker, backend)
+    assert len(clock.pending) == 1
     breaker.transition_to_closed_state()
+    assert clock.pending == []
     clock.advance(breaker.config.wait_duration_open * 2)
     assert breaker.state_name == "closed"
 

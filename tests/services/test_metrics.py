@@ -92,6 +92,7 @@ def test_a_slow_backend_opens_the_breaker_on_the_slow_call_rate(log_dir: Path) -
     assert value(samples, "resilience4j_circuitbreaker_slow_calls", kind="successful") == 10.0
     assert value(samples, "resilience4j_circuitbreaker_slow_calls", kind="failed") == 0.0
     assert value(samples, "resilience4j_circuitbreaker_buffered_calls", kind="successful") == 10
+    assert value(samples, "resilience4j_circuitbreaker_buffered_calls", kind="failed") == 0
     calls = "resilience4j_circuitbreaker_calls_seconds"
     assert value(samples, calls + "_count", kind="successful") == 10.0
     assert value(samples, calls + "_sum", kind="successful") >= 1.5
