@@ -5,9 +5,11 @@
 Runs ``calls`` awaited calls of a trivial coroutine, bare and through
 ``SlidingWindowCircuitBreaker.call_async``, ``repeat`` times each, interleaved, and prints the
 median per-call time of each and their difference in microseconds. The breaker is built as
-frontend v2 builds it (its default config, the state-change logger as listener), so every
-guarded call takes a permit, records its outcome in the sliding window and evaluates the
-failure rate (the window is full after the warm-up, so it slides on every call):
+frontend v2 builds it (its default config, the state-change logger as listener, the event
+buffer and the Micrometer-style meters as event consumers), so every guarded call takes a
+permit, times the call for slow-call accounting, publishes its event, records its outcome in
+the sliding window and evaluates both rates (the window is full after the warm-up, so it
+slides on every call):
 
 * ``success``: every call succeeds (closed breaker);
 * ``mixed``: one call in 10 raises (a 10 % failure rate, below the 80 % threshold, so the
@@ -29,11 +31,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from services.frontend_v2.breaker import (
+from services.frontend_v2 import (
     BreakerConfig,
+    CircularEventConsumer,
     SlidingWindowCircuitBreaker,
     StateChangeLogger,
 )
+from services.frontend_v2.guard import BreakerCall
+from services.frontend_v2.settings import BreakerSettings
 
 
 class Boom(Exception):
@@ -78,10 +83,14 @@ async def guarded(
 
 
 def new_breaker() -> SlidingWindowCircuitBreaker:
-    """As frontend v2 builds it: default config (window 10, threshold 80), logger listener."""
-    return SlidingWindowCircuitBreaker(
+    """As frontend v2 builds it: default config (window 10, threshold 80), logger listener,
+    its guard's event consumers."""
+    breaker = SlidingWindowCircuitBreaker(
         BreakerConfig(), name="bench", listeners=[StateChangeLogger()]
     )
+    buffer_size = BreakerSettings.model_fields["event_consumer_buffer_size"].default
+    BreakerCall(breaker, CircularEventConsumer(buffer_size))
+    return breaker
 
 
 async def measure_series(

@@ -204,9 +204,11 @@ def _breaker(section: dict[str, Any], targets: list[tuple[str, str, bool]]) -> l
         f"`bench/breaker_overhead.py`: {section['calls']} awaited calls of a trivial "
         f"coroutine per repetition, bare and through `SlidingWindowCircuitBreaker.call_async` "
         f"(built as v2 builds it: window 10, threshold 80 %, the state-change logger as "
-        f"listener), {section['repeat']} repetitions alternating. Each guarded call takes a "
-        "permit, records its outcome in the (full, sliding) window and evaluates the failure "
-        "rate. µs per call, median (min–max); overhead = guarded − bare, per repetition.",
+        f"listener, the event buffer and the Micrometer-style meters as event consumers), "
+        f"{section['repeat']} repetitions alternating. Each guarded call takes a permit, is "
+        "timed for slow-call accounting, publishes its event, records its outcome in the (full, "
+        "sliding) window and evaluates both rates. µs per call, median (min–max); overhead = "
+        "guarded − bare, per repetition.",
         "",
         "| scenario | bare µs | guarded µs | overhead µs | target |",
         "|---|---:|---:|---:|---|",

@@ -52,7 +52,8 @@ def markdown_table() -> str:
     lines = ["| Variable | Default | Services | Description |", "|---|---|---|---|"]
     for row in config_rows():
         services = "all" if len(row.services) == len(SERVICES) else ", ".join(row.services)
-        lines.append(f"| `{row.name}` | `{row.default}` | {services} | {row.description} |")
+        default = f"`{row.default}`" if row.default else "(empty)"
+        lines.append(f"| `{row.name}` | {default} | {services} | {row.description} |")
     return "\n".join(lines)
 
 

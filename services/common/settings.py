@@ -73,8 +73,12 @@ class SettingDoc:
 
 
 def _show_default(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, tuple | frozenset | list):
+        return ",".join(str(item) for item in value)
     return str(value)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import zlib
+from typing import Literal, get_args
 
 import httpx
 
@@ -13,10 +14,25 @@ from services.frontend.settings import BackendClientSettings
 # other encoding counts as a failed call.
 ACCEPT_ENCODING = "gzip, deflate"
 _WBITS = {"gzip": zlib.MAX_WBITS | 16, "x-gzip": zlib.MAX_WBITS | 16, "deflate": zlib.MAX_WBITS}
+#: What went wrong with a backend call: v2's breaker can record or ignore each kind.
+FailureKind = Literal["connect_error", "timeout", "http_5xx", "http_4xx", "other"]
+FAILURE_KINDS: tuple[FailureKind, ...] = get_args(FailureKind)
 
 
 class BackendUnavailable(Exception):
-    """The backend call failed; the message says why, in a few words."""
+    """The backend call failed; the message says why, in a few words, ``kind`` how."""
+
+    def __init__(self, message: str, kind: FailureKind = "other") -> None:
+        super().__init__(message)
+        self.kind: FailureKind = kind
+
+
+def status_kind(status: int) -> FailureKind:
+    if 500 <= status <= 599:
+        return "http_5xx"
+    if 400 <= status <= 499:
+        return "http_4xx"
+    return "other"
 
 
 class _BodyRefused(Exception):
@@ -88,14 +104,19 @@ class BackendClient:
         try:
             async with asyncio.timeout(self.timeout), self._http.stream("GET", self.url) as answer:
                 if not answer.is_success:
-                    raise BackendUnavailable(f"{self.url} answered HTTP {answer.status_code}")
+                    raise BackendUnavailable(
+                        f"{self.url} answered HTTP {answer.status_code}",
+                        status_kind(answer.status_code),
+                    )
                 body = await read_capped(answer, self.max_body)
         except (TimeoutError, httpx.TimeoutException):
             raise BackendUnavailable(
-                f"no answer from {self.url} within {self.timeout:g} s"
+                f"no answer from {self.url} within {self.timeout:g} s", "timeout"
             ) from None
         except httpx.ConnectError as exc:
-            raise BackendUnavailable(f"cannot connect to {self.url} ({exc or 'refused'})") from None
+            raise BackendUnavailable(
+                f"cannot connect to {self.url} ({exc or 'refused'})", "connect_error"
+            ) from None
         except httpx.HTTPError as exc:
             raise BackendUnavailable(
                 f"call to {self.url} failed ({type(exc).__name__}: {exc})"

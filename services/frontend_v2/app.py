@@ -7,16 +7,20 @@ from fastapi import FastAPI
 from services.common.settings import load_settings
 from services.frontend.app import create_app
 from services.frontend.settings import BackendClientSettings, FrontendServerSettings
-from services.frontend_v2.breaker import SlidingWindowCircuitBreaker, StateChangeLogger
+from services.frontend_v2.breaker import SlidingWindowCircuitBreaker
+from services.frontend_v2.events import CircularEventConsumer
 from services.frontend_v2.guard import BreakerCall
-from services.frontend_v2.settings import BreakerSettings
+from services.frontend_v2.listeners import StateChangeLogger
+from services.frontend_v2.settings import BREAKER_NAME, BreakerSettings
 
 
 def load() -> tuple[FrontendServerSettings, FastAPI]:
     server = load_settings(FrontendServerSettings)
+    settings = load_settings(BreakerSettings)
     breaker = SlidingWindowCircuitBreaker(
-        load_settings(BreakerSettings).to_config(), name="backend", listeners=[StateChangeLogger()]
+        settings.to_config(), name=BREAKER_NAME, listeners=[StateChangeLogger()]
     )
-    return server, create_app(
-        "frontend-v2", load_settings(BackendClientSettings), BreakerCall(breaker)
+    guard = BreakerCall(
+        breaker, CircularEventConsumer(settings.event_consumer_buffer_size), settings.admin_enabled
     )
+    return server, create_app("frontend-v2", load_settings(BackendClientSettings), guard)

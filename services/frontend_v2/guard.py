@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from dataclasses import asdict
 from typing import Any
 
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
-from prometheus_client.registry import Collector
 
 from services.frontend.client import BackendUnavailable
 from services.frontend.guard import Fetch, PageOutcome
-from services.frontend_v2.breaker import (
-    STATE_NAMES,
-    CallNotPermittedError,
-    SlidingWindowCircuitBreaker,
-)
+from services.frontend_v2.actuator import add_actuator_routes
+from services.frontend_v2.breaker import CallNotPermittedError, SlidingWindowCircuitBreaker
+from services.frontend_v2.events import CircularEventConsumer
+from services.frontend_v2.metrics import BreakerCollector, CallMeters, Resilience4jCollector
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +21,18 @@ FALLBACK = "Sorry...I'm frontend."
 
 
 class BreakerCall:
-    def __init__(self, breaker: SlidingWindowCircuitBreaker) -> None:
+    def __init__(
+        self,
+        breaker: SlidingWindowCircuitBreaker,
+        events: CircularEventConsumer,
+        admin_enabled: bool = False,
+    ) -> None:
         self.breaker = breaker
+        self.events = events
+        self.meters = CallMeters(breaker.clock)
+        self.admin_enabled = admin_enabled
+        breaker.events.add_consumer(events)
+        breaker.events.add_consumer(self.meters)
 
     async def call(self, fetch: Fetch) -> str:
         try:
@@ -47,57 +52,45 @@ class BreakerCall:
             "name": self.breaker.name,
             "state": snap.state,
             "failure_rate": snap.failure_rate,
+            "slow_call_rate": snap.slow_call_rate,
             "buffered_calls": snap.buffered_calls,
             "failed_calls": snap.failed_calls,
+            "slow_calls": snap.slow_calls,
+            "slow_failed_calls": snap.slow_failed_calls,
             "not_permitted_calls": snap.not_permitted_calls,
             "totals": {
                 "successful": snap.total_successful_calls,
                 "failed": snap.total_failed_calls,
+                "ignored": snap.total_ignored_calls,
                 "not_permitted": snap.total_not_permitted_calls,
                 "cancelled": snap.total_cancelled_calls,
             },
-            "config": {**asdict(config), "minimum_calls_effective": config.effective_minimum_calls},
+            "config": {
+                "window_size": config.window_size,
+                "sliding_window_type": config.sliding_window_type.value,
+                "failure_rate_threshold": config.failure_rate_threshold,
+                "minimum_calls": config.minimum_calls,
+                "minimum_calls_effective": config.effective_minimum_calls,
+                "wait_duration_open": config.wait_duration_open,
+                "permitted_calls_half_open": config.permitted_calls_half_open,
+                "slow_call_duration_threshold": config.slow_call_duration_threshold,
+                "slow_call_rate_threshold": config.slow_call_rate_threshold,
+                "automatic_transition_open_to_half_open": (
+                    config.automatic_transition_open_to_half_open
+                ),
+                "max_wait_duration_half_open": config.max_wait_duration_half_open,
+                "record_exceptions": (
+                    None if config.record_exceptions is None else sorted(config.record_exceptions)
+                ),
+                "ignore_exceptions": sorted(config.ignore_exceptions),
+            },
         }
 
     def install(self, app: FastAPI, registry: CollectorRegistry) -> None:
         registry.register(BreakerCollector(self.breaker))
+        registry.register(Resilience4jCollector(self.breaker, self.meters))
+        add_actuator_routes(app, self.breaker, self.events, self.admin_enabled)
 
         @app.get("/breaker")
         async def breaker() -> dict[str, Any]:
             return self.describe()
-
-
-class BreakerCollector(Collector):
-    """Breaker metrics read from one snapshot at scrape time."""
-
-    def __init__(self, breaker: SlidingWindowCircuitBreaker) -> None:
-        self.breaker = breaker
-
-    def collect(self) -> Iterator[Metric]:
-        snap = self.breaker.snapshot()
-        state = GaugeMetricFamily(
-            "frontend_breaker_state", "1 for the breaker's current state.", labels=["state"]
-        )
-        for name in STATE_NAMES.values():
-            state.add_metric([name], 1.0 if name == snap.state else 0.0)
-        yield state
-        calls = CounterMetricFamily(
-            "frontend_breaker_calls",
-            "Calls through the breaker by outcome (successful, failed, not_permitted, cancelled).",
-            labels=["outcome"],
-        )
-        calls.add_metric(["successful"], snap.total_successful_calls)
-        calls.add_metric(["failed"], snap.total_failed_calls)
-        calls.add_metric(["not_permitted"], snap.total_not_permitted_calls)
-        calls.add_metric(["cancelled"], snap.total_cancelled_calls)
-        yield calls
-        yield GaugeMetricFamily(
-            "frontend_breaker_failure_rate",
-            "Failure rate of the window in percent, -1 until enough calls are buffered.",
-            value=snap.failure_rate,
-        )
-        yield GaugeMetricFamily(
-            "frontend_breaker_buffered_calls",
-            "Outcomes in the current window.",
-            value=snap.buffered_calls,
-        )

@@ -111,6 +111,24 @@ def test_probes_hit_the_services_probe_routes(overlays: dict[str, list[Obj]], ve
             assert c[probe]["httpGet"]["port"] in ("http", named_port(c, "http"))
 
 
+@pytest.mark.parametrize("version", ["v1", "v2"])
+def test_frontend_pods_are_annotated_for_prometheus(
+    overlays: dict[str, list[Obj]], version: str
+) -> None:
+    """The conventional ``prometheus.io/*`` pod annotations (what the usual
+    ``kubernetes_sd_configs`` relabelling keeps) point a scraper at the frontend's metrics
+    route on its container port; annotation values are strings, as Kubernetes requires."""
+    front = find(overlays[version], "Deployment", "front")
+    annotations = front["spec"]["template"]["metadata"]["annotations"]
+    assert annotations == {
+        "prometheus.io/scrape": "true",
+        "prometheus.io/port": str(FRONTEND_PORT),
+        "prometheus.io/path": "/metrics",
+    }
+    assert annotations["prometheus.io/path"] in probe_routes()
+    assert int(annotations["prometheus.io/port"]) == named_port(container(front), "http")
+
+
 def test_overlays_select_the_frontend_image(overlays: dict[str, list[Obj]]) -> None:
     for version in ("v1", "v2"):
         objects = overlays[version]

@@ -1,11 +1,12 @@
 """Misbehaving backends on loopback: one that hangs, one that answers a canned status and body
-(an error status, a huge body, a gzip bomb)."""
+(an error status, a huge body, a gzip bomb), one that answers slowly."""
 
 from __future__ import annotations
 
 import contextlib
 import socket
 import threading
+import time
 import zlib
 from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -119,3 +120,44 @@ def gzip_bomb(decoded_size: int) -> bytes:
     block = bytes(1024 * 1024)
     parts = [packer.compress(block) for _ in range(decoded_size // len(block))]
     return b"".join([*parts, packer.flush()])
+
+
+class SlowServer(_Background):
+    """``with SlowServer(0.2) as slow:`` answers every request on ``slow.url`` with ``body``
+    (200), each after ``delay`` seconds; ``served`` counts the requests it answered."""
+
+    def __init__(self, delay: float, body: str = "Hello, I'm backend!") -> None:
+        payload = body.encode()
+        lock = threading.Lock()
+        self._served = 0
+
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                time.sleep(delay)
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+                with lock:
+                    outer._served += 1
+
+            def log_message(self, format: str, *args: object) -> None:
+                """Quiet."""
+
+        self._lock = lock
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/message"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def served(self) -> int:
+        with self._lock:
+            return self._served
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()

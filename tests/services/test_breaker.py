@@ -1,4 +1,5 @@
-"""The v2 breaker, one test per fact of SPEC's "The v2 circuit breaker" section.
+"""The v2 breaker's COUNT_BASED window and its three states, one test per fact of SPEC's "The
+v2 circuit breaker" section; each docstring cites the Resilience4j rule it checks.
 
 A fake clock drives the open-state wait, so no test sleeps through it.
 """
@@ -6,81 +7,32 @@ A fake clock drives the open-state wait, so no test sleeps through it.
 from __future__ import annotations
 
 import asyncio
-import threading
-from collections.abc import Callable
 
 import pybreaker
 import pytest
 
-from services.frontend_v2.breaker import (
-    BreakerConfig,
-    CallNotPermittedError,
-    SlidingWindowCircuitBreaker,
+from services.frontend_v2 import BreakerConfig, CallNotPermittedError, SlidingWindowCircuitBreaker
+from tests.services.breaker_support import (
+    Backend,
+    FakeClock,
+    fail,
+    new_breaker,
+    succeed,
+    to_half_open,
+    trip,
 )
 
 pytestmark = pytest.mark.anyio
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
-class Backend:
-    """A guarded coroutine that counts how often it really ran."""
-
-    def __init__(self) -> None:
-        self.calls = 0
-
-    async def ok(self) -> str:
-        self.calls += 1
-        return "ok"
-
-    async def fail(self) -> str:
-        self.calls += 1
-        raise ConnectionError("refused")
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
 @pytest.fixture
 def breaker(clock: FakeClock) -> SlidingWindowCircuitBreaker:
-    return SlidingWindowCircuitBreaker(BreakerConfig(), clock=clock, name="test")
-
-
-async def succeed(breaker: SlidingWindowCircuitBreaker, backend: Backend, n: int = 1) -> None:
-    for _ in range(n):
-        assert await breaker.call_async(backend.ok) == "ok"
-
-
-async def fail(breaker: SlidingWindowCircuitBreaker, backend: Backend, n: int = 1) -> None:
-    for _ in range(n):
-        with pytest.raises(ConnectionError):
-            await breaker.call_async(backend.fail)
-
-
-async def trip(breaker: SlidingWindowCircuitBreaker, backend: Backend) -> None:
-    await fail(breaker, backend, 10)
-    assert breaker.state_name == "open"
-
-
-async def to_half_open(
-    breaker: SlidingWindowCircuitBreaker, backend: Backend, clock: FakeClock
-) -> None:
-    await trip(breaker, backend)
-    clock.advance(breaker.config.wait_duration_open)
+    return new_breaker(clock)
 
 
 def test_defaults_are_resilience4j_values_with_minimum_clamped_to_window() -> None:
+    """The original's slidingWindowSize(10) and failureRateThreshold(80), Resilience4j's defaults
+    otherwise; COUNT_BASED clamps minimumNumberOfCalls (100) to the window size."""
     config = BreakerConfig()
     assert (config.window_size, config.failure_rate_threshold) == (10, 80.0)
     assert (config.minimum_calls, config.effective_minimum_calls) == (100, 10)
@@ -91,6 +43,8 @@ def test_defaults_are_resilience4j_values_with_minimum_clamped_to_window() -> No
 async def test_opens_on_eighth_consecutive_failure_after_ten_successes(
     breaker: SlidingWindowCircuitBreaker,
 ) -> None:
+    """COUNT_BASED: the rate of the last 10 outcomes is evaluated after each one; "if the failure
+    rate is equal to or greater than the threshold", 8 of 10, the breaker opens."""
     backend = Backend()
     await succeed(breaker, backend, 10)
     for n in range(1, 8):
@@ -105,6 +59,8 @@ async def test_opens_on_eighth_consecutive_failure_after_ten_successes(
 async def test_fresh_breaker_opens_on_call_ten_and_not_before(
     breaker: SlidingWindowCircuitBreaker,
 ) -> None:
+    """ "If only 9 calls have been recorded, the CircuitBreaker will not transition to open, even
+    if all 9 calls have failed" (minimumNumberOfCalls, clamped to 10); the rate reads -1."""
     backend = Backend()
     for n in range(1, 10):
         await fail(breaker, backend)
@@ -117,6 +73,7 @@ async def test_fresh_breaker_opens_on_call_ten_and_not_before(
 async def test_fresh_breaker_opens_on_call_ten_with_exactly_eight_failures(
     breaker: SlidingWindowCircuitBreaker,
 ) -> None:
+    """The threshold is inclusive: exactly 80 % at the 10th outcome opens."""
     backend = Backend()
     await succeed(breaker, backend, 2)
     await fail(breaker, backend, 7)
@@ -128,6 +85,7 @@ async def test_fresh_breaker_opens_on_call_ten_with_exactly_eight_failures(
 async def test_fresh_breaker_with_seven_failures_in_ten_stays_closed(
     breaker: SlidingWindowCircuitBreaker,
 ) -> None:
+    """Below failureRateThreshold (70 % < 80 %) the breaker stays closed."""
     backend = Backend()
     await succeed(breaker, backend, 3)
     await fail(breaker, backend, 7)
@@ -138,6 +96,8 @@ async def test_fresh_breaker_with_seven_failures_in_ten_stays_closed(
 async def test_open_rejects_without_touching_the_backend(
     breaker: SlidingWindowCircuitBreaker, clock: FakeClock
 ) -> None:
+    """OPEN: "all calls are rejected with a CallNotPermittedException" until
+    waitDurationInOpenState has passed; each is counted in notPermittedCalls."""
     backend = Backend()
     await trip(breaker, backend)
     ran = backend.calls
@@ -153,6 +113,8 @@ async def test_open_rejects_without_touching_the_backend(
 async def test_state_stays_open_after_the_wait_until_a_call_arrives(
     breaker: SlidingWindowCircuitBreaker, clock: FakeClock
 ) -> None:
+    """Without automaticTransitionFromOpenToHalfOpenEnabled nothing moves an open breaker
+    until a call asks for a permission."""
     backend = Backend()
     await to_half_open(breaker, backend, clock)
     assert breaker.state_name == "open"  # no timer-driven transition
@@ -161,6 +123,8 @@ async def test_state_stays_open_after_the_wait_until_a_call_arrives(
 async def test_first_call_after_the_wait_moves_to_half_open(
     breaker: SlidingWindowCircuitBreaker, clock: FakeClock
 ) -> None:
+    """``OpenState.tryAcquirePermission``: once the wait is over, the asking call moves the
+    breaker to HALF_OPEN and is its first trial call."""
     backend = Backend()
     await to_half_open(breaker, backend, clock)
     ran = backend.calls
@@ -173,6 +137,8 @@ async def test_first_call_after_the_wait_moves_to_half_open(
 async def test_exactly_ten_trial_calls_are_admitted_in_half_open(
     breaker: SlidingWindowCircuitBreaker, clock: FakeClock
 ) -> None:
+    """HALF_OPEN admits permittedNumberOfCallsInHalfOpenState trial calls; further calls are
+    rejected until the trials are decided."""
     backend = Backend()
     await to_half_open(breaker, backend, clock)
     gate = asyncio.Event()
@@ -198,6 +164,8 @@ async def test_exactly_ten_trial_calls_are_admitted_in_half_open(
 async def test_half_open_decides_at_the_tenth_outcome_and_reopens_at_eighty_percent(
     breaker: SlidingWindowCircuitBreaker, clock: FakeClock
 ) -> None:
+    """Half-open decides once its window holds the trial outcomes: a rate at or over the
+    threshold opens the breaker again."""
     backend = Backend()
     await to_half_open(breaker, backend, clock)
     await succeed(breaker, backend, 2)
@@ -212,6 +180,8 @@ async def test_half_open_decides_at_the_tenth_outcome_and_reopens_at_eighty_perc
 async def test_half_open_closes_with_an_empty_window_below_eighty_percent(
     breaker: SlidingWindowCircuitBreaker, clock: FakeClock
 ) -> None:
+    """Below the threshold half-open closes, and ``transitionToClosedState`` starts a new
+    ``ClosedState`` with an empty window."""
     backend = Backend()
     await to_half_open(breaker, backend, clock)
     await succeed(breaker, backend, 3)
@@ -235,6 +205,8 @@ async def test_half_open_closes_with_an_empty_window_below_eighty_percent(
 async def test_cancelled_call_is_neither_success_nor_failure(
     breaker: SlidingWindowCircuitBreaker,
 ) -> None:
+    """A call that never finished has no outcome to record (Resilience4j records only
+    ``onSuccess``/``onError``); SPEC: a cancelled request counts as neither."""
     backend = Backend()
     await succeed(breaker, backend, 3)
     gate = asyncio.Event()
@@ -256,6 +228,8 @@ async def test_cancelled_call_is_neither_success_nor_failure(
 async def test_cancelled_trial_call_returns_its_half_open_permit(
     breaker: SlidingWindowCircuitBreaker, clock: FakeClock
 ) -> None:
+    """ "If the call is cancelled before it is invoked, you have to release the permission
+    again" (``releasePermission``): the half-open permit of a cancelled trial goes back."""
     backend = Backend()
     await to_half_open(breaker, backend, clock)
     gate = asyncio.Event()
@@ -281,94 +255,11 @@ async def test_cancelled_trial_call_returns_its_half_open_permit(
     assert (snap.state, snap.total_cancelled_calls) == ("closed", 1)
 
 
-async def test_thousand_concurrent_calls_leave_consistent_counts(
-    breaker: SlidingWindowCircuitBreaker, clock: FakeClock
-) -> None:
-    ran = {"ok": 0, "fail": 0}
-    down = True
-
-    async def call(i: int) -> str:
-        await asyncio.sleep(0)
-        if down or i % 5 == 0:
-            ran["fail"] += 1
-            raise ConnectionError("refused")
-        ran["ok"] += 1
-        return "ok"
-
-    async def one(i: int) -> str:
-        for _ in range(i % 40):  # spread the calls over many loop turns
-            await asyncio.sleep(0)
-        try:
-            return await breaker.call_async(call, i)
-        except CallNotPermittedError:
-            return "rejected"
-        except ConnectionError:
-            return "failed"
-
-    tasks = [asyncio.create_task(one(i)) for i in range(1000)]
-    for turn in range(45):
-        await asyncio.sleep(0)
-        down = (turn // 8) % 2 == 0  # the backend flaps
-        if turn % 6 == 5:
-            clock.advance(breaker.config.wait_duration_open)  # let half-open phases happen
-        if turn % 4 == 0:
-            for task in tasks[turn::97]:
-                task.cancel()  # some inside the guarded call, some before or after it
-    results = await asyncio.gather(*tasks, return_exceptions=True)
-    cancelled = sum(isinstance(r, asyncio.CancelledError) for r in results)
-    snap = breaker.snapshot()
-    assert snap.total_successful_calls == results.count("ok") == ran["ok"]
-    assert snap.total_failed_calls == results.count("failed") == ran["fail"]
-    assert snap.total_not_permitted_calls == results.count("rejected")
-    assert 0 < snap.total_cancelled_calls <= cancelled
-    assert (
-        results.count("ok") + results.count("failed") + results.count("rejected") + cancelled
-        == 1000
-    )
-    assert snap.total_not_permitted_calls > 0  # the breaker did open during the run
-    assert 0 <= snap.failed_calls <= snap.buffered_calls <= breaker.config.window_size
-
-
-def test_thousand_calls_from_threads_leave_consistent_counts(
-    breaker: SlidingWindowCircuitBreaker,
-) -> None:
-    counts = {"ok": 0, "failed": 0, "rejected": 0}
-    lock = threading.Lock()
-
-    def work(fn: Callable[[], str]) -> None:
-        for _ in range(125):
-            try:
-                breaker.call(fn)
-                key = "ok"
-            except CallNotPermittedError:
-                key = "rejected"
-            except ConnectionError:
-                key = "failed"
-            with lock:
-                counts[key] += 1
-
-    def ok() -> str:
-        return "ok"
-
-    def bad() -> str:
-        raise ConnectionError("refused")
-
-    threads = [threading.Thread(target=work, args=(ok if i % 2 else bad,)) for i in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    snap = breaker.snapshot()
-    assert sum(counts.values()) == 1000
-    assert snap.total_successful_calls == counts["ok"]
-    assert snap.total_failed_calls == counts["failed"]
-    assert snap.total_not_permitted_calls == counts["rejected"]
-    assert 0 <= snap.failed_calls <= snap.buffered_calls <= breaker.config.window_size
-
-
 async def test_tripping_call_raises_its_own_error_and_state_changes_reach_listeners(
     clock: FakeClock,
 ) -> None:
+    """The call that trips the breaker fails with its own error (a decorated call rethrows
+    it); pybreaker's listeners hear every state change."""
     changes: list[tuple[str, str]] = []
 
     class Recorder(pybreaker.CircuitBreakerListener):
@@ -380,36 +271,15 @@ async def test_tripping_call_raises_its_own_error_and_state_changes_reach_listen
         ) -> None:
             changes.append((old_state.name if old_state else "", new_state.name))
 
-    breaker = SlidingWindowCircuitBreaker(clock=clock, listeners=[Recorder()])
+    breaker = SlidingWindowCircuitBreaker(clock=clock, scheduler=clock, listeners=[Recorder()])
     backend = Backend()
     await to_half_open(breaker, backend, clock)
     await succeed(breaker, backend, 10)
     assert changes == [("closed", "open"), ("open", "half-open"), ("half-open", "closed")]
 
 
-async def test_no_lock_is_held_while_the_guarded_call_awaits(
-    breaker: SlidingWindowCircuitBreaker,
-) -> None:
-    free_from_other_thread: list[bool] = []
-
-    def probe() -> None:
-        got = breaker._lock.acquire(blocking=False)
-        if got:
-            breaker._lock.release()
-        free_from_other_thread.append(got)
-
-    async def guarded() -> str:
-        await asyncio.sleep(0)
-        thread = threading.Thread(target=probe)
-        thread.start()
-        thread.join()
-        return "ok"
-
-    assert await breaker.call_async(guarded) == "ok"
-    assert free_from_other_thread == [True]
-
-
 async def test_decorator_guards_async_functions(breaker: SlidingWindowCircuitBreaker) -> None:
+    """``@breaker`` decorates coroutines as ``CircuitBreaker.decorate*`` does suppliers."""
     calls = 0
 
     @breaker
@@ -428,7 +298,30 @@ async def test_decorator_guards_async_functions(breaker: SlidingWindowCircuitBre
 
 
 def test_invalid_config_is_refused() -> None:
+    """The builder's checks: "failureRateThreshold must be between 1 and 100",
+    "slidingWindowSize must be greater than 0"."""
     with pytest.raises(ValueError, match="failure_rate_threshold"):
         BreakerConfig(failure_rate_threshold=0)
     with pytest.raises(ValueError, match="window_size"):
         BreakerConfig(window_size=0)
+    with pytest.raises(ValueError, match="slow_call_rate_threshold"):
+        BreakerConfig(slow_call_rate_threshold=101)
+    with pytest.raises(ValueError, match="max_wait_duration_half_open"):
+        BreakerConfig(max_wait_duration_half_open=0.0005)
+
+
+async def test_half_open_decides_at_minimum_calls_when_fewer_than_permitted(
+    clock: FakeClock,
+) -> None:
+    """``CircuitBreakerMetrics.forHalfOpen`` is a COUNT_BASED window of the trial calls whose
+    minimumNumberOfCalls is clamped to permittedNumberOfCallsInHalfOpenState: with a minimum
+    of 5 the decision comes at the 5th trial outcome, not the 10th."""
+    breaker = new_breaker(clock, minimum_calls=5)
+    backend = Backend(clock)
+    await fail(breaker, backend, 5)
+    assert breaker.state_name == "open"
+    clock.advance(breaker.config.wait_duration_open)
+    await succeed(breaker, backend, 4)
+    assert breaker.state_name == "half_open"
+    await succeed(breaker, backend)
+    assert breaker.state_name == "closed"

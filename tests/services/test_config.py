@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from services.common.settings import load_settings
+from services.common.settings import SettingsError, load_settings
 from services.config import SERVICES, config_rows, markdown_table
+from services.frontend.client import FAILURE_KINDS
 from services.frontend.settings import BackendClientSettings, FrontendServerSettings
+from services.frontend_v2 import BreakerConfig, SlidingWindowType
 from services.frontend_v2.settings import BreakerSettings
 
 EXPECTED = {
@@ -23,6 +25,15 @@ EXPECTED = {
     ("BREAKER_MINIMUM_CALLS", "100"),
     ("BREAKER_WAIT_DURATION_OPEN", "60"),
     ("BREAKER_PERMITTED_CALLS_HALF_OPEN", "10"),
+    ("BREAKER_SLIDING_WINDOW_TYPE", "COUNT_BASED"),
+    ("BREAKER_SLOW_CALL_DURATION_THRESHOLD", "60"),
+    ("BREAKER_SLOW_CALL_RATE_THRESHOLD", "100"),
+    ("BREAKER_AUTOMATIC_TRANSITION_OPEN_TO_HALF_OPEN", "false"),
+    ("BREAKER_MAX_WAIT_DURATION_HALF_OPEN", "0"),
+    ("BREAKER_RECORD_EXCEPTIONS", "connect_error,timeout,http_5xx,http_4xx,other"),
+    ("BREAKER_IGNORE_EXCEPTIONS", ""),
+    ("BREAKER_EVENT_CONSUMER_BUFFER_SIZE", "100"),
+    ("BREAKER_ADMIN_ENABLED", "false"),
 }
 
 
@@ -51,3 +62,53 @@ def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
     assert (client.backend_url, client.backend_timeout) == ("http://127.0.0.1:1/message", 0.3)
     config = load_settings(BreakerSettings).to_config()
     assert (config.wait_duration_open, config.effective_minimum_calls) == (0.2, 5)
+
+
+def test_breaker_defaults_are_the_tutorials_and_resilience4js() -> None:
+    """Unset, every breaker setting gives the original's configuration (window 10, 80 %) and
+    Resilience4j's defaults for the rest, so the tutorial's breaker is unchanged."""
+    assert load_settings(BreakerSettings).to_config() == BreakerConfig(
+        record_exceptions=frozenset(FAILURE_KINDS)
+    )
+    assert BreakerConfig() == BreakerConfig(
+        window_size=10,
+        failure_rate_threshold=80,
+        minimum_calls=100,
+        wait_duration_open=60,
+        permitted_calls_half_open=10,
+        sliding_window_type=SlidingWindowType.COUNT_BASED,
+        slow_call_duration_threshold=60,
+        slow_call_rate_threshold=100,
+        automatic_transition_open_to_half_open=False,
+        max_wait_duration_half_open=0,
+        ignore_exceptions=frozenset(),
+    )
+
+
+def test_breaker_lists_and_enums_read_as_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BREAKER_SLIDING_WINDOW_TYPE", "time_based")
+    monkeypatch.setenv("BREAKER_RECORD_EXCEPTIONS", "connect_error, timeout")
+    monkeypatch.setenv("BREAKER_IGNORE_EXCEPTIONS", "http_4xx")
+    monkeypatch.setenv("BREAKER_AUTOMATIC_TRANSITION_OPEN_TO_HALF_OPEN", "true")
+    config = load_settings(BreakerSettings).to_config()
+    assert config.sliding_window_type is SlidingWindowType.TIME_BASED
+    assert config.record_exceptions == {"connect_error", "timeout"}
+    assert config.ignore_exceptions == {"http_4xx"}
+    assert config.automatic_transition_open_to_half_open
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("BREAKER_IGNORE_EXCEPTIONS", "http_418"),
+        ("BREAKER_SLIDING_WINDOW_TYPE", "SESSION_BASED"),
+        ("BREAKER_MAX_WAIT_DURATION_HALF_OPEN", "0.0001"),
+        ("BREAKER_SLOW_CALL_RATE_THRESHOLD", "0"),
+    ],
+)
+def test_invalid_breaker_settings_name_their_variable(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SettingsError, match=f"^Invalid environment setting {variable}: "):
+        load_settings(BreakerSettings)

@@ -11,24 +11,23 @@ import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
 
 from tests.services.fake_backends import CannedServer, ErrorServer, HangingServer, gzip_bomb
+from tests.services.frontend_support import (
+    TIMEOUT,
+    breaker,
+    frontend_env,
+    get,
+    h2,
+    wait_for_log,
+)
 from tests.support.contract import BACKEND_MESSAGE, FALLBACK, TITLE
 from tests.support.procs import REPO_ROOT, Service, free_port, running_service
 
 JST = timezone(timedelta(hours=9))
-TIMEOUT = 0.3  # BACKEND_TIMEOUT of the frontends under test, in seconds
-CLIENT_TIMEOUT = TIMEOUT + 5  # a test fails instead of hanging if a frontend ever hangs
 FRONTENDS = ["services.frontend_v1", "services.frontend_v2"]
-
-
-@pytest.fixture(scope="module")
-def log_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("service-logs")
 
 
 @pytest.fixture(scope="module")
@@ -37,44 +36,11 @@ def backend(log_dir: Path) -> Iterator[Service]:
         yield service
 
 
-def frontend_env(backend_url: str, **extra: str) -> dict[str, str]:
-    return {"BACKEND_URL": backend_url, "BACKEND_TIMEOUT": str(TIMEOUT), **extra}
-
-
 @pytest.fixture(scope="module", params=FRONTENDS, ids=["v1", "v2"])
 def frontend(request: pytest.FixtureRequest, backend: Service, log_dir: Path) -> Iterator[Service]:
     env = frontend_env(f"{backend.url}/message")
     with running_service(request.param, log_dir, env=env) as service:
         yield service
-
-
-def get(url: str) -> httpx.Response:
-    return httpx.get(url, timeout=CLIENT_TIMEOUT)
-
-
-def h2(page: str) -> str:
-    found = re.findall(r"<h2[^>]*>(.*?)</h2>", page, re.S)
-    assert len(found) == 1, page
-    return str(found[0]).strip()
-
-
-def breaker(service: Service) -> dict[str, Any]:
-    response = get(f"{service.url}/breaker")
-    assert response.status_code == 200
-    body: dict[str, Any] = response.json()
-    return body
-
-
-def wait_for_log(service: Service, pattern: str, timeout: float = 5.0) -> str:
-    """Poll the process output for a line matching ``pattern``; return the line."""
-    deadline = time.monotonic() + timeout
-    while True:
-        for line in service.log().splitlines():
-            if re.search(pattern, line):
-                return line
-        if time.monotonic() > deadline:
-            raise AssertionError(f"no log line matches {pattern!r}:\n{service.log()}")
-        time.sleep(0.05)
 
 
 # --- backend
@@ -169,7 +135,19 @@ def test_v2_breaker_endpoint_shows_state_counts_and_config(backend: Service, log
             "minimum_calls_effective": 10,
             "wait_duration_open": 60.0,
             "permitted_calls_half_open": 10,
+            "sliding_window_type": "COUNT_BASED",
+            "slow_call_duration_threshold": 60.0,
+            "slow_call_rate_threshold": 100.0,
+            "automatic_transition_open_to_half_open": False,
+            "max_wait_duration_half_open": 0.0,
+            "record_exceptions": ["connect_error", "http_4xx", "http_5xx", "other", "timeout"],
+            "ignore_exceptions": [],
         }
+        assert (fresh["slow_call_rate"], fresh["slow_calls"], fresh["slow_failed_calls"]) == (
+            -1.0,
+            0,
+            0,
+        )
         for _ in range(3):
             assert h2(get(v2.url).text) == BACKEND_MESSAGE
         after = breaker(v2)
