@@ -14,6 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from chaos.errors import BadInput
+
 if TYPE_CHECKING:
     import yaml
 
@@ -27,7 +29,7 @@ MAX_NESTING = 100
 MAX_ALIAS_VALUES = 100_000
 
 
-class ParseError(ValueError):
+class ParseError(BadInput, ValueError):
     """The text is not valid JSON or YAML; the message says where and why."""
 
 

@@ -19,6 +19,16 @@ logger = logging.getLogger("chaosrun")
 SYSTEM_NAMESPACES = frozenset({"kube-system", "kube-public", "kube-node-lease"})
 
 
+def system_namespace_refusal(namespace: str, allowed: bool) -> str | None:
+    """Why chaos may not touch ``namespace`` (one sentence), or None when it may."""
+    if namespace in SYSTEM_NAMESPACES and not allowed:
+        return (
+            f"refusing to run chaos in the system namespace '{namespace}' "
+            "(pass --allow-system-namespaces if you really mean it)"
+        )
+    return None
+
+
 @dataclass
 class TakenSnapshot:
     snapshot: DeploymentSnapshot

@@ -10,7 +10,7 @@ import math
 import re
 from typing import Any
 
-from chaos.actions.context import SYSTEM_NAMESPACES, RunContext
+from chaos.actions.context import RunContext, system_namespace_refusal
 from chaos.actions.errors import ActivityFailed
 from chaos.drivers.base import PodInfo
 from chaos.drivers.labels import SelectorError, selector_matches
@@ -21,11 +21,9 @@ ORDERS = ("alphabetic", "oldest")
 
 def guard_namespace(ctx: RunContext, ns: str) -> None:
     """Refuse destructive chaos in a system namespace unless explicitly allowed."""
-    if ns in SYSTEM_NAMESPACES and not ctx.allow_system_namespaces:
-        raise ActivityFailed(
-            f"refusing to touch the system namespace '{ns}' "
-            "(pass --allow-system-namespaces if you really mean it)"
-        )
+    refusal = system_namespace_refusal(ns, ctx.allow_system_namespaces)
+    if refusal is not None:
+        raise ActivityFailed(refusal)
 
 
 def _blank(text: str | None) -> bool:

@@ -8,6 +8,10 @@ from typing import Annotated
 
 import typer
 
+from chaos import defaults
+from chaos.cli.errors import fail
+from chaos.files import check_writable
+
 EPILOG = (
     "Example: chaosrun demo --output-dir ./demo\n\n"
     "Exit codes: 0 the story came out as expected (act 1 completed, act 2 deviated, act 3 "
@@ -33,13 +37,13 @@ def demo(
     ] = None,
     pause: Annotated[
         float, typer.Option(min=0, help="Seconds after each chaos action before checking.")
-    ] = 5.0,
+    ] = defaults.DEMO_PAUSE,
     breaker_wait: Annotated[
         float, typer.Option(min=0.1, help="v2's breaker wait in the open state, seconds.")
-    ] = 2.0,
+    ] = defaults.DEMO_BREAKER_WAIT,
     probe_interval: Annotated[
         float, typer.Option(min=0.01, help="Seconds between the live measurement's requests.")
-    ] = 0.1,
+    ] = defaults.PROBE_INTERVAL,
 ) -> None:
     """Play the three acts against a local supervisord stack and write a report.
 
@@ -56,14 +60,9 @@ def demo(
 
     console = Console()
     out = (output_dir or _default_output_dir()).resolve()
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = out / ".chaosrun-write-test"
-        probe.write_text("")
-        probe.unlink()
-    except OSError as exc:
-        typer.echo(f"Error: cannot write to the output directory {out} ({exc.strerror}).", err=True)
-        raise typer.Exit(2) from None
+    why = check_writable(out / ".chaosrun-write-test")
+    if why is not None:
+        fail(f"cannot write to the output directory {out} ({why}).")
 
     options = DemoOptions(
         output_dir=out, pause=pause, breaker_wait=breaker_wait, probe_interval=probe_interval

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from chaos.cli.exits import EXIT_BAD_INPUT
-from chaos.drivers.base import DriverError, TargetUnreachable
+from chaos.cli.errors import handles_errors
+from chaos.errors import RunFailure
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -32,18 +32,6 @@ StateDir = Annotated[
         file_okay=False,
     ),
 ]
-
-
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    from rich.console import Console
-
-    Console(stderr=True).print(f"[red]{message}[/red]", highlight=False, soft_wrap=True)
-    return typer.Exit(code)
-
-
-def _failed(exc: DriverError) -> typer.Exit:
-    """A stack that cannot be used as it is (unreadable state, no supervisord) is bad input."""
-    return _fail(f"{exc}", EXIT_BAD_INPUT if isinstance(exc, TargetUnreachable) else 1)
 
 
 def _print(*renderables: object) -> None:
@@ -84,6 +72,7 @@ def status_table(stack: LocalStack) -> Table:
 
 
 @app.command()
+@handles_errors
 def up(
     state_dir: StateDir = None,
     backend_port: Annotated[
@@ -130,31 +119,27 @@ def up(
     }
     settings = LocalSettings.model_validate({k: v for k, v in given.items() if v is not None})
     stack = LocalStack(state_dir, settings)
-    try:
-        done = stack.up(timeout=timeout)
-        for note in done.notes:
-            _print(note)
-        _print("Local stack is up." if done.started else "Already running; all programs present.")
-        _print(status_table(stack))
-    except DriverError as exc:
-        raise _failed(exc) from None
+    done = stack.up(timeout=timeout)
+    for note in done.notes:
+        _print(note)
+    _print("Local stack is up." if done.started else "Already running; all programs present.")
+    _print(status_table(stack))
 
 
 @app.command()
+@handles_errors
 def status(state_dir: StateDir = None) -> None:
     """Show the programs, their pods (PIDs), ports and URLs. Exit 1 if the stack is down."""
     from chaos.drivers.local import LocalStack
 
     stack = LocalStack(state_dir)
     if not stack.running():
-        raise _fail(f"The local stack is not running (state dir {stack.state_dir}).")
-    try:
-        _print(status_table(stack))
-    except DriverError as exc:
-        raise _failed(exc) from None
+        raise RunFailure(f"The local stack is not running (state dir {stack.state_dir}).")
+    _print(status_table(stack))
 
 
 @app.command()
+@handles_errors
 def down(state_dir: StateDir = None) -> None:
     """Stop supervisord and every program; leaves no process and no open port behind.
 
@@ -164,8 +149,5 @@ def down(state_dir: StateDir = None) -> None:
     from chaos.drivers.local import LocalStack
 
     stack = LocalStack(state_dir)
-    try:
-        was_running = stack.down()
-    except DriverError as exc:
-        raise _failed(exc) from None
+    was_running = stack.down()
     _print("Local stack stopped." if was_running else "The local stack was not running.")

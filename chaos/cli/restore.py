@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 
-from chaos.cli.exits import EXIT_BAD_INPUT
 from chaos.drivers.base import Driver
 from chaos.drivers.factory import Target, TargetRef, make_driver
 from chaos.engine.recovery import Found, Outcome, Recovery, Verdict, gather
+from chaos.errors import EXIT_BAD_INPUT
 from chaos.records.store import RecordStore
 
 EPILOG = (

@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from chaos.cli.exits import EXIT_BAD_INPUT
 from chaos.cli.logs import setup_logging
+from chaos.errors import EXIT_BAD_INPUT
 
 if TYPE_CHECKING:
     from chaos.experiment import ExperimentError

@@ -2,14 +2,56 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from chaos.experiment.builtin import FRONTEND_PROBE
+from chaos.experiment.journal import Journal, probe_output
 from chaos.measure import Measurement
 
 FALLBACK_TEXT = "Sorry...I'm frontend."
 BACKEND_TEXT = "Hello, I'm backend!"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One more thing an act promises beyond its verdict, judged from what the run left."""
+
+    description: str
+    holds: Callable[[Journal, Measurement | None], bool]
+
+
+def _page(journal: Journal) -> dict[str, object]:
+    output = probe_output(journal, "after", FRONTEND_PROBE)
+    return output if isinstance(output, dict) else {}
+
+
+def page_shows(text: str) -> Callable[[Journal, Measurement | None], bool]:
+    return lambda journal, _: text in str(_page(journal).get("body"))
+
+
+def page_status(status: int) -> Callable[[Journal, Measurement | None], bool]:
+    return lambda journal, _: _page(journal).get("status") == status
+
+
+def breaker_opened(journal: Journal, measurement: Measurement | None) -> bool:
+    return measurement is not None and any(
+        t.to_state == "open" for t in measurement.summary.breaker_transitions
+    )
+
+
+def measured(journal: Journal, measurement: Measurement | None) -> bool:
+    return measurement is None or measurement.summary.requests > 0
+
+
+def rolled_back(journal: Journal, measurement: Measurement | None) -> bool:
+    rollbacks = journal.get("rollbacks") or []
+    return bool(rollbacks) and all(r.get("status") == "succeeded" for r in rollbacks)
+
+
+MEASURED = Check("live measurement recorded", measured)
+RESTORED = Check("the backend was restored", rolled_back)
 
 
 @dataclass(frozen=True)
@@ -23,6 +65,7 @@ class Act:
     service: str  # the local Service probed and checked
     frontend: str  # "v1" or "v2"
     expected: str  # "completed" or "deviated"
+    checks: tuple[Check, ...] = ()
     selector: str | None = None
     group: str | None = None  # acts of a group are drawn side by side in the report
 
@@ -43,6 +86,10 @@ ACTS = (
         service="frontend-v1",
         frontend="v1",
         expected="completed",
+        checks=(
+            MEASURED,
+            Check("the new pod serves the backend message", page_shows(BACKEND_TEXT)),
+        ),
         selector="app=front,version=v1",
     ),
     Act(
@@ -56,6 +103,7 @@ ACTS = (
         service="frontend-v1",
         frontend="v1",
         expected="deviated",
+        checks=(MEASURED, Check("v1 answers 502 without its backend", page_status(502)), RESTORED),
         group="backend",
     ),
     Act(
@@ -69,6 +117,12 @@ ACTS = (
         service="frontend-v2",
         frontend="v2",
         expected="completed",
+        checks=(
+            MEASURED,
+            Check("v2 serves the fallback page", page_shows(FALLBACK_TEXT)),
+            Check("v2's breaker opened", breaker_opened),
+            RESTORED,
+        ),
         group="backend",
     ),
 )
@@ -77,7 +131,7 @@ ACTS = (
 @dataclass
 class ActResult:
     act: Act
-    journal: dict[str, Any]
+    journal: Journal
     journal_path: Path
     measurement: Measurement | None
     checks: list[tuple[str, bool]] = field(default_factory=list)
@@ -92,35 +146,8 @@ class ActResult:
         return self.verdict == self.act.expected and all(ok for _, ok in self.checks)
 
 
-def _after_probe_output(journal: dict[str, Any], name: str) -> Any:
-    after = (journal.get("steady_states") or {}).get("after") or {}
-    for probe in after.get("probes", []):
-        if probe.get("activity", {}).get("name") == name:
-            return probe.get("output")
-    return None
-
-
 def story_checks(
-    act: Act, journal: dict[str, Any], measurement: Measurement | None
+    act: Act, journal: Journal, measurement: Measurement | None
 ) -> list[tuple[str, bool]]:
-    """What else the story promises beyond the verdict, checked from the journal."""
-    checks: list[tuple[str, bool]] = []
-    if measurement is not None:
-        checks.append(("live measurement recorded", measurement.summary.requests > 0))
-    output = _after_probe_output(journal, "front-service-must-still-respond")
-    body = output.get("body") if isinstance(output, dict) else None
-    if act.number == 1:
-        checks.append(("the new pod serves the backend message", BACKEND_TEXT in str(body)))
-    elif act.number == 2:
-        status = output.get("status") if isinstance(output, dict) else None
-        checks.append(("v1 answers 502 without its backend", status == 502))
-    elif act.number == 3:
-        checks.append(("v2 serves the fallback page", FALLBACK_TEXT in str(body)))
-        if measurement is not None:
-            opened = any(t.to_state == "open" for t in measurement.summary.breaker_transitions)
-            checks.append(("v2's breaker opened", opened))
-    rollbacks = journal.get("rollbacks") or []
-    if act.chaos == "deployment":
-        restored = bool(rollbacks) and all(r.get("status") == "succeeded" for r in rollbacks)
-        checks.append(("the backend was restored", restored))
-    return checks
+    """What the act promises beyond the verdict, each with whether it held."""
+    return [(check.description, check.holds(journal, measurement)) for check in act.checks]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 from collections.abc import Iterator
@@ -19,12 +18,11 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-_PAUSE = re.compile(r"Pausing (?:after|before) (?:activity|next activity) for ([0-9.]+)s")
 _STYLES = {logging.WARNING: "yellow", logging.ERROR: "red", logging.CRITICAL: "bold red"}
 
 
 class _EngineLines(logging.Handler):
-    """Prints each engine log line above the progress display and follows pauses."""
+    """Prints each engine log line above the progress display."""
 
     def __init__(self, display: ProgressDisplay) -> None:
         super().__init__(logging.INFO)
@@ -35,11 +33,7 @@ class _EngineLines(logging.Handler):
             message = record.getMessage()
             style = _STYLES.get(record.levelno, "dim")
             self.display.console.print(f"    {message}", style=style, highlight=False, markup=False)
-            pause = _PAUSE.search(message)
-            if pause:
-                self.display.countdown(message, float(pause.group(1)))
-            else:
-                self.display.step(message)
+            self.display.step(message)
         except Exception:
             self.handleError(record)
 
@@ -79,7 +73,9 @@ class ProgressDisplay:
                 description = f"{self._prefix} - {text}" if text else self._prefix
                 self.progress.update(self._task, description=description, total=None, completed=0)
 
-    def countdown(self, text: str, seconds: float) -> None:
+    def countdown(self, seconds: float, when: str) -> None:
+        """A bar that fills over ``seconds``: the engine's pause hook (``RunHooks.on_pause``)."""
+        text = f"pausing {when} the activity for {seconds:g}s"
         with self._lock:
             self._pause = (time.monotonic(), seconds)
             if self._task is not None:

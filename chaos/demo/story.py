@@ -10,27 +10,33 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
-from typing import Any
 
 import httpx
 from pydantic import BaseModel, Field
 from rich.console import Console
 
+from chaos.defaults import DEMO_BREAKER_WAIT, DEMO_PAUSE, NAMESPACE, PROBE_INTERVAL
 from chaos.demo.acts import ACTS, BACKEND_TEXT, Act, ActResult, story_checks
 from chaos.demo.progress import ProgressDisplay
 from chaos.drivers.base import DriverError
+from chaos.drivers.factory import Target, TargetRef
 from chaos.drivers.local import LocalDriver, LocalSettings, LocalStack
+from chaos.engine.runner import RunHooks
+from chaos.engine.session import BREAKER_PATH, RunOptions, Session
 from chaos.engine.signals import handling
+from chaos.experiment.builtin import DeploymentChaos, PodChaos
 from chaos.measure import Measurement, Prober
-
-NAMESPACE = "default"
 
 
 class DemoOptions(BaseModel):
     output_dir: Path
-    pause: float = Field(default=5.0, ge=0, description="seconds after each chaos action")
-    breaker_wait: float = Field(default=2.0, gt=0, description="v2's breaker open-state wait")
-    probe_interval: float = Field(default=0.1, gt=0, description="live measurement interval")
+    pause: float = Field(default=DEMO_PAUSE, ge=0, description="seconds after each chaos action")
+    breaker_wait: float = Field(
+        default=DEMO_BREAKER_WAIT, gt=0, description="v2's breaker open-state wait"
+    )
+    probe_interval: float = Field(
+        default=PROBE_INTERVAL, gt=0, description="live measurement interval"
+    )
     recovery_timeout: float = Field(default=20.0, gt=0)
     ready_timeout: float = Field(default=60.0, gt=0)
 
@@ -88,51 +94,29 @@ def _no_interrupts() -> Iterator[None]:
         yield
 
 
-def build_experiment(act: Act, frontend_url: str, pause: float) -> dict[str, Any]:
-    """The same experiment ``chaosrun pod`` / ``chaosrun deployment`` build."""
-    from chaos.cli.builders import deployment_experiment, pod_experiment
-
+def act_chaos(act: Act, pause: float) -> PodChaos | DeploymentChaos:
+    """The same chaos ``chaosrun pod`` / ``chaosrun deployment`` bring."""
     if act.chaos == "pod":
-        return pod_experiment(
-            namespace=NAMESPACE,
-            frontend_url=frontend_url,
-            pause=pause,
-            label_selector=act.selector,
-            name_pattern=None,
-            qty=1,
-            mode="fixed",
-            all_pods=False,
-            rand=False,
-            order="alphabetic",
-            grace_period=None,
-        )
-    return deployment_experiment(
-        namespace=NAMESPACE, frontend_url=frontend_url, pause=pause, name="back", rollback=True
-    )
+        return PodChaos(namespace=NAMESPACE, pause=pause, label_selector=act.selector)
+    return DeploymentChaos(namespace=NAMESPACE, pause=pause)
 
 
-def run_act(act: Act, driver: LocalDriver, options: DemoOptions) -> ActResult:
-    """Run one act through the engine's Python API; the journal goes to the output dir."""
-    from chaos.actions.context import RunContext
-    from chaos.engine.config import resolve_configuration
-    from chaos.engine.runner import RunSettings, run_experiment
-    from chaos.experiment import validate_experiment
-
+def run_act(
+    act: Act, driver: LocalDriver, options: DemoOptions, hooks: RunHooks | None = None
+) -> ActResult:
+    """Run one act through the same session as the CLI; the journal goes to the output dir."""
     url = driver.service_url(act.service, NAMESPACE)
     if url is None:
         raise DriverError(f"The local stack has no {act.service} service.")
-    raw = build_experiment(act, url, options.pause)
-    experiment = validate_experiment(raw, source=act.title)
     journal_path = options.output_dir / act.journal_name
-    settings = RunSettings(
-        configuration=resolve_configuration(experiment.configuration),
-        measure_url=url,
-        breaker_url=f"{url}/breaker" if act.frontend == "v2" else None,
-        probe_interval=options.probe_interval,
+    run_options = RunOptions(
+        target=TargetRef(Target.local, state_dir=str(driver.stack.state_dir)),
         journal_path=journal_path,
+        probe_interval=options.probe_interval,
+        breaker_url=f"{url}{BREAKER_PATH}" if act.frontend == "v2" else None,
     )
-    ctx = RunContext(driver_factory=lambda: driver)
-    result = run_experiment(experiment, raw, ctx, settings)
+    session = Session(run_options, hooks=hooks, driver=driver)
+    result = session.run_builtin(act_chaos(act, options.pause), frontend_url=url)
     measurement = result.measurement if isinstance(result.measurement, Measurement) else None
     return ActResult(
         act=act,
@@ -221,7 +205,7 @@ def run_demo(options: DemoOptions, console: Console) -> DemoOutcome:
                 stack.wait_ready(list(layout.programs.values()), options.ready_timeout)
                 console.rule(f"[bold]{act.title}")
                 console.print(act.story, style="italic", highlight=False)
-                result = run_act(act, driver, options)
+                result = run_act(act, driver, options, RunHooks(on_pause=display.countdown))
                 outcome.acts.append(result)
                 if result.journal.get("status") == "interrupted":
                     raise KeyboardInterrupt

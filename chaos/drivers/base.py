@@ -13,13 +13,17 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol, runtime_checkable
 
+from chaos.errors import BadInput, RunFailure
 
-class DriverError(Exception):
+
+class DriverError(RunFailure):
     """A target refused or failed an operation; the message is one sentence for the user."""
 
 
-class TargetUnreachable(DriverError):
+class TargetUnreachable(DriverError, BadInput):
     """The cluster (or local stack) cannot be reached at all: bad input, exit code 2."""
+
+    exit_code = BadInput.exit_code
 
 
 class NotFound(DriverError):

@@ -13,13 +13,15 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from chaos.errors import BadInput
+
 _KEY = r"[A-Za-z0-9][A-Za-z0-9._/-]*"
 _SET_RE = re.compile(rf"^({_KEY})\s+(in|notin)\s*\(([^()]*)\)$")
 _EQ_RE = re.compile(rf"^({_KEY})\s*(==|!=|=)\s*([A-Za-z0-9._-]*)$")
 _EXISTS_RE = re.compile(rf"^(!?)\s*({_KEY})$")
 
 
-class SelectorError(ValueError):
+class SelectorError(BadInput, ValueError):
     """The label selector cannot be parsed; ``term`` is the part that could not be read."""
 
     def __init__(self, selector: str, term: str) -> None:

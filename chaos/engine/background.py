@@ -10,14 +10,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
-from typing import Any
 
 from chaos.engine import signals
+from chaos.experiment.journal import ActivityRun
 from chaos.experiment.model import Activity
 
 logger = logging.getLogger("chaosrun")
 
-Execute = Callable[[Activity, list[dict[str, Any]]], dict[str, Any]]
+Execute = Callable[[Activity, list[ActivityRun]], ActivityRun]
 
 
 class Background:
@@ -29,21 +29,21 @@ class Background:
         # One thread per background activity of the phase, as the Chaos Toolkit does.
         self._workers = max(sum(1 for a in phase if a.background), 1)
         self._pool: ThreadPoolExecutor | None = None
-        self._started: list[tuple[Activity, Future[dict[str, Any]]]] = []
+        self._started: list[tuple[Activity, Future[ActivityRun]]] = []
 
-    def start(self, activity: Activity, into: list[dict[str, Any]]) -> None:
+    def start(self, activity: Activity, into: list[ActivityRun]) -> None:
         if self._pool is None:
             self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="chaosrun-bg")
         logger.info("%s '%s' runs in the background", activity.type.capitalize(), activity.name)
         self._started.append((activity, self._pool.submit(self._execute, activity, into)))
 
-    def wait(self) -> list[tuple[Activity, dict[str, Any]]]:
+    def wait(self) -> list[tuple[Activity, ActivityRun]]:
         """Wait for every started activity; ``(activity, journal entry)`` of those that
         ended (one interrupted in its thread is in the journal already, marked failed)."""
         if self._pool is None:
             return []
         logger.info("Waiting for %d background activit%s", *_count(len(self._started)))
-        ended: list[tuple[Activity, dict[str, Any]]] = []
+        ended: list[tuple[Activity, ActivityRun]] = []
         try:
             for activity, future in self._started:
                 # A pause in a background thread ends when a signal arrives (see signals).
@@ -71,7 +71,7 @@ class Background:
             self._pool = None
 
 
-def _done(future: Future[dict[str, Any]]) -> bool:
+def _done(future: Future[ActivityRun]) -> bool:
     try:
         future.exception(timeout=0.05)
     except TimeoutError:

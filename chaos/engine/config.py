@@ -8,6 +8,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from chaos.errors import BadInput
 from chaos.parsing import LimitExceeded, parse_json
 
 _VAR_RE = re.compile(r"\$\{([^}]+)\}")
@@ -15,7 +16,7 @@ _EXACT_RE = re.compile(r"^\$\{([^}]+)\}$")
 VAR_TYPES = ("str", "int", "float", "bool", "json")
 
 
-class ConfigurationError(ValueError):
+class ConfigurationError(BadInput, ValueError):
     """A configuration entry or a --var cannot be resolved; the message names the place."""
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from chaos import __version__
+from chaos.experiment.journal import Journal
 from chaos.files import write_atomic
 
 
@@ -16,7 +17,7 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat()
 
 
-def new_journal(experiment: dict[str, Any]) -> dict[str, Any]:
+def new_journal(experiment: dict[str, Any]) -> Journal:
     return {
         "chaoslib-version": None,
         "chaosrun-version": __version__,
@@ -34,7 +35,7 @@ def new_journal(experiment: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def write_journal(path: Path, journal: dict[str, Any]) -> None:
+def write_journal(path: Path, journal: Journal) -> None:
     """Write ``journal`` as JSON via a temporary file and a rename (never half-written)."""
     text = json.dumps(journal, indent=2, ensure_ascii=False, default=str)
     write_atomic(path.resolve(), text + "\n")

@@ -19,6 +19,7 @@ import json
 import logging
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,12 +28,14 @@ from pydantic import TypeAdapter
 
 from chaos.actions.context import RunContext
 from chaos.actions.registry import is_native_module
+from chaos.defaults import PROBE_INTERVAL
 from chaos.engine import signals
 from chaos.engine.background import Background
 from chaos.engine.config import substitute
 from chaos.engine.journal import new_journal, now_iso, write_journal
 from chaos.engine.signals import Interrupted, interruptible, shielded
 from chaos.engine.tolerance import within_tolerance
+from chaos.experiment.journal import ActivityRun, Journal, SteadyState
 from chaos.experiment.model import Activity, Experiment, Provider, PythonProvider, Ref
 
 logger = logging.getLogger("chaosrun")
@@ -50,14 +53,21 @@ class RunSettings:
     dry_run: bool = False
     measure_url: str | None = None
     breaker_url: str | None = None
-    probe_interval: float = 0.1
+    probe_interval: float = PROBE_INTERVAL
     journal_path: Path | None = None
     print_journal: bool = False  # also on stdout, one JSON line: the log keeps it
 
 
 @dataclass
+class RunHooks:
+    """What a caller may follow as the run goes, without parsing its log."""
+
+    on_pause: Callable[[float, str], None] | None = None  # (seconds, "before" or "after")
+
+
+@dataclass
 class RunResult:
-    journal: dict[str, Any]
+    journal: Journal
     measurement: Any = None
 
     @property
@@ -95,8 +105,10 @@ class Runner:
         raw: dict[str, Any],
         ctx: RunContext,
         settings: RunSettings,
+        hooks: RunHooks | None = None,
     ) -> None:
         self.experiment = experiment
+        self.hooks = hooks or RunHooks()
         self.raw = raw
         self.ctx = ctx
         self.settings = settings
@@ -127,6 +139,8 @@ class Runner:
             logger.info("Pausing before next activity for %ss...", format_seconds(value))
         else:
             logger.info("Pausing after activity for %ss...", format_seconds(value))
+        if self.hooks.on_pause is not None:
+            self.hooks.on_pause(value, when)
         signals.sleep(value)
 
     def _call(self, activity: Activity) -> Any:
@@ -152,7 +166,7 @@ class Runner:
         provider = activity.provider
         return not (isinstance(provider, PythonProvider) and is_native_module(provider.module))
 
-    def execute(self, activity: Activity, into: list[dict[str, Any]]) -> dict[str, Any]:
+    def execute(self, activity: Activity, into: list[ActivityRun]) -> ActivityRun:
         """Run one activity with its pauses; its journal entry is appended to ``into``
         before the pause after it, so an interruption mid-pause keeps it."""
         signals.checkpoint()
@@ -160,7 +174,7 @@ class Runner:
         if pauses is not None and pauses.before is not None:
             self._pause(pauses.before, "before")
         logger.info("%s: %s", "Action" if activity.type == "action" else "Probe", activity.name)
-        entry: dict[str, Any] = {
+        entry: ActivityRun = {
             "activity": activity.model_dump(by_alias=True, exclude_unset=True, mode="json"),
             "output": None,
             "start": now_iso(),
@@ -195,11 +209,11 @@ class Runner:
         return entry
 
     # -- phases -------------------------------------------------------------------------
-    def hypothesis(self) -> dict[str, Any]:
+    def hypothesis(self) -> SteadyState:
         hypothesis = self.experiment.steady_state_hypothesis
         assert hypothesis is not None
         logger.info("Steady state hypothesis: %s", hypothesis.title)
-        state: dict[str, Any] = {"steady_state_met": True, "probes": []}
+        state: SteadyState = {"steady_state_met": True, "probes": []}
         for item in hypothesis.probes:
             probe = self.resolve(item)
             entry = self.execute(probe, state["probes"])
@@ -240,7 +254,7 @@ class Runner:
         self._prober = prober
         logger.info("Measuring %s every %ss", url, format_seconds(self.settings.probe_interval))
 
-    def _stop_measuring(self, journal: dict[str, Any]) -> None:
+    def _stop_measuring(self, journal: Journal) -> None:
         if self._prober is None:
             return
         prober, self._prober = self._prober, None
@@ -251,7 +265,7 @@ class Runner:
             return
         journal["measurements"] = self.measurement.to_journal()
 
-    def method(self, journal: dict[str, Any]) -> bool:
+    def method(self, journal: Journal) -> bool:
         """Play the method; False when an action failed (the run then fails)."""
         logger.info("Playing your experiment's method now...")
         activities = [self.resolve(item) for item in self.experiment.method]
@@ -281,7 +295,7 @@ class Runner:
             self._stop_measuring(journal)
         return ok
 
-    def rollbacks(self, journal: dict[str, Any], method_started: bool) -> None:
+    def rollbacks(self, journal: Journal, method_started: bool) -> None:
         logger.info("Let's rollback...")
         if not method_started:
             logger.info("No rollbacks played: the method did not run, so nothing to undo.")
@@ -380,7 +394,7 @@ class Runner:
                 self._write(journal)
         return RunResult(journal=journal, measurement=self.measurement)
 
-    def _close_run_record(self, journal: dict[str, Any]) -> None:
+    def _close_run_record(self, journal: Journal) -> None:
         """Close the run record when all is back; otherwise say where the snapshots are."""
         writer = self.ctx.records
         record = writer.finish(journal["status"]) if writer is not None else None
@@ -393,7 +407,7 @@ class Runner:
                 writer.store.path(record.id),
             )
 
-    def _write(self, journal: dict[str, Any]) -> None:
+    def _write(self, journal: Journal) -> None:
         if self.settings.dry_run:
             return
         if self.settings.print_journal:
@@ -410,7 +424,7 @@ class Runner:
         logger.info("Journal written to %s", path)
 
 
-def _judge_rollback(journal: dict[str, Any], activity: Activity, entry: dict[str, Any]) -> None:
+def _judge_rollback(journal: Journal, activity: Activity, entry: ActivityRun) -> None:
     if entry["status"] == "failed" and journal["status"] in ("completed", None):
         # Stricter than the Chaos Toolkit: an unrestored system is not a success.
         journal["status"] = "failed"
@@ -421,6 +435,10 @@ def _judge_rollback(journal: dict[str, Any], activity: Activity, entry: dict[str
 
 
 def run_experiment(
-    experiment: Experiment, raw: dict[str, Any], ctx: RunContext, settings: RunSettings
+    experiment: Experiment,
+    raw: dict[str, Any],
+    ctx: RunContext,
+    settings: RunSettings,
+    hooks: RunHooks | None = None,
 ) -> RunResult:
-    return Runner(experiment, raw, ctx, settings).run()
+    return Runner(experiment, raw, ctx, settings, hooks).run()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from chaos.errors import BadInput
 from chaos.parsing import (
     LimitExceeded,
     ParseError,
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from chaos.experiment.model import Experiment
 
 
-class ExperimentError(Exception):
+class ExperimentError(BadInput):
     """The experiment cannot be used; ``problems`` are ``place: what is wrong`` lines."""
 
     def __init__(self, source: str, problems: list[str]) -> None:

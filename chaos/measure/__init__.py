@@ -4,7 +4,7 @@ Usage (the engine does this around the method)::
 
     from chaos.measure import Prober, Measurement
 
-    prober = Prober("http://127.0.0.1:8080/", interval=0.1, breaker_url=None)
+    prober = Prober("http://127.0.0.1:8080/", breaker_url=None)
     prober.start()          # background thread, returns at once
     ...                     # actions and pauses
     m: Measurement = prober.stop()

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 import httpx
 
+from chaos.defaults import PROBE_INTERVAL
 from chaos.measure.models import Measurement, Sample
 
 MAX_WORKERS = 32
@@ -40,7 +41,7 @@ class Prober:
         self,
         url: str,
         *,
-        interval: float = 0.1,
+        interval: float = PROBE_INTERVAL,
         timeout: float = 1.0,
         breaker_url: str | None = None,
     ) -> None:

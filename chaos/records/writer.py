@@ -10,13 +10,14 @@ from collections.abc import Callable
 from typing import Any, Protocol, runtime_checkable
 
 from chaos.drivers.factory import TargetRef
+from chaos.errors import RunFailure
 from chaos.records.model import ObjectState, RecordedObject, RunRecord, now_iso
 from chaos.records.store import RecordStore, new_record_id
 
 logger = logging.getLogger("chaosrun")
 
 
-class RecordError(Exception):
+class RecordError(RunFailure):
     """The run record could not be written, so the destructive change was not made."""
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
-from typing import Any
 
+from chaos.experiment.journal import Journal
 from chaos.measure import Measurement
 from chaos.measure.text import millis, percent, seconds
 from chaos.report.timeline import legend_html, timeline_svg
@@ -68,7 +68,7 @@ class ReportSection:
     verdict: str | None = None
     as_expected: bool | None = None
     measurement: Measurement | None = None
-    journal: dict[str, Any] | None = None
+    journal: Journal | None = None
     journal_file: str | None = None
     checks: list[tuple[str, bool]] = field(default_factory=list)
     group: str | None = None  # sections of a group are drawn side by side on one time scale
@@ -97,10 +97,11 @@ def _verdict_badge(section: ReportSection, with_expected: bool = True) -> str:
     return f'<span class="badge {cls}">{escape(section.verdict)}{expected}{mark}</span>'
 
 
-def _hypothesis_html(journal: dict[str, Any]) -> str:
+def _hypothesis_html(journal: Journal) -> str:
     rows = []
-    for phase in ("before", "after"):
-        state = (journal.get("steady_states") or {}).get(phase)
+    states = journal.get("steady_states")
+    checks = (states.get("before"), states.get("after")) if states else ()
+    for phase, state in zip(("before", "after"), checks, strict=False):
         if not state:
             continue
         for probe in state.get("probes", []):

@@ -3,7 +3,40 @@ tutorial's, built as Chaos Toolkit dicts and run by the same engine as ``chaosru
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+
+from chaos.defaults import BACKEND_DEPLOYMENT, FRONTEND_SELECTOR, NAMESPACE, PAUSE
+
+# The hypothesis's probes, by name: readers of a journal find them by these.
+HEALTH_PROBE = "all-services-are-healthy"
+FRONTEND_PROBE = "front-service-must-still-respond"
+
+
+@dataclass(frozen=True)
+class PodChaos:
+    """``chaosrun pod``: which frontend pods to terminate, as chaosk8s' terminate_pods takes it."""
+
+    namespace: str = NAMESPACE
+    pause: float = PAUSE
+    label_selector: str | None = FRONTEND_SELECTOR
+    name_pattern: str | None = None
+    qty: int = 1
+    mode: str = "fixed"
+    all_pods: bool = False
+    rand: bool = False
+    order: str = "alphabetic"
+    grace_period: int | None = None
+
+
+@dataclass(frozen=True)
+class DeploymentChaos:
+    """``chaosrun deployment``: the Deployment to delete, and whether to restore it."""
+
+    namespace: str = NAMESPACE
+    pause: float = PAUSE
+    name: str = BACKEND_DEPLOYMENT
+    rollback: bool = True
 
 
 def hypothesis(namespace: str) -> dict[str, Any]:
@@ -12,7 +45,7 @@ def hypothesis(namespace: str) -> dict[str, Any]:
         "probes": [
             {
                 "type": "probe",
-                "name": "all-services-are-healthy",
+                "name": HEALTH_PROBE,
                 "tolerance": True,
                 "provider": {
                     "type": "python",
@@ -23,7 +56,7 @@ def hypothesis(namespace: str) -> dict[str, Any]:
             },
             {
                 "type": "probe",
-                "name": "front-service-must-still-respond",
+                "name": FRONTEND_PROBE,
                 "tolerance": 200,
                 "provider": {"type": "http", "url": "${frontend_url}", "timeout": 5},
             },
@@ -66,51 +99,45 @@ def _experiment(
     }
 
 
-def pod_experiment(
-    *,
-    namespace: str,
-    frontend_url: str,
-    pause: float,
-    label_selector: str | None,
-    name_pattern: str | None,
-    qty: int,
-    mode: str,
-    all_pods: bool,
-    rand: bool,
-    order: str,
-    grace_period: int | None,
-) -> dict[str, Any]:
-    arguments: dict[str, Any] = {"ns": namespace, "qty": qty, "mode": mode, "order": order}
-    if label_selector:
-        arguments["label_selector"] = label_selector
-    if name_pattern:
-        arguments["name_pattern"] = name_pattern
-    if all_pods:
+def pod_experiment(chaos: PodChaos, frontend_url: str) -> dict[str, Any]:
+    arguments: dict[str, Any] = {
+        "ns": chaos.namespace,
+        "qty": chaos.qty,
+        "mode": chaos.mode,
+        "order": chaos.order,
+    }
+    if chaos.label_selector:
+        arguments["label_selector"] = chaos.label_selector
+    if chaos.name_pattern:
+        arguments["name_pattern"] = chaos.name_pattern
+    if chaos.all_pods:
         arguments["all"] = True
-    if rand:
+    if chaos.rand:
         arguments["rand"] = True
-    if grace_period is not None:
-        arguments["grace_period"] = grace_period
+    if chaos.grace_period is not None:
+        arguments["grace_period"] = chaos.grace_period
     return _experiment(
         title="What happens if we terminate the frontend pod?",
         description="The frontend's ReplicaSet should start a new pod and the frontend "
         "should keep answering.",
         tag="pod",
-        namespace=namespace,
+        namespace=chaos.namespace,
         frontend_url=frontend_url,
         method=_python_action(
-            "terminate-frontend-pod", "chaosk8s.pod.actions", "terminate_pods", arguments, pause
+            "terminate-frontend-pod",
+            "chaosk8s.pod.actions",
+            "terminate_pods",
+            arguments,
+            chaos.pause,
         ),
         rollbacks=[],
     )
 
 
-def deployment_experiment(
-    *, namespace: str, frontend_url: str, pause: float, name: str, rollback: bool
-) -> dict[str, Any]:
-    target = {"name": name, "ns": namespace}
+def deployment_experiment(chaos: DeploymentChaos, frontend_url: str) -> dict[str, Any]:
+    target = {"name": chaos.name, "ns": chaos.namespace}
     rollbacks: list[dict[str, Any]] = []
-    if rollback:
+    if chaos.rollback:
         rollbacks.append(
             _python_action(
                 "restore-backend-service", "chaosrun.deployment", "restore_deployment", target
@@ -120,14 +147,20 @@ def deployment_experiment(
         title="What happens if the backend service is down?",
         description="Delete the backend Deployment: does the frontend still answer?",
         tag="deployment",
-        namespace=namespace,
+        namespace=chaos.namespace,
         frontend_url=frontend_url,
         method=_python_action(
             "stop-backend-service",
             "chaosk8s.deployment.actions",
             "delete_deployment",
             dict(target),
-            pause,
+            chaos.pause,
         ),
         rollbacks=rollbacks,
     )
+
+
+def builtin_experiment(chaos: PodChaos | DeploymentChaos, frontend_url: str) -> dict[str, Any]:
+    if isinstance(chaos, PodChaos):
+        return pod_experiment(chaos, frontend_url)
+    return deployment_experiment(chaos, frontend_url)

@@ -1,0 +1,29 @@
+"""Every default of a run, defined once: the CLI, the demo, the engine and the prober use these."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+NAMESPACE = "default"
+PAUSE = 10.0  # seconds after the chaos before the hypothesis is checked again
+PROBE_INTERVAL = 0.1  # seconds between the live measurement's requests
+JOURNAL_PATH = Path("journal.json")
+# The tutorial's objects (SPEC): what `chaosrun pod` and `chaosrun deployment` hit by default.
+FRONTEND_SELECTOR = "app=front"
+BACKEND_DEPLOYMENT = "back"
+FRONTEND_SERVICE = "frontend"
+# `chaosrun demo`: shorter waits, so the whole story fits in well under a minute.
+DEMO_PAUSE = 5.0
+DEMO_BREAKER_WAIT = 2.0
+
+__all__ = [
+    "BACKEND_DEPLOYMENT",
+    "DEMO_BREAKER_WAIT",
+    "DEMO_PAUSE",
+    "FRONTEND_SELECTOR",
+    "FRONTEND_SERVICE",
+    "JOURNAL_PATH",
+    "NAMESPACE",
+    "PAUSE",
+    "PROBE_INTERVAL",
+]

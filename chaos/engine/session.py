@@ -1,0 +1,276 @@
+"""The application layer: one run, from options to result, for the CLI and the demo alike.
+
+A ``Session`` takes a ``RunOptions`` (what every run takes), checks what can be checked before
+any chaos (namespace, journal path, the target answering, the Deployment existing), builds or
+validates the experiment, runs it with its run record, and returns the ``RunResult``. It raises
+``chaos.errors`` exceptions and prints nothing: the caller decides how to show them.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from chaos.actions.context import RunContext, system_namespace_refusal
+from chaos.actions.registry import is_native_module, lookup
+from chaos.defaults import FRONTEND_SERVICE, JOURNAL_PATH, PROBE_INTERVAL
+from chaos.drivers.base import Driver, DriverError, NotFound
+from chaos.drivers.factory import DriverFactory, TargetRef
+from chaos.engine.runner import RunHooks, RunResult, RunSettings, run_experiment
+from chaos.errors import BadInput
+from chaos.experiment.builtin import DeploymentChaos, PodChaos, builtin_experiment
+from chaos.files import check_writable
+from chaos.records.store import RecordStore
+from chaos.records.writer import RecordWriter
+
+logger = logging.getLogger("chaosrun")
+
+# Stands for the frontend in a dry run that cannot find it: nothing is probed then.
+UNKNOWN_FRONTEND = "http://frontend.unknown/"
+BREAKER_PATH = "/breaker"
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """What every run takes, whatever started it."""
+
+    target: TargetRef = field(default_factory=TargetRef)
+    journal_path: Path | None = JOURNAL_PATH
+    dry_run: bool = False
+    seed: int | None = None
+    allow_system_namespaces: bool = False
+    probe_interval: float = PROBE_INTERVAL
+    measure: bool = True
+    breaker_url: str | None = None  # None: v2's breaker endpoint if the frontend serves one
+    record_in_cluster: bool = False
+    print_journal: bool = False
+
+
+def check_namespace(namespace: str, allowed: bool) -> None:
+    refusal = system_namespace_refusal(namespace, allowed)
+    if refusal is not None:
+        raise BadInput(refusal)
+
+
+def check_journal_path(path: Path) -> None:
+    """Before any chaos: a journal that cannot be written is found now, not after."""
+    if path.is_dir():
+        raise BadInput(
+            f"--journal-path {path} is a directory; give a file name such as {JOURNAL_PATH}."
+        )
+    why = check_writable(path)
+    if why is not None:
+        raise BadInput(f"--journal-path {path} cannot be written ({why}); nothing was changed.")
+
+
+def check_url(option: str, url: str) -> None:
+    if not re.match(r"^https?://", url):
+        raise BadInput(f"{option} must start with http:// or https:// (got {url!r}).")
+
+
+def unfinished_warnings() -> list[str]:
+    """What earlier runs left deleted, one line each (a directory listing, no network)."""
+    store = RecordStore()
+    records, _ = store.unfinished()
+    return [
+        f"Warning: run {record.id} left {obj.label} deleted; "
+        "`chaosrun restore` puts it back (`--dry-run` lists it)."
+        for record in records
+        if not store.in_progress(record.id)
+        for obj in record.pending()
+    ]
+
+
+class Session:
+    def __init__(
+        self,
+        options: RunOptions,
+        hooks: RunHooks | None = None,
+        driver: Driver | None = None,
+    ) -> None:
+        self.options = options
+        self.hooks = hooks or RunHooks()
+        self.factory = DriverFactory(options.target)
+        self.driver = driver
+        self._prepared = False
+
+    # -- before any chaos ----------------------------------------------------------------
+
+    def prepare(self) -> None:
+        """The checks that need no target (the journal path); done once."""
+        if not self._prepared and self.options.journal_path is not None:
+            check_journal_path(self.options.journal_path)
+        self._prepared = True
+
+    def connect(self) -> Driver:
+        """The target's driver, checked to answer (``BadInput`` with one sentence if not)."""
+        if self.driver is None:
+            try:
+                driver = self.factory()
+                driver.check_reachable()
+            except ImportError as exc:
+                raise BadInput(
+                    f"the {self.options.target.kind.value} target is not available in this "
+                    f"installation ({exc})"
+                ) from None
+            self.driver = driver
+        return self.driver
+
+    def frontend_url(self, given: str | None, namespace: str) -> str:
+        """``given``, else the frontend Service's address; a dry run can do without."""
+        if given:
+            check_url("--frontend-url", given)
+            return given
+        dry_run = self.options.dry_run
+        try:
+            url = self.connect().service_url(FRONTEND_SERVICE, namespace)
+        except BadInput:
+            raise
+        except DriverError as exc:
+            if dry_run:
+                return UNKNOWN_FRONTEND
+            raise BadInput(f"cannot read the '{FRONTEND_SERVICE}' Service: {exc}") from None
+        if not url:
+            if dry_run:
+                return UNKNOWN_FRONTEND
+            raise BadInput(
+                f"the '{FRONTEND_SERVICE}' Service in namespace '{namespace}' has no "
+                "load-balancer address; pass --frontend-url."
+            )
+        return str(url)
+
+    def check_deployment(self, name: str, namespace: str) -> None:
+        try:
+            self.connect().get_deployment(name, namespace)
+        except NotFound:
+            raise BadInput(
+                f"Deployment '{name}' not found in namespace '{namespace}'; nothing to delete."
+            ) from None
+        except BadInput:
+            raise
+        except DriverError as exc:
+            raise BadInput(f"cannot read Deployment '{name}': {exc}") from None
+
+    def _breaker_url(self, frontend: str, measuring: bool) -> str | None:
+        """The breaker endpoint to sample: the option, else v2's if the frontend serves it."""
+        given = self.options.breaker_url
+        if given or not measuring:
+            return given
+        import httpx
+
+        candidate = frontend.rstrip("/") + BREAKER_PATH
+        try:
+            response = httpx.get(candidate, timeout=1.0)
+            found = response.status_code == 200 and "state" in response.json()
+        except (httpx.HTTPError, ValueError, TypeError):
+            return None
+        return candidate if found else None
+
+    # -- runs ----------------------------------------------------------------------------
+
+    def run_builtin(
+        self, chaos: PodChaos | DeploymentChaos, frontend_url: str | None = None
+    ) -> RunResult:
+        """``chaosrun pod`` / ``deployment``: find the frontend, build the tutorial's
+        experiment against it, run it measuring the frontend (unless told not to)."""
+        check_namespace(chaos.namespace, self.options.allow_system_namespaces)
+        self.prepare()
+        self.connect()
+        if isinstance(chaos, DeploymentChaos):
+            self.check_deployment(chaos.name, chaos.namespace)
+        url = self.frontend_url(frontend_url, chaos.namespace)
+        measuring = self.options.measure and not self.options.dry_run
+        source = "pod experiment" if isinstance(chaos, PodChaos) else "deployment experiment"
+        return self.run_document(
+            builtin_experiment(chaos, url),
+            source=source,
+            measure_url=url if measuring else None,
+            breaker_url=self._breaker_url(url, measuring),
+        )
+
+    def run_document(
+        self,
+        raw: dict[str, Any],
+        *,
+        source: str,
+        variables: dict[str, Any] | None = None,
+        namespace: str | None = None,
+        measure_url: str | None = None,
+        breaker_url: str | None = None,
+    ) -> RunResult:
+        """Validate ``raw`` (``ExperimentError``) and run it."""
+        from chaos.engine.config import resolve_configuration, resolve_secrets
+        from chaos.experiment import validate_experiment
+
+        self.prepare()
+        logger.info("Validating the experiment's syntax")
+        experiment = validate_experiment(raw, source=source)
+        logger.info("Experiment looks valid")
+        configuration = resolve_configuration(experiment.configuration, variables)
+        secrets = resolve_secrets(experiment.secrets)
+        if self._uses_target(experiment, configuration, namespace):
+            self.connect()
+        options = self.options
+        ctx = RunContext(
+            driver_factory=(lambda: self.connect()),
+            dry_run=options.dry_run,
+            seed=options.seed,
+            allow_system_namespaces=options.allow_system_namespaces,
+            namespace=namespace,
+            records=None if options.dry_run else self._record_writer(str(experiment.title)),
+        )
+        if options.seed is not None:
+            ctx.record["seed"] = options.seed
+        if not options.measure:
+            measure_url = None
+        settings = RunSettings(
+            configuration=configuration,
+            secrets=secrets,
+            dry_run=options.dry_run,
+            measure_url=measure_url,
+            breaker_url=(breaker_url or options.breaker_url) if measure_url else None,
+            probe_interval=options.probe_interval,
+            journal_path=options.journal_path,
+            print_journal=options.print_journal,
+        )
+        return run_experiment(experiment, raw, ctx, settings, self.hooks)
+
+    def _record_writer(self, title: str) -> RecordWriter:
+        journal = self.options.journal_path
+        return RecordWriter(
+            RecordStore(),
+            self.options.target.pinned,
+            experiment=title,
+            journal_path=str(journal.resolve()) if journal else None,
+            mirror=self._mirror() if self.options.record_in_cluster else None,
+        )
+
+    def _mirror(self) -> Any:
+        from chaos.records.writer import RecordMirror
+
+        driver = self.connect()
+        if not isinstance(driver, RecordMirror):
+            raise BadInput(f"--record-in-cluster needs a Kubernetes target, not {driver.target}")
+        return driver
+
+    def _uses_target(
+        self, experiment: Any, configuration: dict[str, Any], namespace: str | None
+    ) -> bool:
+        """True when an activity needs the target; refuses system namespaces up front."""
+        from chaos.engine.config import substitute
+        from chaos.experiment.model import PythonProvider
+
+        uses = False
+        for activity in experiment.activities():
+            provider = activity.provider
+            if not isinstance(provider, PythonProvider) or not is_native_module(provider.module):
+                continue
+            uses = True
+            native = lookup(provider.module, provider.func)
+            ns = substitute(provider.arguments.get("ns", namespace or "default"), configuration)
+            if native is not None and native.destructive:
+                check_namespace(str(ns), self.options.allow_system_namespaces)
+        return uses

@@ -1,0 +1,69 @@
+"""The journal's layout, as the Chaos Toolkit's journal reference gives it, plus chaosrun's keys.
+
+The runner writes it; the demo and the report read it. Keys are optional for a reader: a
+journal written by the Chaos Toolkit, or cut short, may lack any of them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, TypedDict
+
+
+class ActivityRun(TypedDict, total=False):
+    """One activity as it ran: what it was, what it returned, how it ended."""
+
+    activity: dict[str, Any]
+    output: Any
+    start: str
+    end: str
+    duration: float
+    status: str  # succeeded, failed or skipped
+    exception: list[str]
+    tolerance_met: bool  # probes of a steady-state hypothesis
+
+
+class SteadyState(TypedDict):
+    steady_state_met: bool
+    probes: list[ActivityRun]
+
+
+class SteadyStates(TypedDict):
+    before: SteadyState | None
+    after: SteadyState | None
+    during: list[SteadyState]
+
+
+Journal = TypedDict(
+    "Journal",
+    {
+        "chaoslib-version": str | None,
+        "chaosrun-version": str,
+        "platform": str,
+        "node": str,
+        "experiment": dict[str, Any],
+        "start": str,
+        "end": str | None,
+        "duration": float | None,
+        "status": str | None,  # completed, failed, aborted or interrupted
+        "deviated": bool,
+        "steady_states": SteadyStates,
+        "run": list[ActivityRun],
+        "rollbacks": list[ActivityRun],
+        "measurements": dict[str, Any],  # chaosrun's live measurement
+        "chaosrun": dict[str, Any],  # chaosrun's record: seed, snapshots, restores, run record
+    },
+    total=False,
+)
+
+
+def probe_output(journal: Journal, phase: Literal["before", "after"], name: str) -> Any:
+    """The output of probe ``name`` in the hypothesis check ``phase``, if it ran."""
+    states = journal.get("steady_states")
+    state = states.get(phase) if states else None
+    for probe in state["probes"] if state else []:
+        if probe.get("activity", {}).get("name") == name:
+            return probe.get("output")
+    return None
+
+
+__all__ = ["ActivityRun", "Journal", "SteadyState", "SteadyStates", "probe_output"]
