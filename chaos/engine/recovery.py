@@ -23,7 +23,7 @@ from chaos.drivers.base import (
 from chaos.drivers.factory import TargetRef
 from chaos.records.model import ObjectState, RecordedObject, RunRecord
 from chaos.records.store import RecordStore
-from chaos.records.writer import RecordMirror
+from chaos.records.writer import RecordMirror, mirror_discard, mirror_save
 
 
 class Verdict(StrEnum):
@@ -192,6 +192,6 @@ class Recovery:
             self.store.save(record)
         if found.in_cluster and isinstance(driver, RecordMirror):
             if record.done:
-                driver.discard_record(record)
+                mirror_discard(driver, record)
             else:
-                driver.save_record(record)
+                mirror_save(driver, record)

@@ -25,6 +25,10 @@ def default_records_dir() -> Path:
     return Path(configured).expanduser() if configured else default_state_dir() / "runs"
 
 
+def record_text(record: RunRecord) -> str:
+    return json.dumps(record.to_dict(), indent=2) + "\n"
+
+
 def new_record_id() -> str:
     return time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + secrets.token_hex(3)
 
@@ -42,7 +46,7 @@ class RecordStore:
     def save(self, record: RunRecord) -> None:
         """Write ``record``; when this returns it is on disk (raises ``OSError`` if not)."""
         record.updated = now_iso()
-        write_atomic(self.path(record.id), json.dumps(record.to_dict(), indent=2) + "\n")
+        write_atomic(self.path(record.id), record_text(record))
 
     def load(self) -> tuple[list[RunRecord], list[str]]:
         """Every record, oldest first, and one line per file that is not a readable record."""

@@ -12,7 +12,7 @@ from typing import Any, Protocol, runtime_checkable
 from chaos.drivers.factory import TargetRef
 from chaos.errors import RunFailure
 from chaos.records.model import ObjectState, RecordedObject, RunRecord, now_iso
-from chaos.records.store import RecordStore, new_record_id
+from chaos.records.store import RecordStore, new_record_id, record_text
 
 logger = logging.getLogger("chaosrun")
 
@@ -26,9 +26,24 @@ class RecordMirror(Protocol):
     """A copy of the record kept in the target itself (a ConfigMap on Kubernetes), so that a
     runner that died with its disk can be recovered from another machine."""
 
-    def save_record(self, record: RunRecord) -> None: ...
+    def save_record(self, record_id: str, namespace: str, text: str) -> None: ...
 
-    def discard_record(self, record: RunRecord) -> None: ...
+    def discard_record(self, record_id: str, namespace: str) -> None: ...
+
+    def list_records(self, namespace: str) -> list[str]: ...
+
+
+def mirror_namespace(record: RunRecord) -> str:
+    """Kept beside what the run changed: the RBAC that allowed the chaos covers it."""
+    return record.objects[0].namespace if record.objects else "default"
+
+
+def mirror_save(mirror: RecordMirror, record: RunRecord) -> None:
+    mirror.save_record(record.id, mirror_namespace(record), record_text(record))
+
+
+def mirror_discard(mirror: RecordMirror, record: RunRecord) -> None:
+    mirror.discard_record(record.id, mirror_namespace(record))
 
 
 class RecordWriter:
@@ -77,7 +92,7 @@ class RecordWriter:
             logger.error("Could not update the run record: %s", exc.strerror or exc)
         if self.mirror is not None:
             try:
-                self.mirror.save_record(self.record)
+                mirror_save(self.mirror, self.record)
             except Exception as exc:
                 if strict:
                     raise RecordError(f"cannot keep the run record in the cluster: {exc}") from None
@@ -112,7 +127,7 @@ class RecordWriter:
             self._save(strict=False)
             if record.done and self.mirror is not None:
                 try:
-                    self.mirror.discard_record(record)
+                    mirror_discard(self.mirror, record)
                 except Exception as exc:
                     logger.warning("Could not remove the run record from the cluster: %s", exc)
             self.store.release(record.id, self._lock_fd, finished=record.done)

@@ -1,9 +1,11 @@
-"""A run record as a ConfigMap, so a runner that died with its disk can be recovered elsewhere."""
+"""Run records as ConfigMaps, so a runner that died with its disk can be recovered elsewhere.
+
+The driver stores a record's text under its id; what a record holds is ``chaos.records``'.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import json
 from typing import Any
 from urllib.parse import quote
 
@@ -11,7 +13,6 @@ from kubernetes import client
 
 from chaos.drivers.base import NotFound
 from chaos.drivers.kubernetes.transport import CORE, ApiCalls
-from chaos.records.model import RunRecord
 
 RECORD_KEY = "record.json"
 MANAGED_BY = "app.kubernetes.io/managed-by"
@@ -23,31 +24,25 @@ def record_configmap_name(record_id: str) -> str:
     return f"chaosrun-run-{record_id.lower()}"
 
 
-def record_namespace(record: RunRecord) -> str:
-    """Kept beside what the run changed: the RBAC that allowed the chaos covers it."""
-    return record.objects[0].namespace if record.objects else "default"
-
-
-def record_configmap(record: RunRecord) -> dict[str, Any]:
+def record_configmap(record_id: str, namespace: str, text: str) -> dict[str, Any]:
     return {
         "apiVersion": "v1",
         "kind": "ConfigMap",
         "metadata": {
-            "name": record_configmap_name(record.id),
-            "namespace": record_namespace(record),
+            "name": record_configmap_name(record_id),
+            "namespace": namespace,
             "labels": {MANAGED_BY: "chaosrun", RECORD_LABEL: "true"},
         },
-        "data": {RECORD_KEY: json.dumps(record.to_dict(), indent=2)},
+        "data": {RECORD_KEY: text},
     }
 
 
 class RecordConfigMaps(ApiCalls):
     """The ``RecordMirror`` of a Kubernetes target: run records as ConfigMaps."""
 
-    def save_record(self, record: RunRecord) -> None:
-        namespace = record_namespace(record)
-        name = record_configmap_name(record.id)
-        body = record_configmap(record)
+    def save_record(self, record_id: str, namespace: str, text: str) -> None:
+        name = record_configmap_name(record_id)
+        body = record_configmap(record_id, namespace, text)
         path = f"{CORE}/namespaces/{quote(namespace)}/configmaps"
         doing = f"keep the run record in ConfigMap {name!r} in namespace {namespace!r}"
 
@@ -61,9 +56,8 @@ class RecordConfigMaps(ApiCalls):
 
         self.call(doing, None, put)
 
-    def discard_record(self, record: RunRecord) -> None:
-        namespace = record_namespace(record)
-        name = record_configmap_name(record.id)
+    def discard_record(self, record_id: str, namespace: str) -> None:
+        name = record_configmap_name(record_id)
         path = f"{CORE}/namespaces/{quote(namespace)}/configmaps/{quote(name)}"
         with contextlib.suppress(NotFound):
             self.delete_resolving(
