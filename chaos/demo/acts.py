@@ -7,9 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from chaos.measure import Measurement
-
-FALLBACK_TEXT = "Sorry...I'm frontend."
-BACKEND_TEXT = "Hello, I'm backend!"
+from services.contract import BACKEND_MESSAGE, FALLBACK_MESSAGE
 
 
 @dataclass(frozen=True)
@@ -110,12 +108,12 @@ def story_checks(
     output = _after_probe_output(journal, "front-service-must-still-respond")
     body = output.get("body") if isinstance(output, dict) else None
     if act.number == 1:
-        checks.append(("the new pod serves the backend message", BACKEND_TEXT in str(body)))
+        checks.append(("the new pod serves the backend message", BACKEND_MESSAGE in str(body)))
     elif act.number == 2:
         status = output.get("status") if isinstance(output, dict) else None
         checks.append(("v1 answers 502 without its backend", status == 502))
     elif act.number == 3:
-        checks.append(("v2 serves the fallback page", FALLBACK_TEXT in str(body)))
+        checks.append(("v2 serves the fallback page", FALLBACK_MESSAGE in str(body)))
         if measurement is not None:
             opened = any(t.to_state == "open" for t in measurement.summary.breaker_transitions)
             checks.append(("v2's breaker opened", opened))

@@ -16,12 +16,13 @@ import httpx
 from pydantic import BaseModel, Field
 from rich.console import Console
 
-from chaos.demo.acts import ACTS, BACKEND_TEXT, Act, ActResult, story_checks
+from chaos.demo.acts import ACTS, Act, ActResult, story_checks
 from chaos.demo.progress import ProgressDisplay
 from chaos.drivers.base import DriverError
 from chaos.drivers.local import LocalDriver, LocalSettings, LocalStack
 from chaos.engine.signals import handling
-from chaos.measure import Measurement, Prober
+from chaos.measure import Measurement, Prober, breaker_url_of
+from services.contract import BACKEND_MESSAGE
 
 NAMESPACE = "default"
 
@@ -127,7 +128,7 @@ def run_act(act: Act, driver: LocalDriver, options: DemoOptions) -> ActResult:
     settings = RunSettings(
         configuration=resolve_configuration(experiment.configuration),
         measure_url=url,
-        breaker_url=f"{url}/breaker" if act.frontend == "v2" else None,
+        breaker_url=breaker_url_of(url) if act.frontend == "v2" else None,
         probe_interval=options.probe_interval,
         journal_path=journal_path,
     )
@@ -146,15 +147,15 @@ def run_act(act: Act, driver: LocalDriver, options: DemoOptions) -> ActResult:
 def _shows_backend(url: str) -> bool:
     try:
         page = httpx.get(f"{url}/", timeout=1.0, trust_env=False)
-        state = httpx.get(f"{url}/breaker", timeout=1.0, trust_env=False).json().get("state")
+        state = httpx.get(breaker_url_of(url), timeout=1.0, trust_env=False).json().get("state")
     except (httpx.HTTPError, ValueError, AttributeError):
         return False
-    return page.status_code == 200 and BACKEND_TEXT in page.text and state == "closed"
+    return page.status_code == 200 and BACKEND_MESSAGE in page.text and state == "closed"
 
 
 def watch_recovery(url: str, options: DemoOptions) -> Recovery:
     """Probe v2 (and its breaker) until it serves the backend message with a closed breaker."""
-    prober = Prober(url, interval=options.probe_interval, breaker_url=f"{url}/breaker")
+    prober = Prober(url, interval=options.probe_interval, breaker_url=breaker_url_of(url))
     prober.start()
     started = time.monotonic()
     seconds: float | None = None

@@ -19,7 +19,7 @@ from chaos.engine.runner import RunResult, RunSettings, run_experiment
 from chaos.experiment import validate_experiment
 from tests.engine.http_target import Target
 from tests.engine.memory_driver import MemoryDriver
-from tests.support.contract import JOURNAL_KEYS
+from tests.support.journal import JOURNAL_KEYS
 
 RUN_KEYS = {"activity", "output", "start", "end", "duration", "status"}
 
