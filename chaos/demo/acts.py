@@ -1,4 +1,4 @@
-"""The three acts of the story (SPEC: "The story the project tells") and their verdicts."""
+"""The three acts of the story the demo tells (see the README) and their verdicts."""
 
 from __future__ import annotations
 

@@ -58,7 +58,6 @@ class DemoOutcome:
     interrupted: bool = False
     error: str | None = None
     urls: dict[str, str] = field(default_factory=dict)
-    report_path: Path | None = None
 
     @property
     def as_expected(self) -> bool:

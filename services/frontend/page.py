@@ -17,7 +17,8 @@ from services.frontend.guard import PageOutcome
 HERE = Path(__file__).resolve().parent
 STATIC_DIR = HERE / "static"
 STATIC_PATH = "/static"  # where the app mounts STATIC_DIR
-# A constant, not url_for() per page: that was ~10 % of the CPU of v2's open-breaker answer.
+# A constant, not url_for() per page: url_for resolves the route on every page, and v2's
+# open-breaker answer is the page served most often under chaos.
 STYLESHEET = f"{STATIC_PATH}/style.css"
 
 #: Japan has no daylight saving time: a fixed offset needs no tz database in the image.
