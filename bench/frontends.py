@@ -32,6 +32,7 @@ from typing import Any
 import httpx
 
 from bench.common import BENCH, Summary, alternate, free_port, log, service
+from services.contract import BREAKER_PATH, MESSAGE_PATH
 from tests.support.polling import wait_until
 
 LUA = BENCH / "wrk" / "count.lua"
@@ -74,15 +75,15 @@ def _backend(kind: str, logs: Path) -> Iterator[str]:
     """The backend's message URL for one scenario."""
     if kind == "healthy":
         with service("services.backend", logs) as backend:
-            yield f"{backend.url}/message"
+            yield f"{backend.url}{MESSAGE_PATH}"
     elif kind == "stopped":
-        yield f"http://127.0.0.1:{free_port()}/message"
+        yield f"http://127.0.0.1:{free_port()}{MESSAGE_PATH}"
     elif kind == "hanging":
         port = free_port()
         proc = subprocess.Popen([sys.executable, str(BENCH / "hang_server.py"), str(port)])
         try:
             wait_until(lambda: _port_open(port), 10, "the hanging backend", 0.01)
-            yield f"http://127.0.0.1:{port}/message"
+            yield f"http://127.0.0.1:{port}{MESSAGE_PATH}"
         finally:
             proc.kill()
             proc.wait()
@@ -99,7 +100,7 @@ def _port_open(port: int) -> bool:
 
 
 def _breaker_state(front_url: str) -> str:
-    state: str = httpx.get(f"{front_url}/breaker", timeout=2, trust_env=False).json()["state"]
+    state: str = httpx.get(f"{front_url}{BREAKER_PATH}", timeout=2, trust_env=False).json()["state"]
     return state
 
 

@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import BENCH, BIN, free_port, log, service
 from bench.frontends import _open_breaker, wrk
+from services.contract import MESSAGE_PATH
 
 OUT = BENCH / "out" / "profiles"
 EXPERIMENTS = BENCH / "experiments"
@@ -74,7 +75,7 @@ def summarise_raw(path: Path) -> list[str]:
 def v2_open(seconds: float) -> None:
     logs = Path(tempfile.mkdtemp(prefix="profile-", dir=OUT))
     env = {
-        "BACKEND_URL": f"http://127.0.0.1:{free_port()}/message",
+        "BACKEND_URL": f"http://127.0.0.1:{free_port()}{MESSAGE_PATH}",
         "BREAKER_WAIT_DURATION_OPEN": "600",
     }
     with service("services.frontend_v2", logs, env=env) as front:
@@ -105,7 +106,9 @@ def main() -> None:
     logs = Path(tempfile.mkdtemp(prefix="profile-", dir=OUT))
     with (
         service("services.backend", logs) as backend,
-        service("services.frontend_v1", logs, env={"BACKEND_URL": f"{backend.url}/message"}) as f,
+        service(
+            "services.frontend_v1", logs, env={"BACKEND_URL": f"{backend.url}{MESSAGE_PATH}"}
+        ) as f,
     ):
         pyinstrument(
             "chaosrun-run-http-only",

@@ -29,6 +29,7 @@ from typing import Any
 import httpx
 
 from bench.common import Summary, alternate, log
+from services.contract import BREAKER_PATH, READINESS_PATH
 from tests.support.polling import wait_until
 
 NS = "default"
@@ -103,7 +104,7 @@ class SteadyClient:
 
 
 def _breaker(url: str) -> dict[str, Any]:
-    response = _get(f"{url}/breaker")
+    response = _get(f"{url}{BREAKER_PATH}")
     return response.json() if response is not None else {}
 
 
@@ -118,7 +119,9 @@ def _restore(driver: Any, back: Any, v2: Any) -> dict[str, float]:
         start = time.perf_counter()
         driver.restore_deployment(snapshot)
         wait_until(
-            lambda: (r := _get(f"{back.url}/readyz", 0.2)) is not None and r.status_code == 200,
+            lambda: (
+                (r := _get(f"{back.url}{READINESS_PATH}", 0.2)) is not None and r.status_code == 200
+            ),
             30,
             "the backend ready",
             0.005,

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import BENCH, BIN, ProxyTrap, Summary, alternate, log, service, timed, timed_cpu
+from services.contract import MESSAGE_PATH
 
 EXPERIMENTS = BENCH / "experiments"
 SIDES = ("chaosrun", "chaostoolkit")
@@ -132,7 +133,7 @@ def run(reps: int, out_dir: Path) -> dict[str, Any]:
             service(
                 "services.frontend_v1",
                 logs,
-                env={"BACKEND_URL": f"{backend.url}/message"},
+                env={"BACKEND_URL": f"{backend.url}{MESSAGE_PATH}"},
             ) as front,
         ):
             url = f"{front.url}/"

@@ -60,10 +60,6 @@ class RunContext:
     # Background activities run in threads: the driver and the random source are made once.
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    @property
-    def has_driver(self) -> bool:
-        return self._driver is not None
-
     def driver(self) -> Driver:
         with self._lock:
             if self._driver is None:

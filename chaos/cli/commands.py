@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
 from chaos import defaults
 from chaos.cli.errors import fail, handles_errors
 from chaos.cli.options import FrontendUrl, Namespace, Pause, Verbose, run_options
-from chaos.engine.session import RunOptions, Session, check_namespace, check_url
+from chaos.engine.options import RunOptions, check_namespace, check_url
+
+if TYPE_CHECKING:
+    from chaos.engine.session import Session
 
 
 def _finish(session: Session, result: Any) -> NoReturn:
@@ -24,7 +27,8 @@ def _finish(session: Session, result: Any) -> NoReturn:
 
 def _start(options: RunOptions) -> Session:
     """A session whose target-free checks passed, after warning about earlier runs' leftovers."""
-    from chaos.engine.session import unfinished_warnings
+    from chaos.engine.options import unfinished_warnings
+    from chaos.engine.session import Session
 
     session = Session(options)
     session.prepare()

@@ -17,7 +17,7 @@ import typer
 from chaos import defaults
 from chaos.cli.logs import setup_logging
 from chaos.drivers.factory import Target, TargetRef
-from chaos.engine.session import RunOptions
+from chaos.engine.options import RunOptions
 
 FrontendUrl = Annotated[
     str | None,

@@ -1,4 +1,4 @@
-"""The three acts of the story (SPEC: "The story the project tells") and their verdicts."""
+"""The three acts of the story the demo tells (see the README) and their verdicts."""
 
 from __future__ import annotations
 
@@ -9,9 +9,7 @@ from pathlib import Path
 from chaos.experiment.builtin import FRONTEND_PROBE
 from chaos.experiment.journal import Journal, probe_output
 from chaos.measure import Measurement
-
-FALLBACK_TEXT = "Sorry...I'm frontend."
-BACKEND_TEXT = "Hello, I'm backend!"
+from services.contract import BACKEND_MESSAGE, FALLBACK_MESSAGE
 
 
 @dataclass(frozen=True)
@@ -88,7 +86,7 @@ ACTS = (
         expected="completed",
         checks=(
             MEASURED,
-            Check("the new pod serves the backend message", page_shows(BACKEND_TEXT)),
+            Check("the new pod serves the backend message", page_shows(BACKEND_MESSAGE)),
         ),
         selector="app=front,version=v1",
     ),
@@ -119,7 +117,7 @@ ACTS = (
         expected="completed",
         checks=(
             MEASURED,
-            Check("v2 serves the fallback page", page_shows(FALLBACK_TEXT)),
+            Check("v2 serves the fallback page", page_shows(FALLBACK_MESSAGE)),
             Check("v2's breaker opened", breaker_opened),
             RESTORED,
         ),

@@ -93,9 +93,7 @@ def build_report(outcome: DemoOutcome) -> Report:
 
 
 def write_demo_report(outcome: DemoOutcome) -> Path:
-    path = write_report(outcome.options.output_dir / REPORT_NAME, build_report(outcome))
-    outcome.report_path = path
-    return path
+    return write_report(outcome.options.output_dir / REPORT_NAME, build_report(outcome))
 
 
 _SHORT_STATES = {"closed": "C", "open": "O", "half_open": "H"}

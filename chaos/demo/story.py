@@ -16,16 +16,18 @@ from pydantic import BaseModel, Field
 from rich.console import Console
 
 from chaos.defaults import DEMO_BREAKER_WAIT, DEMO_PAUSE, NAMESPACE, PROBE_INTERVAL
-from chaos.demo.acts import ACTS, BACKEND_TEXT, Act, ActResult, story_checks
+from chaos.demo.acts import ACTS, Act, ActResult, story_checks
 from chaos.demo.progress import ProgressDisplay
 from chaos.drivers.base import DriverError
 from chaos.drivers.factory import Target, TargetRef
 from chaos.drivers.local import LocalDriver, LocalSettings, LocalStack
+from chaos.engine.options import RunOptions
 from chaos.engine.runner import RunHooks
-from chaos.engine.session import BREAKER_PATH, RunOptions, Session
+from chaos.engine.session import Session
 from chaos.engine.signals import handling
 from chaos.experiment.builtin import DeploymentChaos, PodChaos
-from chaos.measure import Measurement, Prober
+from chaos.measure import Measurement, Prober, breaker_url_of
+from services.contract import BACKEND_MESSAGE
 
 
 class DemoOptions(BaseModel):
@@ -63,7 +65,6 @@ class DemoOutcome:
     interrupted: bool = False
     error: str | None = None
     urls: dict[str, str] = field(default_factory=dict)
-    report_path: Path | None = None
 
     @property
     def as_expected(self) -> bool:
@@ -113,7 +114,7 @@ def run_act(
         target=TargetRef(Target.local, state_dir=str(driver.stack.state_dir)),
         journal_path=journal_path,
         probe_interval=options.probe_interval,
-        breaker_url=f"{url}{BREAKER_PATH}" if act.frontend == "v2" else None,
+        breaker_url=breaker_url_of(url) if act.frontend == "v2" else None,
     )
     session = Session(run_options, hooks=hooks, driver=driver)
     result = session.run_builtin(act_chaos(act, options.pause), frontend_url=url)
@@ -130,15 +131,15 @@ def run_act(
 def _shows_backend(url: str) -> bool:
     try:
         page = httpx.get(f"{url}/", timeout=1.0, trust_env=False)
-        state = httpx.get(f"{url}/breaker", timeout=1.0, trust_env=False).json().get("state")
+        state = httpx.get(breaker_url_of(url), timeout=1.0, trust_env=False).json().get("state")
     except (httpx.HTTPError, ValueError, AttributeError):
         return False
-    return page.status_code == 200 and BACKEND_TEXT in page.text and state == "closed"
+    return page.status_code == 200 and BACKEND_MESSAGE in page.text and state == "closed"
 
 
 def watch_recovery(url: str, options: DemoOptions) -> Recovery:
     """Probe v2 (and its breaker) until it serves the backend message with a closed breaker."""
-    prober = Prober(url, interval=options.probe_interval, breaker_url=f"{url}/breaker")
+    prober = Prober(url, interval=options.probe_interval, breaker_url=breaker_url_of(url))
     prober.start()
     started = time.monotonic()
     seconds: float | None = None

@@ -132,14 +132,3 @@ def substitute(value: Any, variables: Mapping[str, Any]) -> Any:
     if isinstance(value, list):
         return [substitute(v, variables) for v in value]
     return value
-
-
-def unresolved(value: Any) -> list[str]:
-    """Names of ``${...}`` references still present in ``value``."""
-    if isinstance(value, str):
-        return _VAR_RE.findall(value)
-    if isinstance(value, dict):
-        return [n for v in value.values() for n in unresolved(v)]
-    if isinstance(value, list):
-        return [n for v in value for n in unresolved(v)]
-    return []

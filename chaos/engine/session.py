@@ -9,20 +9,18 @@ validates the experiment, runs it with its run record, and returns the ``RunResu
 from __future__ import annotations
 
 import logging
-import re
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from chaos.actions.context import RunContext, system_namespace_refusal
+from chaos.actions.context import RunContext
 from chaos.actions.registry import is_native_module, lookup
-from chaos.defaults import FRONTEND_SERVICE, JOURNAL_PATH, PROBE_INTERVAL
+from chaos.defaults import FRONTEND_SERVICE
 from chaos.drivers.base import Driver, DriverError, NotFound
-from chaos.drivers.factory import DriverFactory, TargetRef
+from chaos.drivers.factory import DriverFactory
+from chaos.engine.options import RunOptions, check_journal_path, check_namespace, check_url
 from chaos.engine.runner import RunHooks, RunResult, RunSettings, run_experiment
 from chaos.errors import BadInput
 from chaos.experiment.builtin import DeploymentChaos, PodChaos, builtin_experiment
-from chaos.files import check_writable
+from chaos.measure import breaker_url_of
 from chaos.records.store import RecordStore
 from chaos.records.writer import RecordWriter
 
@@ -30,58 +28,6 @@ logger = logging.getLogger("chaosrun")
 
 # Stands for the frontend in a dry run that cannot find it: nothing is probed then.
 UNKNOWN_FRONTEND = "http://frontend.unknown/"
-BREAKER_PATH = "/breaker"
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    """What every run takes, whatever started it."""
-
-    target: TargetRef = field(default_factory=TargetRef)
-    journal_path: Path | None = JOURNAL_PATH
-    dry_run: bool = False
-    seed: int | None = None
-    allow_system_namespaces: bool = False
-    probe_interval: float = PROBE_INTERVAL
-    measure: bool = True
-    breaker_url: str | None = None  # None: v2's breaker endpoint if the frontend serves one
-    record_in_cluster: bool = False
-    print_journal: bool = False
-
-
-def check_namespace(namespace: str, allowed: bool) -> None:
-    refusal = system_namespace_refusal(namespace, allowed)
-    if refusal is not None:
-        raise BadInput(refusal)
-
-
-def check_journal_path(path: Path) -> None:
-    """Before any chaos: a journal that cannot be written is found now, not after."""
-    if path.is_dir():
-        raise BadInput(
-            f"--journal-path {path} is a directory; give a file name such as {JOURNAL_PATH}."
-        )
-    why = check_writable(path)
-    if why is not None:
-        raise BadInput(f"--journal-path {path} cannot be written ({why}); nothing was changed.")
-
-
-def check_url(option: str, url: str) -> None:
-    if not re.match(r"^https?://", url):
-        raise BadInput(f"{option} must start with http:// or https:// (got {url!r}).")
-
-
-def unfinished_warnings() -> list[str]:
-    """What earlier runs left deleted, one line each (a directory listing, no network)."""
-    store = RecordStore()
-    records, _ = store.unfinished()
-    return [
-        f"Warning: run {record.id} left {obj.label} deleted; "
-        "`chaosrun restore` puts it back (`--dry-run` lists it)."
-        for record in records
-        if not store.in_progress(record.id)
-        for obj in record.pending()
-    ]
 
 
 class Session:
@@ -161,7 +107,7 @@ class Session:
             return given
         import httpx
 
-        candidate = frontend.rstrip("/") + BREAKER_PATH
+        candidate = breaker_url_of(frontend)
         try:
             response = httpx.get(candidate, timeout=1.0)
             found = response.status_code == 200 and "state" in response.json()

@@ -13,6 +13,14 @@ Usage (the engine does this around the method)::
 """
 
 from chaos.measure.models import Measurement, Outage, Sample, Summary, Transition
-from chaos.measure.prober import Prober
+from chaos.measure.prober import Prober, breaker_url_of
 
-__all__ = ["Measurement", "Outage", "Prober", "Sample", "Summary", "Transition"]
+__all__ = [
+    "Measurement",
+    "Outage",
+    "Prober",
+    "Sample",
+    "Summary",
+    "Transition",
+    "breaker_url_of",
+]

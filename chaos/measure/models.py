@@ -25,7 +25,9 @@ class Sample(BaseModel):
         description="None when the answer was 2xx, else the kind: connect, timeout, "
         "transport or http_<status>",
     )
-    breaker: str | None = Field(default=None, description="v2 breaker state read from /breaker")
+    breaker: str | None = Field(
+        default=None, description="v2's breaker state, read after the probe"
+    )
 
     @property
     def ok(self) -> bool:

@@ -18,8 +18,14 @@ import httpx
 
 from chaos.defaults import PROBE_INTERVAL
 from chaos.measure.models import Measurement, Sample
+from services.contract import BREAKER_PATH
 
 MAX_WORKERS = 32
+
+
+def breaker_url_of(frontend_url: str) -> str:
+    """Where frontend v2, served at ``frontend_url``, shows its breaker's state."""
+    return frontend_url.rstrip("/") + BREAKER_PATH
 
 
 def _error_kind(exc: httpx.HTTPError) -> str:
@@ -33,7 +39,7 @@ def _error_kind(exc: httpx.HTTPError) -> str:
 class Prober:
     """Probe ``url`` every ``interval`` seconds between ``start()`` and ``stop()``.
 
-    With ``breaker_url`` (v2's ``GET /breaker``), each sample also records the breaker's
+    With ``breaker_url`` (v2's, see ``breaker_url_of``), each sample also records the breaker's
     ``state`` read right after the probe.
     """
 

@@ -1,1 +1,1 @@
-"""The backend: ``GET /message`` answers ``Hello, I'm backend!``."""
+"""The backend: ``GET /message`` answers ``services.contract.BACKEND_MESSAGE`` in plain text."""

@@ -12,8 +12,7 @@ from prometheus_client import Counter
 from services.backend.settings import BackendServerSettings
 from services.common.probes import add_probes, new_registry
 from services.common.settings import load_settings
-
-MESSAGE = "Hello, I'm backend!"
+from services.contract import BACKEND_MESSAGE, MESSAGE_PATH
 
 
 def create_app() -> FastAPI:
@@ -29,10 +28,10 @@ def create_app() -> FastAPI:
     app = FastAPI(title="backend", lifespan=lifespan, docs_url=None, redoc_url=None)
     add_probes(app, registry)
 
-    @app.get("/message", response_class=PlainTextResponse)
+    @app.get(MESSAGE_PATH, response_class=PlainTextResponse)
     async def message() -> str:
         served.inc()
-        return MESSAGE
+        return BACKEND_MESSAGE
 
     return app
 

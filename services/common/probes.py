@@ -13,6 +13,8 @@ from prometheus_client import (
     generate_latest,
 )
 
+from services.contract import LIVENESS_PATH, METRICS_PATH, READINESS_PATH
+
 
 def new_registry() -> CollectorRegistry:
     """A registry per app (not prometheus-client's global one), with the process metrics."""
@@ -31,16 +33,16 @@ def add_probes(app: FastAPI, registry: CollectorRegistry) -> None:
     """
     app.state.ready = False
 
-    @app.get("/healthz", include_in_schema=False)
+    @app.get(LIVENESS_PATH, include_in_schema=False)
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/readyz", include_in_schema=False)
+    @app.get(READINESS_PATH, include_in_schema=False)
     async def readyz(request: Request) -> JSONResponse:
         if request.app.state.ready:
             return JSONResponse({"status": "ready"})
         return JSONResponse({"status": "starting"}, status_code=503)
 
-    @app.get("/metrics", include_in_schema=False)
+    @app.get(METRICS_PATH, include_in_schema=False)
     async def metrics() -> Response:
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)

@@ -25,7 +25,8 @@ class ServerSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", frozen=True)
 
     host: str = Field(default="0.0.0.0", description="Address the HTTP server binds to.")
-    port: int = Field(default=8080, ge=1, le=65535, description="Port the HTTP server listens on.")
+    # No default here: each service declares its own port (services.contract).
+    port: int = Field(ge=1, le=65535, description="Port the HTTP server listens on.")
     log_level: LogLevel = Field(
         default="INFO", description="Log level of the service's stdout log (DEBUG ... CRITICAL)."
     )

@@ -6,10 +6,13 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.common.settings import ServerSettings
+from services.contract import BACKEND_URL, FRONTEND_PORT
 
 
 class FrontendServerSettings(ServerSettings):
-    port: int = Field(default=8080, ge=1, le=65535, description="Port the HTTP server listens on.")
+    port: int = Field(
+        default=FRONTEND_PORT, ge=1, le=65535, description="Port the HTTP server listens on."
+    )
 
 
 class BackendClientSettings(BaseSettings):
@@ -18,7 +21,7 @@ class BackendClientSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", frozen=True)
 
     backend_url: str = Field(
-        default="http://backend:8081/message",
+        default=BACKEND_URL,
         pattern=r"^https?://",
         description="URL of the backend's message endpoint.",
     )

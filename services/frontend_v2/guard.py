@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
+from services.contract import BREAKER_PATH, FALLBACK_MESSAGE
 from services.frontend.client import BackendUnavailable
 from services.frontend.guard import Fetch, PageOutcome
 from services.frontend_v2.actuator import add_actuator_routes
@@ -16,8 +17,6 @@ from services.frontend_v2.events import CircularEventConsumer
 from services.frontend_v2.metrics import BreakerCollector, CallMeters, Resilience4jCollector
 
 log = logging.getLogger(__name__)
-
-FALLBACK = "Sorry...I'm frontend."
 
 
 class BreakerCall:
@@ -42,7 +41,7 @@ class BreakerCall:
 
     def on_failure(self, error: BackendUnavailable) -> PageOutcome:
         log.error("Fallback : %s", error)
-        return PageOutcome(200, FALLBACK, "fallback")
+        return PageOutcome(200, FALLBACK_MESSAGE, "fallback")
 
     def describe(self) -> dict[str, Any]:
         """The body of ``GET /breaker``."""
@@ -91,6 +90,6 @@ class BreakerCall:
         registry.register(Resilience4jCollector(self.breaker, self.meters))
         add_actuator_routes(app, self.breaker, self.events, self.admin_enabled)
 
-        @app.get("/breaker")
+        @app.get(BREAKER_PATH)
         async def breaker() -> dict[str, Any]:
             return self.describe()

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from chaos.drivers.local import LocalDriver, LocalSettings, LocalStack
-from tests.support.contract import BACKEND_MESSAGE, FALLBACK, TITLE
+from services.contract import BACKEND_MESSAGE, FALLBACK_MESSAGE, PAGE_TITLE
 from tests.support.local_stack import local_stack_up
 from tests.support.procs import REPO_ROOT
 
@@ -98,7 +98,7 @@ def test_pages_before_and_after_the_backend_goes(
         shot = tmp_path / f"frontend-{name}-backend-message.png"
         status, seen = _look(browser, url + "/", shot)
         assert status == 200
-        assert seen["title"] == TITLE and seen["brand"] == TITLE
+        assert seen["title"] == PAGE_TITLE and seen["brand"] == PAGE_TITLE
         assert seen["message"] == BACKEND_MESSAGE
         assert len(seen["clock"]) == len("2024/01/01 12:00")  # yyyy/MM/dd HH:mm
         assert seen["navbar_bg"] not in ("rgba(0, 0, 0, 0)", "transparent")
@@ -110,7 +110,7 @@ def test_pages_before_and_after_the_backend_goes(
     try:
         status, seen = _look(browser, v1 + "/", tmp_path / "frontend-v1-502.png")
         assert status == 502
-        assert seen["brand"] == TITLE
+        assert seen["brand"] == PAGE_TITLE
         assert "unavailable" in seen["message"].lower()
         assert "502" in seen["body"]
         assert BACKEND_MESSAGE not in seen["body"]
@@ -118,8 +118,8 @@ def test_pages_before_and_after_the_backend_goes(
 
         status, seen = _look(browser, v2 + "/", tmp_path / "frontend-v2-fallback.png")
         assert status == 200
-        assert seen["brand"] == TITLE
-        assert seen["message"] == FALLBACK
+        assert seen["brand"] == PAGE_TITLE
+        assert seen["message"] == FALLBACK_MESSAGE
         assert BACKEND_MESSAGE not in seen["body"]
         _publish(tmp_path / "frontend-v2-fallback.png")
     finally:

@@ -157,7 +157,6 @@ def test_run_deviated_exit_1(target: Target, tmp_path: Path) -> None:
 
 
 def test_run_with_var_and_measurement(target: Target, tmp_path: Path) -> None:
-    pytest.importorskip("chaos.measure")
     raw = http_experiment(target)
     raw["configuration"]["frontend_url"] = {"type": "env", "key": "CHAOSRUN_TEST_UNSET_X"}
     journal = tmp_path / "j.json"

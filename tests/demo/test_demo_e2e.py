@@ -9,8 +9,8 @@ from pathlib import Path
 from chaos.drivers.local import LocalStack
 from chaos.drivers.local.ports import port_is_open
 from chaos.drivers.local.processes import pid_alive
+from services.contract import FALLBACK_MESSAGE
 from tests.support.cli import run_chaosrun
-from tests.support.contract import FALLBACK
 
 
 def test_demo_tells_the_story_writes_journals_and_report_and_cleans_up(tmp_path: Path) -> None:
@@ -44,7 +44,7 @@ def test_demo_tells_the_story_writes_journals_and_report_and_cleans_up(tmp_path:
     bodies = [
         p["output"]["body"] for p in after["after"]["probes"] if isinstance(p["output"], dict)
     ]
-    assert any(FALLBACK in str(b) for b in bodies)
+    assert any(FALLBACK_MESSAGE in str(b) for b in bodies)
 
     html = (out / "report.html").read_text()
     assert html.count("<svg") == 4  # three acts and v2's recovery

@@ -16,12 +16,17 @@ def _demo(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_output_dir_that_cannot_be_created_is_bad_input(tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
-    blocker.write_text("")
-    result = _demo("--output-dir", str(blocker / "demo"))
+    blocker.write_text("the user's data")
+    wanted = blocker / "demo"
+    result = _demo("--output-dir", str(wanted))
     assert result.returncode == 2
-    assert "cannot write to the output directory" in result.stderr
+    # One sentence that names the directory the user asked for.
+    assert f"cannot write to the output directory {wanted.resolve()} (" in result.stderr
     assert "Traceback" not in result.stderr
-    assert not (blocker.parent / "demo").exists()
+    # Nothing started, nothing written: the file in the way is untouched and stands alone.
+    assert result.stdout == ""
+    assert blocker.read_text() == "the user's data"
+    assert list(tmp_path.iterdir()) == [blocker]
 
 
 @pytest.mark.parametrize("option", [["--pause", "-1"], ["--breaker-wait", "0"], ["--nope"]])

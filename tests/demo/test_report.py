@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from chaos.measure import Measurement
+from chaos.measure import Measurement, breaker_url_of
 from chaos.report import Report, ReportSection, render_html, timeline_svg
 from chaos.report.timeline import BREAKER_COLOURS, COLOURS
 from tests.support.measurements import measurement, sample
@@ -19,7 +19,7 @@ def _measurement(statuses: list[int | None], breaker: list[str] | None = None) -
         samples,
         duration=len(statuses) / 10,
         url="http://127.0.0.1:9/<x>",
-        breaker_url="http://127.0.0.1:9/breaker" if breaker else None,
+        breaker_url=breaker_url_of("http://127.0.0.1:9") if breaker else None,
     )
 
 

@@ -17,6 +17,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from services.contract import BACKEND_MESSAGE, BREAKER_PATH
+
 
 @dataclass
 class Target:
@@ -49,10 +51,10 @@ def _handler(target: Target) -> type[BaseHTTPRequestHandler]:
             target.hits.append(f"GET {parsed.path}")
             if parsed.path == "/slow":
                 time.sleep(float(parse_qs(parsed.query).get("s", ["1"])[0]))
-            if parsed.path == "/json" or (parsed.path == "/breaker" and target.breaker):
+            if parsed.path == "/json" or (parsed.path == BREAKER_PATH and target.breaker):
                 self._answer(200, '{"state": "closed", "n": 3}', "application/json")
                 return
-            self._answer(target.status, f"status {target.status}: Hello, I'm backend!")
+            self._answer(target.status, f"status {target.status}: {BACKEND_MESSAGE}")
 
         def do_POST(self) -> None:
             parsed = urlparse(self.path)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from chaos.actions.context import RunContext
@@ -22,6 +24,8 @@ from chaos.actions.pods import (
 )
 from chaos.drivers.base import Driver, PodInfo
 from tests.engine.memory_driver import MemoryDriver
+
+DELETED_FOR = 0.2  # seconds a test keeps a deleted Deployment deleted
 
 
 @pytest.fixture
@@ -188,12 +192,17 @@ def test_pods_in_phase_and_count(driver: MemoryDriver) -> None:
 
 def test_delete_deployment_snapshots_then_restore_records_time(driver: MemoryDriver) -> None:
     ctx = ctx_for(driver)
+    started = time.monotonic()
     assert delete_deployment(ctx, name="back") == ["back"]
     assert ("default", "back") not in driver.deployments
     assert ctx.record["snapshots"][0]["name"] == "back"
+    time.sleep(DELETED_FOR)
     restored = restore_deployment(ctx, name="back")
+    elapsed = time.monotonic() - started
     assert [r["name"] for r in restored] == ["back"]
-    assert restored[0]["time_to_restore"] >= 0
+    # From the delete to the restore: at least the time it stayed deleted, at most the
+    # test's own span (plus the half millisecond of rounding to ms).
+    assert DELETED_FOR <= restored[0]["time_to_restore"] <= elapsed + 0.0005
     assert ctx.record["restores"] == restored
     assert driver.deployments[("default", "back")]["labels"] == {"app": "back", "tier": "api"}
     # Restoring twice does nothing.

@@ -14,6 +14,7 @@ from chaos.engine.config import (
     substitute,
 )
 from chaos.engine.tolerance import within_tolerance
+from services.contract import BACKEND_MESSAGE
 
 
 def test_literals_and_env_entries() -> None:
@@ -88,7 +89,7 @@ def test_secrets_are_scoped() -> None:
     assert resolve_secrets(secrets, environ={"TOKEN": "t"}) == {"k8s": {"token": "t", "user": "me"}}
 
 
-HTTP_OK = {"status": 200, "headers": {}, "body": "Hello, I'm backend!"}
+HTTP_OK = {"status": 200, "headers": {}, "body": BACKEND_MESSAGE}
 HTTP_502 = {"status": 502, "headers": {}, "body": "backend unavailable"}
 
 

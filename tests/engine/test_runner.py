@@ -7,21 +7,22 @@ import os
 import signal
 import sys
 import threading
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from chaos.actions.context import RunContext
 from chaos.engine.config import resolve_configuration, resolve_secrets
 from chaos.engine.runner import RunResult, RunSettings, run_experiment
 from chaos.experiment import validate_experiment
+from chaos.measure import Measurement
 from tests.engine.http_target import Target
 from tests.engine.memory_driver import MemoryDriver
-from tests.support.contract import JOURNAL_KEYS
+from tests.support.journal import JOURNAL_KEYS
 
 RUN_KEYS = {"activity", "output", "start", "end", "duration", "status"}
+DELETED_FOR = 0.3  # seconds the deployment test pauses after deleting
 
 
 def http_probe(
@@ -395,6 +396,7 @@ def test_deployment_snapshot_restored_by_rollback(target: Target, tmp_path: Path
                     "func": "delete_deployment",
                     "arguments": {"name": "back"},
                 },
+                "pauses": {"after": DELETED_FOR},
             },
             set_status(target.url, 502, "frontend-breaks"),
         ],
@@ -411,13 +413,17 @@ def test_deployment_snapshot_restored_by_rollback(target: Target, tmp_path: Path
             },
         }
     )
+    started = time.monotonic()
     result = run(raw, tmp_path, driver=driver)
+    wall_time = time.monotonic() - started
     assert (result.status, result.deviated) == ("failed", True)
     journal = read_journal(tmp_path)
     assert ("default", "back") in driver.deployments
     restore = journal["rollbacks"][1]
     assert restore["output"][0]["name"] == "back"
-    assert journal["chaosrun"]["restores"][0]["time_to_restore"] >= 0
+    # At least the pause after the delete, at most the whole run (rounded to ms).
+    time_to_restore = journal["chaosrun"]["restores"][0]["time_to_restore"]
+    assert DELETED_FOR <= time_to_restore <= wall_time + 0.0005
     assert journal["chaosrun"]["snapshots"][0]["manifest"]["labels"] == {"app": "back"}
 
 
@@ -453,11 +459,10 @@ def test_dry_run_changes_nothing_and_writes_no_journal(
 
 
 def test_measurement_covers_the_method(target: Target, tmp_path: Path) -> None:
-    pytest.importorskip("chaos.measure")
     raw = experiment(target, [{**set_status(target.url, 200), "pauses": {"after": 0.4}}])
     result = run(raw, tmp_path, measure_url="${url}", probe_interval=0.05)
     assert result.status == "completed"
-    assert result.measurement is not None
+    assert isinstance(result.measurement, Measurement)
     journal = read_journal(tmp_path)
     measured = journal["measurements"]
     assert measured["url"] == target.url

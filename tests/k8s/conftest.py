@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from chaos.drivers.kubernetes import KubernetesDriver
+from services.contract import MESSAGE_PATH
 from tests.k8s.stack import Stack, cli_env
 from tests.kube.cluster import FakeCluster, ProcessBinding, fake_cluster, kubeconfig, wait_until
 from tests.support.procs import start_service
@@ -46,7 +47,7 @@ def stack_factory(
         stack.running_frontend = start_service(
             frontend_module,
             logs,
-            env={"BACKEND_URL": f"{backend.url}/message", "BACKEND_TIMEOUT": "1"},
+            env={"BACKEND_URL": f"{backend.url}{MESSAGE_PATH}", "BACKEND_TIMEOUT": "1"},
         )
         fake_cluster.seed_demo(frontend_port=stack.frontend.port)
         wait_until(lambda: backend.running, 20, "the backend process to run")

@@ -15,10 +15,11 @@ import httpx
 import pytest
 import yaml
 
+from services.contract import BACKEND_MESSAGE, FALLBACK_MESSAGE, MESSAGE_PATH
 from tests.k8s.stack import Stack
 from tests.kube.cluster import wait_until
 from tests.kube.resources import DEPLOYMENTS, PODS
-from tests.support.contract import BACKEND_MESSAGE, FALLBACK, JOURNAL_KEYS
+from tests.support.journal import JOURNAL_KEYS
 from tests.support.procs import REPO_ROOT
 
 
@@ -34,7 +35,7 @@ def assert_restored(stack: Stack, old_uid: str) -> None:
     assert not restored["metadata"].get("deletionTimestamp")
     stack.cluster.wait_ready("app=back")
     wait_until(lambda: stack.backend.running, 20, "the backend process to come back")
-    assert httpx.get(f"{stack.backend.url}/message").text == BACKEND_MESSAGE
+    assert httpx.get(f"{stack.backend.url}{MESSAGE_PATH}").text == BACKEND_MESSAGE
 
 
 def back_uid(stack: Stack) -> str:
@@ -143,7 +144,7 @@ def test_deployment_chaos_with_v2_completes(stack_v2: Stack) -> None:
     assert (journal["status"], journal["deviated"]) == ("completed", False)
     (_, http_probe) = journal["steady_states"]["after"]["probes"]
     assert http_probe["output"]["status"] == 200
-    assert FALLBACK in http_probe["output"]["body"]
+    assert FALLBACK_MESSAGE in http_probe["output"]["body"]
     assert stack_v2.backend.events[:2] == ["started", "stopped"]
     assert_restored(stack_v2, old_uid)
 

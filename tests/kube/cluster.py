@@ -28,6 +28,7 @@ import pytest
 import uvicorn
 import yaml
 
+from services.contract import BACKEND_PORT, BACKEND_SERVICE, FRONTEND_PORT
 from tests.kube.controller import READY_ANNOTATION, Controller
 from tests.kube.resources import DEPLOYMENTS, NAMESPACES, PODS, SERVICES, ApiError, Obj
 from tests.kube.server import FakeApiServer
@@ -209,15 +210,17 @@ class FakeCluster:
         self.store.update_meta(PODS, namespace, name, annotations=annotations)
 
     def seed_demo(self, frontend_port: int = 80, namespace: str = "default") -> None:
-        """The demo's objects (SPEC): Deployments back/front, Services backend/frontend."""
-        self.apply_deployment("back", {"app": "back"}, namespace=namespace, port=8081)
-        self.apply_deployment("front", {"app": "front"}, namespace=namespace, port=8080)
-        self.apply_service("backend", {"app": "back"}, 8081, 8081, namespace=namespace)
+        """The demo's objects: Deployments back/front, Services backend/frontend."""
+        self.apply_deployment("back", {"app": "back"}, namespace=namespace, port=BACKEND_PORT)
+        self.apply_deployment("front", {"app": "front"}, namespace=namespace, port=FRONTEND_PORT)
+        self.apply_service(
+            BACKEND_SERVICE, {"app": "back"}, BACKEND_PORT, BACKEND_PORT, namespace=namespace
+        )
         self.apply_service(
             "frontend",
             {"app": "front"},
             frontend_port,
-            8080,
+            FRONTEND_PORT,
             namespace=namespace,
             load_balancer=True,
         )

@@ -14,8 +14,8 @@ import pytest
 from chaos.drivers.local import LocalDriver, LocalStack
 from chaos.drivers.local.ports import port_is_open
 from chaos.drivers.local.processes import command_line, pid_alive
+from services.contract import BACKEND_MESSAGE, READINESS_PATH
 from tests.support.cli import run_chaosrun, spawn_chaosrun
-from tests.support.contract import BACKEND_MESSAGE
 from tests.support.polling import answers
 from tests.support.procs import free_port
 
@@ -37,7 +37,7 @@ def test_up_twice_status_and_down_leaves_no_process_and_no_port(tmp_path: Path) 
         supervisord = stack.supervisord_pid()
         assert supervisord is not None and all(pids.values())
         for row in rows:
-            assert answers(row.url + "/readyz")
+            assert answers(row.url + READINESS_PATH)
         layout = stack.layout()
         assert layout is not None
         assert answers(layout.programs["front-v1"].url + "/", BACKEND_MESSAGE)

@@ -7,8 +7,8 @@ import subprocess
 from pathlib import Path
 
 from chaos.drivers.local import LocalDriver, LocalStack
+from services.contract import BACKEND_MESSAGE
 from tests.support.cli import run_chaosrun
-from tests.support.contract import BACKEND_MESSAGE
 from tests.support.polling import answers, wait_until
 
 

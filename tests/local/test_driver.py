@@ -9,7 +9,7 @@ import pytest
 
 from chaos.drivers.base import Driver, NotFound, TargetUnreachable
 from chaos.drivers.local import LocalDriver, LocalStack
-from tests.support.contract import BACKEND_MESSAGE, FALLBACK
+from services.contract import BACKEND_MESSAGE, FALLBACK_MESSAGE, MESSAGE_PATH
 from tests.support.polling import answers, get, wait_until
 
 
@@ -103,12 +103,12 @@ def test_deleted_backend_v1_fails_v2_falls_back_and_restore_recovers(
         assert BACKEND_MESSAGE not in v1.text
         v2 = get(_url(driver, "frontend-v2") + "/")
         assert v2.status_code == 200
-        assert FALLBACK in v2.text
+        assert FALLBACK_MESSAGE in v2.text
     finally:
         driver.restore_deployment(snapshot)
 
     assert driver.get_deployment("back", "default") == snapshot
-    wait_until(lambda: answers(backend_url + "/message"), what="the backend to answer again")
+    wait_until(lambda: answers(backend_url + MESSAGE_PATH), what="the backend to answer again")
     assert get(_url(driver, "frontend-v1") + "/").status_code == 200
 
     # v2 recovers once its breaker lets calls through again (1 s wait in this stack).

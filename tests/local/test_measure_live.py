@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from chaos.drivers.local import LocalDriver, LocalStack
-from chaos.measure import Prober
+from chaos.measure import Prober, breaker_url_of
 from chaos.measure.models import Sample
+from services.contract import MESSAGE_PATH
 from tests.support.polling import answers, wait_until
 from tests.support.procs import REPO_ROOT, free_port
 
@@ -47,7 +48,7 @@ def _wait_serving(port: int, proc: subprocess.Popen[bytes]) -> float:
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         assert proc.poll() is None, "backend exited"
-        if _accepts(port) and answers(f"http://127.0.0.1:{port}/message"):
+        if _accepts(port) and answers(f"http://127.0.0.1:{port}{MESSAGE_PATH}"):
             return time.monotonic()
         time.sleep(0.002)
     raise TimeoutError("backend did not start")
@@ -70,7 +71,7 @@ def test_controlled_outage_matches_within_one_probe_interval(
     proc = _start_backend(backend_port, log)
     try:
         _wait_serving(backend_port, proc)
-        prober = Prober(f"http://127.0.0.1:{backend_port}/message", interval=INTERVAL)
+        prober = Prober(f"http://127.0.0.1:{backend_port}{MESSAGE_PATH}", interval=INTERVAL)
         prober.start()
         time.sleep(0.5)  # some healthy probes first
         proc.send_signal(signal.SIGKILL)
@@ -112,7 +113,7 @@ def test_v1_fails_while_v2_stays_available_and_its_breaker_opens(
     v2 = driver.service_url("frontend-v2", "default")
     assert v1 and v2
     p1 = Prober(v1 + "/", interval=INTERVAL)
-    p2 = Prober(v2 + "/", interval=INTERVAL, breaker_url=v2 + "/breaker")
+    p2 = Prober(v2 + "/", interval=INTERVAL, breaker_url=breaker_url_of(v2))
     snapshot = driver.get_deployment("back", "default")
     p1.start()
     p2.start()

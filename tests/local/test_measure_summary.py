@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chaos.measure import Measurement, Sample
+from chaos.measure import Measurement, Sample, breaker_url_of
 from chaos.measure.models import percentile
 from tests.support.measurements import measurement, sample
 
@@ -13,7 +13,7 @@ def _sample(t: float, status: int | None, breaker: str | None = None) -> Sample:
 
 def _measure(samples: list[Sample], duration: float, breaker: bool = False) -> Measurement:
     return measurement(
-        samples, duration, breaker_url="http://127.0.0.1:1/breaker" if breaker else None
+        samples, duration, breaker_url=breaker_url_of("http://127.0.0.1:1") if breaker else None
     )
 
 

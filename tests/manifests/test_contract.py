@@ -1,4 +1,4 @@
-"""The manifests say what SPEC says and what the services' own defaults say.
+"""The manifests say what ``services/contract.py`` and the services' own defaults say.
 
 Numbers come from the code (the services' settings models, their probe routes), not from a
 second copy here: if a default moves, either the manifests move with it or this fails.
@@ -14,6 +14,7 @@ import yaml
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
+from services import contract
 from services.backend.settings import BackendServerSettings
 from services.common.probes import add_probes, new_registry
 from services.frontend.settings import BackendClientSettings, FrontendServerSettings
@@ -77,21 +78,22 @@ def test_ports_follow_spec_and_the_service_defaults(
 
     # The containers listen where the services listen by default (no PORT override needed).
     assert "env" not in back and "env" not in front, "the services' defaults are the config"
-    assert named_port(back, "http") == BACKEND_PORT == 8081
-    assert named_port(front, "http") == FRONTEND_PORT == 8080
+    assert named_port(back, "http") == BACKEND_PORT == contract.BACKEND_PORT
+    assert named_port(front, "http") == FRONTEND_PORT == contract.FRONTEND_PORT
 
-    # backend: ClusterIP 8081 -> the back pods; it is what the frontend's default URL names.
+    # backend: ClusterIP on the backend's port -> the back pods; the frontend's default URL
+    # names it.
     assert backend["spec"].get("type", "ClusterIP") == "ClusterIP"
     assert backend["spec"]["selector"] == {"app": "back"}
-    assert backend["spec"]["ports"][0]["port"] == 8081
+    assert backend["spec"]["ports"][0]["port"] == contract.BACKEND_PORT
     assert target_port(backend, back) == BACKEND_PORT
     assert (BACKEND_URL.hostname, BACKEND_URL.port) == (
-        "backend",
+        contract.BACKEND_SERVICE,
         backend["spec"]["ports"][0]["port"],
     )
-    assert BACKEND_URL.path == "/message"
+    assert BACKEND_URL.path == contract.MESSAGE_PATH
 
-    # frontend: LoadBalancer 80 -> 8080 on the front pods.
+    # frontend: LoadBalancer 80 -> the frontend's port on the front pods.
     assert frontend["spec"]["type"] == "LoadBalancer"
     assert frontend["spec"]["selector"] == {"app": "front"}
     assert frontend["spec"]["ports"][0]["port"] == 80
@@ -101,11 +103,11 @@ def test_ports_follow_spec_and_the_service_defaults(
 @pytest.mark.parametrize("version", ["v1", "v2"])
 def test_probes_hit_the_services_probe_routes(overlays: dict[str, list[Obj]], version: str) -> None:
     routes = probe_routes()
-    assert {"/healthz", "/readyz"} <= routes
+    assert {contract.LIVENESS_PATH, contract.READINESS_PATH} <= routes
     for name in ("back", "front"):
         c = container(find(overlays[version], "Deployment", name))
-        assert c["livenessProbe"]["httpGet"]["path"] == "/healthz"
-        assert c["readinessProbe"]["httpGet"]["path"] == "/readyz"
+        assert c["livenessProbe"]["httpGet"]["path"] == contract.LIVENESS_PATH
+        assert c["readinessProbe"]["httpGet"]["path"] == contract.READINESS_PATH
         for probe in ("livenessProbe", "readinessProbe"):
             assert c[probe]["httpGet"]["path"] in routes
             assert c[probe]["httpGet"]["port"] in ("http", named_port(c, "http"))
@@ -123,7 +125,7 @@ def test_frontend_pods_are_annotated_for_prometheus(
     assert annotations == {
         "prometheus.io/scrape": "true",
         "prometheus.io/port": str(FRONTEND_PORT),
-        "prometheus.io/path": "/metrics",
+        "prometheus.io/path": contract.METRICS_PATH,
     }
     assert annotations["prometheus.io/path"] in probe_routes()
     assert int(annotations["prometheus.io/port"]) == named_port(container(front), "http")

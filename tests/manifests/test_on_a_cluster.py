@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from services.contract import MESSAGE_PATH
 from tests.kube.cluster import FakeCluster, ProcessBinding, fake_cluster, kubeconfig  # noqa: F401
 from tests.kube.server import RecordedRequest
 from tests.manifests.kustomize import Obj, apply, find
@@ -71,7 +72,7 @@ class Demo:
             "app=front",
             FRONTEND_MODULES[version],
             self.tmp,
-            env={"BACKEND_URL": f"{back.url}/message"},
+            env={"BACKEND_URL": f"{back.url}{MESSAGE_PATH}"},
         ).start()
         self.bindings += [back, front]
         for binding in (back, front):

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Self
 
+from services.contract import BACKEND_MESSAGE, MESSAGE_PATH
+
 
 class _Background:
     """Serves on ``_thread`` from ``with`` until the block ends, then ``close()``."""
@@ -50,7 +52,7 @@ class HangingServer(_Background):
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/message"
+        return f"http://127.0.0.1:{self.port}{MESSAGE_PATH}"
 
     @property
     def accepted(self) -> int:
@@ -99,7 +101,7 @@ class CannedServer(_Background):
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/message"
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}{MESSAGE_PATH}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     def close(self) -> None:
@@ -126,7 +128,7 @@ class SlowServer(_Background):
     """``with SlowServer(0.2) as slow:`` answers every request on ``slow.url`` with ``body``
     (200), each after ``delay`` seconds; ``served`` counts the requests it answered."""
 
-    def __init__(self, delay: float, body: str = "Hello, I'm backend!") -> None:
+    def __init__(self, delay: float, body: str = BACKEND_MESSAGE) -> None:
         payload = body.encode()
         lock = threading.Lock()
         self._served = 0
@@ -150,7 +152,7 @@ class SlowServer(_Background):
         self._lock = lock
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/message"
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}{MESSAGE_PATH}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property

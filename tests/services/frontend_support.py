@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 
+from services.contract import BREAKER_PATH
 from tests.support.procs import Service
 
 TIMEOUT = 0.3  # BACKEND_TIMEOUT of the frontends under test, in seconds
@@ -40,7 +41,7 @@ def json_of(service: Service, path: str) -> Any:
 
 def breaker(service: Service) -> dict[str, Any]:
     """v2's ``GET /breaker``."""
-    body: dict[str, Any] = json_of(service, "/breaker")
+    body: dict[str, Any] = json_of(service, BREAKER_PATH)
     return body
 
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from services.contract import BACKEND_MESSAGE, FALLBACK_MESSAGE, MESSAGE_PATH, METRICS_PATH
 from services.frontend_v2.actuator import java_float
 from tests.services.frontend_support import (
     breaker,
@@ -20,7 +21,6 @@ from tests.services.frontend_support import (
     post,
     wait_for_log,
 )
-from tests.support.contract import BACKEND_MESSAGE, FALLBACK
 from tests.support.polling import wait_until
 from tests.support.procs import Service, free_port, running_service
 
@@ -39,13 +39,13 @@ DETAILS = {
 
 
 def refused() -> str:
-    return f"http://127.0.0.1:{free_port()}/message"
+    return f"http://127.0.0.1:{free_port()}{MESSAGE_PATH}"
 
 
 def fallbacks(v2: Service, n: int) -> None:
     for _ in range(n):
         page = get(v2.url)
-        assert (page.status_code, h2(page.text)) == (200, FALLBACK)
+        assert (page.status_code, h2(page.text)) == (200, FALLBACK_MESSAGE)
 
 
 def breaker_health(v2: Service) -> tuple[str, str, dict[str, Any]]:
@@ -58,7 +58,7 @@ def breaker_health(v2: Service) -> tuple[str, str, dict[str, Any]]:
 
 
 def served(backend: Service) -> int:
-    metrics = get(f"{backend.url}/metrics").text
+    metrics = get(f"{backend.url}{METRICS_PATH}").text
     found = re.search(r"^backend_messages_total (\S+)", metrics, re.M)
     assert found is not None
     return int(float(found.group(1)))
@@ -163,7 +163,7 @@ def test_the_admin_transition_switches_the_special_states(log_dir: Path) -> None
     call and records none, METRICS_ONLY records without opening, CLOSE goes back to a fresh
     closed breaker; the answer is ``CircuitBreakerUpdateStateResponse``."""
     port = free_port()
-    env = frontend_env(f"http://127.0.0.1:{port}/message", BREAKER_ADMIN_ENABLED="true")
+    env = frontend_env(f"http://127.0.0.1:{port}{MESSAGE_PATH}", BREAKER_ADMIN_ENABLED="true")
     with running_service("services.frontend_v2", log_dir, env=env) as v2:
         admin = f"{v2.url}/actuator/circuitbreakers/backend"
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from services.contract import MESSAGE_PATH
 from services.frontend.client import FAILURE_KINDS, BackendClient, BackendUnavailable
 from services.frontend.settings import BackendClientSettings
 from services.frontend_v2 import CallNotPermittedError
@@ -101,7 +102,7 @@ async def test_the_client_names_each_kind_of_failure() -> None:
                 await BackendClient(http, settings).fetch_message()
         return raised.value.kind
 
-    assert await kind_of(f"http://127.0.0.1:{free_port()}/message") == "connect_error"
+    assert await kind_of(f"http://127.0.0.1:{free_port()}{MESSAGE_PATH}") == "connect_error"
     with HangingServer() as hang:
         assert await kind_of(hang.url) == "timeout"
     for status, kind in ((503, "http_5xx"), (500, "http_5xx"), (404, "http_4xx"), (302, "other")):

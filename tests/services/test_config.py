@@ -6,6 +6,7 @@ import pytest
 
 from services.common.settings import SettingsError, load_settings
 from services.config import SERVICES, config_rows, markdown_table
+from services.contract import BACKEND_PORT, BACKEND_URL, FRONTEND_PORT, MESSAGE_PATH
 from services.frontend.client import FAILURE_KINDS
 from services.frontend.settings import BackendClientSettings, FrontendServerSettings
 from services.frontend_v2 import BreakerConfig, SlidingWindowType
@@ -13,10 +14,10 @@ from services.frontend_v2.settings import BreakerSettings
 
 EXPECTED = {
     ("HOST", "0.0.0.0"),
-    ("PORT", "8081"),
-    ("PORT", "8080"),
+    ("PORT", str(BACKEND_PORT)),
+    ("PORT", str(FRONTEND_PORT)),
     ("LOG_LEVEL", "INFO"),
-    ("BACKEND_URL", "http://backend:8081/message"),
+    ("BACKEND_URL", BACKEND_URL),
     ("BACKEND_TIMEOUT", "2"),
     ("BACKEND_MAX_CONNECTIONS", "100"),
     ("BACKEND_MAX_BODY_BYTES", "65536"),
@@ -42,7 +43,10 @@ def test_every_setting_is_documented_with_its_default() -> None:
     assert {(row.name, row.default) for row in rows} == EXPECTED
     assert all(row.description.endswith(")") or row.description.endswith(".") for row in rows)
     ports = {row.default: row.services for row in rows if row.name == "PORT"}
-    assert ports == {"8081": ("backend",), "8080": ("frontend_v1", "frontend_v2")}
+    assert ports == {
+        str(BACKEND_PORT): ("backend",),
+        str(FRONTEND_PORT): ("frontend_v1", "frontend_v2"),
+    }
     table = markdown_table()
     assert table.count("\n") == len(rows) + 1
     assert "| `BREAKER_WAIT_DURATION_OPEN` | `60` | frontend_v2 |" in table
@@ -52,14 +56,17 @@ def test_every_setting_is_documented_with_its_default() -> None:
 def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PORT", "9000")
     monkeypatch.setenv("LOG_LEVEL", "debug")
-    monkeypatch.setenv("BACKEND_URL", "http://127.0.0.1:1/message")
+    monkeypatch.setenv("BACKEND_URL", f"http://127.0.0.1:1{MESSAGE_PATH}")
     monkeypatch.setenv("BACKEND_TIMEOUT", "0.3")
     monkeypatch.setenv("BREAKER_WAIT_DURATION_OPEN", "0.2")
     monkeypatch.setenv("BREAKER_MINIMUM_CALLS", "5")
     server = load_settings(FrontendServerSettings)
     assert (server.port, server.log_level) == (9000, "DEBUG")
     client = load_settings(BackendClientSettings)
-    assert (client.backend_url, client.backend_timeout) == ("http://127.0.0.1:1/message", 0.3)
+    assert (client.backend_url, client.backend_timeout) == (
+        f"http://127.0.0.1:1{MESSAGE_PATH}",
+        0.3,
+    )
     config = load_settings(BreakerSettings).to_config()
     assert (config.wait_duration_open, config.effective_minimum_calls) == (0.2, 5)
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from prometheus_client.parser import text_string_to_metric_families
 
+from services.contract import BACKEND_MESSAGE, FALLBACK_MESSAGE, MESSAGE_PATH, METRICS_PATH
 from services.frontend_v2.metrics import TimeWindowMax
 from tests.services.breaker_support import FakeClock
 from tests.services.fake_backends import ErrorServer, SlowServer
 from tests.services.frontend_support import breaker, frontend_env, get, h2
-from tests.support.contract import BACKEND_MESSAGE, FALLBACK
 from tests.support.procs import Service, free_port, running_service
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
@@ -23,7 +23,7 @@ STATES = ["closed", "open", "half_open", "disabled", "forced_open", "metrics_onl
 
 def scrape(v2: Service) -> tuple[dict[str, str], Samples]:
     """The metric families' types by name, and every sample by (name, labels)."""
-    response = get(f"{v2.url}/metrics")
+    response = get(f"{v2.url}{METRICS_PATH}")
     assert response.status_code == 200
     types: dict[str, str] = {}
     samples: Samples = {}
@@ -43,7 +43,7 @@ def test_every_micrometer_series_is_there_with_its_labels(log_dir: Path) -> None
     ``CircuitBreaker.State`` (lower case), a timer per kind of call (``_count``, ``_sum`` and
     ``_max``), the not-permitted counter, both rates (-1 until evaluated), and the buffered
     and slow calls by kind, all tagged ``name``."""
-    env = frontend_env(f"http://127.0.0.1:{free_port()}/message")
+    env = frontend_env(f"http://127.0.0.1:{free_port()}{MESSAGE_PATH}")
     with running_service("services.frontend_v2", log_dir, env=env) as v2:
         types, samples = scrape(v2)
     for state in STATES:
@@ -81,7 +81,7 @@ def test_a_slow_backend_opens_the_breaker_on_the_slow_call_rate(log_dir: Path) -
                 assert h2(get(v2.url).text) == BACKEND_MESSAGE
             started = time.monotonic()
             page = get(v2.url)
-            assert (page.status_code, h2(page.text)) == (200, FALLBACK)
+            assert (page.status_code, h2(page.text)) == (200, FALLBACK_MESSAGE)
             assert time.monotonic() - started < 0.15  # not waiting for the slow backend
             assert slow.served == 10
             _, samples = scrape(v2)
@@ -111,7 +111,7 @@ def test_failed_and_ignored_calls_are_timed_under_their_kind(log_dir: Path) -> N
             with running_service("services.frontend_v2", log_dir, env=env) as v2:
                 for _ in range(3):
                     page = get(v2.url)
-                    assert (page.status_code, h2(page.text)) == (200, FALLBACK)
+                    assert (page.status_code, h2(page.text)) == (200, FALLBACK_MESSAGE)
                 _, samples = scrape(v2)
                 state = breaker(v2)
             calls = "resilience4j_circuitbreaker_calls_seconds_count"

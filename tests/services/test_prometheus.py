@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from services.contract import BACKEND_MESSAGE, FALLBACK_MESSAGE, MESSAGE_PATH
 from tests.services.frontend_support import frontend_env, get, h2
-from tests.support.contract import BACKEND_MESSAGE, FALLBACK
 from tests.support.polling import wait_until
 from tests.support.procs import free_port, running_service
 from tests.support.prometheus import Prometheus, running_prometheus
@@ -31,7 +31,7 @@ def test_prometheus_sees_the_breaker_open_while_the_backend_is_stopped(
     log_dir: Path, tmp_path: Path
 ) -> None:
     port = free_port()
-    env = frontend_env(f"http://127.0.0.1:{port}/message")
+    env = frontend_env(f"http://127.0.0.1:{port}{MESSAGE_PATH}")
     with (
         running_service("services.frontend_v2", log_dir, env=env) as v2,
         running_prometheus({"frontend-v2": [f"127.0.0.1:{v2.port}"]}, tmp_path) as prometheus,
@@ -44,7 +44,7 @@ def test_prometheus_sees_the_breaker_open_while_the_backend_is_stopped(
         # The backend is stopped: ten fallbacks later the breaker is open.
         for _ in range(10):
             page = get(v2.url)
-            assert (page.status_code, h2(page.text)) == (200, FALLBACK)
+            assert (page.status_code, h2(page.text)) == (200, FALLBACK_MESSAGE)
         (opened,) = scraped(prometheus, OPEN)
         assert opened["metric"] == {
             "__name__": "resilience4j_circuitbreaker_state",

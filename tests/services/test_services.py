@@ -14,6 +14,16 @@ from pathlib import Path
 
 import pytest
 
+from services.contract import (
+    BACKEND_MESSAGE,
+    BREAKER_PATH,
+    FALLBACK_MESSAGE,
+    LIVENESS_PATH,
+    MESSAGE_PATH,
+    METRICS_PATH,
+    PAGE_TITLE,
+    READINESS_PATH,
+)
 from tests.services.fake_backends import CannedServer, ErrorServer, HangingServer, gzip_bomb
 from tests.services.frontend_support import (
     TIMEOUT,
@@ -23,7 +33,6 @@ from tests.services.frontend_support import (
     h2,
     wait_for_log,
 )
-from tests.support.contract import BACKEND_MESSAGE, FALLBACK, TITLE
 from tests.support.procs import REPO_ROOT, Service, free_port, running_service
 
 JST = timezone(timedelta(hours=9))
@@ -38,24 +47,24 @@ def backend(log_dir: Path) -> Iterator[Service]:
 
 @pytest.fixture(scope="module", params=FRONTENDS, ids=["v1", "v2"])
 def frontend(request: pytest.FixtureRequest, backend: Service, log_dir: Path) -> Iterator[Service]:
-    env = frontend_env(f"{backend.url}/message")
+    env = frontend_env(f"{backend.url}{MESSAGE_PATH}")
     with running_service(request.param, log_dir, env=env) as service:
         yield service
 
 
 # --- backend
 def test_backend_answers_its_message_as_plain_text(backend: Service) -> None:
-    response = get(f"{backend.url}/message")
+    response = get(f"{backend.url}{MESSAGE_PATH}")
     assert response.status_code == 200
     assert response.text == BACKEND_MESSAGE
     assert response.headers["content-type"].startswith("text/plain")
 
 
 def test_backend_probes_and_metrics(backend: Service) -> None:
-    assert get(f"{backend.url}/healthz").json() == {"status": "ok"}
-    assert get(f"{backend.url}/readyz").json() == {"status": "ready"}
-    get(f"{backend.url}/message")
-    metrics = get(f"{backend.url}/metrics")
+    assert get(f"{backend.url}{LIVENESS_PATH}").json() == {"status": "ok"}
+    assert get(f"{backend.url}{READINESS_PATH}").json() == {"status": "ready"}
+    get(f"{backend.url}{MESSAGE_PATH}")
+    metrics = get(f"{backend.url}{METRICS_PATH}")
     assert metrics.headers["content-type"].startswith("text/plain")
     served = re.search(r"^backend_messages_total (\d+)", metrics.text, re.M)
     assert served is not None and int(float(served.group(1))) >= 1
@@ -73,8 +82,8 @@ def test_page_has_title_brand_and_jst_clock(frontend: Service) -> None:
     before = datetime.now(JST)
     page = get(frontend.url).text
     after = datetime.now(JST)
-    assert re.search(rf"<title>{TITLE}</title>", page)
-    assert re.search(rf'<span class="navbar-brand">{TITLE}</span>', page)
+    assert re.search(rf"<title>{PAGE_TITLE}</title>", page)
+    assert re.search(rf'<span class="navbar-brand">{PAGE_TITLE}</span>', page)
     clock = re.search(r'<time class="navbar-clock" datetime="([^"]+)">([^<]+)</time>', page)
     assert clock is not None, page
     shown = clock.group(2)
@@ -99,10 +108,10 @@ def test_page_references_no_external_url_and_serves_its_own_css(frontend: Servic
 
 
 def test_frontend_probes_and_metrics(frontend: Service) -> None:
-    assert get(f"{frontend.url}/healthz").json() == {"status": "ok"}
-    assert get(f"{frontend.url}/readyz").json() == {"status": "ready"}
+    assert get(f"{frontend.url}{LIVENESS_PATH}").json() == {"status": "ok"}
+    assert get(f"{frontend.url}{READINESS_PATH}").json() == {"status": "ready"}
     get(frontend.url)
-    metrics = get(f"{frontend.url}/metrics").text
+    metrics = get(f"{frontend.url}{METRICS_PATH}").text
     ok = re.search(r'^frontend_pages_total\{outcome="ok"\} (\d+)', metrics, re.M)
     assert ok is not None and float(ok.group(1)) >= 1
     if frontend.module.endswith("v2"):
@@ -113,12 +122,12 @@ def test_frontend_probes_and_metrics(frontend: Service) -> None:
         )
     else:
         assert "frontend_breaker" not in metrics
-        assert get(f"{frontend.url}/breaker").status_code == 404
+        assert get(f"{frontend.url}{BREAKER_PATH}").status_code == 404
 
 
 def test_v2_breaker_endpoint_shows_state_counts_and_config(backend: Service, log_dir: Path) -> None:
     with running_service(
-        "services.frontend_v2", log_dir, env=frontend_env(f"{backend.url}/message")
+        "services.frontend_v2", log_dir, env=frontend_env(f"{backend.url}{MESSAGE_PATH}")
     ) as v2:
         fresh = breaker(v2)
         assert fresh["state"] == "closed"
@@ -160,7 +169,7 @@ def test_backend_stopped_then_back(log_dir: Path) -> None:
     """v1 fails with 502 and recovers at once; v2 falls back, opens at call 10 on its fresh
     breaker, and after the backend is back recovers through half-open to closed."""
     port = free_port()
-    backend_url = f"http://127.0.0.1:{port}/message"
+    backend_url = f"http://127.0.0.1:{port}{MESSAGE_PATH}"
     wait = "0.5"
     with (
         running_service("services.frontend_v1", log_dir, env=frontend_env(backend_url)) as v1,
@@ -177,18 +186,20 @@ def test_backend_stopped_then_back(log_dir: Path) -> None:
         down = get(v1.url)
         assert down.status_code == 502
         assert h2(down.text) == "The backend is unavailable."
-        assert f"<title>{TITLE}</title>" in down.text
+        assert f"<title>{PAGE_TITLE}</title>" in down.text
         assert "http://" not in down.text and "https://" not in down.text
         wait_for_log(
             v1, r"ERROR \[services\.frontend_v1\.guard\] Backend unavailable: cannot connect"
         )
         for service in (v1, v2):
-            assert get(f"{service.url}/readyz").status_code == 200  # ready without the backend
-            assert get(f"{service.url}/healthz").status_code == 200
+            assert (
+                get(f"{service.url}{READINESS_PATH}").status_code == 200
+            )  # ready without the backend
+            assert get(f"{service.url}{LIVENESS_PATH}").status_code == 200
         for call in range(1, 11):
             page = get(v2.url)
             assert page.status_code == 200
-            assert h2(page.text) == FALLBACK
+            assert h2(page.text) == FALLBACK_MESSAGE
             state = breaker(v2)
             expected = "open" if call == 10 else "closed"
             assert (state["state"], state["buffered_calls"], state["failed_calls"]) == (
@@ -199,7 +210,7 @@ def test_backend_stopped_then_back(log_dir: Path) -> None:
         assert breaker(v2)["failure_rate"] == 100.0
         wait_for_log(v2, r"ERROR \[services\.frontend_v2\.guard\] Fallback : cannot connect to ")
         wait_for_log(v2, r"WARNING .*changed state: closed -> open")
-        metrics = get(f"{v2.url}/metrics").text
+        metrics = get(f"{v2.url}{METRICS_PATH}").text
         assert 'frontend_breaker_state{state="open"} 1.0' in metrics
         assert 'frontend_breaker_calls_total{outcome="failed"} 10.0' in metrics
         assert 'frontend_pages_total{outcome="fallback"} 10.0' in metrics
@@ -240,7 +251,7 @@ def test_backend_hanging_is_bounded_by_the_timeout(log_dir: Path) -> None:
         with running_service("services.frontend_v2", log_dir, env=env) as v2:
             for call in range(1, 11):
                 page = get(v2.url)
-                assert (page.status_code, h2(page.text)) == (200, FALLBACK)
+                assert (page.status_code, h2(page.text)) == (200, FALLBACK_MESSAGE)
                 state = breaker(v2)
                 assert state["state"] == ("open" if call == 10 else "closed"), f"call {call}"
             wait_for_log(v2, rf"ERROR .*Fallback : no answer from .* within {TIMEOUT} s")
@@ -248,12 +259,12 @@ def test_backend_hanging_is_bounded_by_the_timeout(log_dir: Path) -> None:
             tried = hang.accepted
             for _ in range(3):
                 page = get(v2.url)
-                assert (page.status_code, h2(page.text)) == (200, FALLBACK)
+                assert (page.status_code, h2(page.text)) == (200, FALLBACK_MESSAGE)
             assert hang.accepted == tried
             state = breaker(v2)
             assert (state["state"], state["not_permitted_calls"]) == ("open", 3)
             wait_for_log(v2, r"ERROR .*Fallback : circuit breaker is open: call not permitted")
-            assert get(f"{v2.url}/readyz").status_code == 200
+            assert get(f"{v2.url}{READINESS_PATH}").status_code == 200
 
 
 # --- backend answering an error status
@@ -269,7 +280,7 @@ def test_backend_error_status_is_a_failure(status: int, log_dir: Path) -> None:
             assert (page.status_code, h2(page.text)) == (502, "The backend is unavailable.")
             wait_for_log(v1, rf"ERROR .*Backend unavailable: .* answered HTTP {status}")
             page = get(v2.url)
-            assert (page.status_code, h2(page.text)) == (200, FALLBACK)
+            assert (page.status_code, h2(page.text)) == (200, FALLBACK_MESSAGE)
             wait_for_log(v2, rf"ERROR .*Fallback : .* answered HTTP {status}")
             state = breaker(v2)
             assert (state["state"], state["buffered_calls"], state["failed_calls"]) == (
@@ -310,7 +321,7 @@ def test_backend_answer_over_the_size_cap_is_a_failure(answer: str, log_dir: Pat
             over = rf"answered more than {MAX_BODY} bytes"
             wait_for_log(v1, rf"ERROR .*Backend unavailable: .* {over}")
             page = get(v2.url)
-            assert (page.status_code, h2(page.text)) == (200, FALLBACK)
+            assert (page.status_code, h2(page.text)) == (200, FALLBACK_MESSAGE)
             wait_for_log(v2, rf"ERROR .*Fallback : .* {over}")
             state = breaker(v2)
             assert (state["buffered_calls"], state["failed_calls"]) == (1, 1)
@@ -325,8 +336,8 @@ def test_answer_within_the_cap_is_read_compressed_or_not(backend: Service, log_d
     with CannedServer(200, packed, {"Content-Encoding": "gzip"}) as gzipped:
         caps = {
             (gzipped.url, size): (200, BACKEND_MESSAGE),
-            (f"{backend.url}/message", size): (200, BACKEND_MESSAGE),
-            (f"{backend.url}/message", size - 1): (502, "The backend is unavailable."),
+            (f"{backend.url}{MESSAGE_PATH}", size): (200, BACKEND_MESSAGE),
+            (f"{backend.url}{MESSAGE_PATH}", size - 1): (502, "The backend is unavailable."),
         }
         for (url, cap), expected in caps.items():
             env = frontend_env(url, BACKEND_MAX_BODY_BYTES=str(cap))

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import httpx
 
+from services.contract import LIVENESS_PATH
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -86,7 +88,7 @@ def start_service(
         )
     service = Service(module=module, port=port, proc=proc, log_path=log_path)
     try:
-        wait_for_http(f"{service.url}/healthz", proc=proc)
+        wait_for_http(f"{service.url}{LIVENESS_PATH}", proc=proc)
     except Exception:
         service.stop()
         raise

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from chaos.drivers.local.settings import LocalSettings
+from services.contract import MESSAGE_PATH
 
 NAMESPACE = "default"
 HOST = "127.0.0.1"
@@ -59,7 +60,7 @@ class ProgramStatus(BaseModel):
 
 def programs_on(ports: dict[str, int], settings: LocalSettings) -> list[Program]:
     """The three programs, on the ports given by program name."""
-    backend_url = f"http://{HOST}:{ports['back']}/message"
+    backend_url = f"http://{HOST}:{ports['back']}{MESSAGE_PATH}"
     front_env = {"BACKEND_URL": backend_url, "BACKEND_TIMEOUT": str(settings.backend_timeout)}
     return [
         Program(

@@ -8,6 +8,7 @@ import httpx
 
 from chaos.drivers.base import DriverError
 from chaos.drivers.local.layout import HOST
+from services.contract import READINESS_PATH
 
 
 def port_is_free(port: int) -> bool:
@@ -53,7 +54,7 @@ def choose_ports(wanted: dict[str, int], previous: dict[str, int]) -> dict[str, 
 
 def readyz(url: str, timeout: float = 0.5) -> bool:
     try:
-        response = httpx.get(f"{url}/readyz", timeout=timeout, trust_env=False)
+        response = httpx.get(f"{url}{READINESS_PATH}", timeout=timeout, trust_env=False)
     except httpx.HTTPError:
         return False
     return response.status_code == 200

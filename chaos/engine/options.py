@@ -1,0 +1,65 @@
+"""What every run takes, and the checks that need no target: cheap to import, for the CLI."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from chaos.actions.context import system_namespace_refusal
+from chaos.defaults import JOURNAL_PATH, PROBE_INTERVAL
+from chaos.drivers.factory import TargetRef
+from chaos.errors import BadInput
+from chaos.files import check_writable
+from chaos.records.store import RecordStore
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """What every run takes, whatever started it."""
+
+    target: TargetRef = field(default_factory=TargetRef)
+    journal_path: Path | None = JOURNAL_PATH
+    dry_run: bool = False
+    seed: int | None = None
+    allow_system_namespaces: bool = False
+    probe_interval: float = PROBE_INTERVAL
+    measure: bool = True
+    breaker_url: str | None = None  # None: v2's breaker endpoint if the frontend serves one
+    record_in_cluster: bool = False
+    print_journal: bool = False
+
+
+def check_namespace(namespace: str, allowed: bool) -> None:
+    refusal = system_namespace_refusal(namespace, allowed)
+    if refusal is not None:
+        raise BadInput(refusal)
+
+
+def check_journal_path(path: Path) -> None:
+    """Before any chaos: a journal that cannot be written is found now, not after."""
+    if path.is_dir():
+        raise BadInput(
+            f"--journal-path {path} is a directory; give a file name such as {JOURNAL_PATH}."
+        )
+    why = check_writable(path)
+    if why is not None:
+        raise BadInput(f"--journal-path {path} cannot be written ({why}); nothing was changed.")
+
+
+def check_url(option: str, url: str) -> None:
+    if not re.match(r"^https?://", url):
+        raise BadInput(f"{option} must start with http:// or https:// (got {url!r}).")
+
+
+def unfinished_warnings() -> list[str]:
+    """What earlier runs left deleted, one line each (a directory listing, no network)."""
+    store = RecordStore()
+    records, _ = store.unfinished()
+    return [
+        f"Warning: run {record.id} left {obj.label} deleted; "
+        "`chaosrun restore` puts it back (`--dry-run` lists it)."
+        for record in records
+        if not store.in_progress(record.id)
+        for obj in record.pending()
+    ]

@@ -1,0 +1,43 @@
+"""What the services promise to whoever calls them: texts, paths, ports and names.
+
+The services serve these; the runner, the demo, the benchmarks and the tests rely on them, so
+each is written here once. The module imports nothing: ``chaos`` may import it (and nothing
+else from ``services``) without pulling in a web framework.
+"""
+
+__all__ = [
+    "BACKEND_MESSAGE",
+    "BACKEND_PORT",
+    "BACKEND_SERVICE",
+    "BACKEND_URL",
+    "BREAKER_PATH",
+    "FALLBACK_MESSAGE",
+    "FRONTEND_PORT",
+    "LIVENESS_PATH",
+    "MESSAGE_PATH",
+    "METRICS_PATH",
+    "PAGE_TITLE",
+    "READINESS_PATH",
+]
+
+#: The backend's answer to ``GET MESSAGE_PATH`` (text/plain); the frontends show it in an <h2>.
+BACKEND_MESSAGE = "Hello, I'm backend!"
+#: What frontend v2 shows, with HTTP 200, when its backend call fails or the breaker rejects it.
+FALLBACK_MESSAGE = "Sorry...I'm frontend."
+#: The frontends' page title, also their navbar brand ("Sample application").
+PAGE_TITLE = "サンプルアプリケーション"
+
+MESSAGE_PATH = "/message"
+#: Frontend v2's breaker state and counters, as JSON.
+BREAKER_PATH = "/breaker"
+LIVENESS_PATH = "/healthz"
+#: 200 once the service has started; never depends on another service.
+READINESS_PATH = "/readyz"
+METRICS_PATH = "/metrics"
+
+BACKEND_PORT = 8081
+FRONTEND_PORT = 8080
+#: The Kubernetes Service in front of the backend: the host in the frontends' default URL.
+BACKEND_SERVICE = "backend"
+#: Where a frontend calls the backend unless ``BACKEND_URL`` says otherwise.
+BACKEND_URL = f"http://{BACKEND_SERVICE}:{BACKEND_PORT}{MESSAGE_PATH}"
