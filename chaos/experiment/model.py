@@ -62,6 +62,7 @@ def _provider_model(kind: ProviderType[Any]) -> type[ProviderModel]:
 PROVIDER_MODELS: dict[str, type[ProviderModel]] = {
     name: _provider_model(kind) for name, kind in PROVIDERS.items()
 }
+# A tuple: a file's "type" may be anything, a list included, and a tuple needs no hash.
 _PROVIDER_TYPES = tuple(PROVIDERS)
 
 # Tags of our tagged unions start with "@"; validation drops them from error locations.
@@ -72,6 +73,8 @@ def _provider_tag(value: Any) -> str | None:
     return f"@{kind}" if kind in _PROVIDER_TYPES else None
 
 
+# Type checkers see the base every provider model shares; pydantic sees the tagged union of
+# the table's models, which exists only once the table has been read.
 if TYPE_CHECKING:
     Provider = ProviderModel
 else:
@@ -90,14 +93,6 @@ _PROVIDER: TypeAdapter[ProviderModel] = TypeAdapter(Provider)
 def parse_provider(data: Any) -> ProviderModel:
     """Validate one provider mapping (the engine's, after substituting variables)."""
     return _PROVIDER.validate_python(data)
-
-
-def __getattr__(name: str) -> Any:
-    # Each provider type's model is also reachable by its class name (``PythonProvider``).
-    for model in PROVIDER_MODELS.values():
-        if model.__name__ == name:
-            return model
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Activity(_Model):

@@ -8,7 +8,22 @@ imports no client library and no pydantic: a provider imports what it runs with 
 ``run`` and ``load``.
 """
 
-from chaos.providers.base import NON_EMPTY, Call, NonEmptyText, Problem, ProviderType
+from chaos.providers.base import (
+    NON_EMPTY,
+    Call,
+    NonEmptyText,
+    Problem,
+    ProviderType,
+    TargetUse,
+)
 from chaos.providers.table import PROVIDERS
 
-__all__ = ["NON_EMPTY", "PROVIDERS", "Call", "NonEmptyText", "Problem", "ProviderType"]
+__all__ = [
+    "NON_EMPTY",
+    "PROVIDERS",
+    "Call",
+    "NonEmptyText",
+    "Problem",
+    "ProviderType",
+    "TargetUse",
+]

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
 
 class NonEmpty:
-    """Marks a ``str`` field that must not be empty (``Annotated[str, NON_EMPTY]``)."""
+    """Marks a ``str`` field that must not be empty: ``Annotated[str, NON_EMPTY]`` as the
+    field's own annotation (the model reads it there, not inside a list or a union)."""
 
     def __repr__(self) -> str:
         return "NON_EMPTY"
@@ -36,6 +37,13 @@ class Problem(NamedTuple):
 
     field: str
     message: str
+
+
+class TargetUse(NamedTuple):
+    """How an activity acts on the run's target (the cluster, or the local stand-in)."""
+
+    namespace: Any  # as the file gives it: may hold ``${name}`` references
+    destructive: bool
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,10 @@ def _never(_spec: Any) -> bool:
     return False
 
 
+def _no_target(_spec: Any, _namespace: str) -> TargetUse | None:
+    return None
+
+
 Spec = TypeVar("Spec", bound="DataclassInstance")
 
 
@@ -72,6 +84,9 @@ class ProviderType(Generic[Spec]):
     load: Callable[[], None] = _nothing
     # True when the activity honours a dry run itself, so it runs in one; others are skipped.
     runs_in_dry_run: Callable[[Spec], bool] = _never
+    # How the activity acts on the target, given the run's namespace; None: it does not,
+    # so a run of such activities alone connects to nothing.
+    target_use: Callable[[Spec, str], TargetUse | None] = _no_target
 
     def read(self, values: Mapping[str, Any]) -> Spec:
         """The spec of a structurally valid provider mapping: absent fields take their

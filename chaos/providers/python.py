@@ -15,7 +15,7 @@ from typing import Any
 
 from chaos.actions.errors import ActivityFailed
 from chaos.actions.registry import NATIVE_MODULES, is_native_module, lookup
-from chaos.providers.base import Call, NonEmptyText, Problem, ProviderType
+from chaos.providers.base import Call, NonEmptyText, Problem, ProviderType, TargetUse
 
 # Passed by the runner when the function declares them, never by the experiment.
 _INJECTED = ("configuration", "secrets")
@@ -135,6 +135,20 @@ def _is_native(spec: PythonSpec) -> bool:
     return is_native_module(spec.module)
 
 
+def _target_use(spec: PythonSpec, namespace: str) -> TargetUse | None:
+    # Only chaosrun's own functions reach the target; other modules bring their own clients.
+    if not is_native_module(spec.module):
+        return None
+    native = lookup(spec.module, spec.func)
+    destructive = native is not None and native.destructive
+    return TargetUse(spec.arguments.get("ns", namespace), destructive)
+
+
 PROVIDER = ProviderType(
-    name="python", spec=PythonSpec, check=check, run=run, runs_in_dry_run=_is_native
+    name="python",
+    spec=PythonSpec,
+    check=check,
+    run=run,
+    runs_in_dry_run=_is_native,
+    target_use=_target_use,
 )

@@ -9,7 +9,7 @@ import sys
 from typing import Any
 
 from chaos.experiment.model import PROVIDER_MODELS
-from chaos.providers import PROVIDERS
+from chaos.providers import PROVIDERS, TargetUse
 from tests.support.procs import REPO_ROOT
 
 # A new type, registered the way a line in chaos/providers/table.py registers one, before
@@ -84,3 +84,15 @@ def test_each_provider_type_has_a_model_named_for_it() -> None:
     assert list(PROVIDER_MODELS) == list(PROVIDERS) == ["python", "http", "process"]
     names = [model.__name__ for model in PROVIDER_MODELS.values()]
     assert names == ["PythonProvider", "HttpProvider", "ProcessProvider"]
+
+
+def test_only_chaosruns_own_functions_act_on_the_target() -> None:
+    python, http = PROVIDERS["python"], PROVIDERS["http"]
+    terminate = python.read({"module": "chaosk8s.pod.actions", "func": "terminate_pods"})
+    assert python.target_use(terminate, "default") == TargetUse("default", destructive=True)
+    count = python.read({"module": "chaosk8s.pod.probes", "func": "count_pods"})
+    in_ns = python.read({**vars(count), "arguments": {"ns": "${ns}"}})
+    assert python.target_use(in_ns, "default") == TargetUse("${ns}", destructive=False)
+    imported = python.read({"module": "tests.engine.sample_functions", "func": "add"})
+    assert python.target_use(imported, "default") is None
+    assert http.target_use(http.read({"url": "http://127.0.0.1:1/"}), "default") is None
