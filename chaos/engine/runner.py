@@ -14,7 +14,6 @@ Chaos Toolkit semantics, with three deliberate differences (documented in ``--he
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 import time
@@ -24,10 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import TypeAdapter
-
 from chaos.actions.context import RunContext
-from chaos.actions.registry import is_native_module
 from chaos.defaults import PROBE_INTERVAL
 from chaos.engine import signals
 from chaos.engine.background import Background
@@ -36,11 +32,10 @@ from chaos.engine.journal import new_journal, now_iso, write_journal
 from chaos.engine.signals import Interrupted, interruptible, shielded
 from chaos.engine.tolerance import within_tolerance
 from chaos.experiment.journal import ActivityRun, Journal, SteadyState
-from chaos.experiment.model import Activity, Experiment, Provider, PythonProvider, Ref
+from chaos.experiment.model import Activity, Experiment, Ref, parse_provider
+from chaos.providers import PROVIDERS, Call
 
 logger = logging.getLogger("chaosrun")
-
-_PROVIDER: TypeAdapter[Any] = TypeAdapter(Provider)
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -116,6 +111,7 @@ class Runner:
         for scope in settings.secrets.values():
             if isinstance(scope, dict):
                 self.variables.update(scope)
+        self.call = Call(ctx, settings.configuration, settings.secrets)
         self._prober: Any = None
         self.measurement: Any = None
 
@@ -145,26 +141,14 @@ class Runner:
 
     def _call(self, activity: Activity) -> Any:
         data = activity.provider.model_dump(by_alias=True, exclude_unset=True)
-        provider = _PROVIDER.validate_python(substitute(data, self.variables))
-        if isinstance(provider, PythonProvider):
-            from chaos.providers.python import run_python
-
-            return run_python(
-                provider, self.ctx, self.settings.configuration, self.settings.secrets
-            )
-        if provider.type == "http":
-            from chaos.providers.http import run_http
-
-            return run_http(provider)
-        from chaos.providers.process import run_process
-
-        return run_process(provider)
+        provider = parse_provider(substitute(data, self.variables))
+        return PROVIDERS[provider.type].run(provider.spec(), self.call)
 
     def _skipped_in_dry_run(self, activity: Activity) -> bool:
         if not self.settings.dry_run:
             return False
         provider = activity.provider
-        return not (isinstance(provider, PythonProvider) and is_native_module(provider.module))
+        return not PROVIDERS[provider.type].runs_in_dry_run(provider.spec())
 
     def execute(self, activity: Activity, into: list[ActivityRun]) -> ActivityRun:
         """Run one activity with its pauses; its journal entry is appended to ``into``
@@ -317,10 +301,10 @@ class Runner:
 
     # -- the run ------------------------------------------------------------------------
     def _load_providers(self) -> None:
-        """Import the providers this experiment uses before the run's clock starts, so the
-        journal's times measure the activities (importing httpx alone takes ~60 ms)."""
+        """Import what the providers this experiment uses run with, before the run's clock
+        starts, so the journal's times measure the activities (httpx alone takes ~60 ms)."""
         for kind in sorted({a.provider.type for a in self.experiment.activities()}):
-            importlib.import_module(f"chaos.providers.{kind}")
+            PROVIDERS[kind].load()
 
     def run(self) -> RunResult:
         self._load_providers()

@@ -12,7 +12,6 @@ import logging
 from typing import Any
 
 from chaos.actions.context import RunContext
-from chaos.actions.registry import is_native_module, lookup
 from chaos.defaults import FRONTEND_SERVICE
 from chaos.drivers.base import Driver, DriverError, NotFound
 from chaos.drivers.factory import DriverFactory
@@ -21,6 +20,7 @@ from chaos.engine.runner import RunHooks, RunResult, RunSettings, run_experiment
 from chaos.errors import BadInput
 from chaos.experiment.builtin import DeploymentChaos, PodChaos, builtin_experiment
 from chaos.measure import breaker_url_of
+from chaos.providers import PROVIDERS
 from chaos.records.store import RecordStore
 from chaos.records.writer import RecordWriter
 
@@ -207,16 +207,15 @@ class Session:
     ) -> bool:
         """True when an activity needs the target; refuses system namespaces up front."""
         from chaos.engine.config import substitute
-        from chaos.experiment.model import PythonProvider
 
         uses = False
         for activity in experiment.activities():
             provider = activity.provider
-            if not isinstance(provider, PythonProvider) or not is_native_module(provider.module):
+            use = PROVIDERS[provider.type].target_use(provider.spec(), namespace or "default")
+            if use is None:
                 continue
             uses = True
-            native = lookup(provider.module, provider.func)
-            ns = substitute(provider.arguments.get("ns", namespace or "default"), configuration)
-            if native is not None and native.destructive:
+            ns = substitute(use.namespace, configuration)
+            if use.destructive:
                 check_namespace(str(ns), self.options.allow_system_namespaces)
         return uses

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from chaos.experiment.checks import MAX_PAUSE, pause_problem
-from chaos.experiment.loader import ExperimentError, load_experiment_file, load_raw
-from chaos.experiment.validate import check_experiment, validate_experiment
+from chaos.experiment.loader import ExperimentError, load_raw
+from chaos.experiment.validate import check_experiment, load_experiment_file, validate_experiment
 
 if TYPE_CHECKING:
     from chaos.experiment.model import Activity, Experiment, Ref

@@ -1,67 +1,25 @@
 """What the Chaos Toolkit checks before a run, beyond the structure.
 
-Functions exist and accept the given arguments, processes exist, refs resolve, tolerances
-are well-formed. The checks read the experiment as a dict whose structure is already known
-to be valid (by the model, or by ``chaos.experiment.shape``); missing optional keys take the
-model's defaults. No client library and no pydantic is imported: ``chaosk8s`` names are
-looked up in chaosrun's own registry, other python modules are imported as the Chaos
-Toolkit would.
+Refs resolve, tolerances are well-formed, pauses are sane, and each provider passes its
+own type's checks (``chaos.providers``: functions exist and accept the given arguments,
+processes exist ...). The checks read the experiment as a dict whose structure is already
+known to be valid (by the model, or by ``chaos.experiment.shape``); missing optional keys
+take the model's defaults. No client library and no pydantic is imported.
 """
 
 from __future__ import annotations
 
-import importlib
-import inspect
-import math
 import re
-import shutil
 from collections.abc import Iterator
 from typing import Any
 
-from chaos.actions.registry import NATIVE_MODULES, is_native_module, lookup
+from chaos.providers import PROVIDERS
+from chaos.values import seconds_problem
 
-_VAR_RE = re.compile(r"\$\{[^}]+\}")
-HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 TOLERANCE_TYPES = ("regex", "range")
 HYPOTHESIS = "steady-state-hypothesis"
 # A pause longer than a day is a typo (and the clock cannot wait out an enormous one).
 MAX_PAUSE = 24 * 60 * 60
-
-
-def has_variables(value: Any) -> bool:
-    if isinstance(value, str):
-        return bool(_VAR_RE.search(value))
-    if isinstance(value, dict):
-        return any(has_variables(v) for v in value.values())
-    if isinstance(value, list):
-        return any(has_variables(v) for v in value)
-    return False
-
-
-def check_signature(
-    params: list[inspect.Parameter], arguments: dict[str, Any], what: str
-) -> list[str]:
-    """Problems with passing ``arguments`` by keyword to a function with ``params``."""
-    problems: list[str] = []
-    accepts_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params)
-    names = {
-        p.name
-        for p in params
-        if p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
-    }
-    injected = {"configuration", "secrets"}
-    for arg in arguments:
-        if arg not in names and not accepts_any:
-            problems.append(f"unexpected argument '{arg}' for {what}")
-    for p in params:
-        if (
-            p.default is inspect.Parameter.empty
-            and p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
-            and p.name not in arguments
-            and p.name not in injected
-        ):
-            problems.append(f"missing required argument '{p.name}' for {what}")
-    return problems
 
 
 def check_tolerance(tolerance: Any) -> str | None:
@@ -96,33 +54,14 @@ def check_tolerance(tolerance: Any) -> str | None:
     return None
 
 
-def _seconds_problem(value: Any) -> str | None:
-    """What is wrong with a literal number of seconds: a string that is no ``${name}``
-    reference (resolved at run time), or a number that is not finite."""
-    if isinstance(value, str):
-        return None if has_variables(value) else f"must be a number (got {value!r})"
-    if isinstance(value, int | float) and not math.isfinite(value):
-        return f"must be a finite number (got {value:g})"
-    return None
-
-
 def pause_problem(value: Any) -> str | None:
     """What is wrong with a pause of ``value`` seconds, or None."""
-    if problem := _seconds_problem(value):
+    if problem := seconds_problem(value):
         return problem
     if isinstance(value, int | float) and value < 0:
         return "must not be negative"
     if isinstance(value, int | float) and value > MAX_PAUSE:
         return f"must be at most {MAX_PAUSE} seconds (got {value:g})"
-    return None
-
-
-def timeout_problem(value: Any) -> str | None:
-    """What is wrong with a timeout of ``value`` seconds, or None."""
-    if problem := _seconds_problem(value):
-        return problem
-    if isinstance(value, int | float) and value <= 0:
-        return "must be positive"
     return None
 
 
@@ -210,73 +149,6 @@ class _Checker:
                 if problem := pause_problem(pauses.get(key)):
                     self.add(f"{place}.pauses.{key}", problem)
         provider = item["provider"]
-        place = f"{place}.provider"
-        if provider["type"] == "python":
-            self.check_python(provider, place)
-        elif provider["type"] == "http":
-            self.check_http(provider, place)
-        else:
-            self.check_process(provider, place)
-
-    def check_python(self, provider: dict[str, Any], place: str) -> None:
-        module, func = provider["module"], provider["func"]
-        arguments: dict[str, Any] = provider.get("arguments", {})
-        if is_native_module(module):
-            if module not in NATIVE_MODULES:
-                supported = ", ".join(sorted(NATIVE_MODULES))
-                self.add(
-                    f"{place}.module",
-                    f"module {module!r} is not supported by chaosrun (supported: {supported})",
-                )
-                return
-            native = lookup(module, func)
-            if native is None:
-                family = module.split(".", 1)[0]
-                known = ", ".join(NATIVE_MODULES[module])
-                self.add(
-                    f"{place}.func",
-                    f"unknown {family} function {func!r} in {module} (known: {known})",
-                )
-                return
-            for problem in check_signature(native.parameters(), arguments, native.qualified):
-                self.add(f"{place}.arguments", problem)
-            return
-        try:
-            mod = importlib.import_module(module)
-        except Exception as exc:
-            self.add(f"{place}.module", f"cannot import module {module!r} ({exc})")
-            return
-        function = getattr(mod, func, None)
-        if not callable(function):
-            self.add(f"{place}.func", f"module {module!r} has no function {func!r}")
-            return
-        try:
-            params = list(inspect.signature(function).parameters.values())
-        except (TypeError, ValueError):
-            return
-        for problem in check_signature(params, arguments, f"{module}.{func}"):
-            self.add(f"{place}.arguments", problem)
-
-    def check_http(self, provider: dict[str, Any], place: str) -> None:
-        url: str = provider["url"]
-        if not has_variables(url) and not re.match(r"^https?://", url):
-            self.add(f"{place}.url", f"must start with http:// or https:// (got {url!r})")
-        method: str = provider.get("method", "GET")
-        if method.upper() not in HTTP_METHODS:
-            self.add(f"{place}.method", f"unsupported HTTP method {method!r}")
-        timeout = provider.get("timeout")
-        if isinstance(timeout, list):
-            if len(timeout) != 2:
-                self.add(f"{place}.timeout", "must be a number or [connect, read]")
-            for i, part in enumerate(timeout):
-                if problem := timeout_problem(part):
-                    self.add(f"{place}.timeout[{i}]", problem)
-        elif problem := timeout_problem(timeout):
-            self.add(f"{place}.timeout", problem)
-
-    def check_process(self, provider: dict[str, Any], place: str) -> None:
-        path: str = provider["path"]
-        if not has_variables(path) and shutil.which(path) is None:
-            self.add(f"{place}.path", f"executable {path!r} cannot be found")
-        if problem := timeout_problem(provider.get("timeout")):
-            self.add(f"{place}.timeout", problem)
+        kind = PROVIDERS[provider["type"]]
+        for found in kind.check(kind.read(provider)):
+            self.add(f"{place}.provider.{found.field}", found.message)

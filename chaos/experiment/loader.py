@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from chaos.errors import BadInput
 from chaos.parsing import (
@@ -14,9 +14,6 @@ from chaos.parsing import (
     read_capped,
     top_level_mapping,
 )
-
-if TYPE_CHECKING:
-    from chaos.experiment.model import Experiment
 
 
 class ExperimentError(BadInput):
@@ -65,11 +62,3 @@ def _parse(path: Path, text: str) -> Any:
         if suffix == ".json":
             raise
     return parse_yaml(text)
-
-
-def load_experiment_file(path: Path) -> tuple[Experiment, dict[str, Any]]:
-    """Load and validate; return the model and the raw dict (kept for the journal)."""
-    from chaos.experiment.validate import validate_experiment
-
-    raw = load_raw(path)
-    return validate_experiment(raw, source=str(path)), raw

@@ -2,17 +2,20 @@
 
 Unknown keys (``controls``, ``extensions``, ``contributions`` ...) are kept but unused.
 Numbers that may be written as ``${name}`` references accept strings too; they are
-resolved by the engine before use.
+resolved by the engine before use. A provider's model is built from its type's spec
+(``chaos.providers``), so the model names no provider type.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from dataclasses import MISSING, fields
+from functools import reduce
+from operator import or_
+from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, TypeAdapter, create_model
 
-# Tags of our tagged unions start with "@"; validation drops them from error locations.
-PROVIDER_TYPES = ("python", "http", "process")
+from chaos.providers import NON_EMPTY, PROVIDERS, ProviderType
 
 
 class _Model(BaseModel):
@@ -24,46 +27,72 @@ class Pauses(_Model):
     after: float | str | None = None
 
 
-class PythonProvider(_Model):
-    type: Literal["python"]
-    module: str = Field(min_length=1)
-    func: str = Field(min_length=1)
-    arguments: dict[str, Any] = Field(default_factory=dict)
-    secrets: list[str] | str | None = None
+class ProviderModel(_Model):
+    """An activity's ``provider``; each provider type's model adds its spec's fields."""
+
+    type: str
+
+    def spec(self) -> Any:
+        """The provider type's own typed view of these fields (what it checks and runs)."""
+        return PROVIDERS[self.type].read(dict(self))
 
 
-class HttpProvider(_Model):
-    type: Literal["http"]
-    url: str = Field(min_length=1)
-    method: str = "GET"
-    headers: dict[str, Any] = Field(default_factory=dict)
-    arguments: Any = None
-    timeout: float | list[float] | str | None = None
-    verify_tls: bool = True
+def _annotation(hint: Any) -> Any:
+    """A spec's annotation as pydantic wants it: ``NON_EMPTY`` becomes ``min_length=1``."""
+    if hasattr(hint, "__metadata__") and NON_EMPTY in hint.__metadata__:
+        return Annotated[get_args(hint)[0], Field(min_length=1)]
+    return hint
 
 
-class ProcessProvider(_Model):
-    type: Literal["process"]
-    path: str = Field(min_length=1)
-    arguments: str | list[Any] = ""
-    timeout: float | str | None = None
+def _provider_model(kind: ProviderType[Any]) -> type[ProviderModel]:
+    hints = get_type_hints(kind.spec, include_extras=True)
+    definitions: dict[str, Any] = {"type": (Literal[kind.name], ...)}
+    for f in fields(kind.spec):
+        if f.default is not MISSING:
+            default: Any = f.default
+        elif f.default_factory is not MISSING:
+            default = Field(default_factory=f.default_factory)
+        else:
+            default = ...
+        definitions[f.name] = (_annotation(hints[f.name]), default)
+    name = f"{kind.name.capitalize()}Provider"
+    return create_model(name, __base__=ProviderModel, __module__=__name__, **definitions)
+
+
+PROVIDER_MODELS: dict[str, type[ProviderModel]] = {
+    name: _provider_model(kind) for name, kind in PROVIDERS.items()
+}
+# A tuple: a file's "type" may be anything, a list included, and a tuple needs no hash.
+_PROVIDER_TYPES = tuple(PROVIDERS)
+
+# Tags of our tagged unions start with "@"; validation drops them from error locations.
 
 
 def _provider_tag(value: Any) -> str | None:
     kind = value.get("type") if isinstance(value, dict) else getattr(value, "type", None)
-    return f"@{kind}" if kind in PROVIDER_TYPES else None
+    return f"@{kind}" if kind in _PROVIDER_TYPES else None
 
 
-Provider = Annotated[
-    Annotated[PythonProvider, Tag("@python")]
-    | Annotated[HttpProvider, Tag("@http")]
-    | Annotated[ProcessProvider, Tag("@process")],
-    Discriminator(
-        _provider_tag,
-        custom_error_type="provider_type",
-        custom_error_message="must be one of 'python', 'http', 'process'",
-    ),
-]
+# Type checkers see the base every provider model shares; pydantic sees the tagged union of
+# the table's models, which exists only once the table has been read.
+if TYPE_CHECKING:
+    Provider = ProviderModel
+else:
+    Provider = Annotated[
+        reduce(or_, (Annotated[m, Tag(f"@{name}")] for name, m in PROVIDER_MODELS.items())),
+        Discriminator(
+            _provider_tag,
+            custom_error_type="provider_type",
+            custom_error_message="must be one of " + ", ".join(map(repr, _PROVIDER_TYPES)),
+        ),
+    ]
+
+_PROVIDER: TypeAdapter[ProviderModel] = TypeAdapter(Provider)
+
+
+def parse_provider(data: Any) -> ProviderModel:
+    """Validate one provider mapping (the engine's, after substituting variables)."""
+    return _PROVIDER.validate_python(data)
 
 
 class Activity(_Model):

@@ -10,7 +10,12 @@ mutates experiments at random and holds the two to agreement.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import MISSING, fields
+from functools import cache
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin, get_type_hints
+
+from chaos.providers import NON_EMPTY, PROVIDERS, ProviderType
 
 
 def _number(value: Any) -> bool:
@@ -44,52 +49,52 @@ def _keys(value: Any, required: tuple[str, ...]) -> bool:
     return _mapping(value) and all(key in value for key in required)
 
 
-def _python(p: dict[str, Any]) -> bool:
-    return (
-        _keys(p, ("module", "func"))
-        and _text(p["module"], empty=False)
-        and _text(p["func"], empty=False)
-        and _mapping(p.get("arguments", {}))
-        and _optional(p.get("secrets"), lambda s: _text(s) or _texts(s))
+def _fits(value: Any, hint: Any) -> bool:
+    """True when ``value`` has exactly the type a provider's field annotation names."""
+    if hint is Any:
+        return True
+    if hint is None or hint is type(None):
+        return value is None
+    origin, args = get_origin(hint), get_args(hint)
+    if origin is Annotated:
+        return _fits(value, args[0]) and (NON_EMPTY not in hint.__metadata__ or value != "")
+    if origin is Union or origin is UnionType:
+        return any(_fits(value, arg) for arg in args)
+    if origin is list:
+        return isinstance(value, list) and all(_fits(v, args[0]) for v in value)
+    if origin is dict:
+        return isinstance(value, dict) and all(
+            _fits(k, args[0]) and _fits(v, args[1]) for k, v in value.items()
+        )
+    if hint is str:
+        return _text(value)
+    if hint is bool:
+        return isinstance(value, bool)
+    if hint is float:
+        return _number(value)
+    # Any other annotation is left to the model to judge.
+    return False
+
+
+@cache
+def _fields(kind: ProviderType[Any]) -> tuple[tuple[str, Any, bool], ...]:
+    """``(name, annotation, required)`` of each field of a provider type's spec."""
+    hints = get_type_hints(kind.spec, include_extras=True)
+    return tuple(
+        (f.name, hints[f.name], f.default is MISSING and f.default_factory is MISSING)
+        for f in fields(kind.spec)
     )
-
-
-def _timeout(value: Any) -> bool:
-    if isinstance(value, list):
-        return all(_number(v) for v in value)
-    return _optional(value, _number_or_text)
-
-
-def _http(p: dict[str, Any]) -> bool:
-    return (
-        _keys(p, ("url",))
-        and _text(p["url"], empty=False)
-        and _text(p.get("method", "GET"))
-        and _mapping(p.get("headers", {}))
-        and _timeout(p.get("timeout"))
-        and isinstance(p.get("verify_tls", True), bool)
-    )
-
-
-def _process(p: dict[str, Any]) -> bool:
-    arguments = p.get("arguments", "")
-    return (
-        _keys(p, ("path",))
-        and _text(p["path"], empty=False)
-        and (_text(arguments) or isinstance(arguments, list))
-        and _optional(p.get("timeout"), _number_or_text)
-    )
-
-
-_PROVIDERS = {"python": _python, "http": _http, "process": _process}
 
 
 def _provider(value: Any) -> bool:
     if not _mapping(value):
         return False
     kind = value.get("type")
-    check = _PROVIDERS.get(kind) if isinstance(kind, str) else None
-    return check is not None and check(value)
+    provider = PROVIDERS.get(kind) if isinstance(kind, str) else None
+    return provider is not None and all(
+        _fits(value[name], hint) if name in value else not required
+        for name, hint, required in _fields(provider)
+    )
 
 
 def _pauses(value: Any) -> bool:

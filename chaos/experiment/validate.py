@@ -9,10 +9,11 @@ so ``chaosrun validate`` of a well-formed file stays fast.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chaos.experiment.checks import semantic_problems
-from chaos.experiment.loader import ExperimentError
+from chaos.experiment.loader import ExperimentError, load_raw
 from chaos.experiment.shape import conforms
 
 if TYPE_CHECKING:
@@ -94,3 +95,9 @@ def check_experiment(raw: dict[str, Any], source: str = "experiment") -> None:
     problems = semantic_problems(raw)
     if problems:
         raise ExperimentError(source, problems)
+
+
+def load_experiment_file(path: Path) -> tuple[Experiment, dict[str, Any]]:
+    """Load and validate; return the model and the raw dict (kept for the journal)."""
+    raw = load_raw(path)
+    return validate_experiment(raw, source=str(path)), raw

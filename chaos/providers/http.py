@@ -1,26 +1,68 @@
-"""The ``http`` provider: one request with httpx; output ``{status, headers, body}``."""
+"""The ``http`` provider: one request with httpx; output ``{status, headers, body}``.
+
+httpx is imported only to run a request (or by ``load``), never to validate one.
+"""
 
 from __future__ import annotations
 
-import ssl
+import re
+from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
-
-import httpcore  # noqa: F401  (see below)
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from chaos.actions.errors import ActivityFailed
-from chaos.experiment.model import HttpProvider
+from chaos.providers.base import Call, NonEmptyText, Problem, ProviderType
+from chaos.values import has_variables, timeout_problem
+
+if TYPE_CHECKING:
+    import ssl
+
+    import httpx
 
 DEFAULT_TIMEOUT = 10.0
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
-# httpx imports its transport, httpcore, only when the first Client is built (~12 ms).
-# Importing it with this module (before the run's clock, see Runner._load_providers) keeps
-# that out of the first probe's duration in the journal, which should show the system
-# under test, not our imports.
+
+@dataclass(frozen=True)
+class HttpSpec:
+    url: NonEmptyText
+    method: str = "GET"
+    headers: dict[str, Any] = field(default_factory=dict)
+    arguments: Any = None
+    # Seconds, or [connect, read].
+    timeout: float | list[float] | str | None = None
+    verify_tls: bool = True
+
+
+def check(spec: HttpSpec) -> list[Problem]:
+    problems: list[Problem] = []
+    if not has_variables(spec.url) and not re.match(r"^https?://", spec.url):
+        problems.append(Problem("url", f"must start with http:// or https:// (got {spec.url!r})"))
+    if spec.method.upper() not in METHODS:
+        problems.append(Problem("method", f"unsupported HTTP method {spec.method!r}"))
+    timeout = spec.timeout
+    if isinstance(timeout, list):
+        if len(timeout) != 2:
+            problems.append(Problem("timeout", "must be a number or [connect, read]"))
+        for i, part in enumerate(timeout):
+            if problem := timeout_problem(part):
+                problems.append(Problem(f"timeout[{i}]", problem))
+    elif problem := timeout_problem(timeout):
+        problems.append(Problem("timeout", problem))
+    return problems
+
+
+def load() -> None:
+    # httpx imports its transport, httpcore, only when the first Client is built (~12 ms):
+    # importing both here keeps that out of the first probe's duration in the journal,
+    # which should show the system under test, not our imports.
+    import httpcore  # noqa: F401
+    import httpx  # noqa: F401
 
 
 def _timeout(value: Any) -> httpx.Timeout:
+    import httpx
+
     if value is None:
         return httpx.Timeout(DEFAULT_TIMEOUT)
     if isinstance(value, list):
@@ -32,6 +74,8 @@ def _timeout(value: Any) -> httpx.Timeout:
 @cache
 def _tls(verify: bool) -> ssl.SSLContext:
     """One TLS context per process: building one loads the CA bundle (~30 ms)."""
+    import httpx
+
     return httpx.create_ssl_context(verify=verify)
 
 
@@ -41,31 +85,35 @@ def _verify(url: str, verify: bool) -> ssl.SSLContext | bool:
     return False if url.startswith("http://") else _tls(verify)
 
 
-def run_http(provider: HttpProvider) -> dict[str, Any]:
-    method = provider.method.upper()
-    headers = {str(k): str(v) for k, v in provider.headers.items()}
-    kwargs: dict[str, Any] = {}
-    args = provider.arguments
-    if args is not None:
-        if method in ("GET", "HEAD", "DELETE", "OPTIONS") and isinstance(args, dict):
-            kwargs["params"] = args
-        elif isinstance(args, dict | list) and "form" not in str(
-            headers.get("Content-Type", headers.get("content-type", ""))
-        ):
-            kwargs["json"] = args
-        elif isinstance(args, dict):
-            kwargs["data"] = args
-        else:
-            kwargs["content"] = str(args)
+def _request_body(method: str, headers: dict[str, str], args: Any) -> dict[str, Any]:
+    """httpx's keyword for the activity's ``arguments``, as the Chaos Toolkit sends them."""
+    if args is None:
+        return {}
+    if method in ("GET", "HEAD", "DELETE", "OPTIONS") and isinstance(args, dict):
+        return {"params": args}
+    content_type = str(headers.get("Content-Type", headers.get("content-type", "")))
+    if isinstance(args, dict | list) and "form" not in content_type:
+        return {"json": args}
+    if isinstance(args, dict):
+        return {"data": args}
+    return {"content": str(args)}
+
+
+def run(spec: HttpSpec, call: Call) -> dict[str, Any]:
+    import httpx
+
+    method = spec.method.upper()
+    headers = {str(k): str(v) for k, v in spec.headers.items()}
+    kwargs = _request_body(method, headers, spec.arguments)
     try:
-        verify = _verify(provider.url, provider.verify_tls)
-        with httpx.Client(verify=verify, timeout=_timeout(provider.timeout)) as client:
-            response = client.request(method, provider.url, headers=headers, **kwargs)
+        verify = _verify(spec.url, spec.verify_tls)
+        with httpx.Client(verify=verify, timeout=_timeout(spec.timeout)) as client:
+            response = client.request(method, spec.url, headers=headers, **kwargs)
     except httpx.TimeoutException:
-        raise ActivityFailed(f"{method} {provider.url} timed out") from None
+        raise ActivityFailed(f"{method} {spec.url} timed out") from None
     except httpx.HTTPError as exc:
         reason = str(exc) or type(exc).__name__
-        raise ActivityFailed(f"{method} {provider.url} failed: {reason}") from None
+        raise ActivityFailed(f"{method} {spec.url} failed: {reason}") from None
     body: Any
     if "json" in response.headers.get("content-type", ""):
         try:
@@ -75,3 +123,6 @@ def run_http(provider: HttpProvider) -> dict[str, Any]:
     else:
         body = response.text
     return {"status": response.status_code, "headers": dict(response.headers), "body": body}
+
+
+PROVIDER = ProviderType(name="http", spec=HttpSpec, check=check, run=run, load=load)

@@ -3,22 +3,95 @@
 ``chaosk8s.*`` and ``chaosrun.*`` functions run chaosrun's own implementations with the
 run context; any other module is imported and its function called the way the Chaos
 Toolkit does, with ``configuration``/``secrets`` passed when the function declares them.
+Validation imports those other modules too, as the Chaos Toolkit's does.
 """
 
 from __future__ import annotations
 
 import importlib
 import inspect
+from dataclasses import dataclass, field
 from typing import Any
 
-from chaos.actions.context import RunContext
 from chaos.actions.errors import ActivityFailed
-from chaos.actions.registry import is_native_module, lookup
-from chaos.experiment.model import PythonProvider
+from chaos.actions.registry import NATIVE_MODULES, is_native_module, lookup
+from chaos.providers.base import Call, NonEmptyText, Problem, ProviderType, TargetUse
+
+# Passed by the runner when the function declares them, never by the experiment.
+_INJECTED = ("configuration", "secrets")
+_BY_KEYWORD = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
 
 
-def _scoped_secrets(provider: PythonProvider, secrets: dict[str, Any]) -> dict[str, Any]:
-    names = provider.secrets
+@dataclass(frozen=True)
+class PythonSpec:
+    module: NonEmptyText
+    func: NonEmptyText
+    arguments: dict[str, Any] = field(default_factory=dict)
+    # The secrets scopes the function receives.
+    secrets: list[str] | str | None = None
+
+
+def signature_problems(
+    params: list[inspect.Parameter], arguments: dict[str, Any], what: str
+) -> list[str]:
+    """Problems with passing ``arguments`` by keyword to a function with ``params``."""
+    problems: list[str] = []
+    accepts_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params)
+    names = {p.name for p in params if p.kind in _BY_KEYWORD}
+    for arg in arguments:
+        if arg not in names and not accepts_any:
+            problems.append(f"unexpected argument '{arg}' for {what}")
+    for p in params:
+        if (
+            p.default is inspect.Parameter.empty
+            and p.kind in _BY_KEYWORD
+            and p.name not in arguments
+            and p.name not in _INJECTED
+        ):
+            problems.append(f"missing required argument '{p.name}' for {what}")
+    return problems
+
+
+def _check_native(spec: PythonSpec) -> list[Problem]:
+    module, func = spec.module, spec.func
+    if module not in NATIVE_MODULES:
+        supported = ", ".join(sorted(NATIVE_MODULES))
+        message = f"module {module!r} is not supported by chaosrun (supported: {supported})"
+        return [Problem("module", message)]
+    native = lookup(module, func)
+    if native is None:
+        family = module.split(".", 1)[0]
+        known = ", ".join(NATIVE_MODULES[module])
+        return [Problem("func", f"unknown {family} function {func!r} in {module} (known: {known})")]
+    return [
+        Problem("arguments", problem)
+        for problem in signature_problems(native.parameters(), spec.arguments, native.qualified)
+    ]
+
+
+def check(spec: PythonSpec) -> list[Problem]:
+    if is_native_module(spec.module):
+        return _check_native(spec)
+    module, func = spec.module, spec.func
+    try:
+        mod = importlib.import_module(module)
+    except Exception as exc:
+        return [Problem("module", f"cannot import module {module!r} ({exc})")]
+    function = getattr(mod, func, None)
+    if not callable(function):
+        return [Problem("func", f"module {module!r} has no function {func!r}")]
+    try:
+        params = list(inspect.signature(function).parameters.values())
+    except (TypeError, ValueError):
+        return []
+    return [
+        Problem("arguments", problem)
+        for problem in signature_problems(params, spec.arguments, f"{module}.{func}")
+    ]
+
+
+def _scoped_secrets(spec: PythonSpec, secrets: dict[str, Any]) -> dict[str, Any]:
+    names = spec.secrets
     if names is None:
         return {}
     scopes = [names] if isinstance(names, str) else names
@@ -30,33 +103,52 @@ def _scoped_secrets(provider: PythonProvider, secrets: dict[str, Any]) -> dict[s
     return merged
 
 
-def run_python(
-    provider: PythonProvider,
-    ctx: RunContext,
-    configuration: dict[str, Any],
-    secrets: dict[str, Any],
-) -> Any:
-    arguments = dict(provider.arguments)
-    if is_native_module(provider.module):
-        native = lookup(provider.module, provider.func)
+def run(spec: PythonSpec, call: Call) -> Any:
+    arguments = dict(spec.arguments)
+    if is_native_module(spec.module):
+        native = lookup(spec.module, spec.func)
         if native is None:
-            raise ActivityFailed(f"unknown function {provider.module}.{provider.func}")
-        if ctx.namespace and "ns" not in arguments:
-            arguments["ns"] = ctx.namespace
-        return native.impl(ctx, **arguments)
+            raise ActivityFailed(f"unknown function {spec.module}.{spec.func}")
+        if call.ctx.namespace and "ns" not in arguments:
+            arguments["ns"] = call.ctx.namespace
+        return native.impl(call.ctx, **arguments)
     try:
-        module = importlib.import_module(provider.module)
+        module = importlib.import_module(spec.module)
     except Exception as exc:
-        raise ActivityFailed(f"cannot import module {provider.module!r}: {exc}") from None
-    function = getattr(module, provider.func, None)
+        raise ActivityFailed(f"cannot import module {spec.module!r}: {exc}") from None
+    function = getattr(module, spec.func, None)
     if not callable(function):
-        raise ActivityFailed(f"module {provider.module!r} has no function {provider.func!r}")
+        raise ActivityFailed(f"module {spec.module!r} has no function {spec.func!r}")
     try:
         params = inspect.signature(function).parameters
     except (TypeError, ValueError):
         params = {}  # type: ignore[assignment]
     if "configuration" in params:
-        arguments["configuration"] = configuration
+        arguments["configuration"] = call.configuration
     if "secrets" in params:
-        arguments["secrets"] = _scoped_secrets(provider, secrets)
+        arguments["secrets"] = _scoped_secrets(spec, call.secrets)
     return function(**arguments)
+
+
+def _is_native(spec: PythonSpec) -> bool:
+    # chaosrun's own functions take the run context, which carries the dry run.
+    return is_native_module(spec.module)
+
+
+def _target_use(spec: PythonSpec, namespace: str) -> TargetUse | None:
+    # Only chaosrun's own functions reach the target; other modules bring their own clients.
+    if not is_native_module(spec.module):
+        return None
+    native = lookup(spec.module, spec.func)
+    destructive = native is not None and native.destructive
+    return TargetUse(spec.arguments.get("ns", namespace), destructive)
+
+
+PROVIDER = ProviderType(
+    name="python",
+    spec=PythonSpec,
+    check=check,
+    run=run,
+    runs_in_dry_run=_is_native,
+    target_use=_target_use,
+)
