@@ -26,7 +26,7 @@ BIN = Path(sys.executable).parent  # the bench venv's scripts: chaosrun, chaos, 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.support.procs import Service, free_port, start_service  # noqa: E402
+from testbed.procs import Service, free_port, start_service  # noqa: E402
 
 __all__ = [
     "BENCH",

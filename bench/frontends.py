@@ -33,7 +33,7 @@ import httpx
 
 from bench.common import BENCH, Summary, alternate, free_port, log, service
 from services.contract import BREAKER_PATH, MESSAGE_PATH
-from tests.support.polling import wait_until
+from testbed.polling import wait_until
 
 LUA = BENCH / "wrk" / "count.lua"
 SIDES = ("v1", "v2")

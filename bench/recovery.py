@@ -30,7 +30,7 @@ import httpx
 
 from bench.common import Summary, alternate, log
 from services.contract import BREAKER_PATH, READINESS_PATH
-from tests.support.polling import wait_until
+from testbed.polling import wait_until
 
 NS = "default"
 CLIENT_INTERVAL = 0.02

@@ -29,7 +29,7 @@ SIDES = ("chaosrun", "chaostoolkit")
 
 
 def _fake_cluster(tmp: Path) -> tuple[Any, Path]:
-    from tests.kube.cluster import FakeCluster
+    from testbed.kube.cluster import FakeCluster
 
     cluster = FakeCluster().start()
     cluster.seed_demo()

@@ -1,10 +1,14 @@
-"""Fixtures every test gets."""
+"""Fixtures every test may use, in one place: no conftest imports fixtures sideways."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+
+from testbed.kube.cluster import FakeCluster
+from tests.chaos.engine.http_target import Target, http_target
 
 
 @pytest.fixture(autouse=True)
@@ -15,3 +19,26 @@ def own_run_records(
     so one test's unfinished record never shows up as a warning in another's output."""
     monkeypatch.setenv("CHAOSRUN_RECORDS_DIR", str(tmp_path_factory.mktemp("runs")))
     yield
+
+
+@pytest.fixture
+def fake_cluster() -> Iterator[FakeCluster]:
+    """The tests' Kubernetes API server on loopback, with its controller loop."""
+    cluster = FakeCluster().start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def kubeconfig(fake_cluster: FakeCluster, tmp_path: Path) -> Path:
+    """A kubeconfig file whose current context ``fake`` reaches ``fake_cluster``."""
+    return fake_cluster.write_kubeconfig(tmp_path / "kubeconfig")
+
+
+@pytest.fixture
+def target() -> Iterator[Target]:
+    """A small controllable HTTP server on loopback (see ``tests/chaos/engine/http_target.py``)."""
+    with http_target() as t:
+        yield t

@@ -7,8 +7,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+from testbed.procs import REPO_ROOT
 from tests.support.cli import chaosrun_env
-from tests.support.procs import REPO_ROOT
 
 # Run in a child: the file-size limit would otherwise apply to the test process too.
 WRITE_OVER_THE_LIMIT = textwrap.dedent(

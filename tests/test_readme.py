@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.config import markdown_table
-from tests.support.procs import REPO_ROOT
+from testbed.procs import REPO_ROOT
 
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
 

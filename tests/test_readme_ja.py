@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from services.config import markdown_table
-from tests.support.procs import REPO_ROOT
+from testbed.procs import REPO_ROOT
 
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
 README_JA = (REPO_ROOT / "README.ja.md").read_text(encoding="utf-8")

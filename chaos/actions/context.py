@@ -108,6 +108,15 @@ class RunContext:
         if self.records is not None and entry is not None:
             self.records.mark(entry, state, note)
 
+    def forget_snapshot(self, taken: TakenSnapshot, why: str) -> None:
+        """The delete was refused: the Deployment stands, there is nothing to restore."""
+        self.snapshots.remove(taken)
+        kept = self.record.get("snapshots", [])
+        kept[:] = [s for s in kept if s["manifest"] is not taken.snapshot.manifest]
+        if not kept:
+            self.record.pop("snapshots", None)
+        self.mark(taken.entry, ObjectState.UNTOUCHED, why)
+
     def remember_snapshot(
         self, snapshot: DeploymentSnapshot, entry: RecordedObject | None = None
     ) -> TakenSnapshot:

@@ -59,25 +59,22 @@ def delete_deployment(
 
 
 def _delete_one(ctx: RunContext, driver: Driver, snap: DeploymentSnapshot) -> None:
-    """Delete one Deployment with its snapshot written ahead; whatever happens after that,
-    the snapshot is kept unless the delete was refused outright."""
+    """Delete one Deployment with its snapshot kept ahead, on disk and for the rollback:
+    whatever happens after that, the snapshot stays unless the delete was refused outright."""
     try:
         entry = ctx.before_delete(snap)
     except RecordError as exc:
         raise ActivityFailed(f"{exc}, so Deployment '{snap.name}' was not deleted") from None
+    # Before the DELETE leaves: a signal arriving right after it must find the snapshot.
+    taken = ctx.remember_snapshot(snap, entry)
     try:
         driver.delete_deployment(snap.name, snap.namespace)
     except OutcomeUnknown:
-        ctx.remember_snapshot(snap, entry)  # it may be gone: the rollback will see
-        raise
+        raise  # it may be gone: the rollback will see
     except DriverError as exc:
-        ctx.mark(entry, ObjectState.UNTOUCHED, str(exc))  # refused: it still stands
-        raise
-    except BaseException:
-        ctx.remember_snapshot(snap, entry)  # interrupted mid-call: it may be gone
+        ctx.forget_snapshot(taken, str(exc))  # refused: it still stands
         raise
     ctx.mark(entry, ObjectState.DELETED)
-    ctx.remember_snapshot(snap, entry)
 
 
 def restore_deployment(

@@ -18,79 +18,21 @@ import json
 import logging
 import time
 import traceback
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from chaos.actions.context import RunContext
-from chaos.defaults import PROBE_INTERVAL
-from chaos.engine import signals
+from chaos.engine.activity import ActivityRunner, format_seconds, short_output
 from chaos.engine.background import Background
 from chaos.engine.config import substitute
 from chaos.engine.journal import new_journal, now_iso, write_journal
+from chaos.engine.settings import RunHooks, RunResult, RunSettings
 from chaos.engine.signals import Interrupted, interruptible, shielded
 from chaos.engine.tolerance import within_tolerance
 from chaos.experiment.journal import ActivityRun, Journal, SteadyState
-from chaos.experiment.model import Activity, Experiment, Ref, parse_provider
+from chaos.experiment.model import Activity, Experiment
 from chaos.providers import PROVIDERS, Call
 
 logger = logging.getLogger("chaosrun")
-
-EXIT_OK = 0
-EXIT_FAILED = 1
-
-
-@dataclass
-class RunSettings:
-    configuration: dict[str, Any] = field(default_factory=dict)
-    secrets: dict[str, Any] = field(default_factory=dict)
-    dry_run: bool = False
-    measure_url: str | None = None
-    breaker_url: str | None = None
-    probe_interval: float = PROBE_INTERVAL
-    journal_path: Path | None = None
-    print_journal: bool = False  # also on stdout, one JSON line: the log keeps it
-
-
-@dataclass
-class RunHooks:
-    """What a caller may follow as the run goes, without parsing its log."""
-
-    on_pause: Callable[[float, str], None] | None = None  # (seconds, "before" or "after")
-
-
-@dataclass
-class RunResult:
-    journal: Journal
-    measurement: Any = None
-
-    @property
-    def status(self) -> str:
-        return str(self.journal["status"])
-
-    @property
-    def deviated(self) -> bool:
-        return bool(self.journal["deviated"])
-
-    @property
-    def exit_code(self) -> int:
-        return EXIT_OK if self.status == "completed" and not self.deviated else EXIT_FAILED
-
-
-def format_seconds(value: float) -> str:
-    return f"{value:g}"
-
-
-def _exception_lines(exc: BaseException) -> list[str]:
-    return traceback.format_exception_only(type(exc), exc)
-
-
-def _short(output: Any) -> str:
-    if isinstance(output, dict) and "status" in output:
-        return f"status {output['status']}"
-    text = repr(output)
-    return text if len(text) <= 120 else text[:117] + "..."
 
 
 class Runner:
@@ -111,86 +53,17 @@ class Runner:
         for scope in settings.secrets.values():
             if isinstance(scope, dict):
                 self.variables.update(scope)
-        self.call = Call(ctx, settings.configuration, settings.secrets)
+        self.activities = ActivityRunner(
+            experiment,
+            Call(ctx, settings.configuration, settings.secrets),
+            self.variables,
+            settings,
+            self.hooks,
+        )
+        self.resolve = self.activities.resolve
+        self.execute = self.activities.execute
         self._prober: Any = None
         self.measurement: Any = None
-
-    # -- helpers ------------------------------------------------------------------------
-    def resolve(self, item: Activity | Ref) -> Activity:
-        if isinstance(item, Ref):
-            found = self.experiment.find(item.ref)
-            if found is None:  # validation prevents this
-                raise RuntimeError(f"no activity named {item.ref!r}")
-            return found
-        return item
-
-    def _pause(self, seconds: Any, when: str) -> None:
-        value = float(substitute(seconds, self.variables))
-        if value <= 0:
-            return
-        if self.settings.dry_run:
-            logger.info("Dry run: skipping the %ss pause", format_seconds(value))
-            return
-        if when == "before":
-            logger.info("Pausing before next activity for %ss...", format_seconds(value))
-        else:
-            logger.info("Pausing after activity for %ss...", format_seconds(value))
-        if self.hooks.on_pause is not None:
-            self.hooks.on_pause(value, when)
-        signals.sleep(value)
-
-    def _call(self, activity: Activity) -> Any:
-        data = activity.provider.model_dump(by_alias=True, exclude_unset=True)
-        provider = parse_provider(substitute(data, self.variables))
-        return PROVIDERS[provider.type].run(provider.spec(), self.call)
-
-    def _skipped_in_dry_run(self, activity: Activity) -> bool:
-        if not self.settings.dry_run:
-            return False
-        provider = activity.provider
-        return not PROVIDERS[provider.type].runs_in_dry_run(provider.spec())
-
-    def execute(self, activity: Activity, into: list[ActivityRun]) -> ActivityRun:
-        """Run one activity with its pauses; its journal entry is appended to ``into``
-        before the pause after it, so an interruption mid-pause keeps it."""
-        signals.checkpoint()
-        pauses = activity.pauses
-        if pauses is not None and pauses.before is not None:
-            self._pause(pauses.before, "before")
-        logger.info("%s: %s", "Action" if activity.type == "action" else "Probe", activity.name)
-        entry: ActivityRun = {
-            "activity": activity.model_dump(by_alias=True, exclude_unset=True, mode="json"),
-            "output": None,
-            "start": now_iso(),
-            "status": "succeeded",
-        }
-        into.append(entry)
-        started = time.monotonic()
-        try:
-            if self._skipped_in_dry_run(activity):
-                logger.info("Dry run: skipping %s %r", activity.provider.type, activity.name)
-                entry["status"] = "skipped"
-            else:
-                entry["output"] = self._call(activity)
-                logger.debug("  => output: %r", entry["output"])
-        except Exception as exc:
-            entry["status"] = "failed"
-            entry["exception"] = _exception_lines(exc)
-            logger.error("  => failed: %s", str(exc) or type(exc).__name__)
-            logger.debug("%s", "".join(traceback.format_exception(exc)))
-        except (KeyboardInterrupt, Interrupted) as exc:
-            entry["status"] = "failed"
-            name = exc.signame if isinstance(exc, Interrupted) else "SIGINT"
-            entry["exception"] = [f"Interrupted: {name} arrived during this activity\n"]
-            raise
-        finally:
-            entry["end"] = now_iso()
-            entry["duration"] = round(time.monotonic() - started, 6)
-        # A failed action stops the method: waiting out its pause would only delay the end.
-        failed_action = activity.type == "action" and entry["status"] == "failed"
-        if pauses is not None and pauses.after is not None and not failed_action:
-            self._pause(pauses.after, "after")
-        return entry
 
     # -- phases -------------------------------------------------------------------------
     def hypothesis(self) -> SteadyState:
@@ -208,7 +81,7 @@ class Runner:
                 state["steady_state_met"] = False
                 if entry["status"] == "succeeded":
                     logger.warning(
-                        "  => got %s, the tolerance is %s", _short(entry["output"]), tolerance
+                        "  => got %s, the tolerance is %s", short_output(entry["output"]), tolerance
                     )
                 logger.critical(
                     "Steady state probe '%s' is not in the given tolerance so failing "

@@ -18,8 +18,8 @@ import pytest
 
 from chaos.drivers.local import LocalDriver, LocalSettings, LocalStack
 from services.contract import BACKEND_MESSAGE, FALLBACK_MESSAGE, PAGE_TITLE
+from testbed.procs import REPO_ROOT
 from tests.support.local_stack import local_stack_up
-from tests.support.procs import REPO_ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

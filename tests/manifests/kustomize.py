@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from tests.support.procs import REPO_ROOT
+from testbed.procs import REPO_ROOT
 
 K8S = REPO_ROOT / "k8s"
 OVERLAYS = {"v1": K8S / "overlays" / "v1", "v2": K8S / "overlays" / "v2"}

@@ -2,7 +2,7 @@
 
     python -m tests.manifests.serve_fake_cluster KUBECONFIG [--overlay v1]
 
-Starts the fake cluster of tests/kube on a loopback port, applies ``kubectl kustomize
+Starts the fake cluster of testbed/kube on a loopback port, applies ``kubectl kustomize
 k8s/overlays/<overlay>`` to it through the official client, waits until the ``back`` and
 ``front`` pods are ready, writes a kubeconfig (token authentication, current context ``fake``)
 to KUBECONFIG, prints ``READY`` and serves until SIGTERM or SIGINT. The runner image then runs
@@ -17,7 +17,7 @@ import threading
 from pathlib import Path
 from types import FrameType
 
-from tests.kube.cluster import FakeCluster
+from testbed.kube.cluster import FakeCluster
 from tests.manifests.kustomize import OVERLAYS, apply, build
 
 

@@ -16,7 +16,7 @@ import pytest
 
 from services.backend.settings import BackendServerSettings
 from services.frontend.settings import FrontendServerSettings
-from tests.support.procs import REPO_ROOT
+from testbed.procs import REPO_ROOT
 
 
 def _load_requirements_script() -> ModuleType:

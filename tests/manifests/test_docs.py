@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from testbed.procs import REPO_ROOT
 from tests.manifests.cli import parse
 from tests.manifests.kustomize import (
     K8S,
@@ -35,7 +36,6 @@ from tests.manifests.kustomize import (
     images,
     kubectl,
 )
-from tests.support.procs import REPO_ROOT
 
 README = REPO_ROOT / "README.md"
 GUIDES = {

@@ -10,9 +10,7 @@ machine without cluster DNS.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,10 +18,10 @@ from typing import Any
 import pytest
 
 from services.contract import MESSAGE_PATH
-from tests.kube.cluster import FakeCluster, ProcessBinding, fake_cluster, kubeconfig  # noqa: F401
-from tests.kube.server import RecordedRequest
+from testbed.kube.cluster import FakeCluster, ProcessBinding
+from testbed.kube.server import RecordedRequest
 from tests.manifests.kustomize import Obj, apply, find
-from tests.support.procs import REPO_ROOT
+from tests.support.cli import run_chaosrun
 
 FRONTEND_MODULES = {"v1": "services.frontend_v1", "v2": "services.frontend_v2"}
 
@@ -44,15 +42,7 @@ def job_argv(runner_jobs: dict[str, list[Obj]], experiment: str, **overrides: st
 
 def chaosrun(argv: list[str], kubeconfig_path: Path) -> subprocess.CompletedProcess[str]:
     assert argv[0] == "chaosrun"
-    env = {**os.environ, "KUBECONFIG": str(kubeconfig_path), "PYTHONPATH": str(REPO_ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "chaos", *argv[1:]],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=90,
-    )
+    return run_chaosrun(*argv[1:], timeout=90, env={"KUBECONFIG": str(kubeconfig_path)})
 
 
 class Demo:
@@ -85,13 +75,13 @@ class Demo:
 
 
 def wait_for(condition: Any, what: str) -> None:
-    from tests.kube.cluster import wait_until
+    from testbed.kube.cluster import wait_until
 
     wait_until(condition, timeout=30, what=what)
 
 
 @pytest.fixture
-def demo(fake_cluster: FakeCluster, kubeconfig: Path, tmp_path: Path) -> Iterator[Demo]:  # noqa: F811
+def demo(fake_cluster: FakeCluster, kubeconfig: Path, tmp_path: Path) -> Iterator[Demo]:
     d = Demo(fake_cluster, kubeconfig, tmp_path)
     try:
         yield d

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 
 from services.contract import BREAKER_PATH
-from tests.support.procs import Service
+from testbed.procs import Service
 
 TIMEOUT = 0.3  # BACKEND_TIMEOUT of the frontends under test, in seconds
 CLIENT_TIMEOUT = TIMEOUT + 5  # a test fails instead of hanging if a frontend ever hangs

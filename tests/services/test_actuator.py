@@ -12,6 +12,8 @@ from typing import Any
 
 from services.contract import BACKEND_MESSAGE, FALLBACK_MESSAGE, MESSAGE_PATH, METRICS_PATH
 from services.frontend_v2.actuator import java_float
+from testbed.polling import wait_until
+from testbed.procs import Service, free_port, running_service
 from tests.services.frontend_support import (
     breaker,
     frontend_env,
@@ -21,8 +23,6 @@ from tests.services.frontend_support import (
     post,
     wait_for_log,
 )
-from tests.support.polling import wait_until
-from tests.support.procs import Service, free_port, running_service
 
 DETAILS = {
     "failureRate",

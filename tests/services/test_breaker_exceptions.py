@@ -10,6 +10,7 @@ from services.contract import MESSAGE_PATH
 from services.frontend.client import FAILURE_KINDS, BackendClient, BackendUnavailable
 from services.frontend.settings import BackendClientSettings
 from services.frontend_v2 import CallNotPermittedError
+from testbed.procs import free_port
 from tests.services.breaker_support import (
     Backend,
     FakeClock,
@@ -19,7 +20,6 @@ from tests.services.breaker_support import (
     to_half_open,
 )
 from tests.services.fake_backends import ErrorServer, HangingServer
-from tests.support.procs import free_port
 
 pytestmark = pytest.mark.anyio
 

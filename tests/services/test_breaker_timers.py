@@ -9,6 +9,7 @@ import time
 import pytest
 
 from services.frontend_v2 import BreakerConfig, SlidingWindowCircuitBreaker
+from testbed.polling import wait_until
 from tests.services.breaker_support import (
     Backend,
     FakeClock,
@@ -19,7 +20,6 @@ from tests.services.breaker_support import (
     to_half_open,
     trip,
 )
-from tests.support.polling import wait_until
 
 pytestmark = pytest.mark.anyio
 

@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 from services import contract
-from tests.support.procs import REPO_ROOT
+from testbed.procs import REPO_ROOT
 
 SPEC = {
     "BACKEND_MESSAGE": "Hello, I'm backend!",

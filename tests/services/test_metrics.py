@@ -11,10 +11,10 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from services.contract import BACKEND_MESSAGE, FALLBACK_MESSAGE, MESSAGE_PATH, METRICS_PATH
 from services.frontend_v2.metrics import TimeWindowMax
+from testbed.procs import Service, free_port, running_service
 from tests.services.breaker_support import FakeClock
 from tests.services.fake_backends import ErrorServer, SlowServer
 from tests.services.frontend_support import breaker, frontend_env, get, h2
-from tests.support.procs import Service, free_port, running_service
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from services.contract import BACKEND_MESSAGE, FALLBACK_MESSAGE, MESSAGE_PATH
+from testbed.polling import wait_until
+from testbed.procs import free_port, running_service
 from tests.services.frontend_support import frontend_env, get, h2
-from tests.support.polling import wait_until
-from tests.support.procs import free_port, running_service
 from tests.support.prometheus import Prometheus, running_prometheus
 
 OPEN = 'resilience4j_circuitbreaker_state{state="open"} == 1'

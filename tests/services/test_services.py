@@ -24,6 +24,7 @@ from services.contract import (
     PAGE_TITLE,
     READINESS_PATH,
 )
+from testbed.procs import REPO_ROOT, Service, free_port, running_service
 from tests.services.fake_backends import CannedServer, ErrorServer, HangingServer, gzip_bomb
 from tests.services.frontend_support import (
     TIMEOUT,
@@ -33,7 +34,6 @@ from tests.services.frontend_support import (
     h2,
     wait_for_log,
 )
-from tests.support.procs import REPO_ROOT, Service, free_port, running_service
 
 JST = timezone(timedelta(hours=9))
 FRONTENDS = ["services.frontend_v1", "services.frontend_v2"]

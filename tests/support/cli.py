@@ -6,8 +6,9 @@ import os
 import subprocess
 import sys
 from collections.abc import Mapping
+from pathlib import Path
 
-from tests.support.procs import REPO_ROOT
+from testbed.procs import REPO_ROOT
 
 
 def chaosrun_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -15,13 +16,17 @@ def chaosrun_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(REPO_ROOT), **(extra or {})}
 
 
+def chaosrun_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "chaos", *args]
+
+
 def run_chaosrun(
-    *args: str, timeout: float, env: Mapping[str, str] | None = None
+    *args: str, timeout: float, env: Mapping[str, str] | None = None, cwd: Path = REPO_ROOT
 ) -> subprocess.CompletedProcess[str]:
     """Run ``chaosrun args`` to its end; output captured, the exit code left to the caller."""
     return subprocess.run(
-        [sys.executable, "-m", "chaos", *args],
-        cwd=REPO_ROOT,
+        chaosrun_command(*args),
+        cwd=cwd,
         env=chaosrun_env(env),
         capture_output=True,
         text=True,
@@ -30,13 +35,18 @@ def run_chaosrun(
     )
 
 
-def spawn_chaosrun(*args: str, env: Mapping[str, str] | None = None) -> subprocess.Popen[str]:
-    """Start ``chaosrun args`` with stdout and stderr merged into one text pipe."""
+def spawn_chaosrun(
+    *args: str,
+    env: Mapping[str, str] | None = None,
+    cwd: Path = REPO_ROOT,
+    merge_stderr: bool = True,
+) -> subprocess.Popen[str]:
+    """Start ``chaosrun args``; stdout and stderr in text pipes, merged into one by default."""
     return subprocess.Popen(
-        [sys.executable, "-m", "chaos", *args],
-        cwd=REPO_ROOT,
+        chaosrun_command(*args),
+        cwd=cwd,
         env=chaosrun_env(env),
         stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+        stderr=subprocess.STDOUT if merge_stderr else subprocess.PIPE,
         text=True,
     )

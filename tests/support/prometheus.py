@@ -15,8 +15,8 @@ import httpx
 import pytest
 import yaml
 
-from tests.support.polling import wait_until
-from tests.support.procs import free_port
+from testbed.polling import wait_until
+from testbed.procs import free_port
 
 SCRAPE_INTERVAL = "500ms"
 SCRAPE_TIMEOUT = "400ms"

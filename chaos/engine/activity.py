@@ -1,0 +1,128 @@
+"""One activity as the Chaos Toolkit runs it: its pauses, its provider, its journal entry."""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from typing import Any
+
+from chaos.engine import signals
+from chaos.engine.config import substitute
+from chaos.engine.journal import now_iso
+from chaos.engine.settings import RunHooks, RunSettings
+from chaos.engine.signals import Interrupted
+from chaos.experiment.journal import ActivityRun
+from chaos.experiment.model import Activity, Experiment, Ref, parse_provider
+from chaos.providers import PROVIDERS, Call
+
+logger = logging.getLogger("chaosrun")
+
+
+def format_seconds(value: float) -> str:
+    return f"{value:g}"
+
+
+def _exception_lines(exc: BaseException) -> list[str]:
+    return traceback.format_exception_only(type(exc), exc)
+
+
+def short_output(output: Any) -> str:
+    if isinstance(output, dict) and "status" in output:
+        return f"status {output['status']}"
+    text = repr(output)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+class ActivityRunner:
+    """Runs the activities of one experiment with the run's variables, settings and hooks."""
+
+    def __init__(
+        self,
+        experiment: Experiment,
+        call: Call,
+        variables: dict[str, Any],
+        settings: RunSettings,
+        hooks: RunHooks,
+    ) -> None:
+        self.experiment = experiment
+        self.call = call
+        self.variables = variables
+        self.settings = settings
+        self.hooks = hooks
+
+    def resolve(self, item: Activity | Ref) -> Activity:
+        if isinstance(item, Ref):
+            found = self.experiment.find(item.ref)
+            if found is None:  # validation prevents this
+                raise RuntimeError(f"no activity named {item.ref!r}")
+            return found
+        return item
+
+    def _pause(self, seconds: Any, when: str) -> None:
+        value = float(substitute(seconds, self.variables))
+        if value <= 0:
+            return
+        if self.settings.dry_run:
+            logger.info("Dry run: skipping the %ss pause", format_seconds(value))
+            return
+        if when == "before":
+            logger.info("Pausing before next activity for %ss...", format_seconds(value))
+        else:
+            logger.info("Pausing after activity for %ss...", format_seconds(value))
+        if self.hooks.on_pause is not None:
+            self.hooks.on_pause(value, when)
+        signals.sleep(value)
+
+    def _call(self, activity: Activity) -> Any:
+        data = activity.provider.model_dump(by_alias=True, exclude_unset=True)
+        provider = parse_provider(substitute(data, self.variables))
+        return PROVIDERS[provider.type].run(provider.spec(), self.call)
+
+    def _skipped_in_dry_run(self, activity: Activity) -> bool:
+        if not self.settings.dry_run:
+            return False
+        provider = activity.provider
+        return not PROVIDERS[provider.type].runs_in_dry_run(provider.spec())
+
+    def execute(self, activity: Activity, into: list[ActivityRun]) -> ActivityRun:
+        """Run one activity with its pauses; its journal entry is appended to ``into``
+        before the pause after it, so an interruption mid-pause keeps it."""
+        signals.checkpoint()
+        pauses = activity.pauses
+        if pauses is not None and pauses.before is not None:
+            self._pause(pauses.before, "before")
+        logger.info("%s: %s", "Action" if activity.type == "action" else "Probe", activity.name)
+        entry: ActivityRun = {
+            "activity": activity.model_dump(by_alias=True, exclude_unset=True, mode="json"),
+            "output": None,
+            "start": now_iso(),
+            "status": "succeeded",
+        }
+        into.append(entry)
+        started = time.monotonic()
+        try:
+            if self._skipped_in_dry_run(activity):
+                logger.info("Dry run: skipping %s %r", activity.provider.type, activity.name)
+                entry["status"] = "skipped"
+            else:
+                entry["output"] = self._call(activity)
+                logger.debug("  => output: %r", entry["output"])
+        except Exception as exc:
+            entry["status"] = "failed"
+            entry["exception"] = _exception_lines(exc)
+            logger.error("  => failed: %s", str(exc) or type(exc).__name__)
+            logger.debug("%s", "".join(traceback.format_exception(exc)))
+        except (KeyboardInterrupt, Interrupted) as exc:
+            entry["status"] = "failed"
+            name = exc.signame if isinstance(exc, Interrupted) else "SIGINT"
+            entry["exception"] = [f"Interrupted: {name} arrived during this activity\n"]
+            raise
+        finally:
+            entry["end"] = now_iso()
+            entry["duration"] = round(time.monotonic() - started, 6)
+        # A failed action stops the method: waiting out its pause would only delay the end.
+        failed_action = activity.type == "action" and entry["status"] == "failed"
+        if pauses is not None and pauses.after is not None and not failed_action:
+            self._pause(pauses.after, "after")
+        return entry

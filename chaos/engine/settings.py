@@ -1,0 +1,51 @@
+"""What a run is given and what it gives back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from chaos.defaults import PROBE_INTERVAL
+from chaos.errors import EXIT_FAILED
+from chaos.experiment.journal import Journal
+
+EXIT_OK = 0
+
+
+@dataclass
+class RunSettings:
+    configuration: dict[str, Any] = field(default_factory=dict)
+    secrets: dict[str, Any] = field(default_factory=dict)
+    dry_run: bool = False
+    measure_url: str | None = None
+    breaker_url: str | None = None
+    probe_interval: float = PROBE_INTERVAL
+    journal_path: Path | None = None
+    print_journal: bool = False  # also on stdout, one JSON line: the log keeps it
+
+
+@dataclass
+class RunHooks:
+    """What a caller may follow as the run goes, without parsing its log."""
+
+    on_pause: Callable[[float, str], None] | None = None  # (seconds, "before" or "after")
+
+
+@dataclass
+class RunResult:
+    journal: Journal
+    measurement: Any = None
+
+    @property
+    def status(self) -> str:
+        return str(self.journal["status"])
+
+    @property
+    def deviated(self) -> bool:
+        return bool(self.journal["deviated"])
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_OK if self.status == "completed" and not self.deviated else EXIT_FAILED

@@ -1,0 +1,294 @@
+"""The fake cluster's control loop: the parts of kube-controller-manager, the kubelet and a
+cloud load-balancer controller that the chaos experiments observe.
+
+- Deployment -> one ReplicaSet per pod template (``<deployment>-<hash>``, owner reference,
+  ``pod-template-hash`` label, ``deployment.kubernetes.io/revision`` annotation); older ones
+  scaled to zero; Deployment status summed from its ReplicaSets.
+- ReplicaSet -> Pods from ``generateName`` with an owner reference; surplus pods deleted.
+- Garbage collection: foreground deletions finish once dependents are gone; orphans go.
+- Kubelet: a pod starts ``Pending`` and becomes ``Running`` and Ready after ``pod_start_delay``.
+  The annotations ``fake.chaosrun/phase`` and ``fake.chaosrun/ready: "false"`` let tests set
+  a pod's phase or make it not ready, through the real API.
+- Services of type LoadBalancer get ``status.loadBalancer.ingress`` (ip ``127.0.0.1``, or the
+  hostname in annotation ``fake.chaosrun/lb-hostname``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+from functools import partial
+from typing import Any
+
+from testbed.kube.resources import DEPLOYMENTS, PODS, REPLICASETS, SERVICES, Obj, now_rfc3339
+from testbed.kube.store import Store
+
+PHASE_ANNOTATION = "fake.chaosrun/phase"
+READY_ANNOTATION = "fake.chaosrun/ready"
+LB_HOSTNAME_ANNOTATION = "fake.chaosrun/lb-hostname"
+REVISION_ANNOTATION = "deployment.kubernetes.io/revision"
+
+
+def template_hash(template: Obj) -> str:
+    digest = hashlib.sha256(json.dumps(template, sort_keys=True).encode()).digest()
+    alphabet = "bcdfghjklmnpqrstvwxz2456789"
+    return "".join(alphabet[byte % len(alphabet)] for byte in digest[:10])
+
+
+def owner_ref(owner: Obj) -> Obj:
+    return {
+        "apiVersion": owner["apiVersion"],
+        "kind": owner["kind"],
+        "name": owner["metadata"]["name"],
+        "uid": owner["metadata"]["uid"],
+        "controller": True,
+        "blockOwnerDeletion": True,
+    }
+
+
+def _owned_by(obj: Obj, owner: Obj) -> bool:
+    return any(
+        ref.get("uid") == owner["metadata"]["uid"]
+        for ref in obj["metadata"].get("ownerReferences") or []
+    )
+
+
+def _deleting(obj: Obj) -> bool:
+    return bool(obj["metadata"].get("deletionTimestamp"))
+
+
+class Controller:
+    def __init__(self, store: Store, pod_start_delay: float = 0.0, tick: float = 0.05) -> None:
+        self.store = store
+        self.pod_start_delay = pod_start_delay
+        self.tick = tick
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="fake-kube-controller", daemon=True)
+        self._started_at: dict[str, float] = {}  # pod uid -> monotonic time seen
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        with self.store.changed:
+            self.store.changed.notify_all()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        store = self.store
+        while not self._stop.is_set():
+            with store.changed:
+                seen = store.writes
+                self.reconcile()
+                if store.writes == seen:  # settled: sleep until a change or the next tick
+                    store.changed.wait_for(partial(_changed_since, store, seen), self.tick)
+
+    def reconcile(self) -> None:
+        store = self.store
+        with store.lock:
+            store.finish_foreground_deletions()
+            store.collect_orphans()
+            for deployment in store.items(DEPLOYMENTS):
+                if not _deleting(deployment):
+                    self._sync_deployment(deployment)
+            for replicaset in store.items(REPLICASETS):
+                if not _deleting(replicaset):
+                    self._sync_replicaset(replicaset)
+            for pod in store.items(PODS):
+                self._kubelet(pod)
+            for service in store.items(SERVICES):
+                self._load_balancer(service)
+
+    # ---- deployment controller -----------------------------------------------------------
+
+    def _sync_deployment(self, deployment: Obj) -> None:
+        store, meta, spec = self.store, deployment["metadata"], deployment["spec"]
+        namespace = meta["namespace"]
+        pod_hash = template_hash(spec["template"])
+        owned = [rs for rs in store.items(REPLICASETS) if _owned_by(rs, deployment)]
+        current = next(
+            (rs for rs in owned if rs["metadata"]["labels"].get("pod-template-hash") == pod_hash),
+            None,
+        )
+        if current is None:
+            revision = 1 + max(
+                (
+                    int(rs["metadata"].get("annotations", {}).get(REVISION_ANNOTATION, 0))
+                    for rs in owned
+                ),
+                default=0,
+            )
+            template = json.loads(json.dumps(spec["template"]))
+            template.setdefault("metadata", {}).setdefault("labels", {})["pod-template-hash"] = (
+                pod_hash
+            )
+            selector = json.loads(json.dumps(spec["selector"]))
+            selector.setdefault("matchLabels", {})["pod-template-hash"] = pod_hash
+            current = store.create(
+                REPLICASETS,
+                namespace,
+                {
+                    "metadata": {
+                        "name": f"{meta['name']}-{pod_hash}",
+                        "labels": template["metadata"]["labels"],
+                        "annotations": {REVISION_ANNOTATION: str(revision)},
+                        "ownerReferences": [owner_ref(deployment)],
+                    },
+                    "spec": {
+                        "replicas": spec["replicas"],
+                        "selector": selector,
+                        "template": template,
+                    },
+                },
+            )
+            store.update_meta(
+                DEPLOYMENTS,
+                namespace,
+                meta["name"],
+                annotations={**meta.get("annotations", {}), REVISION_ANNOTATION: str(revision)},
+            )
+            owned.append(current)
+        for rs in owned:
+            wanted = spec["replicas"] if rs is current else 0
+            if rs["spec"]["replicas"] != wanted:
+                store.patch(
+                    REPLICASETS, namespace, rs["metadata"]["name"], {"spec": {"replicas": wanted}}
+                )
+        owned_now = [rs for rs in store.items(REPLICASETS) if _owned_by(rs, deployment)]
+        statuses = [rs.get("status") or {} for rs in owned_now]
+        ready = sum(s.get("readyReplicas", 0) for s in statuses)
+        updated = sum(
+            (rs.get("status") or {}).get("replicas", 0)
+            for rs in owned_now
+            if rs["metadata"]["name"] == current["metadata"]["name"]
+        )
+        status: Obj = {
+            "observedGeneration": meta["generation"],
+            "replicas": sum(s.get("replicas", 0) for s in statuses),
+            "updatedReplicas": updated,
+            "readyReplicas": ready,
+            "availableReplicas": ready,
+            "unavailableReplicas": max(spec["replicas"] - ready, 0),
+            "conditions": [
+                {
+                    "type": "Available",
+                    "status": "True" if ready >= spec["replicas"] else "False",
+                    "reason": "MinimumReplicasAvailable"
+                    if ready >= spec["replicas"]
+                    else "MinimumReplicasUnavailable",
+                }
+            ],
+        }
+        store.set_status(DEPLOYMENTS, namespace, meta["name"], status)
+
+    # ---- replicaset controller -----------------------------------------------------------
+
+    def _sync_replicaset(self, replicaset: Obj) -> None:
+        store, meta, spec = self.store, replicaset["metadata"], replicaset["spec"]
+        namespace = meta["namespace"]
+        pods = [p for p in store.items(PODS) if _owned_by(p, replicaset) and not _deleting(p)]
+        for _ in range(spec["replicas"] - len(pods)):
+            template = json.loads(json.dumps(spec["template"]))
+            pod_meta = template.get("metadata", {})
+            pods.append(
+                store.create(
+                    PODS,
+                    namespace,
+                    {
+                        "metadata": {
+                            **pod_meta,
+                            "generateName": f"{meta['name']}-",
+                            "ownerReferences": [owner_ref(replicaset)],
+                        },
+                        "spec": template["spec"],
+                    },
+                )
+            )
+        surplus = sorted(pods, key=lambda p: p["metadata"]["creationTimestamp"])[spec["replicas"] :]
+        for pod in surplus:
+            store.delete(PODS, namespace, pod["metadata"]["name"], grace_period=0)
+        live = [p for p in store.items(PODS) if _owned_by(p, replicaset) and not _deleting(p)]
+        ready = sum(1 for p in live if _pod_ready(p))
+        store.set_status(
+            REPLICASETS,
+            namespace,
+            meta["name"],
+            {
+                "replicas": len(live),
+                "fullyLabeledReplicas": len(live),
+                "readyReplicas": ready,
+                "availableReplicas": ready,
+                "observedGeneration": meta["generation"],
+            },
+        )
+
+    # ---- kubelet -------------------------------------------------------------------------
+
+    def _kubelet(self, pod: Obj) -> None:
+        meta, status = pod["metadata"], pod.get("status") or {}
+        annotations = meta.get("annotations") or {}
+        uid = meta["uid"]
+        if status.get("phase") == "Pending" and self.pod_start_delay:
+            first_seen = self._started_at.setdefault(uid, time.monotonic())
+            if time.monotonic() - first_seen < self.pod_start_delay:
+                return  # still "pulling its image"
+        self._started_at.pop(uid, None)
+        phase = annotations.get(PHASE_ANNOTATION, "Running")
+        ready = phase == "Running" and annotations.get(READY_ANNOTATION, "true") != "false"
+        started = status.get("startTime") or now_rfc3339()
+        flag = "True" if ready else "False"
+        containers = pod["spec"].get("containers") or []
+        new_status: dict[str, Any] = {
+            "phase": phase,
+            "conditions": [
+                {"type": "PodScheduled", "status": "True"},
+                {"type": "Initialized", "status": "True"},
+                {"type": "ContainersReady", "status": flag},
+                {"type": "Ready", "status": flag},
+            ],
+            "hostIP": "10.0.0.1",
+            "podIP": status.get("podIP") or f"10.244.0.{1 + int(uid[:4], 16) % 250}",
+            "startTime": started,
+            "containerStatuses": [
+                {
+                    "name": container.get("name", "main"),
+                    "image": container.get("image", ""),
+                    "imageID": "",
+                    "ready": ready,
+                    "restartCount": 0,
+                    "started": phase == "Running",
+                    "state": {"running": {"startedAt": started}}
+                    if phase == "Running"
+                    else {"terminated": {"exitCode": 0 if phase == "Succeeded" else 1}},
+                }
+                for container in containers
+            ],
+        }
+        if status != new_status:
+            self.store.set_status(PODS, meta["namespace"], meta["name"], new_status)
+
+    # ---- cloud load balancer -------------------------------------------------------------
+
+    def _load_balancer(self, service: Obj) -> None:
+        meta = service["metadata"]
+        if service["spec"].get("type") != "LoadBalancer":
+            return
+        hostname = (meta.get("annotations") or {}).get(LB_HOSTNAME_ANNOTATION)
+        ingress = {"hostname": hostname} if hostname else {"ip": "127.0.0.1"}
+        self.store.set_status(
+            SERVICES, meta["namespace"], meta["name"], {"loadBalancer": {"ingress": [ingress]}}
+        )
+
+
+def _changed_since(store: Store, writes: int) -> bool:
+    return store.writes != writes
+
+
+def _pod_ready(pod: Obj) -> bool:
+    return any(
+        c.get("type") == "Ready" and c.get("status") == "True"
+        for c in (pod.get("status") or {}).get("conditions") or []
+    )

@@ -1,0 +1,106 @@
+"""Start the project's services as real uvicorn processes on free loopback ports."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from services.contract import LIVENESS_PATH
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_http(
+    url: str, timeout: float = 20.0, proc: subprocess.Popen[bytes] | None = None
+) -> None:
+    """Poll ``url`` until it answers (any status) or fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"process exited with {proc.returncode} before {url} answered")
+        try:
+            httpx.get(url, timeout=0.5)
+            return
+        except httpx.TransportError:
+            time.sleep(0.05)
+    raise TimeoutError(f"{url} did not answer within {timeout}s")
+
+
+@dataclass
+class Service:
+    module: str
+    port: int
+    proc: subprocess.Popen[bytes]
+    log_path: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def start_service(
+    module: str,
+    log_dir: Path,
+    env: Mapping[str, str] | None = None,
+    port: int | None = None,
+) -> Service:
+    """Run ``python -m <module>`` bound to 127.0.0.1 and wait until ``/healthz`` answers."""
+    port = port or free_port()
+    full_env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), **(env or {})}
+    full_env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH", "")) if p
+    )
+    log_path = log_dir / f"{module.rsplit('.', 1)[-1]}-{port}.log"
+    with log_path.open("wb") as log_file:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", module],
+            cwd=REPO_ROOT,
+            env=full_env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+    service = Service(module=module, port=port, proc=proc, log_path=log_path)
+    try:
+        wait_for_http(f"{service.url}{LIVENESS_PATH}", proc=proc)
+    except Exception:
+        service.stop()
+        raise
+    return service
+
+
+@contextmanager
+def running_service(
+    module: str, log_dir: Path, env: Mapping[str, str] | None = None, port: int | None = None
+) -> Iterator[Service]:
+    service = start_service(module, log_dir, env=env, port=port)
+    try:
+        yield service
+    finally:
+        service.stop()

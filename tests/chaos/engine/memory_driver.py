@@ -1,0 +1,135 @@
+"""An in-memory target implementing the Driver protocol, for the actions' unit tests.
+
+It behaves like a tiny cluster: each Deployment owns pods named ``<name>-<n>``; deleting a
+pod makes its Deployment start a replacement at once, deleting a Deployment removes its
+pods, restoring it brings them back. The end-to-end tests against a real API server live
+in testbed/kube and tests/chaos/cli.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from chaos.drivers.base import Conflict, DeploymentSnapshot, NotFound, PodInfo, RestoreOutcome
+
+_T0 = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+@dataclass
+class MemoryDriver:
+    target: str = "memory"
+    pods: dict[tuple[str, str], PodInfo] = field(default_factory=dict)
+    deployments: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    deleted_pods: list[str] = field(default_factory=list)
+    services: dict[tuple[str, str], str] = field(default_factory=dict)
+    _counter: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    # -- setup helpers -------------------------------------------------------------------
+    def add_deployment(
+        self, name: str, labels: dict[str, str], replicas: int = 1, namespace: str = "default"
+    ) -> None:
+        self.deployments[(namespace, name)] = {"replicas": replicas, "labels": dict(labels)}
+        for _ in range(replicas):
+            self._new_pod(name, namespace)
+
+    def add_pod(self, pod: PodInfo) -> None:
+        self.pods[(pod.namespace, pod.name)] = pod
+
+    def set_pod(self, name: str, namespace: str = "default", **changes: Any) -> None:
+        key = (namespace, name)
+        self.pods[key] = replace(self.pods[key], **changes)
+
+    def _new_pod(self, deployment: str, namespace: str) -> PodInfo:
+        n = next(self._counter)
+        labels = dict(self.deployments[(namespace, deployment)]["labels"])
+        pod = PodInfo(
+            name=f"{deployment}-{n}",
+            namespace=namespace,
+            phase="Running",
+            ready=True,
+            created=_T0 + timedelta(minutes=n),
+            labels=labels,
+        )
+        self.pods[(namespace, pod.name)] = pod
+        return pod
+
+    def _owner(self, pod: PodInfo) -> str | None:
+        for (ns, name), spec in self.deployments.items():
+            if (
+                ns == pod.namespace
+                and pod.name.startswith(f"{name}-")
+                and spec["labels"].items() <= pod.labels.items()
+            ):
+                return name
+        return None
+
+    # -- the protocol --------------------------------------------------------------------
+    def check_reachable(self) -> None:
+        return None
+
+    def list_pods(self, namespace: str, label_selector: str | None = None) -> list[PodInfo]:
+        return [p for (ns, _), p in sorted(self.pods.items()) if ns == namespace]
+
+    def delete_pod(self, name: str, namespace: str, grace_period: int | None = None) -> None:
+        pod = self.pods.pop((namespace, name), None)
+        if pod is None:
+            raise NotFound(f"pod {name} not found")
+        self.deleted_pods.append(name)
+        owner = self._owner(pod)
+        if owner is not None:
+            self._new_pod(owner, namespace)
+
+    def list_deployments(
+        self, namespace: str, label_selector: str | None = None
+    ) -> list[DeploymentSnapshot]:
+        from chaos.drivers.labels import selector_matches
+
+        return [
+            self.get_deployment(name, ns)
+            for (ns, name), spec in sorted(self.deployments.items())
+            if ns == namespace and selector_matches(label_selector, spec["labels"])
+        ]
+
+    def get_deployment(self, name: str, namespace: str) -> DeploymentSnapshot:
+        spec = self.deployments.get((namespace, name))
+        if spec is None:
+            raise NotFound(f"Deployment {name} not found")
+        return DeploymentSnapshot(name=name, namespace=namespace, manifest=copy.deepcopy(spec))
+
+    def delete_deployment(self, name: str, namespace: str) -> None:
+        if self.deployments.pop((namespace, name), None) is None:
+            raise NotFound(f"Deployment {name} not found")
+        for key in [k for k in self.pods if k[0] == namespace and k[1].startswith(f"{name}-")]:
+            del self.pods[key]
+
+    def restore_deployment(
+        self, snapshot: DeploymentSnapshot, force: bool = False
+    ) -> RestoreOutcome:
+        manifest = snapshot.manifest
+        live = self.deployments.get((snapshot.namespace, snapshot.name))
+        if live == manifest:
+            return RestoreOutcome.ALREADY_PRESENT
+        if live is not None and not force:
+            raise Conflict(f"Deployment {snapshot.name} exists with a different spec")
+        self.add_deployment(
+            snapshot.name, manifest["labels"], manifest["replicas"], snapshot.namespace
+        )
+        return RestoreOutcome.CREATED if live is None else RestoreOutcome.REPLACED
+
+    def scale_deployment(self, name: str, namespace: str, replicas: int) -> None:
+        spec = self.deployments.get((namespace, name))
+        if spec is None:
+            raise NotFound(f"Deployment {name} not found")
+        spec["replicas"] = replicas
+        mine = sorted(k for k in self.pods if k[0] == namespace and k[1].startswith(f"{name}-"))
+        while len(mine) > replicas:
+            del self.pods[mine.pop()]
+        for _ in range(replicas - len(mine)):
+            self._new_pod(name, namespace)
+
+    def service_url(self, name: str, namespace: str) -> str | None:
+        return self.services.get((namespace, name))

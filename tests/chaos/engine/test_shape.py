@@ -1,0 +1,231 @@
+"""The pydantic-free structure check agrees with the model.
+
+``chaosrun validate`` trusts ``conforms()`` instead of building the model, so a document it
+accepts must be one the model accepts, with the same semantic problems. Checked here on
+the shipped experiments and on thousands of random mutations of them, with the model's own
+verdict as the oracle and exact counts of each outcome: a rule of ``shape.py`` that grows
+too loose fails the oracle, one that grows too strict (or a model that changes) moves the
+counts.
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from chaos.experiment import ExperimentError, check_experiment, load_raw, validate_experiment
+from chaos.experiment.checks import semantic_problems
+from chaos.experiment.model import PROVIDER_MODELS, Activity, Experiment, Hypothesis, Pauses, Ref
+from chaos.experiment.shape import conforms
+from testbed.procs import REPO_ROOT
+from tests.chaos.engine.test_validation import BASE
+
+SHIPPED = sorted(
+    [
+        *REPO_ROOT.glob("experiments/*.json"),
+        *REPO_ROOT.glob("experiments/*.yaml"),
+        *REPO_ROOT.glob("bench/experiments/*.json"),
+    ]
+)
+
+_MODELS = (Activity, Hypothesis, Pauses, Ref, *PROVIDER_MODELS.values())
+
+# How the mutants below fall. When a change moves these numbers, find out which documents
+# moved and why before writing the new ones here.
+CONFORMS = "conforms"  # the fast path: the model accepts it unchanged
+COERCED = "accepted by the model, not unchanged"  # e.g. 10**60 as a number, another spelling
+REJECTED = "rejected by the model"
+MUTANT_COUNTS = {CONFORMS: 10234, COERCED: 84, REJECTED: 10627}
+# Of the single mutations that compare check_experiment with validate_experiment, those
+# that conform take check_experiment's own path; the others are handed to
+# validate_experiment, so only the first number measures what that test checks.
+SINGLE_MUTATION_COUNTS = {CONFORMS: 116, COERCED: 2, REJECTED: 182}
+
+VALUES: list[Any] = [
+    None,
+    True,
+    False,
+    0,
+    -1,
+    2.5,
+    10**6,
+    10**60,
+    float("inf"),
+    float("nan"),
+    "",
+    "x",
+    "${v}",
+    "GET",
+    "probe",
+    "action",
+    "http",
+    "python",
+    "process",
+    [],
+    [1],
+    ["a"],
+    [1, 2, 3],
+    {},
+    {"ref": "x"},
+    {"ref": ""},
+    {"type": "http", "url": "http://127.0.0.1:1/"},
+    {"type": "probe", "name": "p", "provider": {"type": "process", "path": "true"}},
+    {1: "int key"},
+]
+
+
+def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [prefix]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found += _paths(value, (*prefix, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            found += _paths(value, (*prefix, i))
+    return found
+
+
+_DELETE = object()
+
+
+def _at(doc: Any, path: tuple[Any, ...]) -> Any:
+    for part in path:
+        doc = doc[part]
+    return doc
+
+
+def _mutate(doc: dict[str, Any], rng: random.Random) -> None:
+    path = rng.choice(_paths(doc)[1:])
+    parent = _at(doc, path[:-1])
+    last = path[-1]
+    roll = rng.random()
+    if roll < 0.15 and isinstance(parent, dict):
+        del parent[last]
+    elif roll < 0.25 and isinstance(parent, dict):
+        parent[rng.choice(["extra", "steady_state_hypothesis", "ref", "type"])] = rng.choice(VALUES)
+    elif roll < 0.3 and isinstance(parent, list):
+        parent.append(copy.deepcopy(rng.choice(VALUES)))
+    else:
+        parent[last] = copy.deepcopy(rng.choice(VALUES))
+
+
+def _seeds() -> list[dict[str, Any]]:
+    return [copy.deepcopy(BASE), *(load_raw(path) for path in SHIPPED)]
+
+
+def _replaced(doc: dict[str, Any], path: tuple[Any, ...], value: Any) -> dict[str, Any]:
+    """A copy of ``doc`` with the node at ``path`` replaced (``_DELETE``: removed)."""
+    out = copy.deepcopy(doc)
+    parent = _at(out, path[:-1])
+    if value is _DELETE:
+        del parent[path[-1]]
+    else:
+        parent[path[-1]] = copy.deepcopy(value)
+    return out
+
+
+def _field_names() -> list[str]:
+    """Every field name and alias of the experiment's models."""
+    names: set[str] = set()
+    for cls in (Experiment, *_MODELS):
+        for name, info in cls.model_fields.items():
+            names.add(name)
+            if info.alias:
+                names.add(info.alias)
+    return sorted(names)
+
+
+def _mutants() -> Iterator[dict[str, Any]]:
+    """Every single-point mutation of every seed (a node replaced or removed, any field
+    name set in any mapping), then random multi-point ones."""
+    seeds = _seeds()
+    fields = _field_names()
+    for seed in seeds:
+        for path in _paths(seed)[1:]:
+            yield from (_replaced(seed, path, value) for value in VALUES)
+            if isinstance(path[-1], str):
+                yield _replaced(seed, path, _DELETE)
+    # BASE holds every kind of mapping (all three providers' shapes are reached by
+    # replacing "type"); one seed keeps this part of the test under two seconds.
+    for path in _paths(BASE):
+        if isinstance(_at(BASE, path), dict):
+            for name in fields:
+                yield from (_replaced(BASE, (*path, name), value) for value in VALUES)
+    rng = random.Random(20261127)
+    for _ in range(3000):
+        doc = copy.deepcopy(rng.choice(seeds))
+        for _ in range(rng.randint(2, 4)):
+            _mutate(doc, rng)
+        yield doc
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: str(Path(p).relative_to(REPO_ROOT)))
+def test_every_shipped_experiment_conforms(path: Path) -> None:
+    # Otherwise ``chaosrun validate`` would take the slow path for our own examples.
+    assert conforms(load_raw(path))
+
+
+def _model_problem(doc: dict[str, Any]) -> ValidationError | None:
+    """The model's verdict on ``doc``: None when it accepts it."""
+    try:
+        Experiment.model_validate(doc)
+    except ValidationError as exc:
+        return exc
+    return None
+
+
+def _outcome(doc: dict[str, Any]) -> str:
+    """Which of the counted outcomes ``doc`` has; fails the test when ``conforms()`` accepts
+    what the model rejects."""
+    problem = _model_problem(doc)
+    if conforms(doc):
+        if problem is not None:
+            pytest.fail(f"conforms() accepted what the model rejects: {doc!r}\n{problem}")
+        return CONFORMS
+    return COERCED if problem is None else REJECTED
+
+
+def test_conforming_mutants_are_accepted_by_the_model_with_the_same_problems() -> None:
+    counts: Counter[str] = Counter()
+    for doc in _mutants():
+        outcome = _outcome(doc)
+        counts[outcome] += 1
+        if outcome == CONFORMS:
+            model = Experiment.model_validate(doc)
+            assert semantic_problems(doc) == semantic_problems(model.model_dump(by_alias=True)), doc
+    assert dict(counts) == MUTANT_COUNTS
+
+
+def test_top_levels_that_are_not_mappings_do_not_conform() -> None:
+    for value in (None, [], "x", 3):
+        assert not conforms(value)
+
+
+def test_check_experiment_reports_what_validate_experiment_reports() -> None:
+    rng = random.Random(7)
+    seeds = _seeds()
+    counts: Counter[str] = Counter()
+    for _ in range(300):
+        doc = copy.deepcopy(rng.choice(seeds))
+        _mutate(doc, rng)
+        counts[_outcome(doc)] += 1
+        try:
+            validate_experiment(copy.deepcopy(doc))
+        except ExperimentError as exc:
+            expected: list[str] | None = exc.problems
+        else:
+            expected = None
+        try:
+            check_experiment(doc)
+        except ExperimentError as exc:
+            assert exc.problems == expected, doc
+        else:
+            assert expected is None, doc
+    assert dict(counts) == SINGLE_MUTATION_COUNTS

@@ -1,1 +1,0 @@
-from tests.kube.cluster import fake_cluster, kubeconfig  # noqa: F401
