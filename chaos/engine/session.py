@@ -57,6 +57,10 @@ class Session:
             try:
                 driver = self.factory()
                 driver.check_reachable()
+            except BadInput:
+                raise
+            except DriverError as exc:  # a target that answers but cannot be used is bad input
+                raise BadInput(str(exc)) from None
             except ImportError as exc:
                 raise BadInput(
                     f"the {self.options.target.kind.value} target is not available in this "
@@ -157,7 +161,8 @@ class Session:
         logger.info("Experiment looks valid")
         configuration = resolve_configuration(experiment.configuration, variables)
         secrets = resolve_secrets(experiment.secrets)
-        if self._uses_target(experiment, configuration, namespace):
+        uses_target = self._uses_target(experiment, configuration, namespace)
+        if uses_target:
             self.connect()
         options = self.options
         ctx = RunContext(
@@ -166,7 +171,9 @@ class Session:
             seed=options.seed,
             allow_system_namespaces=options.allow_system_namespaces,
             namespace=namespace,
-            records=None if options.dry_run else self._record_writer(str(experiment.title)),
+            records=None
+            if options.dry_run
+            else self._record_writer(str(experiment.title), mirrored=uses_target),
         )
         if options.seed is not None:
             ctx.record["seed"] = options.seed
@@ -184,14 +191,15 @@ class Session:
         )
         return run_experiment(experiment, raw, ctx, settings, self.hooks)
 
-    def _record_writer(self, title: str) -> RecordWriter:
+    def _record_writer(self, title: str, mirrored: bool) -> RecordWriter:
+        """The run's record; kept in the cluster too when asked and the run acts on it."""
         journal = self.options.journal_path
         return RecordWriter(
             RecordStore(),
             self.options.target.pinned,
             experiment=title,
             journal_path=str(journal.resolve()) if journal else None,
-            mirror=self._mirror() if self.options.record_in_cluster else None,
+            mirror=self._mirror() if mirrored and self.options.record_in_cluster else None,
         )
 
     def _mirror(self) -> Any:
