@@ -115,8 +115,11 @@ class ActivityRunner:
             logger.debug("%s", "".join(traceback.format_exception(exc)))
         except (KeyboardInterrupt, Interrupted) as exc:
             entry["status"] = "failed"
-            name = exc.signame if isinstance(exc, Interrupted) else "SIGINT"
-            entry["exception"] = [f"Interrupted: {name} arrived during this activity\n"]
+            if isinstance(exc, Interrupted) and exc.requested:
+                entry["exception"] = [f"Interrupted: {exc.signame}\n"]
+            else:
+                name = exc.signame if isinstance(exc, Interrupted) else "SIGINT"
+                entry["exception"] = [f"Interrupted: {name} arrived during this activity\n"]
             raise
         finally:
             entry["end"] = now_iso()

@@ -218,8 +218,11 @@ class Runner:
                 journal["status"] = status
             except (KeyboardInterrupt, Interrupted) as exc:
                 journal["status"] = "interrupted"
-                name = exc.signame if isinstance(exc, Interrupted) else "SIGINT"
-                logger.warning("Received a termination signal (%s)...", name)
+                if isinstance(exc, Interrupted) and exc.requested:
+                    logger.warning("The run was interrupted: %s", exc.signame)
+                else:
+                    name = exc.signame if isinstance(exc, Interrupted) else "SIGINT"
+                    logger.warning("Received a termination signal (%s)...", name)
             except Exception as exc:
                 journal["status"] = "aborted"
                 logger.critical(

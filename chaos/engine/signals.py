@@ -15,11 +15,14 @@ logger = logging.getLogger("chaosrun")
 
 
 class Interrupted(BaseException):
-    """The run was asked to stop (Ctrl-C, SIGTERM, SIGHUP or SIGQUIT)."""
+    """The run was asked to stop: by a signal (Ctrl-C, SIGTERM, SIGHUP or SIGQUIT), whose
+    name ``signame`` holds, or by ``request_stop``, whose reason it holds instead."""
 
-    def __init__(self, signame: str) -> None:
+    def __init__(self, signame: str, *, requested: bool = False) -> None:
         super().__init__(signame)
         self.signame = signame
+        # True when ``signame`` is the reason given to ``request_stop``, not a signal's name.
+        self.requested = requested
 
 
 # SIGHUP is what a closed terminal or SSH session sends; SIGQUIT is Ctrl-\. Left to their
@@ -48,13 +51,25 @@ def handling(handler: Any, signals: tuple[int, ...] = _SIGNALS) -> Iterator[None
 # way still ends the pause instead of letting it run its full length.
 _received = threading.Event()
 _received_name: list[str] = []
+_requested: list[bool] = [False]
 
 
 def _raise(signum: int, frame: FrameType | None) -> None:
     name = signal.Signals(signum).name
     _received_name[:] = [name]
+    _requested[0] = False
     _received.set()
     raise Interrupted(name)
+
+
+def request_stop(reason: str) -> None:
+    """From any thread: stop the run as a signal would, at its next checkpoint or at once if
+    it is pausing; ``reason`` (one sentence) is what the console and the journal say."""
+    if _received.is_set():
+        return  # the first reason to stop wins
+    _received_name[:] = [reason]
+    _requested[0] = True
+    _received.set()
 
 
 @contextmanager
@@ -80,7 +95,8 @@ def interruptible() -> Iterator[None]:
 def checkpoint() -> None:
     """Raise ``Interrupted`` if a signal arrived whose exception was swallowed."""
     if _received.is_set():
-        raise Interrupted(_received_name[0] if _received_name else "SIGINT")
+        name = _received_name[0] if _received_name else "SIGINT"
+        raise Interrupted(name, requested=_requested[0])
 
 
 def sleep(seconds: float) -> None:

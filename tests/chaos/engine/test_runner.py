@@ -13,10 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from chaos.actions.context import RunContext
+from chaos.engine import signals
 from chaos.engine.config import resolve_configuration, resolve_secrets
 from chaos.engine.runner import RunResult, RunSettings, run_experiment
 from chaos.experiment import validate_experiment
 from chaos.measure import Measurement
+from testbed.polling import wait_until
 from tests.chaos.engine.http_target import Target
 from tests.chaos.engine.memory_driver import MemoryDriver
 from tests.support.journal import JOURNAL_KEYS
@@ -496,6 +498,31 @@ def test_sigterm_mid_pause_interrupts_and_rolls_back(
     assert "Experiment ended with status: interrupted" in log_lines
     # The run's handlers were removed afterwards.
     assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+
+
+def test_a_stop_requested_from_another_thread_ends_the_pause_and_rolls_back(
+    target: Target, tmp_path: Path, log_lines: list[str]
+) -> None:
+    """What safeguards and abort rules use: ``request_stop`` from a watcher thread."""
+    raw = experiment(target, [{**set_status(target.url, 503, "break-it"), "pauses": {"after": 60}}])
+
+    def stop_when_pausing() -> None:
+        wait_until(lambda: any(x.startswith("Pausing after activity") for x in log_lines), 5)
+        signals.request_stop("availability fell to 40% (abort if availability<50%)")
+
+    watcher = threading.Thread(target=stop_when_pausing, daemon=True)
+    watcher.start()
+    result = run(raw, tmp_path)
+    watcher.join()
+    assert (result.status, result.exit_code) == ("interrupted", 1)
+    journal = read_journal(tmp_path)
+    assert journal["rollbacks"][0]["status"] == "succeeded"
+    assert target.status == 200
+    assert (
+        "The run was interrupted: availability fell to 40% (abort if availability<50%)" in log_lines
+    )
+    # The request was consumed by that run: the next one is not stopped by it.
+    assert run(experiment(target, [set_status(target.url, 200)]), tmp_path).status == "completed"
 
 
 def _signal_when(log_lines: list[str], prefix: str, count: int) -> threading.Thread:
