@@ -2,63 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import Annotated
 
 import typer
 
 from chaos import defaults
-from chaos.cli.errors import fail, handles_errors
+from chaos.cli import running
+from chaos.cli.errors import handles_errors
 from chaos.cli.options import FrontendUrl, Namespace, Pause, Verbose, run_options
-from chaos.engine.options import RunOptions, check_namespace, check_url
-
-if TYPE_CHECKING:
-    from chaos.engine.session import Session
-
-
-def _finish(session: Session, result: Any) -> NoReturn:
-    from chaos.cli.printing import print_measurement
-
-    if result.measurement is not None:
-        print_measurement(result.measurement)
-    raise typer.Exit(result.exit_code)
-
-
-def _start(options: RunOptions) -> Session:
-    """A session whose target-free checks passed, after warning about earlier runs' leftovers."""
-    from chaos.engine.options import unfinished_warnings
-    from chaos.engine.session import Session
-
-    session = Session(options)
-    session.prepare()
-    for warning in unfinished_warnings():
-        typer.echo(warning, err=True)
-    return session
-
-
-def _selection_ok(selector: str | None, name_pattern: str | None) -> None:
-    """A selector that parses; a blank one only when a name pattern narrows the choice."""
-    from chaos.drivers.labels import SelectorError, parse_selector
-
-    if not (selector or "").strip() and not (name_pattern or "").strip():
-        fail(
-            "--selector must not be empty without --name-pattern "
-            "(chaosrun never terminates every pod of a namespace)."
-        )
-    if selector:
-        try:
-            parse_selector(selector)
-        except SelectorError as exc:
-            fail(f"--selector: {exc}.")
-
-
-def _pause_ok(pause: float) -> None:
-    from chaos.experiment import pause_problem
-
-    if problem := pause_problem(pause):
-        fail(f"--pause {problem}.")
-
+from chaos.engine.options import RunOptions
 
 POD_EPILOG = (
     "Example: chaosrun pod --selector app=front --pause 10 --journal-path pod.json\n\n"
@@ -96,37 +49,22 @@ def pod(
 
     Hypothesis, before and after: all pods Running and Ready; GET on the frontend is 200.
     """
-    from chaos.actions.pods import MODES, ORDERS
-    from chaos.experiment.builtin import PodChaos
-
-    check_namespace(namespace, options.allow_system_namespaces)
-    if mode not in MODES:
-        fail(f"--mode must be one of {', '.join(MODES)} (got {mode!r}).")
-    if order not in ORDERS:
-        fail(f"--order must be one of {', '.join(ORDERS)} (got {order!r}).")
-    if mode == "percentage" and qty > 100:
-        fail(f"--qty must be at most 100 with --mode percentage (got {qty}).")
-    if name_pattern:
-        try:
-            re.compile(name_pattern)
-        except re.error as exc:
-            fail(f"--name-pattern {name_pattern!r} is not a valid regular expression ({exc}).")
-    _selection_ok(selector, name_pattern)
-    _pause_ok(pause)
-    session = _start(options)
-    chaos = PodChaos(
-        namespace=namespace,
-        pause=pause,
-        label_selector=selector,
-        name_pattern=name_pattern,
-        qty=qty,
-        mode=mode,
-        all_pods=all_pods,
-        rand=rand,
-        order=order,
-        grace_period=grace_period,
+    raise typer.Exit(
+        running.pod(
+            options,
+            selector=selector,
+            name_pattern=name_pattern,
+            qty=qty,
+            mode=mode,
+            all_pods=all_pods,
+            rand=rand,
+            order=order,
+            grace_period=grace_period,
+            namespace=namespace,
+            frontend_url=frontend_url,
+            pause=pause,
+        )
     )
-    _finish(session, session.run_builtin(chaos, frontend_url))
 
 
 DEPLOYMENT_EPILOG = (
@@ -156,15 +94,16 @@ def deployment(
 
     A snapshot taken before the delete is the rollback; the journal records time to restore.
     """
-    from chaos.experiment.builtin import DeploymentChaos
-
-    check_namespace(namespace, options.allow_system_namespaces)
-    if not name.strip():
-        fail("--name must not be empty (chaosrun never deletes every Deployment).")
-    _pause_ok(pause)
-    session = _start(options)
-    chaos = DeploymentChaos(namespace=namespace, pause=pause, name=name, rollback=not no_rollback)
-    _finish(session, session.run_builtin(chaos, frontend_url))
+    raise typer.Exit(
+        running.deployment(
+            options,
+            name=name,
+            no_rollback=no_rollback,
+            namespace=namespace,
+            frontend_url=frontend_url,
+            pause=pause,
+        )
+    )
 
 
 RUN_EPILOG = (
@@ -204,18 +143,9 @@ def run(
     ] = None,
 ) -> None:
     """Run a Chaos Toolkit experiment file (chaosk8s functions need no extension)."""
-    from chaos.engine.config import parse_var
-    from chaos.experiment import load_raw
-
-    variables: dict[str, Any] = dict(parse_var(item) for item in var or [])
-    if measure_url:
-        check_url("--measure-url", measure_url)
-    session = _start(options)
-    raw = load_raw(file)
-    result = session.run_document(
-        raw, source=str(file), variables=variables, namespace=namespace, measure_url=measure_url
+    raise typer.Exit(
+        running.run(options, file=file, var=var, measure_url=measure_url, namespace=namespace)
     )
-    _finish(session, result)
 
 
 VALIDATE_EPILOG = "Example: chaosrun validate experiments/deployment.yaml"

@@ -8,31 +8,16 @@ from typing import Any, NoReturn, TypeVar
 
 import typer
 
+from chaos.cli.running import report, sentence
 from chaos.errors import BadInput, ChaosrunError
 
 F = TypeVar("F", bound=Callable[..., Any])
+__all__ = ["fail", "handles_errors", "report", "sentence"]
 
 
 def fail(message: str) -> NoReturn:
     """Refuse bad input (exit 2) with ``message``, one sentence."""
     raise BadInput(message)
-
-
-def sentence(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text if text.endswith((".", "!", "?")) else text + "."
-
-
-def report(exc: ChaosrunError) -> int:
-    """Print ``exc`` for the user; its exit code."""
-    from chaos.experiment import ExperimentError
-
-    if isinstance(exc, ExperimentError):
-        from chaos.cli.validating import report_invalid
-
-        return report_invalid(exc)
-    typer.echo(f"Error: {sentence(exc)}", err=True)
-    return exc.exit_code
 
 
 def handles_errors(command: F) -> F:

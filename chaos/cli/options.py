@@ -16,8 +16,8 @@ import typer
 
 from chaos import defaults
 from chaos.cli.logs import setup_logging
-from chaos.drivers.factory import Target, TargetRef
-from chaos.engine.options import RunOptions
+from chaos.cli.running import build_run_options
+from chaos.drivers.factory import Target
 
 FrontendUrl = Annotated[
     str | None,
@@ -177,27 +177,6 @@ SHARED = [
     ),
 ]
 SHARED_NAMES = frozenset(p.name for p in SHARED)
-
-
-def build_run_options(values: dict[str, Any]) -> RunOptions:
-    state_dir = values["state_dir"]
-    return RunOptions(
-        target=TargetRef(
-            values["target"],
-            values["context"],
-            values["kubeconfig"],
-            str(state_dir) if state_dir else None,
-        ),
-        journal_path=values["journal_path"],
-        dry_run=values["dry_run"],
-        seed=values["seed"],
-        allow_system_namespaces=values["allow_system_namespaces"],
-        probe_interval=values["probe_interval"],
-        measure=not values["no_measure"],
-        breaker_url=values["breaker_url"],
-        record_in_cluster=values["record_in_cluster"],
-        print_journal=values["print_journal"],
-    )
 
 
 def run_options(command: Callable[..., Any]) -> Callable[..., Any]:

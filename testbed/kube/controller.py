@@ -83,8 +83,13 @@ class Controller:
             with store.changed:
                 seen = store.writes
                 self.reconcile()
-                if store.writes == seen:  # settled: sleep until a change or the next tick
-                    store.changed.wait_for(partial(_changed_since, store, seen), self.tick)
+                if store.writes == seen:  # settled: sleep until a change (or the next tick
+                    # while a pod is still starting), not a pass over every pod per tick
+                    timeout = self.tick if self._started_at else None
+                    store.changed.wait_for(partial(self._woken, seen), timeout)
+
+    def _woken(self, seen: int) -> bool:
+        return self._stop.is_set() or _changed_since(self.store, seen)
 
     def reconcile(self) -> None:
         store = self.store

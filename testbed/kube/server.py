@@ -98,6 +98,7 @@ class FakeApiServer:
         if viewer_token:
             self.users[viewer_token] = "viewer"  # may read, may not write (RBAC "view")
         self.requests: list[RecordedRequest] = []
+        self._lists: dict[tuple[Any, ...], tuple[int, bytes]] = {}
         self.app = Starlette(
             routes=[
                 Route(
@@ -232,16 +233,17 @@ class FakeApiServer:
             if resource.namespaced and namespace is None:
                 raise ApiError(405, "MethodNotAllowed", "create needs a namespace in the path")
             return JSONResponse(store.create(resource, namespace, body), status_code=201)
+        if method == "GET":
+            return self._list(resource, namespace, query)
+        if method != "DELETE":
+            raise ApiError(405, "MethodNotAllowed", f"{method} is not allowed on a collection")
         items, rv = store.list(
             resource, namespace, query.get("labelSelector"), query.get("fieldSelector")
         )
-        if method == "DELETE":
-            options = self._delete_options(query, body)
-            for item in items:
-                meta = item["metadata"]
-                store.delete(resource, meta.get("namespace"), meta["name"], *options)
-        elif method != "GET":
-            raise ApiError(405, "MethodNotAllowed", f"{method} is not allowed on a collection")
+        options = self._delete_options(query, body)
+        for item in items:
+            meta = item["metadata"]
+            store.delete(resource, meta.get("namespace"), meta["name"], *options)
         # As on a real server, list items carry no kind/apiVersion of their own.
         items = [
             {k: v for k, v in item.items() if k not in ("kind", "apiVersion")} for item in items
@@ -254,6 +256,19 @@ class FakeApiServer:
                 "items": items,
             }
         )
+
+    def _list(self, resource: Resource, namespace: str | None, query: dict[str, str]) -> Response:
+        """A list, answered from the serialized copy of the same query while nothing changed
+        (so that the benchmarks measure the tools, not this server, on large namespaces)."""
+        key = (resource.plural, namespace, tuple(sorted(query.items())))
+        writes = self.store.writes  # read first: the cached body is never older than its tag
+        cached = self._lists.get(key)
+        if cached is None or cached[0] != writes:
+            body = self.store.list_json(
+                resource, namespace, query.get("labelSelector"), query.get("fieldSelector")
+            )
+            cached = self._lists[key] = (writes, body)
+        return Response(cached[1], media_type="application/json")
 
     @staticmethod
     def _delete_options(query: dict[str, str], body: Any) -> tuple[str | None, int | None]:

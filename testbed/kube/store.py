@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import json
 import secrets
 import string
 import threading
@@ -218,6 +219,39 @@ class Store:
                 and by_fields(obj)
             ]
             return found, str(next(self._rv))
+
+    def list_json(
+        self,
+        resource: Resource,
+        namespace: str | None,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+    ) -> bytes:
+        """The list answer, serialized under the lock (no copy of each object first); as on
+        a real server, the items carry no kind/apiVersion of their own."""
+        try:
+            by_labels = label_predicate(label_selector)
+            by_fields = field_predicate(field_selector, resource.plural)
+        except SelectorError as exc:
+            raise ApiError(400, "BadRequest", str(exc)) from None
+        encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        with self.lock:
+            items = ",".join(
+                encode({k: v for k, v in obj.items() if k not in ("kind", "apiVersion")})
+                for (plural, obj_namespace, _), obj in sorted(self._objects.items())
+                if plural == resource.plural
+                and (namespace is None or obj_namespace == namespace)
+                and by_labels(obj)
+                and by_fields(obj)
+            )
+            head = encode(
+                {
+                    "kind": f"{resource.kind}List",
+                    "apiVersion": resource.api_version,
+                    "metadata": {"resourceVersion": str(next(self._rv))},
+                }
+            )
+        return f'{head[:-1]},"items":[{items}]}}'.encode()
 
     # ---- write ---------------------------------------------------------------------------
 
