@@ -1,6 +1,6 @@
 """Every benchmark in one run; ``bash bench/run`` starts it in the bench venv.
 
-    python bench/suite.py [--quick] [--only runner,frontends,breaker,recovery] [--no-doc]
+    python bench/suite.py [--quick] [--only runner,scale,prober,...] [--no-doc]
 
 Writes ``bench/out/results.json`` and (unless ``--no-doc``) ``docs/benchmarks.md``.
 """
@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench import report
 from bench.common import BENCH, ROOT, log, machine
 
-SECTIONS = ("runner", "frontends", "breaker", "recovery")
+SECTIONS = ("runner", "scale", "prober", "frontends", "breaker", "recovery")
 
 
 def clean(out_dir: Path) -> None:
@@ -73,6 +73,14 @@ def main() -> int:
         from bench import runner_vs_ctk
 
         sections["runner"] = runner_vs_ctk.run(3 if quick else 11, out_dir)
+    if "scale" in only:
+        from bench import scale
+
+        sections["scale"] = scale.run(3, out_dir)
+    if "prober" in only:
+        from bench import prober_bench
+
+        sections["prober"] = prober_bench.run(3, out_dir)
     if "frontends" in only:
         from bench import frontends
 

@@ -1,23 +1,24 @@
 """Probe a URL on a fixed schedule in the background while chaos runs.
 
 The schedule is open-loop: request ``k`` is sent at ``start + k * interval`` whatever the
-previous answers took, by a small worker pool sharing one pooled ``httpx.Client``. A slow
+previous answers took, by a small worker pool with kept-alive connections
+(``chaos.measure.transport``). A slow
 or hanging target therefore shows up as errors and latency, not as fewer probes. Ticks are
 only skipped (and counted as ``missed_ticks``) if every worker is still busy.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 
-import httpx
-
 from chaos.defaults import PROBE_INTERVAL
 from chaos.measure.models import Measurement, Sample
+from chaos.measure.transport import Client, ProbeError, open_client
 from services.contract import BREAKER_PATH
 
 MAX_WORKERS = 32
@@ -26,14 +27,6 @@ MAX_WORKERS = 32
 def breaker_url_of(frontend_url: str) -> str:
     """Where frontend v2, served at ``frontend_url``, shows its breaker's state."""
     return frontend_url.rstrip("/") + BREAKER_PATH
-
-
-def _error_kind(exc: httpx.HTTPError) -> str:
-    if isinstance(exc, httpx.TimeoutException):
-        return "timeout"
-    if isinstance(exc, httpx.ConnectError):
-        return "connect"
-    return "transport"
 
 
 class Prober:
@@ -66,7 +59,7 @@ class Prober:
         self._missed = 0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._client: httpx.Client | None = None
+        self._client: Client | None = None
         self._pool: ThreadPoolExecutor | None = None
         self._t0 = 0.0
         self._started_at: str | None = None
@@ -78,16 +71,8 @@ class Prober:
         """Start probing in a background thread; returns at once."""
         if self._thread is not None:
             return
-        urls = (self.url, self.breaker_url or self.url)
-        self._client = httpx.Client(
-            timeout=self.timeout,
-            trust_env=False,  # probe the target directly, never through a proxy
-            # Plain http needs no CA bundle (loading it is ~20 ms of the measurement's start).
-            verify=not all(u.startswith("http://") for u in urls),
-            limits=httpx.Limits(
-                max_connections=self._workers, max_keepalive_connections=self._workers
-            ),
-        )
+        urls = [self.url, self.breaker_url or self.url]
+        self._client = open_client(urls, self.timeout, self._workers)
         self._pool = ThreadPoolExecutor(max_workers=self._workers, thread_name_prefix="prober")
         self._started_at = datetime.now(UTC).isoformat()
         self._t0 = time.monotonic()
@@ -167,11 +152,10 @@ class Prober:
         status: int | None = None
         error: str | None
         try:
-            response = self._client.get(self.url)
-            status = response.status_code
+            status, _ = self._client.get(self.url)
             error = None if 200 <= status < 300 else f"http_{status}"
-        except httpx.HTTPError as exc:
-            error = _error_kind(exc)
+        except ProbeError as exc:
+            error = exc.kind
         latency_ms = (time.monotonic() - sent) * 1000
         breaker = self._read_breaker() if self.breaker_url else None
         sample = Sample(
@@ -187,7 +171,7 @@ class Prober:
     def _read_breaker(self) -> str | None:
         assert self._client is not None and self.breaker_url is not None
         try:
-            state = self._client.get(self.breaker_url).json().get("state")
-        except (httpx.HTTPError, ValueError, AttributeError):
+            state = json.loads(self._client.get(self.breaker_url)[1]).get("state")
+        except (ProbeError, ValueError, AttributeError):
             return None
         return str(state) if state is not None else None

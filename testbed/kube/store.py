@@ -46,6 +46,7 @@ def _random_suffix(length: int = 5) -> str:
 
 
 _DNS_LABEL = set(string.ascii_lowercase + string.digits + "-.")
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 class Store:
@@ -55,6 +56,7 @@ class Store:
         self._objects: dict[tuple[str, str, str], Obj] = {}  # (plural, namespace, name) -> obj
         self._rv = itertools.count(1000)
         self.writes = 0  # bumped on every change: lets waiters skip changes they have seen
+        self._json: dict[tuple[str, str, str], tuple[str, str]] = {}  # key -> (rv, list item)
         for namespace in SYSTEM_NAMESPACES:
             self.create(NAMESPACES, None, {"metadata": {"name": namespace}})
 
@@ -234,17 +236,16 @@ class Store:
             by_fields = field_predicate(field_selector, resource.plural)
         except SelectorError as exc:
             raise ApiError(400, "BadRequest", str(exc)) from None
-        encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
         with self.lock:
             items = ",".join(
-                encode({k: v for k, v in obj.items() if k not in ("kind", "apiVersion")})
-                for (plural, obj_namespace, _), obj in sorted(self._objects.items())
-                if plural == resource.plural
-                and (namespace is None or obj_namespace == namespace)
+                self._item_json(key, obj)
+                for key, obj in sorted(self._objects.items())
+                if key[0] == resource.plural
+                and (namespace is None or key[1] == namespace)
                 and by_labels(obj)
                 and by_fields(obj)
             )
-            head = encode(
+            head = _encode(
                 {
                     "kind": f"{resource.kind}List",
                     "apiVersion": resource.api_version,
@@ -252,6 +253,15 @@ class Store:
                 }
             )
         return f'{head[:-1]},"items":[{items}]}}'.encode()
+
+    def _item_json(self, key: tuple[str, str, str], obj: Obj) -> str:
+        """An object as a list item, re-encoded only when its resourceVersion moved."""
+        rv = obj["metadata"]["resourceVersion"]
+        cached = self._json.get(key)
+        if cached is None or cached[0] != rv:
+            text = _encode({k: v for k, v in obj.items() if k not in ("kind", "apiVersion")})
+            cached = self._json[key] = (rv, text)
+        return cached[1]
 
     # ---- write ---------------------------------------------------------------------------
 
