@@ -54,16 +54,25 @@ class ScaleCluster:
         every one of the ``pods`` pods is Ready."""
         if self.cluster.deployment("back", NAMESPACE) is None:
             self.cluster.apply_deployment("back", {"app": "back"}, namespace=NAMESPACE)
-        from testbed.kube.cluster import wait_until
+        from testbed.polling import wait_until
 
-        wait_until(
-            lambda: (
-                len(self.cluster.ready_pods(NAMESPACE)) == pods
-                and len(self.cluster.pods(NAMESPACE)) == pods
-            ),
-            60,
-            f"{pods} ready pods",
-        )
+        wait_until(lambda: self._ready() == (pods, pods), 60, f"{pods} ready pods", interval=0.05)
+
+    def _ready(self) -> tuple[int, int]:
+        """(pods, Ready pods not being deleted) in the namespace, read in place (no copies)."""
+        store = self.cluster.store
+        with store.lock:
+            pods = [p for p in store.items(PODS) if p["metadata"]["namespace"] == NAMESPACE]
+            ready = sum(
+                1
+                for p in pods
+                if not p["metadata"].get("deletionTimestamp")
+                and any(
+                    c["type"] == "Ready" and c["status"] == "True"
+                    for c in (p.get("status") or {}).get("conditions", [])
+                )
+            )
+        return len(pods), ready
 
     def list_seconds(self, reps: int = 5) -> dict[str, float]:
         """Median seconds of the server's answer to a namespace-wide pod list (body read)."""

@@ -8,11 +8,12 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from chaos.drivers.base import DeploymentSnapshot, Driver
-from chaos.records.model import ObjectState, RecordedObject
-from chaos.records.writer import RecordWriter
+if TYPE_CHECKING:  # not imported at run time: validating a file needs none of them
+    from chaos.drivers.base import DeploymentSnapshot, Driver
+    from chaos.records.model import ObjectState, RecordedObject
+    from chaos.records.writer import RecordWriter
 
 logger = logging.getLogger("chaosrun")
 
@@ -115,6 +116,8 @@ class RunContext:
         kept[:] = [s for s in kept if s["manifest"] is not taken.snapshot.manifest]
         if not kept:
             self.record.pop("snapshots", None)
+        from chaos.records.model import ObjectState
+
         self.mark(taken.entry, ObjectState.UNTOUCHED, why)
 
     def remember_snapshot(

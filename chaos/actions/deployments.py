@@ -9,8 +9,9 @@ from chaos.actions.context import RunContext
 from chaos.actions.errors import ActivityFailed
 from chaos.actions.pods import guard_namespace
 from chaos.drivers.base import DeploymentSnapshot, Driver, DriverError, NotFound, OutcomeUnknown
-from chaos.records.model import ObjectState
-from chaos.records.writer import RecordError
+
+# chaos.records is imported by the functions that write run records, not by validation
+# (which imports this module for the functions' signatures).
 
 
 def _snapshots_to_delete(
@@ -61,6 +62,9 @@ def delete_deployment(
 def _delete_one(ctx: RunContext, driver: Driver, snap: DeploymentSnapshot) -> None:
     """Delete one Deployment with its snapshot kept ahead, on disk and for the rollback:
     whatever happens after that, the snapshot stays unless the delete was refused outright."""
+    from chaos.records.model import ObjectState
+    from chaos.records.writer import RecordError
+
     try:
         entry = ctx.before_delete(snap)
     except RecordError as exc:
@@ -99,6 +103,8 @@ def restore_deployment(
     if not pending:
         ctx.notice("Nothing to restore: no Deployment was deleted by this run")
         return []
+    from chaos.records.model import ObjectState
+
     driver = ctx.driver()
     restored: list[dict[str, Any]] = []
     for taken in reversed(pending):

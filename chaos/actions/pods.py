@@ -13,7 +13,7 @@ from typing import Any
 from chaos.actions.context import RunContext, system_namespace_refusal
 from chaos.actions.errors import ActivityFailed
 from chaos.drivers.base import PodInfo
-from chaos.drivers.labels import SelectorError, selector_matches
+from chaos.drivers.labels import SelectorError, parse_selector
 
 MODES = ("fixed", "percentage")
 ORDERS = ("alphabetic", "oldest")
@@ -59,14 +59,17 @@ def matching_pods(
     except re.error as exc:
         raise ActivityFailed(f"invalid name pattern {name_pattern!r}: {exc}") from None
     try:
-        pods = [
-            p
-            for p in ctx.driver().list_pods(ns)
-            if selector_matches(label_selector, p.labels)
-            and (pattern is None or pattern.search(p.name))
-        ]
+        requirements = parse_selector(label_selector or "")
     except SelectorError as exc:
         raise ActivityFailed(str(exc)) from None
+    # The API server narrows the list (on a large namespace, most of a run's list parsing);
+    # the selector is still checked here, for drivers that do not filter.
+    pods = [
+        p
+        for p in ctx.driver().list_pods(ns, label_selector or None)
+        if all(req.matches(p.labels) for req in requirements)
+        and (pattern is None or pattern.search(p.name))
+    ]
     return sorted(pods, key=lambda p: p.name)
 
 

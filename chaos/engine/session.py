@@ -109,15 +109,19 @@ class Session:
         given = self.options.breaker_url
         if given or not measuring:
             return given
-        import httpx
+        import json
+
+        from chaos.measure.transport import ProbeError, open_client
 
         candidate = breaker_url_of(frontend)
+        client = open_client([candidate], timeout=1.0, connections=1)  # as the prober's
         try:
-            verify = not candidate.startswith("http://")  # no CA bundle to load for http
-            response = httpx.get(candidate, timeout=1.0, verify=verify)
-            found = response.status_code == 200 and "state" in response.json()
-        except (httpx.HTTPError, ValueError, TypeError):
+            status, body = client.get(candidate)
+            found = status == 200 and "state" in json.loads(body)
+        except (ProbeError, ValueError, TypeError):
             return None
+        finally:
+            client.close()
         return candidate if found else None
 
     # -- runs ----------------------------------------------------------------------------
