@@ -239,9 +239,9 @@ def write_svg(section: dict[str, Any], path: Path) -> None:
     )
     top = max(1.0, float(int(max_s) + 1))
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{2 * width}" height="{height + 30}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{2 * width}" height="{height + 40}" '
         'font-family="sans-serif" font-size="11">',
-        f'<rect width="{2 * width}" height="{height + 30}" fill="white"/>',
+        f'<rect width="{2 * width}" height="{height + 40}" fill="white"/>',
     ]
     for panel, experiment in enumerate(("pod", "deployment")):
         x0 = panel * width + pad
@@ -266,13 +266,16 @@ def write_svg(section: dict[str, Any], path: Path) -> None:
                 'stroke="#ddd"/>'
                 f'<text x="{x0 - 6}" y="{y(tick) + 4:.1f}" text-anchor="end">{tick} s</text>'
             )
-        for p in points:
+        last = -1e9
+        for p in points:  # a label too close to the previous one goes a line lower
+            low = x(p["pods"]) - last < 28
+            last = x(p["pods"]) if not low else last
             parts.append(
-                f'<text x="{x(p["pods"]):.1f}" y="{y0 + 14}" text-anchor="middle">'
-                f"{p['pods']}</text>"
+                f'<text x="{x(p["pods"]):.1f}" y="{y0 + (24 if low else 14)}" '
+                f'text-anchor="middle">{p["pods"]}</text>'
             )
         parts.append(
-            f'<text x="{(x0 + x1) / 2:.0f}" y="{y0 + 30}" text-anchor="middle">'
+            f'<text x="{(x0 + x1) / 2:.0f}" y="{y0 + 38}" text-anchor="middle">'
             "Ready pods in the namespace</text>"
         )
         for index, side in enumerate(points[0][experiment]):

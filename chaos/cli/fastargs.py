@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -217,3 +218,6 @@ def main(command: str, own: dict[str, Any], shared: dict[str, Any]) -> int:
         return int(getattr(running, command)(options, **own))
     except ChaosrunError as exc:
         return running.report(exc)
+    except KeyboardInterrupt:  # before or after the run (which handles its own): as Typer does
+        print("\nAborted.", file=sys.stderr, flush=True)
+        return 1
