@@ -67,6 +67,7 @@ class Controller:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="fake-kube-controller", daemon=True)
         self._started_at: dict[str, float] = {}  # pod uid -> monotonic time seen
+        self._settled: dict[str, str] = {}  # pod uid -> resourceVersion with the right status
 
     def start(self) -> None:
         self._thread.start()
@@ -99,9 +100,14 @@ class Controller:
             for deployment in store.items(DEPLOYMENTS):
                 if not _deleting(deployment):
                     self._sync_deployment(deployment)
+            owned: dict[str, list[Obj]] = {}  # owner uid -> its live pods, read once per pass
+            for pod in store.items(PODS):
+                if not _deleting(pod):
+                    for ref in pod["metadata"].get("ownerReferences") or []:
+                        owned.setdefault(ref.get("uid"), []).append(pod)
             for replicaset in store.items(REPLICASETS):
                 if not _deleting(replicaset):
-                    self._sync_replicaset(replicaset)
+                    self._sync_replicaset(replicaset, owned.get(replicaset["metadata"]["uid"], []))
             for pod in store.items(PODS):
                 self._kubelet(pod)
             for service in store.items(SERVICES):
@@ -191,10 +197,10 @@ class Controller:
 
     # ---- replicaset controller -----------------------------------------------------------
 
-    def _sync_replicaset(self, replicaset: Obj) -> None:
+    def _sync_replicaset(self, replicaset: Obj, owned: list[Obj]) -> None:
         store, meta, spec = self.store, replicaset["metadata"], replicaset["spec"]
         namespace = meta["namespace"]
-        pods = [p for p in store.items(PODS) if _owned_by(p, replicaset) and not _deleting(p)]
+        pods = list(owned)
         for _ in range(spec["replicas"] - len(pods)):
             template = json.loads(json.dumps(spec["template"]))
             pod_meta = template.get("metadata", {})
@@ -215,7 +221,8 @@ class Controller:
         surplus = sorted(pods, key=lambda p: p["metadata"]["creationTimestamp"])[spec["replicas"] :]
         for pod in surplus:
             store.delete(PODS, namespace, pod["metadata"]["name"], grace_period=0)
-        live = [p for p in store.items(PODS) if _owned_by(p, replicaset) and not _deleting(p)]
+        gone = {id(pod) for pod in surplus}  # deleted at once (grace period 0)
+        live = [p for p in pods if id(p) not in gone]
         ready = sum(1 for p in live if _pod_ready(p))
         store.set_status(
             REPLICASETS,
@@ -234,8 +241,10 @@ class Controller:
 
     def _kubelet(self, pod: Obj) -> None:
         meta, status = pod["metadata"], pod.get("status") or {}
-        annotations = meta.get("annotations") or {}
         uid = meta["uid"]
+        if self._settled.get(uid) == meta["resourceVersion"]:
+            return  # unchanged since its status was last found right (a large namespace)
+        annotations = meta.get("annotations") or {}
         if status.get("phase") == "Pending" and self.pod_start_delay:
             first_seen = self._started_at.setdefault(uid, time.monotonic())
             if time.monotonic() - first_seen < self.pod_start_delay:
@@ -274,6 +283,8 @@ class Controller:
         }
         if status != new_status:
             self.store.set_status(PODS, meta["namespace"], meta["name"], new_status)
+        else:
+            self._settled[uid] = meta["resourceVersion"]
 
     # ---- cloud load balancer -------------------------------------------------------------
 
