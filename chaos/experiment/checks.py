@@ -13,6 +13,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from chaos.experiment.controls import control_lists, controls_problems
+from chaos.experiment.runtime import runtime_problems
+from chaos.experiment.shape import activity_conforms
 from chaos.providers import PROVIDERS
 from chaos.values import seconds_problem
 
@@ -106,7 +109,24 @@ class _Checker:
         self.check_configuration(self.doc.get("secrets", {}), "secrets", nested=True)
         for place, item, hypothesis in _items(self.doc):
             self.check_item(item, place, hypothesis)
+        self.problems.extend(runtime_problems(self.doc.get("runtime")))
+        for place, controls in control_lists(self.doc):
+            self.problems.extend(controls_problems(controls, place, self.check_safeguard))
         return self.problems
+
+    def check_safeguard(self, place: str, probe: Any) -> list[str]:
+        """A safeguard's probe is checked as a hypothesis probe, plus its schedule."""
+        if not activity_conforms(probe):
+            return [f"{place}: must be a probe with a name, a provider and a tolerance"]
+        self.check_item(probe, place, True)
+        if _is_ref(probe):
+            return []
+        frequency = probe.get("frequency")
+        if frequency is not None and (
+            isinstance(frequency, bool) or not isinstance(frequency, int | float) or frequency <= 0
+        ):
+            return [f"{place}.frequency: must be a positive number of seconds"]
+        return []
 
     def check_configuration(
         self, entries: dict[str, Any], place: str, nested: bool = False
