@@ -30,9 +30,7 @@ def _set_503(target: Target) -> list[dict[str, Any]]:
     ]
 
 
-def test_a_missing_control_module_refuses_validate_and_run(
-    target: Target, tmp_path: Path
-) -> None:
+def test_a_missing_control_module_refuses_validate_and_run(target: Target, tmp_path: Path) -> None:
     raw = http_experiment(target, _set_503(target))
     raw["controls"] = [{"name": "gone", **_control("no_such_control_module")}]
     path = write(tmp_path / "e.json", raw)

@@ -12,7 +12,7 @@ from typing import Any
 CALLS: list[str] = []
 
 
-class InterruptExecution(Exception):  # noqa: N818 (the Chaos Toolkit's name)
+class InterruptExecution(Exception):
     pass
 
 
