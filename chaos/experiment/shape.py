@@ -143,17 +143,17 @@ def _hypothesis(value: Any) -> bool:
 def conforms(raw: Any) -> bool:
     """True when the experiment model accepts ``raw`` unchanged (see the module's doc)."""
     return (
-        _keys(raw, ("title", "method"))
+        _keys(raw, ("title", "description", "method"))
         # The model also takes the field's own name; leave that spelling to the model.
         and "steady_state_hypothesis" not in raw
         and _text(raw["title"], empty=False)
         and _optional(raw.get("version"), _text)
-        and _text(raw.get("description", ""))
+        and _text(raw["description"], empty=False)
         and _texts(raw.get("tags", []))
         and _mapping(raw.get("configuration", {}))
         and _mapping(raw.get("secrets", {}))
         and _optional(raw.get("steady-state-hypothesis"), _hypothesis)
-        and _activities(raw["method"], empty=False)
+        and _activities(raw["method"])
         and _activities(raw.get("rollbacks", []))
         and _optional(raw.get("controls"), controls_conform)
     )
