@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 import importlib
 import inspect
+import json
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -76,6 +77,10 @@ class RunScope:
     changed: Callable[[], None] = lambda: None
 
 
+def _key(controls: Any) -> str:
+    return json.dumps(controls, sort_keys=True, default=str)
+
+
 def load_control(declared: Mapping[str, Any], natives: Mapping[str, NativeFactory]) -> Control:
     """A control declaration, loaded (``BadInput`` with one sentence if it cannot be)."""
     provider = declared["provider"]
@@ -108,28 +113,32 @@ class Controls:
         natives: Mapping[str, NativeFactory],
     ) -> None:
         self.scope = scope
-        self.natives = natives
         experiment = scope.experiment
         self.global_controls = [load_control(c, natives) for c in global_controls]
         self.top = [load_control(c, natives) for c in experiment.get("controls") or []]
         hypothesis = experiment.get("steady-state-hypothesis") or {}
         self.hypothesis = [load_control(c, natives) for c in hypothesis.get("controls") or []]
-        self._by_context: dict[int, list[Control]] = {}
-
-    def __bool__(self) -> bool:
-        return bool(self.global_controls or self.top or self.hypothesis or self._activity_any())
-
-    def _activity_any(self) -> bool:
-        experiment = self.scope.experiment
+        # An activity's own controls, by their declaration (the runner hands activities over
+        # as fresh dicts): loaded, and later configured, once.
+        self._by_activity: dict[str, list[Control]] = {}
         items = [
-            *(experiment.get("steady-state-hypothesis") or {}).get("probes", []),
+            *hypothesis.get("probes", []),
             *experiment.get("method", []),
             *experiment.get("rollbacks", []),
         ]
-        return any(isinstance(i, dict) and i.get("controls") for i in items)
+        for item in items:
+            if isinstance(item, dict) and item.get("controls"):
+                key = _key(item["controls"])
+                if key not in self._by_activity:
+                    self._by_activity[key] = [load_control(c, natives) for c in item["controls"]]
+
+    def __bool__(self) -> bool:
+        return bool(self.all())
 
     def all(self) -> list[Control]:
-        return [*self.global_controls, *self.top, *self.hypothesis]
+        """Every control of the run, each declaration once."""
+        own = [c for controls in self._by_activity.values() for c in controls]
+        return [*self.global_controls, *self.top, *self.hypothesis, *own]
 
     # -- lifecycle ------------------------------------------------------------------------
     def configure(self) -> None:
@@ -149,16 +158,13 @@ class Controls:
 
     def stop_watching(self) -> None:
         """The chaos is over: native controls that watch (safeguards) stop stopping the run."""
-        for control in self._loaded():
+        for control in self.all():
             stop = getattr(control.target, "stop_watching", None)
             if callable(stop):
                 stop()
 
-    def _loaded(self) -> list[Control]:
-        return [*self.all(), *(c for cs in self._by_context.values() for c in cs)]
-
     def cleanup(self) -> None:
-        for control in self._loaded():
+        for control in self.all():
             func = control.function("cleanup_control")
             if func is None:
                 continue
@@ -179,10 +185,7 @@ class Controls:
         if level == "hypothesis":
             own = self.hypothesis
         elif level == "activity" and isinstance(context, dict) and context.get("controls"):
-            key = id(context.get("controls"))
-            if key not in self._by_context:
-                self._by_context[key] = [load_control(c, self.natives) for c in context["controls"]]
-            own = self._by_context[key]
+            own = self._by_activity.get(_key(context["controls"]), [])
         names = {c.name for c in own}
         top = [
             c for c in self.top if c.name not in names and (level == "experiment" or c.automatic)
