@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from tests.chaos.cli.helpers import chaosrun, write
@@ -86,3 +87,19 @@ def test_global_controls_from_a_control_file_and_the_settings_file(
     assert result.exit_code == 2
     assert "the settings file: control 'x': cannot import the control module" in result.stderr
     assert target.status == 200
+
+
+def test_the_default_settings_file_is_read_when_it_exists(
+    target: Target, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path / "e.json", http_experiment(target))
+    journal = tmp_path / "j.json"
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    result = chaosrun("run", path, "--journal-path", journal)  # no settings file: runs
+    assert result.exit_code == 0, result.output
+    settings = tmp_path / "home" / ".chaostoolkit" / "settings.yaml"
+    settings.parent.mkdir(parents=True)
+    settings.write_text(yaml.safe_dump({"controls": {"window": _control(INTERRUPT)}}))
+    result = chaosrun("run", path, "--journal-path", journal)
+    assert result.exit_code == 1
+    assert json.loads(journal.read_text())["status"] == "interrupted"
