@@ -103,8 +103,8 @@ def load_control(declared: Mapping[str, Any], natives: Mapping[str, NativeFactor
 
 
 class Controls:
-    """The controls of one run: global ones, the experiment's, the hypothesis' and each
-    activity's (the latter loaded when first met)."""
+    """The controls of one run, all loaded up front: global ones, the experiment's, the
+    hypothesis' and each activity's."""
 
     def __init__(
         self,
