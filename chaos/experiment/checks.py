@@ -179,15 +179,17 @@ class _Checker:
         """A safeguard's probe is checked as a hypothesis probe, plus its schedule."""
         if not activity_conforms(probe):
             return [f"{place}: must be a probe with a name, a provider and a tolerance"]
-        self.check_item(probe, place, True)
-        if _is_ref(probe):
-            return []
-        frequency = probe.get("frequency")
+        saved, self.problems = self.problems, []
+        try:
+            self.check_item(probe, place, True)
+        finally:
+            found, self.problems = self.problems, saved
+        frequency = None if _is_ref(probe) else probe.get("frequency")
         if frequency is not None and (
             isinstance(frequency, bool) or not isinstance(frequency, int | float) or frequency <= 0
         ):
-            return [f"{place}.frequency: must be a positive number of seconds"]
-        return []
+            found.append(f"{place}.frequency: must be a positive number of seconds")
+        return found
 
     def check_configuration(
         self, entries: dict[str, Any], place: str, nested: bool = False

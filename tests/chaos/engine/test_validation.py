@@ -444,3 +444,62 @@ def test_validate_reports_an_unset_environment_variable_as_run_does(
     ]
     monkeypatch.setenv("CHAOSRUN_TEST_UNSET", "http://127.0.0.1:1/")
     check_experiment(raw)
+
+
+def _safeguards(**arguments: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": "safeguard",
+            "provider": {
+                "type": "python",
+                "module": "chaosaddons.controls.safeguards",
+                "arguments": arguments,
+            },
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "expected"),
+    [
+        (
+            "runtime",
+            {"hypothesis": {"strategy": "sometimes", "frequency": 0}},
+            [
+                "runtime.hypothesis.strategy: must be one of default, before-method-only, "
+                "after-method-only, during-method-only, continuously",
+                "runtime.hypothesis.frequency: must be a positive number of seconds",
+            ],
+        ),
+        (
+            "controls",
+            _safeguards(probes=[{"type": "probe", "name": "p", "provider": {"type": "http"}}]),
+            ["controls[0].provider.arguments.probes[0]: must be a probe with a name, a provider"],
+        ),
+        (
+            "controls",
+            _safeguards(
+                probes=[
+                    {
+                        "type": "probe",
+                        "name": "p",
+                        "frequency": -1,
+                        "provider": {"type": "http", "url": "${url}"},
+                    }
+                ],
+                every="1s",
+            ),
+            [
+                "controls[0].provider.arguments.every: unexpected argument",
+                "controls[0].provider.arguments.probes[0].tolerance: a hypothesis probe needs",
+                "controls[0].provider.arguments.probes[0].frequency: must be a positive number",
+            ],
+        ),
+        ("controls", _safeguards(), ["controls[0].provider.arguments.probes: must be a non-empty"]),
+    ],
+)
+def test_runtime_and_safeguards_are_checked(path: str, value: Any, expected: list[str]) -> None:
+    found = problems(edited(path, value))
+    assert len(found) == len(expected), found
+    for line, start in zip(found, expected, strict=True):
+        assert line.startswith(start), found
