@@ -18,7 +18,7 @@ from chaos.drivers.factory import DriverFactory
 from chaos.engine.options import RunOptions, check_journal_path, check_namespace, check_url
 from chaos.engine.runner import RunHooks, RunResult, RunSettings, run_experiment
 from chaos.errors import BadInput
-from chaos.experiment.builtin import DeploymentChaos, PodChaos, builtin_experiment
+from chaos.experiment.builtin import Chaos, DeploymentChaos, PodChaos, builtin_experiment
 from chaos.measure import breaker_url_of
 from chaos.providers import PROVIDERS
 from chaos.records.store import RecordStore
@@ -121,10 +121,8 @@ class Session:
 
     # -- runs ----------------------------------------------------------------------------
 
-    def run_builtin(
-        self, chaos: PodChaos | DeploymentChaos, frontend_url: str | None = None
-    ) -> RunResult:
-        """``chaosrun pod`` / ``deployment``: find the frontend, build the tutorial's
+    def run_builtin(self, chaos: Chaos, frontend_url: str | None = None) -> RunResult:
+        """``chaosrun pod`` / ``deployment`` / ``latency``: find the frontend, build the tutorial's
         experiment against it, run it measuring the frontend (unless told not to)."""
         check_namespace(chaos.namespace, self.options.allow_system_namespaces)
         self.prepare()
@@ -133,7 +131,8 @@ class Session:
             self.check_deployment(chaos.name, chaos.namespace)
         url = self.frontend_url(frontend_url, chaos.namespace)
         measuring = self.options.measure and not self.options.dry_run
-        source = "pod experiment" if isinstance(chaos, PodChaos) else "deployment experiment"
+        source = {PodChaos: "pod", DeploymentChaos: "deployment"}.get(type(chaos), "latency")
+        source += " experiment"
         return self.run_document(
             builtin_experiment(chaos, url),
             source=source,
