@@ -50,7 +50,7 @@ def rolled_back(journal: Journal, measurement: Measurement | None) -> bool:
 
 
 def pages_take(seconds: float) -> Callable[[Journal, Measurement | None], bool]:
-    """Half the pages or more took ``seconds`` or longer."""
+    """The median page took ``seconds`` or longer."""
 
     def holds(journal: Journal, measurement: Measurement | None) -> bool:
         p50 = measurement.summary.latency_p50_ms if measurement is not None else None
