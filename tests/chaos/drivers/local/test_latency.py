@@ -50,16 +50,19 @@ def test_v1_deviates_while_the_backend_is_slow_and_the_rollback_ends_it(
     assert fault(driver)["active"] is False
 
 
-def test_a_backend_that_does_not_accept_faults_fails_the_run_in_one_sentence(
+def test_a_service_that_does_not_accept_faults_is_bad_input_before_any_chaos(
     stack: LocalStack, driver: LocalDriver, tmp_path: Path
 ) -> None:
     journal = tmp_path / "latency.json"
-    args = latency(stack, journal, "--service", "frontend", "--duration", "0")
-    result = run_chaosrun(*args, timeout=90, env={"COLUMNS": "200"})
-    assert result.returncode == 1, result.stdout + result.stderr
-    assert "does not accept faults" in result.stdout + result.stderr
-    assert "Traceback" not in result.stdout + result.stderr
-    assert json.loads(journal.read_text())["status"] == "failed"
+    for service in ("frontend", "no-such-service"):
+        args = latency(stack, journal, "--service", service, "--duration", "0")
+        result = run_chaosrun(*args, timeout=90, env={"COLUMNS": "200"})
+        assert result.returncode == 2, result.stdout + result.stderr
+        assert f"Service '{service}' in namespace 'default' does not accept faults" in (
+            result.stderr
+        )
+        assert "Traceback" not in result.stdout + result.stderr
+        assert not journal.exists()
 
 
 def _slow_run(stack: LocalStack, driver: LocalDriver, journal: Path) -> subprocess.Popen[str]:
