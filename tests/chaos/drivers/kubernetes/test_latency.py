@@ -139,3 +139,27 @@ def test_sigterm_ends_the_fault_and_sigkill_leaves_it_to_restore(slow_stack: Sta
     assert restored.returncode == 0, restored.stdout + restored.stderr
     assert "ServiceFault default/backend" in restored.stdout
     wait_until(lambda: not fault_active(slow_stack), 10, "the fault to end")
+
+
+def test_dry_run_reads_the_fault_route_and_changes_nothing(slow_stack: Stack) -> None:
+    result = slow_stack.chaosrun("latency", "--frontend-url", slow_stack.frontend.url, "--dry-run")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Dry run: would slow Service down" in result.stderr + result.stdout
+    assert proxied(slow_stack, "PUT") == [] and proxied(slow_stack, "DELETE") == []
+    assert not fault_active(slow_stack)
+
+
+def test_a_backend_without_faults_enabled_is_bad_input(
+    fake_cluster: FakeCluster, kubeconfig: Path, tmp_path: Path
+) -> None:
+    plain = start_service("services.backend", tmp_path)
+    try:
+        fake_cluster.seed_demo()
+        fake_cluster.route_service(BACKEND_SERVICE, plain.url)
+        stack = Stack(fake_cluster, kubeconfig, tmp_path, env=cli_env(kubeconfig, tmp_path))
+        ran = stack.chaosrun("latency", "--frontend-url", plain.url)
+    finally:
+        plain.stop()
+    assert ran.returncode == 2, ran.stdout + ran.stderr
+    assert "BACKEND_FAULTS_ENABLED=true" in ran.stderr
+    assert "Traceback" not in ran.stderr
