@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from chaos.defaults import DEMO_SLOW_DELAY
+from chaos.defaults import DEMO_PAGE_TIMEOUT, DEMO_SLOW_DELAY
 from chaos.experiment.builtin import FRONTEND_PROBE
 from chaos.experiment.journal import Journal, probe_output
 from chaos.measure import Measurement
@@ -143,7 +143,8 @@ ACTS = (
         title="Act 4: slow backend, frontend v1",
         short="slow backend",
         story=f"Chaos makes the backend answer {DEMO_SLOW_DELAY:g} s late. v1 waits for it on "
-        "every page, so its page no longer answers in time: the hypothesis is broken.",
+        f"every page, longer than the hypothesis allows ({DEMO_PAGE_TIMEOUT:g} s): it is "
+        "broken, though every page still answers 200.",
         chaos="latency",
         service="frontend-v1",
         frontend="v1",
