@@ -44,11 +44,11 @@ COERCED = "accepted by the model, not unchanged"  # e.g. 10**60 as a number, ano
 REJECTED = "rejected by the model"
 # A mutation inside a safeguard's ``controls`` (the model leaves controls untyped; the
 # semantic checks judge them) is accepted by the model without conforming.
-MUTANT_COUNTS = {CONFORMS: 11096, COERCED: 295, REJECTED: 11496}
+MUTANT_COUNTS = {CONFORMS: 11654, COERCED: 307, REJECTED: 12361}
 # Of the single mutations that compare check_experiment with validate_experiment, those
 # that conform take check_experiment's own path; the others are handed to
 # validate_experiment, so only the first number measures what that test checks.
-SINGLE_MUTATION_COUNTS = {CONFORMS: 132, COERCED: 6, REJECTED: 162}
+SINGLE_MUTATION_COUNTS = {CONFORMS: 138, COERCED: 6, REJECTED: 156}
 
 VALUES: list[Any] = [
     None,
