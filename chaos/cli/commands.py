@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from chaos import defaults
+from chaos.cli import ctk_inputs as ctk
 from chaos.cli import running
 from chaos.cli.errors import handles_errors
 from chaos.cli.options import FrontendUrl, Namespace, Pause, Verbose, run_options
 from chaos.engine.options import RunOptions
+
+ExperimentSource = Annotated[
+    str, typer.Argument(help="Experiment file (JSON or YAML), or its http(s) URL.")
+]
 
 POD_EPILOG = (
     "Example: chaosrun pod --selector app=front --pause 10 --journal-path pod.json\n\n"
@@ -121,7 +125,9 @@ RUN_EPILOG = (
 @run_options
 def run(
     options: RunOptions,
-    file: Annotated[Path, typer.Argument(help="Experiment file, JSON or YAML.")],
+    file: Annotated[
+        str, typer.Argument(help="Experiment file (JSON or YAML), or its http(s) URL.")
+    ],
     var: Annotated[
         list[str] | None,
         typer.Option(
@@ -141,10 +147,32 @@ def run(
             help="Namespace for chaosk8s functions whose arguments name none (default: default).",
         ),
     ] = None,
+    var_file: ctk.VarFiles = None,
+    control_file: ctk.ControlFiles = None,
+    settings: ctk.Settings = None,
+    dry: ctk.Dry = None,
+    rollback_strategy: ctk.RollbackStrategy = None,
+    hypothesis_strategy: ctk.HypothesisStrategy = None,
+    hypothesis_frequency: ctk.HypothesisFrequency = None,
+    fail_fast: ctk.FailFast = False,
 ) -> None:
     """Run a Chaos Toolkit experiment file (chaosk8s functions need no extension)."""
     raise typer.Exit(
-        running.run(options, file=file, var=var, measure_url=measure_url, namespace=namespace)
+        running.run(
+            options,
+            file=file,
+            var=var,
+            measure_url=measure_url,
+            namespace=namespace,
+            var_file=var_file,
+            control_file=control_file,
+            settings=settings,
+            dry=dry,
+            rollback_strategy=rollback_strategy,
+            hypothesis_strategy=hypothesis_strategy,
+            hypothesis_frequency=hypothesis_frequency,
+            fail_fast=fail_fast,
+        )
     )
 
 
@@ -152,7 +180,9 @@ VALIDATE_EPILOG = "Example: chaosrun validate experiments/deployment.yaml"
 
 
 def validate(
-    file: Annotated[Path, typer.Argument(help="Experiment file, JSON or YAML.")],
+    file: Annotated[
+        str, typer.Argument(help="Experiment file (JSON or YAML), or its http(s) URL.")
+    ],
     verbose: Verbose = False,
 ) -> None:
     """Validate an experiment file without running it (nothing is contacted)."""

@@ -115,6 +115,7 @@ _SCENE_DEFAULTS: dict[str, Any] = {
     "frontend_url": None,
     "pause": defaults.PAUSE,
 }
+REPEATABLE = frozenset({"var", "var_file", "control_file"})
 # command -> (its own options, their defaults)
 COMMANDS: dict[str, tuple[dict[str, tuple[str, Parse]], dict[str, Any]]] = {
     "pod": (
@@ -151,8 +152,29 @@ COMMANDS: dict[str, tuple[dict[str, tuple[str, Parse]], dict[str, Any]]] = {
             "--measure-url": ("measure_url", _text),
             "--namespace": ("namespace", _text),
             "-n": ("namespace", _text),
+            # the Chaos Toolkit's own options (chaos.cli.ctk_inputs)
+            "--var-file": ("var_file", _path),
+            "--control-file": ("control_file", _path),
+            "--settings": ("settings", _path),
+            "--dry": ("dry", _text),
+            "--rollback-strategy": ("rollback_strategy", _text),
+            "--hypothesis-strategy": ("hypothesis_strategy", _text),
+            "--hypothesis-frequency": ("hypothesis_frequency", _float(0.001)),
+            "--fail-fast": ("fail_fast", FLAG),
         },
-        {"var": (), "measure_url": None, "namespace": None},
+        {
+            "var": (),
+            "measure_url": None,
+            "namespace": None,
+            "var_file": (),
+            "control_file": (),
+            "settings": None,
+            "dry": None,
+            "rollback_strategy": None,
+            "hypothesis_strategy": None,
+            "hypothesis_frequency": None,
+            "fail_fast": False,
+        },
     ),
 }
 
@@ -191,8 +213,8 @@ def parse(args: list[str]) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
                 if not rest or rest[0].startswith("-"):
                     return None  # Typer decides whether an option's value may look like one
                 inline = rest.pop(0)
-            if param == "var":
-                values[param] = [*(values[param] or []), inline]
+            if param in REPEATABLE:
+                values[param] = [*(values[param] or []), read(inline)]
             else:
                 values[param] = read(inline)
     except _Refused:
@@ -200,7 +222,7 @@ def parse(args: list[str]) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
     if command == "run":
         if len(positional) != 1 or not positional[0]:
             return None
-        own["file"] = Path(positional[0])
+        own["file"] = positional[0]  # a path or an http(s) URL
     elif positional:
         return None
     return command, own, shared

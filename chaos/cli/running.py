@@ -19,6 +19,7 @@ from chaos.engine.options import RunOptions, check_namespace, check_url
 from chaos.errors import BadInput, ChaosrunError
 
 if TYPE_CHECKING:
+    from chaos.engine.inputs import RunInputs
     from chaos.engine.session import Session
 
 
@@ -182,10 +183,18 @@ def deployment(
 def run(
     options: RunOptions,
     *,
-    file: Path,
+    file: str,
     var: list[str] | None,
     measure_url: str | None,
     namespace: str | None,
+    var_file: list[Path] | None,
+    control_file: list[Path] | None,
+    settings: Path | None,
+    dry: str | None,
+    rollback_strategy: str | None,
+    hypothesis_strategy: str | None,
+    hypothesis_frequency: float | None,
+    fail_fast: bool,
 ) -> int:
     from chaos.engine.config import parse_var
     from chaos.experiment import load_raw
@@ -193,9 +202,72 @@ def run(
     variables: dict[str, Any] = dict(parse_var(item) for item in var or [])
     if measure_url:
         check_url("--measure-url", measure_url)
+    inputs = build_inputs(
+        var_files=var_file,
+        control_files=control_file,
+        settings=settings,
+        dry=dry,
+        rollback_strategy=rollback_strategy,
+        hypothesis_strategy=hypothesis_strategy,
+        hypothesis_frequency=hypothesis_frequency,
+        fail_fast=fail_fast,
+    )
     session = start(options)
     raw = load_raw(file)
     result = session.run_document(
-        raw, source=str(file), variables=variables, namespace=namespace, measure_url=measure_url
+        raw,
+        source=str(file),
+        variables=variables,
+        namespace=namespace,
+        measure_url=measure_url,
+        inputs=inputs,
     )
     return finish(result)
+
+
+def build_inputs(
+    *,
+    var_files: list[Path] | None,
+    control_files: list[Path] | None,
+    settings: Path | None,
+    dry: str | None,
+    rollback_strategy: str | None,
+    hypothesis_strategy: str | None,
+    hypothesis_frequency: float | None,
+    fail_fast: bool,
+) -> RunInputs:
+    """``chaosrun run``'s Chaos Toolkit options (``chaos.cli.ctk_inputs``) as the engine's
+    ``RunInputs``; the default settings file is read when it exists."""
+    from chaos.engine.inputs import (
+        DRY_MODES,
+        RunInputs,
+        global_controls,
+        read_settings,
+        read_var_files,
+    )
+    from chaos.engine.strategies import RuntimeFlags
+    from chaos.experiment.runtime import HYPOTHESIS_STRATEGIES, ROLLBACK_STRATEGIES
+
+    if dry is not None and dry not in DRY_MODES:
+        raise fail(f"--dry must be one of {', '.join(DRY_MODES)} (got {dry!r}).")
+    if rollback_strategy is not None and rollback_strategy not in ROLLBACK_STRATEGIES:
+        choices = ", ".join(ROLLBACK_STRATEGIES)
+        raise fail(f"--rollback-strategy must be one of {choices} (got {rollback_strategy!r}).")
+    if hypothesis_strategy is not None and hypothesis_strategy not in HYPOTHESIS_STRATEGIES:
+        choices = ", ".join(HYPOTHESIS_STRATEGIES)
+        raise fail(f"--hypothesis-strategy must be one of {choices} (got {hypothesis_strategy!r}).")
+    ctk_settings = read_settings(settings)
+    configuration, secrets = read_var_files(var_files or [])
+    return RunInputs(
+        controls=global_controls(ctk_settings, control_files or []),
+        ctk_settings=ctk_settings,
+        flags=RuntimeFlags(
+            hypothesis=hypothesis_strategy,
+            frequency=hypothesis_frequency,
+            fail_fast=True if fail_fast else None,
+            rollbacks=rollback_strategy,
+        ),
+        dry=dry,
+        configuration=configuration,
+        secrets=secrets,
+    )

@@ -63,6 +63,10 @@ LINES = [
     ["deployment", "--context", "fake", "--kubeconfig", "k.yaml", "--allow-system-namespaces"],
     ["deployment", "--record-in-cluster", "--print-journal", "--namespace=kube-system"],
     ["run", "e.json", "--var", "a=1", "--var=b:int=2", "--measure-url", "http://x/", "-n", "ns"],
+    ["run", "e.json", "--var-file", "v.yaml", "--var-file=w.json", "--control-file", "c.json"],
+    ["run", "e.json", "--settings", "s.yaml", "--dry", "pause", "--rollback-strategy", "always"],
+    ["run", "https://x/e.json", "--hypothesis-strategy", "continuously", "--fail-fast"],
+    ["run", "e.json", "--hypothesis-frequency", "0.5"],
     ["run", "--journal-path", "out.json", "e.yaml"],
     # Left to Typer: bad values, unknown or missing options, help, odd spellings.
     ["pod", "--qty", "-1"],
@@ -84,6 +88,8 @@ LINES = [
     ["deployment", "--", "--name"],
     ["run"],
     ["run", "a.json", "b.json"],
+    ["run", "e.json", "--hypothesis-frequency", "0"],
+    ["run", "e.json", "--fail-fast=1"],
     ["run", "--journal-path", "", "e.json"],
 ]
 
