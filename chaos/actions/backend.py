@@ -15,8 +15,6 @@ from chaos.actions.context import MadeChange, RunContext
 from chaos.actions.errors import ActivityFailed
 from chaos.actions.pods import guard_namespace
 from chaos.drivers.base import Driver, DriverError, NotFound
-from chaos.records.model import ObjectState
-from chaos.records.writer import RecordError
 from services.contract import BACKEND_SERVICE, FAULTS_PATH
 
 #: The run record's kind for a fault injected into a Service.
@@ -69,6 +67,10 @@ def slow_down(
     what = f"slow Service down ({spec['delay']:g} s, {spec['error_share']:.0%} errors) in"
     if ctx.announce_dry_run(what, ns, [service]):
         return {"active": False, **spec}
+    # Imported here, not by validation (which reads this module for the signatures).
+    from chaos.records.model import ObjectState
+    from chaos.records.writer import RecordError
+
     try:
         entry = ctx.before_change(FAULT_KIND, service, ns, {"service": service, "fault": spec})
     except RecordError as exc:
@@ -109,6 +111,8 @@ def restore_speed(
     if ctx.dry_run:
         ctx.notice(f"Dry run: would restore the speed of Service {ns}/{service}")
         return []
+    from chaos.records.model import ObjectState
+
     if not pending:
         ctx.notice(f"Nothing to restore: this run did not slow Service {ns}/{service} down")
         return []

@@ -123,6 +123,8 @@ class RunContext:
         record before it is made (``RecordError`` if it cannot be written)."""
         if self.records is None:
             return None
+        from chaos.records.model import ObjectState
+
         entry = self.records.before_delete(
             kind, name, namespace, manifest, state=ObjectState.CHANGING
         )
