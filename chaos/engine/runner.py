@@ -24,7 +24,9 @@ from chaos.actions.context import RunContext
 from chaos.engine.activity import ActivityRunner, format_seconds, short_output
 from chaos.engine.background import Background
 from chaos.engine.config import substitute
+from chaos.engine.events import EventLog
 from chaos.engine.journal import new_journal, now_iso, write_journal
+from chaos.engine.observer import RunObserver
 from chaos.engine.settings import RunHooks, RunResult, RunSettings
 from chaos.engine.signals import Interrupted, interruptible, shielded
 from chaos.engine.tolerance import within_tolerance
@@ -60,8 +62,9 @@ class Runner:
             settings,
             self.hooks,
         )
+        self.observer = _observer(settings)
         self.resolve = self.activities.resolve
-        self.execute = self.activities.execute
+        self.execute = self.observer.wrap(self.activities.execute)
         self._prober: Any = None
         self.measurement: Any = None
 
@@ -91,6 +94,7 @@ class Runner:
                 break
         else:
             logger.info("Steady state hypothesis is met!")
+        self.observer.hypothesis(state)
         return state
 
     def _start_measuring(self) -> None:
@@ -110,6 +114,7 @@ class Runner:
             return
         self._prober = prober
         logger.info("Measuring %s every %ss", url, format_seconds(self.settings.probe_interval))
+        self.observer.measuring(prober)
 
     def _stop_measuring(self, journal: Journal) -> None:
         if self._prober is None:
@@ -120,6 +125,8 @@ class Runner:
         except Exception as exc:
             logger.warning("Live measurement failed: %s", exc)
             return
+        finally:
+            self.observer.measured(self.measurement)
         journal["measurements"] = self.measurement.to_journal()
 
     def method(self, journal: Journal) -> bool:
@@ -189,6 +196,7 @@ class Runner:
         with interruptible():
             try:
                 title = substitute(self.experiment.title, self.variables)
+                self.observer.begin(journal, str(title))
                 logger.info("Running experiment: %s", title)
                 status = "completed"
                 hypothesis = self.experiment.steady_state_hypothesis
@@ -232,6 +240,7 @@ class Runner:
         with shielded():
             try:
                 self._stop_measuring(journal)
+                self.observer.judge(journal, self.measurement)
                 try:
                     self.rollbacks(journal, method_started)
                 except (KeyboardInterrupt, Interrupted):
@@ -252,6 +261,8 @@ class Runner:
             except (KeyboardInterrupt, Interrupted):
                 journal["status"] = "interrupted"
                 self._write(journal)
+            finally:
+                self.observer.end(journal)
         return RunResult(journal=journal, measurement=self.measurement)
 
     def _close_run_record(self, journal: Journal) -> None:
@@ -292,6 +303,13 @@ def _judge_rollback(journal: Journal, activity: Activity, entry: ActivityRun) ->
             "Rollback '%s' failed: the system may not be restored, so the experiment fails",
             activity.name,
         )
+
+
+def _observer(settings: RunSettings) -> RunObserver:
+    events = None
+    if settings.events_file and not settings.dry_run:
+        events = EventLog(settings.events_file)
+    return RunObserver(settings.gates, settings.abort_rules, events)
 
 
 def run_experiment(

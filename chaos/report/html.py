@@ -129,6 +129,22 @@ def _hypothesis_html(journal: Journal) -> str:
     )
 
 
+def _gates_html(journal: Journal) -> str:
+    gates = journal.get("slo") or []
+    if not gates:
+        return ""
+    rows = "".join(
+        f"<tr><td class='mono'>{escape(str(g.get('gate')))}</td>"
+        f"<td class='num'>{escape(str(g.get('shown', '-')))}</td>"
+        f"<td>{'✓ met' if g.get('passed') else '✗ not met'}</td></tr>"
+        for g in gates
+    )
+    return (
+        '<table class="figures gates"><tr><th>SLO gate</th><th>seen</th><th>verdict</th></tr>'
+        f"{rows}</table>"
+    )
+
+
 def _card(section: ReportSection, x_max: float | None, breaker_row: bool = False) -> str:
     parts = [f'<section class="card"><h2>{escape(section.title)}</h2>']
     if section.story:
@@ -153,6 +169,7 @@ def _card(section: ReportSection, x_max: float | None, breaker_row: bool = False
         )
         parts.append(f'<table class="figures">{rows}</table>')
     if section.journal is not None:
+        parts.append(_gates_html(section.journal))
         parts.append(_hypothesis_html(section.journal))
     if section.journal_file:
         href = escape(section.journal_file, quote=True)
