@@ -66,6 +66,7 @@ class Act:
     checks: tuple[Check, ...] = ()
     selector: str | None = None
     group: str | None = None  # acts of a group are drawn side by side in the report
+    slo: tuple[str, ...] = ()  # SLO gates on the live measurement (chaosrun --slo)
 
     @property
     def journal_name(self) -> str:
@@ -89,6 +90,7 @@ ACTS = (
             Check("the new pod serves the backend message", page_shows(BACKEND_MESSAGE)),
         ),
         selector="app=front,version=v1",
+        slo=("recovery<=10s",),
     ),
     Act(
         number=2,
@@ -103,6 +105,7 @@ ACTS = (
         expected="deviated",
         checks=(MEASURED, Check("v1 answers 502 without its backend", page_status(502)), RESTORED),
         group="backend",
+        slo=("availability>=99%",),
     ),
     Act(
         number=3,
@@ -122,6 +125,7 @@ ACTS = (
             RESTORED,
         ),
         group="backend",
+        slo=("availability>=100%", "errors<=0"),
     ),
 )
 

@@ -70,7 +70,9 @@ def junit_of(views: list[RunView]) -> str:
             hostname=str(v.journal.get("node") or "localhost"),
             package="chaosrun",
         )
-        ET.SubElement(suite, "properties")
+        properties = ET.SubElement(suite, "properties")
+        for key, value in (("status", v.status), ("deviated", str(v.deviated).lower())):
+            ET.SubElement(properties, "property", name=key, value=value)
         for c in v.checks:
             name = f"{c.phase}: {c.name}" if c.phase else c.name
             case = ET.SubElement(

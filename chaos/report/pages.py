@@ -13,7 +13,7 @@ def section_of(view: RunView, group: str | None = None) -> ReportSection:
     checks = [
         (f"{c.kind} {c.phase} {c.name}: {c.detail}".replace("  ", " ").strip(": "), c.passed)
         for c in view.checks
-        if c.kind != "hypothesis"
+        if c.kind == "rollback"
     ]
     note = None
     if view.interruption:
