@@ -33,11 +33,14 @@ def write_outputs(result: RunResult, outputs: Outputs, name: str = "journal.json
         done.append(("metrics", file, lambda: metrics.write_metrics_file(file, view)))
     if outputs.pushgateway:
         url = outputs.pushgateway
-        done.append(("metrics pushed", url, lambda: metrics.push(url, view)))
+        done.append(("metrics", url, lambda: metrics.push(url, view)))
     for what, where, write in done:
+        pushed = where == outputs.pushgateway
         try:
             write()
         except Exception as exc:
-            logger.error("Could not write the %s to %s: %s", what, where, exc)
+            verb = "push" if pushed else "write"
+            logger.error("Could not %s the %s to %s: %s", verb, what, where, exc)
             continue
-        logger.info("%s written to %s", what[0].upper() + what[1:], where)
+        verb = "pushed" if pushed else "written"
+        logger.info("%s %s to %s", what[0].upper() + what[1:], verb, where)
