@@ -101,3 +101,26 @@ def test_abort_rule_interrupts_mid_pause_and_rolls_back(target: Target, tmp_path
     assert [r["activity"]["name"] for r in journal["rollbacks"]] == ["restore-target"]
     assert target.status == 200
     assert journal["duration"] < 60
+
+
+def test_pod_and_deployment_refuse_a_bad_gate_before_the_cluster(tmp_path: Path) -> None:
+    for command in ("pod", "deployment"):
+        result = chaosrun(
+            command,
+            "--kubeconfig",
+            tmp_path / "missing-kubeconfig",
+            "--journal-path",
+            tmp_path / "j.json",
+            "--abort-if",
+            "latency<=1s",
+        )
+        assert result.exit_code == 2, result.output
+        assert "--abort-if 'latency<=1s': unknown metric 'latency'" in result.stderr
+
+
+def test_an_output_that_cannot_be_written_is_bad_input(target: Target, tmp_path: Path) -> None:
+    for option in ("--events-file", "--report", "--junit", "--metrics-file"):
+        result = _run(target, tmp_path, outage_experiment(target), option, str(tmp_path))
+        assert result.exit_code == 2, (option, result.output)
+        assert f"{option} {tmp_path} cannot be written (it is a directory)" in result.stderr
+    assert target.hits == []
