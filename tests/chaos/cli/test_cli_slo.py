@@ -124,3 +124,14 @@ def test_an_output_that_cannot_be_written_is_bad_input(target: Target, tmp_path:
         assert result.exit_code == 2, (option, result.output)
         assert f"{option} {tmp_path} cannot be written (it is a directory)" in result.stderr
     assert target.hits == []
+
+
+def test_validate_checks_the_gates_in_the_file(target: Target, tmp_path: Path) -> None:
+    raw = outage_experiment(target)
+    raw["extensions"] = [{"name": "chaosrun", "slo": ["availability>=99%", "p95<=2"]}]
+    result = chaosrun("validate", write(tmp_path / "e.json", raw))
+    assert result.exit_code == 2
+    assert "extensions[chaosrun].slo 'p95<=2': give the time with a unit" in result.stderr
+    raw["extensions"] = [{"name": "chaosrun", "slo": ["p95<=2s"]}, {"name": "other", "x": 1}]
+    result = chaosrun("validate", write(tmp_path / "e.json", raw))
+    assert result.exit_code == 0, result.output
