@@ -25,6 +25,8 @@ SPEC = {
     "FRONTEND_PORT": 8080,
     "BACKEND_SERVICE": "backend",
     "BACKEND_URL": "http://backend:8081/message",
+    # The backend's fault injection behind `chaosrun latency` (only with BACKEND_FAULTS_ENABLED).
+    "FAULTS_PATH": "/admin/faults",
 }
 
 
