@@ -4,10 +4,10 @@ and the SLO gates' verdict. The runner calls one method per moment of the run.""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import Any
 
 from chaos.engine.events import EventLog, SecondFeed
+from chaos.engine.settings import RunSettings
 from chaos.engine.watch import MeasurementWatch
 from chaos.experiment.journal import ActivityRun, Journal, SteadyState
 from chaos.experiment.model import Activity
@@ -32,6 +32,13 @@ class RunObserver:
         self._feed = SecondFeed(events) if events is not None else None
         self._hypotheses = 0
 
+    @classmethod
+    def of(cls, settings: RunSettings) -> RunObserver:
+        events = None
+        if settings.events_file and not settings.dry_run:
+            events = EventLog(settings.events_file)
+        return cls(settings.gates, settings.abort_rules, events)
+
     def emit(self, event: str, **fields: Any) -> None:
         if self.events is not None:
             self.events.emit(event, **fields)
@@ -43,28 +50,20 @@ class RunObserver:
             self.events.open()
         self.emit("start", title=title, gates=[g.text for g in self.gates])
 
-    def wrap(
-        self, execute: Callable[[Activity, list[ActivityRun]], ActivityRun]
-    ) -> Callable[[Activity, list[ActivityRun]], ActivityRun]:
-        """``execute`` telling the events file when each activity starts and ends."""
-        if self.events is None:
-            return execute
+    def activity_started(self, activity: Activity, into: list[ActivityRun]) -> None:
+        self.emit("activity_start", name=activity.name, type=activity.type, phase=self._phase(into))
 
-        def observed(activity: Activity, into: list[ActivityRun]) -> ActivityRun:
-            phase = self._phase(into)
-            self.emit("activity_start", name=activity.name, type=activity.type, phase=phase)
-            entry = execute(activity, into)
-            self.emit(
-                "activity_end",
-                name=activity.name,
-                type=activity.type,
-                phase=phase,
-                status=entry.get("status"),
-                duration=entry.get("duration"),
-            )
-            return entry
-
-        return observed
+    def activity_ended(
+        self, activity: Activity, into: list[ActivityRun], entry: ActivityRun
+    ) -> None:
+        self.emit(
+            "activity_end",
+            name=activity.name,
+            type=activity.type,
+            phase=self._phase(into),
+            status=entry.get("status"),
+            duration=entry.get("duration"),
+        )
 
     def _phase(self, into: list[ActivityRun]) -> str:
         journal = self.journal

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import re
 from typing import Any
 
@@ -16,6 +18,29 @@ def _target(value: Any, tolerance: dict[str, Any]) -> Any:
             if key in value:
                 return value[key]
     return value
+
+
+def _jsonpath(tolerance: dict[str, Any], value: Any) -> bool:
+    """Chaos Toolkit semantics: the values the path finds (in ``target`` when named, a JSON
+    text parsed first) exist, number ``count``, or equal ``expect``."""
+    from jsonpath_ng.ext import parse
+
+    target = tolerance.get("target")
+    if target and isinstance(value, dict):
+        value = value.get(target, value)
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            value = json.loads(value)
+    found = [match.value for match in parse(str(tolerance["path"])).find(value)]
+    result = len(found) > 0
+    if "count" in tolerance:
+        result = len(found) == tolerance["count"]
+    if "expect" in tolerance:
+        expect = tolerance["expect"]
+        result = found == (expect if isinstance(expect, list) else [expect])
+    return result
 
 
 def within_tolerance(tolerance: Any, value: Any) -> bool:
@@ -42,6 +67,8 @@ def within_tolerance(tolerance: Any, value: Any) -> bool:
             if target is None:
                 return False
             return re.search(str(tolerance["pattern"]), str(target)) is not None
+        if kind == "jsonpath":
+            return _jsonpath(tolerance, value)
         if kind == "range":
             low, high = tolerance["range"]
             if isinstance(target, bool) or not isinstance(target, int | float):
