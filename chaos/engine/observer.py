@@ -30,7 +30,6 @@ class RunObserver:
         self.results: list[GateResult] = []
         self._watch: MeasurementWatch | None = None
         self._feed = SecondFeed(events) if events is not None else None
-        self._hypotheses = 0
 
     @classmethod
     def of(cls, settings: RunSettings) -> RunObserver:
@@ -73,9 +72,7 @@ class RunObserver:
             return "method"
         return "hypothesis"
 
-    def hypothesis(self, state: SteadyState) -> None:
-        self._hypotheses += 1
-        phase = "before" if self._hypotheses == 1 else "after"
+    def hypothesis(self, state: SteadyState, phase: str) -> None:
         self.emit("hypothesis", phase=phase, met=state["steady_state_met"])
 
     def measuring(self, prober: Any) -> None:

@@ -102,7 +102,7 @@ class Runner:
     # -- phases -------------------------------------------------------------------------
     def hypothesis(self) -> SteadyState:
         state = self.checker.check()
-        self.observer.hypothesis(state)
+        self.observer.hypothesis(state, "after" if self.method_started else "before")
         return state
 
     def _start_measuring(self) -> None:

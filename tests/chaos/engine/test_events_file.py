@@ -58,6 +58,8 @@ def test_events_are_readable_while_the_run_goes(target: Target, tmp_path: Path) 
             ("method", "break-target"),
         ]
         assert {"hypothesis", "measurement_start", "activity_end"} <= {e["event"] for e in so_far}
+        checks = [(e["phase"], e["met"]) for e in so_far if e["event"] == "hypothesis"]
+        assert checks == [("before", True)]
         assert proc.wait(timeout=60) == 1  # the abort rule stops the 30 s outage
     finally:
         if proc.poll() is None:
