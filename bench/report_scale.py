@@ -1,4 +1,4 @@
-"""``docs/benchmarks.md``'s sections 6-8 (issue 15): the scale curve and its plot, the
+"""``docs/benchmarks.md``'s sections 7-9 (issue 15): the scale curve and its plot, the
 start-up breakdown, the prober at a fine interval."""
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def _sides(point: dict[str, Any], experiment: str) -> list[str]:
 def scale_section(section: dict[str, Any], targets: Targets) -> list[str]:
     points = section["points"]
     lines = [
-        "## 6. End to end at every namespace size",
+        "## 7. End to end at every namespace size",
         "",
         "`bench/scale.py`: the tutorial's pod experiment (hypothesis: every pod healthy, "
         "`chaosk8s.probes.all_pods_healthy`, + an http probe; method: delete one `app=front` "
@@ -150,7 +150,7 @@ def startup_section(section: dict[str, Any]) -> list[str]:
     total = sum(row["median"] for name, row in phases.items() if name != "journal duration")
     floor = section["python_startup"]["median"]
     lines = [
-        "## 7. Where chaosrun's fixed cost goes",
+        "## 8. Where chaosrun's fixed cost goes",
         "",
         "`bench/startup.py`: a fresh process does what `chaosrun pod --pause 0 --frontend-url "
         "...` does at 10 pods, in the same order, timing each phase; ms, median of "
@@ -182,7 +182,7 @@ def prober_section(section: dict[str, Any], targets: Targets) -> list[str]:
     error = section["outage_error_s"]["max"]
     p99 = section["interval_p99_s"]["median"]
     lines = [
-        "## 8. The live measurement at `--probe-interval 0.01`",
+        "## 9. The live measurement at `--probe-interval 0.01`",
         "",
         f"`bench/prober_bench.py`: chaosrun's `Prober` in a process of its own probes "
         f"`bench/outage_server.py` (another process) every {interval * 1e3:.0f} ms for "

@@ -84,6 +84,13 @@ SHARED: dict[str, tuple[str, Parse]] = {
     "--no-measure": ("no_measure", FLAG),
     "--record-in-cluster": ("record_in_cluster", FLAG),
     "--print-journal": ("print_journal", FLAG),
+    "--slo": ("slo", _text),
+    "--abort-if": ("abort_if", _text),
+    "--report": ("report", _path),
+    "--junit": ("junit", _path),
+    "--events-file": ("events_file", _path),
+    "--metrics-file": ("metrics_file", _path),
+    "--pushgateway": ("pushgateway", _text),
 }
 SHARED_DEFAULTS: dict[str, Any] = {
     "journal_path": defaults.JOURNAL_PATH,
@@ -100,6 +107,13 @@ SHARED_DEFAULTS: dict[str, Any] = {
     "no_measure": False,
     "record_in_cluster": False,
     "print_journal": False,
+    "slo": (),
+    "abort_if": (),
+    "report": None,
+    "junit": None,
+    "events_file": None,
+    "metrics_file": None,
+    "pushgateway": None,
 }
 # Options that Typer also reads from the environment: with one set, Typer decides.
 ENVVARS = ("CHAOSRUN_RECORD_IN_CLUSTER", "CHAOSRUN_PRINT_JOURNAL")
@@ -115,7 +129,7 @@ _SCENE_DEFAULTS: dict[str, Any] = {
     "frontend_url": None,
     "pause": defaults.PAUSE,
 }
-REPEATABLE = frozenset({"var", "var_file", "control_file"})
+REPEATABLE = frozenset({"var", "var_file", "control_file", "slo", "abort_if"})
 # command -> (its own options, their defaults)
 COMMANDS: dict[str, tuple[dict[str, tuple[str, Parse]], dict[str, Any]]] = {
     "pod": (

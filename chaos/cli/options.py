@@ -175,6 +175,64 @@ SHARED = [
         ],
         False,
     ),
+    _option(
+        "slo",
+        Annotated[
+            list[str] | None,
+            typer.Option(
+                "--slo",
+                help="SLO gate on the live measurement, e.g. 'availability>=99.5%', "
+                "'p99<=250ms', 'outage<=2s', 'recovery<=5s', 'first_error>=1s', "
+                "'errors[connect]<=0'. Repeatable; one not met makes the run deviated.",
+            ),
+        ],
+        None,
+    ),
+    _option(
+        "abort_if",
+        Annotated[
+            list[str] | None,
+            typer.Option(
+                "--abort-if",
+                help="Stop the run (interrupted, rolled back) as soon as the live measurement "
+                "meets this rule, e.g. 'availability<50%'. Same grammar as --slo; repeatable.",
+            ),
+        ],
+        None,
+    ),
+    _option(
+        "report",
+        Annotated[Path | None, typer.Option(help="Write the HTML report here at the end.")],
+        None,
+    ),
+    _option(
+        "junit",
+        Annotated[Path | None, typer.Option(help="Write a JUnit XML report here at the end.")],
+        None,
+    ),
+    _option(
+        "events_file",
+        Annotated[
+            Path | None,
+            typer.Option(help="Write the run's events here as they happen (NDJSON, flushed)."),
+        ],
+        None,
+    ),
+    _option(
+        "metrics_file",
+        Annotated[
+            Path | None,
+            typer.Option(help="Write the results as Prometheus metrics (textfile format)."),
+        ],
+        None,
+    ),
+    _option(
+        "pushgateway",
+        Annotated[
+            str | None, typer.Option(help="Push the results to this Prometheus Pushgateway URL.")
+        ],
+        None,
+    ),
 ]
 SHARED_NAMES = frozenset(p.name for p in SHARED)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chaos.drivers.factory import TargetRef
-from chaos.engine.options import RunOptions, check_namespace, check_url
+from chaos.engine.options import Outputs, RunOptions, check_namespace, check_url
 from chaos.errors import BadInput, ChaosrunError
 
 if TYPE_CHECKING:
@@ -64,6 +64,15 @@ def build_run_options(values: dict[str, Any]) -> RunOptions:
         breaker_url=values["breaker_url"],
         record_in_cluster=values["record_in_cluster"],
         print_journal=values["print_journal"],
+        slo=tuple(values["slo"] or ()),
+        abort_if=tuple(values["abort_if"] or ()),
+        outputs=Outputs(
+            report=values["report"],
+            junit=values["junit"],
+            events=values["events_file"],
+            metrics=values["metrics_file"],
+            pushgateway=values["pushgateway"],
+        ),
     )
 
 

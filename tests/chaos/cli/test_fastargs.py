@@ -67,6 +67,9 @@ LINES = [
     ["run", "e.json", "--settings", "s.yaml", "--dry", "pause", "--rollback-strategy", "always"],
     ["run", "https://x/e.json", "--hypothesis-strategy", "continuously", "--fail-fast"],
     ["run", "e.json", "--hypothesis-frequency", "0.5"],
+    ["pod", "--slo", "p99<=250ms", "--slo=availability>=99.5%", "--abort-if", "outage>2s"],
+    ["deployment", "--report", "r.html", "--junit", "j.xml", "--events-file", "e.ndjson"],
+    ["run", "e.json", "--metrics-file", "m.prom", "--pushgateway", "http://127.0.0.1:9091"],
     ["run", "--journal-path", "out.json", "e.yaml"],
     # Left to Typer: bad values, unknown or missing options, help, odd spellings.
     ["pod", "--qty", "-1"],
