@@ -15,6 +15,10 @@ FRONTEND_SERVICE = "frontend"
 # `chaosrun demo`: shorter waits, so the whole story fits in well under a minute.
 DEMO_PAUSE = 5.0
 DEMO_BREAKER_WAIT = 2.0
+# chaosprometheus probes: the server chaostoolkit-prometheus queries unless the configuration's
+# `prometheus_base_url` names another, and how long chaosrun waits for its answer.
+PROMETHEUS_BASE_URL = "http://localhost:9090"
+PROMETHEUS_TIMEOUT = 30.0
 
 __all__ = [
     "BACKEND_DEPLOYMENT",
@@ -26,4 +30,6 @@ __all__ = [
     "NAMESPACE",
     "PAUSE",
     "PROBE_INTERVAL",
+    "PROMETHEUS_BASE_URL",
+    "PROMETHEUS_TIMEOUT",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import re
 from typing import Any
 
@@ -20,7 +22,8 @@ def _target(value: Any, tolerance: dict[str, Any]) -> Any:
 
 def within_tolerance(tolerance: Any, value: Any) -> bool:
     """bool/str: equality; int: equality, against ``status`` when the output has one;
-    list: membership (of ``status`` when present); regex: search; range: min <= v <= max."""
+    list: membership (of ``status`` when present); regex: search; range: min <= v <= max;
+    jsonpath: the values the path finds (some, ``count`` of them, or exactly ``expect``)."""
     if isinstance(tolerance, bool):
         return isinstance(value, bool) and value is tolerance
     if isinstance(tolerance, int | float):
@@ -50,4 +53,32 @@ def within_tolerance(tolerance: Any, value: Any) -> bool:
                 except ValueError:
                     return False
             return bool(low <= target <= high)
+        if kind == "jsonpath":
+            return _jsonpath_met(tolerance, value)
     return False
+
+
+def _jsonpath_met(tolerance: dict[str, Any], value: Any) -> bool:
+    """chaostoolkit-lib's rule: the path's matches in ``value`` (or in its ``target`` key),
+    JSON text decoded first; met when there is one at least, or ``count`` of them, or, when
+    ``expect`` is given, when they are exactly ``[expect]`` (or ``expect`` if a list)."""
+    from jsonpath_ng.ext import parse
+
+    target = tolerance.get("target")
+    if target and isinstance(value, dict):
+        value = value.get(target, value)
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", errors="replace")
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            value = json.loads(value)
+    try:
+        path = parse(str(tolerance["path"]).strip())
+    except Exception:  # a path that a ${name} made invalid: nothing is found
+        return False
+    found = [match.value for match in path.find(value)]
+    if "expect" in tolerance:
+        expect = tolerance["expect"]
+        return found == (expect if isinstance(expect, list) else [expect])
+    count = tolerance.get("count")
+    return len(found) == count if count is not None else bool(found)

@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from chaos.providers import PROVIDERS
-from chaos.values import seconds_problem
+from chaos.values import has_variables, seconds_problem
 
-TOLERANCE_TYPES = ("regex", "range")
+TOLERANCE_TYPES = ("regex", "range", "jsonpath")
 HYPOTHESIS = "steady-state-hypothesis"
 # A pause longer than a day is a typo (and the clock cannot wait out an enormous one).
 MAX_PAUSE = 24 * 60 * 60
@@ -32,7 +32,7 @@ def check_tolerance(tolerance: Any) -> str | None:
         return f"unsupported tolerance of type {type(tolerance).__name__}"
     kind = tolerance.get("type")
     if kind not in TOLERANCE_TYPES:
-        return f"unsupported tolerance type {kind!r} (chaosrun supports regex and range)"
+        return f"unsupported tolerance type {kind!r} (chaosrun supports regex, range and jsonpath)"
     if kind == "regex":
         pattern = tolerance.get("pattern")
         if not isinstance(pattern, str):
@@ -42,6 +42,8 @@ def check_tolerance(tolerance: Any) -> str | None:
         except re.error as exc:
             return f"invalid regex pattern {pattern!r} ({exc})"
         return None
+    if kind == "jsonpath":
+        return jsonpath_problem(tolerance)
     bounds = tolerance.get("range")
     if (
         not isinstance(bounds, list)
@@ -51,6 +53,24 @@ def check_tolerance(tolerance: Any) -> str | None:
         return "a range tolerance needs 'range': [min, max] with two numbers"
     if bounds[0] > bounds[1]:
         return f"the range's min {bounds[0]} is greater than its max {bounds[1]}"
+    return None
+
+
+def jsonpath_problem(tolerance: dict[str, Any]) -> str | None:
+    path = tolerance.get("path")
+    if not isinstance(path, str) or not path.strip():
+        return "a jsonpath tolerance needs a non-empty 'path' string"
+    count = tolerance.get("count")
+    if count is not None and (isinstance(count, bool) or not isinstance(count, int)):
+        return f"a jsonpath tolerance's 'count' must be a whole number (got {count!r})"
+    if has_variables(path):
+        return None
+    from jsonpath_ng.ext import parse
+
+    try:
+        parse(path.strip())
+    except Exception as exc:  # jsonpath_ng raises plain Exception subclasses for bad paths
+        return f"invalid JSON path {path!r} ({exc})"
     return None
 
 
