@@ -7,6 +7,9 @@ from pathlib import Path
 NAMESPACE = "default"
 PAUSE = 10.0  # seconds after the chaos before the hypothesis is checked again
 PROBE_INTERVAL = 0.1  # seconds between the live measurement's requests
+# Seconds between two reads of v2's breaker transitions: far less than its event buffer
+# (100 events) lasts even at one probe every 10 ms.
+BREAKER_EVENTS_INTERVAL = 0.1
 JOURNAL_PATH = Path("journal.json")
 # The tutorial's objects (SPEC): what `chaosrun pod` and `chaosrun deployment` hit by default.
 FRONTEND_SELECTOR = "app=front"
@@ -22,6 +25,7 @@ PROMETHEUS_TIMEOUT = 30.0
 
 __all__ = [
     "BACKEND_DEPLOYMENT",
+    "BREAKER_EVENTS_INTERVAL",
     "DEMO_BREAKER_WAIT",
     "DEMO_PAUSE",
     "FRONTEND_SELECTOR",

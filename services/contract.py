@@ -10,7 +10,9 @@ __all__ = [
     "BACKEND_PORT",
     "BACKEND_SERVICE",
     "BACKEND_URL",
+    "BREAKER_EVENTS_PATH",
     "BREAKER_PATH",
+    "CIRCUIT_BREAKERS_PATH",
     "FALLBACK_MESSAGE",
     "FRONTEND_PORT",
     "LIVENESS_PATH",
@@ -30,6 +32,10 @@ PAGE_TITLE = "サンプルアプリケーション"
 MESSAGE_PATH = "/message"
 #: Frontend v2's breaker state and counters, as JSON.
 BREAKER_PATH = "/breaker"
+#: Frontend v2's Resilience4j actuator: its breakers by name, and their buffered events
+#: (``/{name}/{eventType}`` narrows them), as resilience4j-spring-boot serves them.
+CIRCUIT_BREAKERS_PATH = "/actuator/circuitbreakers"
+BREAKER_EVENTS_PATH = "/actuator/circuitbreakerevents"
 LIVENESS_PATH = "/healthz"
 #: 200 once the service has started; never depends on another service.
 READINESS_PATH = "/readyz"

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 import httpx
 
 from chaos.defaults import PROBE_INTERVAL
+from chaos.measure.breaker_events import BreakerEvents
 from chaos.measure.models import Measurement, Sample
 from services.contract import BREAKER_PATH
 
@@ -39,8 +40,9 @@ def _error_kind(exc: httpx.HTTPError) -> str:
 class Prober:
     """Probe ``url`` every ``interval`` seconds between ``start()`` and ``stop()``.
 
-    With ``breaker_url`` (v2's, see ``breaker_url_of``), each sample also records the breaker's
-    ``state`` read right after the probe.
+    With ``breaker_url`` (v2's, see ``breaker_url_of``), the breaker's transitions come from
+    v2's events endpoint at the times v2 made them, and each sample gets the state in force
+    when it was sent; a frontend without that endpoint has ``/breaker`` read after each probe.
     """
 
     def __init__(
@@ -71,6 +73,7 @@ class Prober:
         self._t0 = 0.0
         self._started_at: str | None = None
         self._result: Measurement | None = None
+        self._events: BreakerEvents | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -86,8 +89,12 @@ class Prober:
             ),
         )
         self._pool = ThreadPoolExecutor(max_workers=self._workers, thread_name_prefix="prober")
-        self._started_at = datetime.now(UTC).isoformat()
+        started = datetime.now(UTC)
         self._t0 = time.monotonic()
+        self._started_at = started.isoformat()
+        if self.breaker_url:
+            self._events = BreakerEvents(self.breaker_url, timeout=self.timeout)
+            self._events.start()
         self._thread = threading.Thread(target=self._schedule, name="prober-clock", daemon=True)
         self._thread.start()
 
@@ -106,6 +113,12 @@ class Prober:
         with self._lock:
             samples = list(self._samples)
             missed = self._missed
+        timeline = None
+        if self._events is not None and self._started_at is not None:
+            wall0 = datetime.fromisoformat(self._started_at).timestamp()
+            timeline = self._events.stop(wall0, duration, samples)
+        if timeline is not None:
+            samples = timeline.label(samples)
         self._result = Measurement.build(
             url=self.url,
             breaker_url=self.breaker_url,
@@ -115,8 +128,17 @@ class Prober:
             duration=duration,
             samples=samples,
             missed_ticks=missed,
+            transitions=timeline.transitions if timeline is not None else None,
         )
         return self._result
+
+    @property
+    def breaker_source(self) -> str | None:
+        """``events`` once v2's events endpoint answered, ``samples`` while ``/breaker`` is read
+        after each probe, None without a breaker URL."""
+        if self.breaker_url is None:
+            return None
+        return "events" if self._events is not None and self._events.present else "samples"
 
     @property
     def running(self) -> bool:
@@ -170,7 +192,9 @@ class Prober:
         except httpx.HTTPError as exc:
             error = _error_kind(exc)
         latency_ms = (time.monotonic() - sent) * 1000
-        breaker = self._read_breaker() if self.breaker_url else None
+        events = self._events
+        sampling = self.breaker_url and (events is None or not events.present)
+        breaker = self._read_breaker() if sampling else None
         sample = Sample(
             t=round(sent - self._t0, 4),
             status=status,

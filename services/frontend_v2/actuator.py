@@ -22,6 +22,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from services.contract import BREAKER_EVENTS_PATH, CIRCUIT_BREAKERS_PATH
 from services.frontend_v2.breaker import SlidingWindowCircuitBreaker
 from services.frontend_v2.events import CircularEventConsumer, EventType
 
@@ -102,7 +103,7 @@ def add_actuator_routes(
         body = health(breaker)
         return JSONResponse(body, status_code=503 if body["status"] == "DOWN" else 200)
 
-    @app.get("/actuator/circuitbreakers")
+    @app.get(CIRCUIT_BREAKERS_PATH)
     async def circuit_breakers() -> dict[str, Any]:
         return {"circuitBreakers": {name: circuit_breaker_details(breaker)}}
 
@@ -116,15 +117,15 @@ def add_actuator_routes(
             ]
         }
 
-    @app.get("/actuator/circuitbreakerevents")
+    @app.get(BREAKER_EVENTS_PATH)
     async def all_events() -> Any:
         return event_list()
 
-    @app.get("/actuator/circuitbreakerevents/{wanted}")
+    @app.get(BREAKER_EVENTS_PATH + "/{wanted}")
     async def events_of(wanted: str) -> Any:
         return event_list(wanted)
 
-    @app.get("/actuator/circuitbreakerevents/{wanted}/{event_type}")
+    @app.get(BREAKER_EVENTS_PATH + "/{wanted}/{event_type}")
     async def events_of_type(wanted: str, event_type: str) -> Any:
         try:
             return event_list(wanted, EventType(event_type.upper()))
@@ -135,7 +136,7 @@ def add_actuator_routes(
     if not admin_enabled:
         return
 
-    @app.post("/actuator/circuitbreakers/{wanted}")
+    @app.post(CIRCUIT_BREAKERS_PATH + "/{wanted}")
     async def update_state(wanted: str, request: Request) -> JSONResponse:
         if wanted != name:
             return JSONResponse({"error": f"no circuit breaker named {wanted!r}"}, 404)

@@ -18,6 +18,8 @@ SPEC = {
     "PAGE_TITLE": "サンプルアプリケーション",
     "MESSAGE_PATH": "/message",
     "BREAKER_PATH": "/breaker",
+    "CIRCUIT_BREAKERS_PATH": "/actuator/circuitbreakers",
+    "BREAKER_EVENTS_PATH": "/actuator/circuitbreakerevents",
     "LIVENESS_PATH": "/healthz",
     "READINESS_PATH": "/readyz",
     "METRICS_PATH": "/metrics",

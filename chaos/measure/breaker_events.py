@@ -1,0 +1,206 @@
+"""The breaker's transitions as v2 timestamps them, from its Resilience4j actuator.
+
+``GET /actuator/circuitbreakers`` names the breaker; ``GET /actuator/circuitbreakerevents/
+{name}/STATE_TRANSITION`` lists its buffered transitions, each with its ``creationTime``
+(wall clock, ISO 8601) and ``stateTransition`` (``CLOSED_TO_OPEN``...). A thread polls it
+every ``BREAKER_EVENTS_INTERVAL`` and keeps every transition it has seen, so one that the
+bounded buffer later drops is not lost, and several between two probes all show. Each is
+placed on the measurement's axis by its own timestamp, not by when a probe noticed it.
+
+A frontend without the endpoint (v1, an older v2) leaves the reader ``absent``: the prober
+then reads ``/breaker`` after each probe instead.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from chaos.defaults import BREAKER_EVENTS_INTERVAL
+from chaos.measure.models import Sample, Transition
+from services.contract import BREAKER_EVENTS_PATH, BREAKER_PATH, CIRCUIT_BREAKERS_PATH
+
+TRANSITION = "STATE_TRANSITION"
+# Java's ZonedDateTime.toString() may add a zone id ("[Europe/Paris]") and nanoseconds.
+_ZONE_ID = re.compile(r"\[[^\]]*\]$")
+_FRACTION = re.compile(r"(\.\d{6})\d+")
+
+
+class Found(Enum):
+    UNKNOWN = "unknown"  # not asked yet, or no answer yet
+    PRESENT = "present"
+    ABSENT = "absent"
+
+
+@dataclass(frozen=True)
+class BreakerTimeline:
+    """The transitions within a measurement (t in its seconds) and the state it began in."""
+
+    initial: str | None
+    transitions: list[Transition]
+
+    def state_at(self, t: float) -> str | None:
+        state = self.initial
+        for transition in self.transitions:
+            if transition.t > t:
+                break
+            state = transition.to_state
+        return state
+
+    def label(self, samples: list[Sample]) -> list[Sample]:
+        """``samples`` with the state in force when each was sent."""
+        return [s.model_copy(update={"breaker": self.state_at(s.t)}) for s in samples]
+
+
+def state_name(resilience4j: str) -> str:
+    """``HALF_OPEN`` -> ``half_open``: the names ``/breaker`` and the report use."""
+    return resilience4j.strip().lower()
+
+
+def parse_creation_time(text: str) -> float:
+    """Seconds since the epoch of a ``creationTime`` (``ValueError`` if unreadable)."""
+    cleaned = _FRACTION.sub(r"\1", _ZONE_ID.sub("", text.strip()))
+    moment = datetime.fromisoformat(cleaned)
+    if moment.tzinfo is None:
+        raise ValueError(f"creationTime {text!r} has no offset")
+    return moment.timestamp()
+
+
+def base_of(breaker_url: str) -> str | None:
+    """The frontend's root for a ``/breaker`` URL (None for any other URL)."""
+    stripped = breaker_url.rstrip("/")
+    return stripped[: -len(BREAKER_PATH)] if stripped.endswith(BREAKER_PATH) else None
+
+
+class BreakerEvents:
+    """Poll a frontend's transition events in a thread between ``start()`` and ``stop()``."""
+
+    def __init__(
+        self, breaker_url: str, *, timeout: float, interval: float = BREAKER_EVENTS_INTERVAL
+    ) -> None:
+        self.base = base_of(breaker_url)
+        self.timeout = timeout
+        self.interval = interval
+        self.found = Found.UNKNOWN if self.base else Found.ABSENT
+        self._events_url: str | None = None
+        # (creationTime text, stateTransition) -> (epoch seconds, from, to)
+        self._seen: dict[tuple[str, str], tuple[float, str, str]] = {}
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._client: httpx.Client | None = None
+
+    @property
+    def present(self) -> bool:
+        """True once the endpoint has answered: ``/breaker`` need not be read any more."""
+        return self.found is Found.PRESENT
+
+    def start(self) -> None:
+        if self.found is Found.ABSENT or self._thread is not None:
+            return
+        self._client = httpx.Client(timeout=self.timeout, trust_env=False)
+        self._thread = threading.Thread(target=self._run, name="breaker-events", daemon=True)
+        self._thread.start()
+
+    def stop(self, wall0: float, duration: float, sampled: list[Sample]) -> BreakerTimeline | None:
+        """Stop polling, read the events one last time, and return the transitions between
+        ``wall0`` (epoch seconds at t = 0) and ``duration``; None when the frontend has no
+        events endpoint (then the samples' own ``/breaker`` readings stand)."""
+        if self._thread is not None:
+            self._stop.set()
+            self._thread.join()
+            assert self._client is not None
+            if self.present:
+                self._poll()
+            self._client.close()
+        if not self.present:
+            return None
+        with self._lock:
+            seen = sorted(self._seen.values())
+        before = [new for at, _, new in seen if at < wall0]
+        during = [
+            Transition(t=round(at - wall0, 4), from_state=old, to_state=new)
+            for at, old, new in seen
+            if wall0 <= at <= wall0 + duration
+        ]
+        if during:
+            initial: str | None = during[0].from_state
+        elif before:
+            initial = before[-1]
+        else:  # no transition at all: what /breaker said before the endpoint answered
+            initial = next((s.breaker for s in sampled if s.breaker), None)
+        return BreakerTimeline(initial, during)
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _run(self) -> None:
+        self._discover()
+        while self.present and not self._stop.is_set():
+            self._poll()
+            self._stop.wait(self.interval)
+
+    def _get(self, url: str) -> Any:
+        """The JSON answer of ``url``; None for a 404 or no JSON; ``httpx.HTTPError`` for no
+        answer at all."""
+        assert self._client is not None
+        response = self._client.get(url)
+        if response.status_code != 200:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            return None
+
+    def _discover(self) -> None:
+        while not self._stop.is_set():
+            try:
+                body = self._get(f"{self.base}{CIRCUIT_BREAKERS_PATH}")
+            except httpx.HTTPError:
+                self._stop.wait(self.interval)  # not up yet: ask again
+                continue
+            breakers = body.get("circuitBreakers") if isinstance(body, dict) else None
+            # One breaker, as v2 and the Java original have: its transitions are the lane.
+            if isinstance(breakers, dict) and len(breakers) == 1:
+                (name,) = breakers
+                self._events_url = (
+                    f"{self.base}{BREAKER_EVENTS_PATH}/{quote(str(name), safe='')}/{TRANSITION}"
+                )
+                if self._poll():
+                    self.found = Found.PRESENT
+                    return
+            self.found = Found.ABSENT
+            return
+
+    def _poll(self) -> bool:
+        """Add the transitions the endpoint lists now; False if it did not list any events."""
+        assert self._events_url is not None
+        try:
+            body = self._get(self._events_url)
+        except httpx.HTTPError:
+            return False  # the frontend restarts or is busy: the next poll will tell
+        events = body.get("circuitBreakerEvents") if isinstance(body, dict) else None
+        if not isinstance(events, list):
+            return False
+        fresh: dict[tuple[str, str], tuple[float, str, str]] = {}
+        for event in events:
+            if not isinstance(event, dict) or event.get("type") != TRANSITION:
+                continue
+            when, change = event.get("creationTime"), event.get("stateTransition")
+            if not isinstance(when, str) or not isinstance(change, str) or "_TO_" not in change:
+                continue
+            try:
+                at = parse_creation_time(when)
+            except ValueError:
+                continue
+            old, new = change.split("_TO_", 1)
+            fresh[(when, change)] = (at, state_name(old), state_name(new))
+        with self._lock:
+            self._seen.update(fresh)
+        return True

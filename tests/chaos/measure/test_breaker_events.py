@@ -1,0 +1,176 @@
+"""The prober's breaker lane from v2's events endpoint, against real v1/v2/backend processes:
+each transition at the millisecond v2 timestamped it, none lost between two probes, and
+``/breaker`` sampled instead where the endpoint is missing."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx
+import pytest
+
+from chaos.measure import Measurement, Prober, breaker_url_of
+from chaos.measure.breaker_events import parse_creation_time
+from chaos.report.timeline.rows import breaker_segments
+from services.contract import BACKEND_MESSAGE, BREAKER_EVENTS_PATH, BREAKER_PATH, MESSAGE_PATH
+from testbed.polling import wait_until
+from testbed.procs import free_port, running_service
+from tests.services.frontend_support import frontend_env, get, h2
+
+WAIT_OPEN = 0.3  # the v2 under test half-opens this long after opening
+
+
+def calls(url: str, n: int) -> None:
+    for _ in range(n):
+        get(url)
+
+
+def v2_events(url: str) -> list[dict[str, str]]:
+    path = f"{url}{BREAKER_EVENTS_PATH}/backend/STATE_TRANSITION"
+    events: list[dict[str, str]] = httpx.get(path, timeout=5).json()["circuitBreakerEvents"]
+    return events
+
+
+def pairs(m: Measurement) -> list[tuple[str, str]]:
+    return [(t.from_state, t.to_state) for t in m.summary.breaker_transitions]
+
+
+def test_transitions_between_two_probes_are_all_there_at_the_millisecond(
+    tmp_path: Path,
+) -> None:
+    port = free_port()
+    env = frontend_env(
+        f"http://127.0.0.1:{port}{MESSAGE_PATH}", BREAKER_WAIT_DURATION_OPEN=str(WAIT_OPEN)
+    )
+    with running_service("services.frontend_v2", tmp_path, env=env) as v2:
+        # One probe at t = 0, the next long after the test: whatever the breaker does in
+        # between, only its events can show.
+        prober = Prober(v2.url + "/", interval=60, breaker_url=breaker_url_of(v2.url))
+        prober.start()
+        calls(v2.url, 10)  # the backend is not there: the breaker opens
+        with running_service("services.backend", tmp_path, port=port):
+            # After the wait, the first call half-opens it; ten good trial calls close it.
+            wait_until(
+                lambda: h2(get(v2.url).text) == BACKEND_MESSAGE, what="a call to get through"
+            )
+            calls(v2.url, 9)
+            m = prober.stop()
+        events = v2_events(v2.url)
+
+    assert len(m.samples) == 1
+    assert pairs(m) == [("closed", "open"), ("open", "half_open"), ("half_open", "closed")]
+    assert m.breaker_source == "events"
+    assert m.samples[0].breaker == "closed"
+    assert m.started_at is not None
+    wall0 = datetime.fromisoformat(m.started_at).timestamp()
+    assert [e["stateTransition"] for e in events] == [
+        "CLOSED_TO_OPEN",
+        "OPEN_TO_HALF_OPEN",
+        "HALF_OPEN_TO_CLOSED",
+    ]
+    for transition, event in zip(m.summary.breaker_transitions, events, strict=True):
+        assert abs(wall0 + transition.t - parse_creation_time(event["creationTime"])) < 0.001
+    # The report's lane: each state from its own transition to the next, half-open included.
+    t = [tr.t for tr in m.summary.breaker_transitions]
+    assert breaker_segments(m, m.duration) == [
+        (0.0, t[0], "closed"),
+        (t[0], t[1], "open"),
+        (t[1], t[2], "half_open"),
+        (t[2], m.duration, "closed"),
+    ]
+    # Into the journal and back, as the report reads it.
+    again = Measurement.model_validate(json.loads(json.dumps(m.to_journal())))
+    assert again == m
+
+
+def test_each_probe_gets_the_state_in_force_when_it_was_sent(tmp_path: Path) -> None:
+    env = frontend_env(f"http://127.0.0.1:{free_port()}{MESSAGE_PATH}")  # no backend
+    with running_service("services.frontend_v2", tmp_path, env=env) as v2:
+        prober = Prober(v2.url + "/", interval=0.05, breaker_url=breaker_url_of(v2.url))
+        prober.start()
+        # The prober's own failing calls open the breaker (10-call window, 80 %).
+        wait_until(lambda: v2_events(v2.url), what="the breaker to open")
+        wait_until(lambda: prober.breaker_source == "events", what="the events endpoint")
+        m = prober.stop()
+    (opened,) = m.summary.breaker_transitions
+    assert (opened.from_state, opened.to_state) == ("closed", "open")
+    assert m.breaker_source == "events"
+    for sample in m.samples:
+        assert sample.breaker == ("closed" if sample.t < opened.t else "open"), sample
+
+
+class OlderV2:
+    """A frontend with ``/breaker`` but no actuator: the state is whatever the test sets."""
+
+    def __init__(self) -> None:
+        self.state = "closed"
+        self.served: list[str] = []  # the states /breaker answered, in order
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                if self.path == BREAKER_PATH:
+                    state = outer.state
+                    self._answer(200, json.dumps({"state": state}).encode())
+                    outer.served.append(state)
+                elif self.path == "/":
+                    self._answer(200, b"page")
+                else:
+                    self._answer(404, b"{}")
+
+            def _answer(self, status: int, body: bytes) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: object) -> None:
+                """Quiet."""
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+
+@pytest.fixture
+def older_v2() -> Iterator[OlderV2]:
+    fake = OlderV2()
+    thread = threading.Thread(target=fake.server.serve_forever, daemon=True)
+    thread.start()
+    yield fake
+    fake.server.shutdown()
+    fake.server.server_close()
+
+
+def test_without_the_events_endpoint_breaker_is_read_after_each_probe(older_v2: OlderV2) -> None:
+    prober = Prober(older_v2.url + "/", interval=0.05, breaker_url=breaker_url_of(older_v2.url))
+    prober.start()
+    wait_until(lambda: len(older_v2.served) >= 2, what="/breaker to be read")
+    older_v2.state = "open"
+    wait_until(lambda: "open" in older_v2.served[-2:], what="/breaker to say open")
+    m = prober.stop()
+    assert m.breaker_source == "samples"
+    (opened,) = m.summary.breaker_transitions
+    assert (opened.from_state, opened.to_state) == ("closed", "open")
+    first_open = next(s for s in m.samples if s.breaker == "open")
+    assert opened.t == first_open.t
+
+
+def test_v1_has_neither_endpoint(tmp_path: Path) -> None:
+    env = frontend_env(f"http://127.0.0.1:{free_port()}{MESSAGE_PATH}")
+    with running_service("services.frontend_v1", tmp_path, env=env) as v1:
+        prober = Prober(v1.url + "/", interval=0.05, breaker_url=breaker_url_of(v1.url))
+        prober.start()
+        time.sleep(0.3)  # a few probes
+        m = prober.stop()
+    assert m.breaker_source == "samples"
+    assert m.summary.breaker_transitions == []
+    assert m.samples and all(s.breaker is None for s in m.samples)
+    assert all(s.status == 502 for s in m.samples)
