@@ -10,8 +10,15 @@ __all__ = [
     "BACKEND_PORT",
     "BACKEND_SERVICE",
     "BACKEND_URL",
+    "BREAKER_CLOSED",
+    "BREAKER_DISABLED",
     "BREAKER_EVENTS_PATH",
+    "BREAKER_FORCED_OPEN",
+    "BREAKER_HALF_OPEN",
+    "BREAKER_METRICS_ONLY",
+    "BREAKER_OPEN",
     "BREAKER_PATH",
+    "BREAKER_STATES",
     "CIRCUIT_BREAKERS_PATH",
     "FALLBACK_MESSAGE",
     "FRONTEND_PORT",
@@ -47,3 +54,20 @@ FRONTEND_PORT = 8080
 BACKEND_SERVICE = "backend"
 #: Where a frontend calls the backend unless ``BACKEND_URL`` says otherwise.
 BACKEND_URL = f"http://{BACKEND_SERVICE}:{BACKEND_PORT}{MESSAGE_PATH}"
+
+# Frontend v2's breaker states as ``/breaker``, the metrics' ``state`` label and the runner's
+# measurement write them: Resilience4j's ``CircuitBreaker.State`` names in lower case.
+BREAKER_CLOSED = "closed"
+BREAKER_OPEN = "open"
+BREAKER_HALF_OPEN = "half_open"
+BREAKER_DISABLED = "disabled"
+BREAKER_FORCED_OPEN = "forced_open"
+BREAKER_METRICS_ONLY = "metrics_only"
+BREAKER_STATES = (
+    BREAKER_CLOSED,
+    BREAKER_OPEN,
+    BREAKER_HALF_OPEN,
+    BREAKER_DISABLED,
+    BREAKER_FORCED_OPEN,
+    BREAKER_METRICS_ONLY,
+)

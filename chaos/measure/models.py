@@ -209,8 +209,9 @@ class Measurement(BaseModel):
         if self.breaker_url is None:
             breaker = "n/a"
         elif s.breaker_transitions:
+            digits = 3 if self.breaker_source == "events" else 1  # exact, or to a probe
             breaker = ", ".join(
-                f"{tr.from_state}→{tr.to_state} @{tr.t:.1f}s" for tr in s.breaker_transitions
+                f"{tr.from_state}→{tr.to_state} @{tr.t:.{digits}f}s" for tr in s.breaker_transitions
             )
         else:
             states = {x.breaker for x in self.samples if x.breaker is not None}

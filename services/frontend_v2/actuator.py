@@ -22,13 +22,23 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from services.contract import BREAKER_EVENTS_PATH, CIRCUIT_BREAKERS_PATH
+from services.contract import (
+    BREAKER_CLOSED,
+    BREAKER_EVENTS_PATH,
+    BREAKER_HALF_OPEN,
+    BREAKER_OPEN,
+    CIRCUIT_BREAKERS_PATH,
+)
 from services.frontend_v2.breaker import SlidingWindowCircuitBreaker
 from services.frontend_v2.events import CircularEventConsumer, EventType
 
 #: Spring Boot's ``SimpleStatusAggregator`` default order; other statuses do not aggregate.
 STATUS_ORDER = ("DOWN", "OUT_OF_SERVICE", "UP", "UNKNOWN")
-HEALTH_STATUS = {"closed": "UP", "open": "CIRCUIT_OPEN", "half_open": "CIRCUIT_HALF_OPEN"}
+HEALTH_STATUS = {
+    BREAKER_CLOSED: "UP",
+    BREAKER_OPEN: "CIRCUIT_OPEN",
+    BREAKER_HALF_OPEN: "CIRCUIT_HALF_OPEN",
+}
 
 UPDATES: dict[str, Callable[[SlidingWindowCircuitBreaker], None]] = {
     "CLOSE": SlidingWindowCircuitBreaker.transition_to_closed_state,

@@ -27,6 +27,20 @@ SPEC = {
     "FRONTEND_PORT": 8080,
     "BACKEND_SERVICE": "backend",
     "BACKEND_URL": "http://backend:8081/message",
+    "BREAKER_CLOSED": "closed",
+    "BREAKER_OPEN": "open",
+    "BREAKER_HALF_OPEN": "half_open",
+    "BREAKER_DISABLED": "disabled",
+    "BREAKER_FORCED_OPEN": "forced_open",
+    "BREAKER_METRICS_ONLY": "metrics_only",
+    "BREAKER_STATES": (
+        "closed",
+        "open",
+        "half_open",
+        "disabled",
+        "forced_open",
+        "metrics_only",
+    ),
 }
 
 
