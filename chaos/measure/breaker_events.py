@@ -105,7 +105,10 @@ class BreakerEvents:
     def start(self) -> None:
         if self.found is Found.ABSENT or self._thread is not None:
             return
-        self._client = httpx.Client(timeout=self.timeout, trust_env=False)
+        assert self.base is not None
+        # Plain http needs no CA bundle, whose loading would hold up the prober's start.
+        secure = self.base.startswith("https://")
+        self._client = httpx.Client(timeout=self.timeout, trust_env=False, verify=secure)
         self._thread = threading.Thread(target=self._run, name="breaker-events", daemon=True)
         self._thread.start()
 
@@ -120,15 +123,17 @@ class BreakerEvents:
             if self.present:
                 self._poll()
             self._client.close()
-        if not self.present:
-            return None
+        return self.timeline(wall0, duration, sampled) if self.present else None
+
+    def timeline(self, wall0: float, until: float, sampled: list[Sample]) -> BreakerTimeline:
+        """The transitions seen so far between ``wall0`` and ``until`` seconds after it."""
         with self._lock:
             seen = sorted(self._seen.values())
         before = [new for at, _, new in seen if at < wall0]
         during = [
             Transition(t=round(at - wall0, 4), from_state=old, to_state=new)
             for at, old, new in seen
-            if wall0 <= at <= wall0 + duration
+            if wall0 <= at <= wall0 + until
         ]
         if during:
             initial: str | None = during[0].from_state

@@ -18,7 +18,7 @@ import httpx
 
 from chaos.defaults import PROBE_INTERVAL
 from chaos.measure.breaker_events import BreakerEvents
-from chaos.measure.models import Measurement, Sample
+from chaos.measure.models import Measurement, Sample, Transition, find_transitions
 from services.contract import BREAKER_PATH
 
 MAX_WORKERS = 32
@@ -131,6 +131,19 @@ class Prober:
             transitions=timeline.transitions if timeline is not None else None,
         )
         return self._result
+
+    def breaker_transitions(self) -> list[Transition]:
+        """The breaker's transitions so far, also while probing (samples in flight carry no
+        breaker state when it comes from v2's events)."""
+        if self._result is not None:
+            return self._result.summary.breaker_transitions
+        with self._lock:
+            samples = sorted(self._samples, key=lambda s: s.t)
+        if self._events is not None and self._events.present and self._started_at is not None:
+            wall0 = datetime.fromisoformat(self._started_at).timestamp()
+            elapsed = time.monotonic() - self._t0
+            return self._events.timeline(wall0, elapsed, samples).transitions
+        return find_transitions(samples)
 
     @property
     def breaker_source(self) -> str | None:

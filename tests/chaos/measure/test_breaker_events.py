@@ -97,7 +97,9 @@ def test_each_probe_gets_the_state_in_force_when_it_was_sent(tmp_path: Path) -> 
         # The prober's own failing calls open the breaker (10-call window, 80 %).
         wait_until(lambda: v2_events(v2.url), what="the breaker to open")
         wait_until(lambda: prober.breaker_source == "events", what="the events endpoint")
+        live = wait_until(prober.breaker_transitions, what="the transition, while probing")
         m = prober.stop()
+    assert live == m.summary.breaker_transitions
     (opened,) = m.summary.breaker_transitions
     assert (opened.from_state, opened.to_state) == ("closed", "open")
     assert m.breaker_source == "events"
