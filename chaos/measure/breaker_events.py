@@ -146,50 +146,66 @@ class BreakerEvents:
     # -- internals -------------------------------------------------------------------------
 
     def _run(self) -> None:
-        self._discover()
-        while self.present and not self._stop.is_set():
-            self._poll()
-            self._stop.wait(self.interval)
+        try:
+            self._discover()
+            while self.present and not self._stop.is_set():
+                self._poll()
+                self._stop.wait(self.interval)
+        except Exception:  # the measurement goes on, reading /breaker instead
+            if not self.present:
+                self.found = Found.ABSENT
 
-    def _get(self, url: str) -> Any:
-        """The JSON answer of ``url``; None for a 404 or no JSON; ``httpx.HTTPError`` for no
-        answer at all."""
+    def _get(self, url: str) -> tuple[int, Any]:
+        """The status and JSON answer (None if not JSON) of ``url``; ``httpx.HTTPError``
+        when it does not answer."""
         assert self._client is not None
         response = self._client.get(url)
-        if response.status_code != 200:
-            return None
         try:
-            return response.json()
+            return response.status_code, response.json()
         except ValueError:
-            return None
+            return response.status_code, None
 
     def _discover(self) -> None:
+        """Find the breaker's events, asking again while the frontend does not answer or
+        answers 5xx; anything else without them means it has none."""
         while not self._stop.is_set():
             try:
-                body = self._get(f"{self.base}{CIRCUIT_BREAKERS_PATH}")
+                status, body = self._get(f"{self.base}{CIRCUIT_BREAKERS_PATH}")
             except httpx.HTTPError:
-                self._stop.wait(self.interval)  # not up yet: ask again
+                status, body = 503, None
+            if status >= 500:
+                self._stop.wait(self.interval)
                 continue
             breakers = body.get("circuitBreakers") if isinstance(body, dict) else None
             # One breaker, as v2 and the Java original have: its transitions are the lane.
-            if isinstance(breakers, dict) and len(breakers) == 1:
-                (name,) = breakers
-                self._events_url = (
-                    f"{self.base}{BREAKER_EVENTS_PATH}/{quote(str(name), safe='')}/{TRANSITION}"
-                )
-                if self._poll():
-                    self.found = Found.PRESENT
-                    return
-            self.found = Found.ABSENT
+            if status != 200 or not isinstance(breakers, dict) or len(breakers) != 1:
+                self.found = Found.ABSENT
+                return
+            (name,) = breakers
+            self._events_url = (
+                f"{self.base}{BREAKER_EVENTS_PATH}/{quote(str(name), safe='')}/{TRANSITION}"
+            )
+            try:
+                status, body = self._get(self._events_url)
+            except httpx.HTTPError:
+                status, body = 503, None
+            if status >= 500:
+                self._stop.wait(self.interval)
+                continue
+            self.found = Found.PRESENT if status == 200 and self._ingest(body) else Found.ABSENT
             return
 
-    def _poll(self) -> bool:
-        """Add the transitions the endpoint lists now; False if it did not list any events."""
+    def _poll(self) -> None:
+        """Add the transitions the endpoint lists now."""
         assert self._events_url is not None
         try:
-            body = self._get(self._events_url)
+            _, body = self._get(self._events_url)
         except httpx.HTTPError:
-            return False  # the frontend restarts or is busy: the next poll will tell
+            return  # the frontend restarts or is busy: the next poll will tell
+        self._ingest(body)
+
+    def _ingest(self, body: Any) -> bool:
+        """Keep the transitions of an events answer; False if it is no list of events."""
         events = body.get("circuitBreakerEvents") if isinstance(body, dict) else None
         if not isinstance(events, list):
             return False

@@ -176,3 +176,22 @@ def test_v1_has_neither_endpoint(tmp_path: Path) -> None:
     assert m.summary.breaker_transitions == []
     assert m.samples and all(s.breaker is None for s in m.samples)
     assert all(s.status == 502 for s in m.samples)
+
+
+@pytest.mark.parametrize(
+    ("text", "epoch"),
+    [
+        # What v2 writes (Python's isoformat, microseconds, UTC offset).
+        ("2026-11-30T01:53:17.123456+00:00", 1796003597.123456),
+        # What resilience4j-spring-boot writes (ZonedDateTime.toString(): nanoseconds, zone id).
+        ("2026-11-30T02:53:17.123456789+01:00[Europe/Paris]", 1796003597.123456),
+        ("2026-11-30T01:53:17Z", 1796003597.0),
+    ],
+)
+def test_creation_times_of_both_implementations_are_read(text: str, epoch: float) -> None:
+    assert parse_creation_time(text) == pytest.approx(epoch, abs=1e-6)
+
+
+def test_a_creation_time_without_an_offset_is_refused() -> None:
+    with pytest.raises(ValueError, match="has no offset"):
+        parse_creation_time("2026-11-30T01:53:17.5")
