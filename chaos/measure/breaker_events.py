@@ -7,14 +7,17 @@ every ``BREAKER_EVENTS_INTERVAL`` and keeps every transition it has seen, so one
 bounded buffer later drops is not lost, and several between two probes all show. Each is
 placed on the measurement's axis by its own timestamp, not by when a probe noticed it.
 
-A frontend without the endpoint (v1, an older v2) leaves the reader ``absent``: the prober
-then reads ``/breaker`` after each probe instead.
+A frontend that stops answering and comes back was maybe restarted, its breaker closed anew
+without an event: then ``/breaker`` is read once, and a state other than the events' last is
+a transition placed at that reading. A frontend without the endpoint (v1, an older v2) leaves
+the reader ``absent``: the prober then reads ``/breaker`` after each probe instead.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -86,10 +89,12 @@ class BreakerEvents:
         self, breaker_url: str, *, timeout: float, interval: float = BREAKER_EVENTS_INTERVAL
     ) -> None:
         self.base = base_of(breaker_url)
+        self.breaker_url = breaker_url
         self.timeout = timeout
         self.interval = interval
         self.found = Found.UNKNOWN if self.base else Found.ABSENT
         self._events_url: str | None = None
+        self._unanswered = False  # the last poll got no answer: the frontend may restart
         # (creationTime text, stateTransition) -> (epoch seconds, from, to)
         self._seen: dict[tuple[str, str], tuple[float, str, str]] = {}
         self._lock = threading.Lock()
@@ -201,8 +206,27 @@ class BreakerEvents:
         try:
             _, body = self._get(self._events_url)
         except httpx.HTTPError:
-            return  # the frontend restarts or is busy: the next poll will tell
-        self._ingest(body)
+            self._unanswered = True  # restarting or busy: the next poll will tell
+            return
+        if self._ingest(body) and self._unanswered:
+            self._unanswered = False
+            self._reconcile()
+
+    def _reconcile(self) -> None:
+        """After an answerless spell: what ``/breaker`` says now, if not the events' last
+        state, became the state then (a restarted frontend starts closed, without an event)."""
+        try:
+            _, body = self._get(self.breaker_url)
+        except httpx.HTTPError:
+            return
+        read_at = time.time()
+        state = body.get("state") if isinstance(body, dict) else None
+        with self._lock:
+            seen = sorted(self._seen.values())
+            last = seen[-1][2] if seen else None
+            if isinstance(state, str) and last is not None and state != last:
+                key = (f"read at {read_at}", f"{last}_TO_{state}")
+                self._seen[key] = (read_at, last, state)
 
     def _ingest(self, body: Any) -> bool:
         """Keep the transitions of an events answer; False if it is no list of events."""

@@ -107,6 +107,23 @@ def test_each_probe_gets_the_state_in_force_when_it_was_sent(tmp_path: Path) -> 
         assert sample.breaker == ("closed" if sample.t < opened.t else "open"), sample
 
 
+def test_a_restarted_v2_closed_anew_is_a_transition(tmp_path: Path) -> None:
+    """A new v2 process starts with its breaker closed and publishes no event for it."""
+    port = free_port()
+    env = frontend_env(f"http://127.0.0.1:{free_port()}{MESSAGE_PATH}")  # no backend
+    with running_service("services.frontend_v2", tmp_path, env=env, port=port) as v2:
+        prober = Prober(v2.url + "/", interval=60, breaker_url=breaker_url_of(v2.url))
+        prober.start()
+        calls(v2.url, 10)
+        wait_until(prober.breaker_transitions, what="the breaker to open")
+    with running_service("services.frontend_v2", tmp_path, env=env, port=port) as again:
+        assert get(f"{again.url}{BREAKER_PATH}").json()["state"] == "closed"
+        wait_until(lambda: len(prober.breaker_transitions()) == 2, what="the restart's reset")
+        m = prober.stop()
+    assert pairs(m) == [("closed", "open"), ("open", "closed")]
+    assert m.samples[0].breaker == "closed"
+
+
 class OlderV2:
     """A frontend with ``/breaker`` but no actuator: the state is whatever the test sets."""
 
