@@ -20,10 +20,32 @@ def _target(value: Any, tolerance: dict[str, Any]) -> Any:
     return value
 
 
+def _jsonpath(tolerance: dict[str, Any], value: Any) -> bool:
+    """Chaos Toolkit semantics: the values the path finds (in ``target`` when named, a JSON
+    text parsed first) exist, number ``count``, or equal ``expect``."""
+    from jsonpath_ng.ext import parse
+
+    target = tolerance.get("target")
+    if target and isinstance(value, dict):
+        value = value.get(target, value)
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            value = json.loads(value)
+    found = [match.value for match in parse(str(tolerance["path"])).find(value)]
+    result = len(found) > 0
+    if "count" in tolerance:
+        result = len(found) == tolerance["count"]
+    if "expect" in tolerance:
+        expect = tolerance["expect"]
+        result = found == (expect if isinstance(expect, list) else [expect])
+    return result
+
+
 def within_tolerance(tolerance: Any, value: Any) -> bool:
     """bool/str: equality; int: equality, against ``status`` when the output has one;
-    list: membership (of ``status`` when present); regex: search; range: min <= v <= max;
-    jsonpath: the values the path finds (some, ``count`` of them, or exactly ``expect``)."""
+    list: membership (of ``status`` when present); regex: search; range: min <= v <= max."""
     if isinstance(tolerance, bool):
         return isinstance(value, bool) and value is tolerance
     if isinstance(tolerance, int | float):
@@ -45,6 +67,8 @@ def within_tolerance(tolerance: Any, value: Any) -> bool:
             if target is None:
                 return False
             return re.search(str(tolerance["pattern"]), str(target)) is not None
+        if kind == "jsonpath":
+            return _jsonpath(tolerance, value)
         if kind == "range":
             low, high = tolerance["range"]
             if isinstance(target, bool) or not isinstance(target, int | float):
@@ -53,32 +77,4 @@ def within_tolerance(tolerance: Any, value: Any) -> bool:
                 except ValueError:
                     return False
             return bool(low <= target <= high)
-        if kind == "jsonpath":
-            return _jsonpath_met(tolerance, value)
     return False
-
-
-def _jsonpath_met(tolerance: dict[str, Any], value: Any) -> bool:
-    """chaostoolkit-lib's rule: the path's matches in ``value`` (or in its ``target`` key),
-    JSON text decoded first; met when there is one at least, or ``count`` of them, or, when
-    ``expect`` is given, when they are exactly ``[expect]`` (or ``expect`` if a list)."""
-    from jsonpath_ng.ext import parse
-
-    target = tolerance.get("target")
-    if target and isinstance(value, dict):
-        value = value.get(target, value)
-    if isinstance(value, bytes):
-        value = value.decode("utf-8", errors="replace")
-    if isinstance(value, str):
-        with contextlib.suppress(ValueError):
-            value = json.loads(value)
-    try:
-        path = parse(str(tolerance["path"]).strip())
-    except Exception:  # a path that a ${name} made invalid: nothing is found
-        return False
-    found = [match.value for match in path.find(value)]
-    if "expect" in tolerance:
-        expect = tolerance["expect"]
-        return found == (expect if isinstance(expect, list) else [expect])
-    count = tolerance.get("count")
-    return len(found) == count if count is not None else bool(found)

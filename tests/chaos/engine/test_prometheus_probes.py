@@ -14,6 +14,7 @@ from chaos.actions.context import RunContext
 from chaos.actions.errors import ActivityFailed
 from chaos.actions.prometheus import query, query_interval
 from chaos.engine.tolerance import within_tolerance
+from chaos.experiment import ExperimentError, validate_experiment
 from services.contract import BACKEND_MESSAGE, MESSAGE_PATH
 from testbed.polling import wait_until
 from testbed.procs import free_port, running_service
@@ -147,3 +148,56 @@ def test_chaosrun_run_checks_a_hypothesis_on_prometheus(
         (interval,) = journal["run"]
         assert interval["status"] == "succeeded"
         assert interval["output"]["data"]["resultType"] == "matrix"
+
+
+def prometheus_probe(func: str, arguments: dict[str, Any]) -> dict[str, Any]:
+    provider = {"type": "python", "module": "chaosprometheus.probes", "func": func}
+    return {"type": "probe", "name": "p", "provider": {**provider, "arguments": arguments}}
+
+
+def in_method(probe: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "title": "t",
+        "description": "d",
+        "configuration": {"since": "1 hour ago"},
+        "method": [probe],
+    }
+
+
+def problems(raw: dict[str, Any]) -> list[str]:
+    with pytest.raises(ExperimentError) as info:
+        validate_experiment(raw)
+    return info.value.problems
+
+
+def test_prometheus_probes_validate_against_the_extensions_signatures() -> None:
+    good = [
+        prometheus_probe("query", {"query": "up", "when": "2 minutes ago", "timeout": 5}),
+        prometheus_probe("query", {"query": "up", "when": "2026-11-30T01:00:00Z"}),
+        prometheus_probe(
+            "query_interval", {"query": "up", "start": "${since}", "end": "now", "step": "15s"}
+        ),
+    ]
+    for probe in good:
+        validate_experiment(in_method(probe))
+    cases = [
+        (prometheus_probe("query", {}), "missing required argument 'query'"),
+        (prometheus_probe("query", {"query": "up", "at": "now"}), "unexpected argument 'at'"),
+        (
+            prometheus_probe("query", {"query": "up", "when": "yesterday-ish"}),
+            "argument 'when': cannot read 'yesterday-ish' as a moment",
+        ),
+        (
+            prometheus_probe("query_interval", {"query": "up", "start": "5 fortnights ago"}),
+            "missing required argument 'end' for chaosprometheus.probes.query_interval",
+        ),
+        (
+            prometheus_probe("query_interval", {"query": "up", "start": "5 fortnights ago"}),
+            "argument 'start': unknown time unit 'fortnights'",
+        ),
+        (prometheus_probe("query", {"query": " "}), "argument 'query' must be a non-empty"),
+        (prometheus_probe("compute_mean", {"query": "up"}), "unknown chaosprometheus function"),
+    ]
+    for probe, expected in cases:
+        found = problems(in_method(probe))
+        assert any(expected in p for p in found), (expected, found)

@@ -124,8 +124,13 @@ def test_base_is_valid() -> None:
         ),
         (
             "steady-state-hypothesis.probes.0.tolerance",
-            {"type": "probe"},
-            "unsupported tolerance type 'probe'",
+            {"type": "jsonpath"},
+            "steady-state-hypothesis.probes[0].tolerance: a jsonpath tolerance needs a 'path'",
+        ),
+        (
+            "steady-state-hypothesis.probes.0.tolerance",
+            {"type": "jsonpath", "path": "$.[["},
+            "steady-state-hypothesis.probes[0].tolerance: invalid JSON path '$.[['",
         ),
         (
             "steady-state-hypothesis.probes.0.tolerance",
@@ -387,60 +392,3 @@ def test_yaml_aliases_may_add_up_to_the_bound(tmp_path: Path) -> None:
     path.write_text(text + "more: *one\n")
     with pytest.raises(ExperimentError, match=r"YAML aliases expand to more than 100000 values"):
         load_raw(path)
-
-
-def prometheus_probe(func: str, arguments: dict[str, Any]) -> dict[str, Any]:
-    provider = {"type": "python", "module": "chaosprometheus.probes", "func": func}
-    return {"type": "probe", "name": "p", "provider": {**provider, "arguments": arguments}}
-
-
-def test_prometheus_probes_validate_against_the_extensions_signatures() -> None:
-    good = [
-        prometheus_probe("query", {"query": "up", "when": "2 minutes ago", "timeout": 5}),
-        prometheus_probe("query", {"query": "up", "when": "2026-11-30T01:00:00Z"}),
-        prometheus_probe(
-            "query_interval", {"query": "up", "start": "${since}", "end": "now", "step": "15s"}
-        ),
-    ]
-    for probe in good:
-        validate_experiment(edited("method.0", probe))
-    cases = [
-        (prometheus_probe("query", {}), "missing required argument 'query'"),
-        (prometheus_probe("query", {"query": "up", "at": "now"}), "unexpected argument 'at'"),
-        (
-            prometheus_probe("query", {"query": "up", "when": "yesterday-ish"}),
-            "argument 'when': cannot read 'yesterday-ish' as a moment",
-        ),
-        (
-            prometheus_probe("query_interval", {"query": "up", "start": "5 fortnights ago"}),
-            "missing required argument 'end' for chaosprometheus.probes.query_interval",
-        ),
-        (
-            prometheus_probe("query_interval", {"query": "up", "start": "5 fortnights ago"}),
-            "argument 'start': unknown time unit 'fortnights'",
-        ),
-        (prometheus_probe("query", {"query": " "}), "argument 'query' must be a non-empty"),
-        (prometheus_probe("compute_mean", {"query": "up"}), "unknown chaosprometheus function"),
-    ]
-    for probe, expected in cases:
-        found = problems(edited("method.0", probe))
-        assert any(expected in p for p in found), (expected, found)
-
-
-@pytest.mark.parametrize(
-    ("tolerance", "expected"),
-    [
-        ({"type": "jsonpath"}, "a jsonpath tolerance needs a non-empty 'path' string"),
-        ({"type": "jsonpath", "path": "$.a[", "expect": 1}, "invalid JSON path '$.a['"),
-        ({"type": "jsonpath", "path": "$.a", "count": "2"}, "'count' must be a whole number"),
-    ],
-)
-def test_jsonpath_tolerances_are_checked(tolerance: dict[str, Any], expected: str) -> None:
-    found = problems(edited("steady-state-hypothesis.probes.0.tolerance", tolerance))
-    assert any(expected in p for p in found), found
-    validate_experiment(
-        edited(
-            "steady-state-hypothesis.probes.0.tolerance",
-            {"type": "jsonpath", "path": "$.data.result[0].value[1]", "expect": "1"},
-        )
-    )
