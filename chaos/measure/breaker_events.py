@@ -21,16 +21,18 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
-
-import httpx
 
 from chaos.defaults import BREAKER_EVENTS_INTERVAL
 from chaos.measure.models import Sample, Transition
 from services.contract import BREAKER_EVENTS_PATH, BREAKER_PATH, CIRCUIT_BREAKERS_PATH
 
+if TYPE_CHECKING:
+    import httpx
+
 TRANSITION = "STATE_TRANSITION"
+NO_ANSWER = 599  # the status _get gives a request that got no answer (taken as a 5xx)
 # Java's ZonedDateTime.toString() may add a zone id ("[Europe/Paris]") and nanoseconds.
 _ZONE_ID = re.compile(r"\[[^\]]*\]$")
 _FRACTION = re.compile(r"(\.\d{6})\d+")
@@ -110,10 +112,6 @@ class BreakerEvents:
     def start(self) -> None:
         if self.found is Found.ABSENT or self._thread is not None:
             return
-        assert self.base is not None
-        # Plain http needs no CA bundle, whose loading would hold up the prober's start.
-        secure = self.base.startswith("https://")
-        self._client = httpx.Client(timeout=self.timeout, trust_env=False, verify=secure)
         self._thread = threading.Thread(target=self._run, name="breaker-events", daemon=True)
         self._thread.start()
 
@@ -124,10 +122,10 @@ class BreakerEvents:
         if self._thread is not None:
             self._stop.set()
             self._thread.join()
-            assert self._client is not None
-            if self.present:
-                self._poll()
-            self._client.close()
+            if self._client is not None:
+                if self.present:
+                    self._poll()
+                self._client.close()
         return self.timeline(wall0, duration, sampled) if self.present else None
 
     def timeline(self, wall0: float, until: float, sampled: list[Sample]) -> BreakerTimeline:
@@ -151,6 +149,12 @@ class BreakerEvents:
     # -- internals -------------------------------------------------------------------------
 
     def _run(self) -> None:
+        # httpx is imported and the client made here, not in start(): the probing starts at once.
+        import httpx
+
+        assert self.base is not None
+        secure = self.base.startswith("https://")  # plain http needs no CA bundle
+        self._client = httpx.Client(timeout=self.timeout, trust_env=False, verify=secure)
         try:
             self._discover()
             while self.present and not self._stop.is_set():
@@ -161,10 +165,15 @@ class BreakerEvents:
                 self.found = Found.ABSENT
 
     def _get(self, url: str) -> tuple[int, Any]:
-        """The status and JSON answer (None if not JSON) of ``url``; ``httpx.HTTPError``
+        """The status and JSON answer (None if not JSON) of ``url``; ``(NO_ANSWER, None)``
         when it does not answer."""
+        import httpx
+
         assert self._client is not None
-        response = self._client.get(url)
+        try:
+            response = self._client.get(url)
+        except httpx.HTTPError:
+            return NO_ANSWER, None
         try:
             return response.status_code, response.json()
         except ValueError:
@@ -174,10 +183,7 @@ class BreakerEvents:
         """Find the breaker's events, asking again while the frontend does not answer or
         answers 5xx; anything else without them means it has none."""
         while not self._stop.is_set():
-            try:
-                status, body = self._get(f"{self.base}{CIRCUIT_BREAKERS_PATH}")
-            except httpx.HTTPError:
-                status, body = 503, None
+            status, body = self._get(f"{self.base}{CIRCUIT_BREAKERS_PATH}")
             if status >= 500:
                 self._stop.wait(self.interval)
                 continue
@@ -190,10 +196,7 @@ class BreakerEvents:
             self._events_url = (
                 f"{self.base}{BREAKER_EVENTS_PATH}/{quote(str(name), safe='')}/{TRANSITION}"
             )
-            try:
-                status, body = self._get(self._events_url)
-            except httpx.HTTPError:
-                status, body = 503, None
+            status, body = self._get(self._events_url)
             if status >= 500:
                 self._stop.wait(self.interval)
                 continue
@@ -203,9 +206,8 @@ class BreakerEvents:
     def _poll(self) -> None:
         """Add the transitions the endpoint lists now."""
         assert self._events_url is not None
-        try:
-            _, body = self._get(self._events_url)
-        except httpx.HTTPError:
+        status, body = self._get(self._events_url)
+        if status == NO_ANSWER:
             self._unanswered = True  # restarting or busy: the next poll will tell
             return
         if self._ingest(body) and self._unanswered:
@@ -215,10 +217,7 @@ class BreakerEvents:
     def _reconcile(self) -> None:
         """After an answerless spell: what ``/breaker`` says now, if not the events' last
         state, became the state then (a restarted frontend starts closed, without an event)."""
-        try:
-            _, body = self._get(self.breaker_url)
-        except httpx.HTTPError:
-            return
+        _, body = self._get(self.breaker_url)
         read_at = time.time()
         state = body.get("state") if isinstance(body, dict) else None
         with self._lock:

@@ -89,9 +89,8 @@ class Prober:
             ),
         )
         self._pool = ThreadPoolExecutor(max_workers=self._workers, thread_name_prefix="prober")
-        started = datetime.now(UTC)
+        self._started_at = datetime.now(UTC).isoformat()
         self._t0 = time.monotonic()
-        self._started_at = started.isoformat()
         if self.breaker_url:
             self._events = BreakerEvents(self.breaker_url, timeout=self.timeout)
             self._events.start()
@@ -132,6 +131,10 @@ class Prober:
         )
         return self._result
 
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._result is None
+
     def breaker_transitions(self) -> list[Transition]:
         """The breaker's transitions so far, also while probing (samples in flight carry no
         breaker state when it comes from v2's events)."""
@@ -152,10 +155,6 @@ class Prober:
         if self.breaker_url is None:
             return None
         return "events" if self._events is not None and self._events.present else "samples"
-
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._result is None
 
     def __enter__(self) -> Prober:
         self.start()
