@@ -10,6 +10,10 @@ PROBE_INTERVAL = 0.1  # seconds between the live measurement's requests
 # Seconds between two reads of v2's breaker transitions: far less than its event buffer
 # (100 events) lasts even at one probe every 10 ms.
 BREAKER_EVENTS_INTERVAL = 0.1
+# chaosprometheus probes: the server chaostoolkit-prometheus queries unless the configuration's
+# `prometheus_base_url` names another, and how long chaosrun waits for its answer.
+PROMETHEUS_BASE_URL = "http://localhost:9090"
+PROMETHEUS_TIMEOUT = 30.0
 JOURNAL_PATH = Path("journal.json")
 # The tutorial's objects (SPEC): what `chaosrun pod` and `chaosrun deployment` hit by default.
 FRONTEND_SELECTOR = "app=front"
@@ -18,10 +22,6 @@ FRONTEND_SERVICE = "frontend"
 # `chaosrun demo`: shorter waits, so the whole story fits in well under a minute.
 DEMO_PAUSE = 5.0
 DEMO_BREAKER_WAIT = 2.0
-# chaosprometheus probes: the server chaostoolkit-prometheus queries unless the configuration's
-# `prometheus_base_url` names another, and how long chaosrun waits for its answer.
-PROMETHEUS_BASE_URL = "http://localhost:9090"
-PROMETHEUS_TIMEOUT = 30.0
 
 __all__ = [
     "BACKEND_DEPLOYMENT",

@@ -64,10 +64,6 @@ _FUNCTIONS = [
     ),
     NativeFunction("chaosk8s.pod.probes", "pods_in_phase", pods.pods_in_phase, "probe"),
     NativeFunction("chaosk8s.pod.probes", "count_pods", pods.count_pods, "probe"),
-    NativeFunction(
-        "chaosrun.deployment", "restore_deployment", deployments.restore_deployment, "action"
-    ),
-    NativeFunction("chaosrun.service", "frontend_url", deployments.frontend_url, "probe"),
     *(
         NativeFunction(
             "chaosprometheus.probes",
@@ -79,6 +75,10 @@ _FUNCTIONS = [
         )
         for impl in (prometheus.query, prometheus.query_interval)
     ),
+    NativeFunction(
+        "chaosrun.deployment", "restore_deployment", deployments.restore_deployment, "action"
+    ),
+    NativeFunction("chaosrun.service", "frontend_url", deployments.frontend_url, "probe"),
 ]
 
 NATIVE: dict[tuple[str, str], NativeFunction] = {(f.module, f.func): f for f in _FUNCTIONS}
