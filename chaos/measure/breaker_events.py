@@ -97,6 +97,7 @@ class BreakerEvents:
         self.found = Found.UNKNOWN if self.base else Found.ABSENT
         self._events_url: str | None = None
         self._unanswered = False  # the last poll got no answer: the frontend may restart
+        self._found_in: str | None = None  # the state /breaker gave when the endpoint was found
         # (creationTime text, stateTransition) -> (epoch seconds, from, to)
         self._seen: dict[tuple[str, str], tuple[float, str, str]] = {}
         self._lock = threading.Lock()
@@ -128,6 +129,13 @@ class BreakerEvents:
                 self._client.close()
         return self.timeline(wall0, duration, sampled) if self.present else None
 
+    def current_state(self) -> str | None:
+        """The state as of the last read: the latest transition's, else what ``/breaker``
+        said when the endpoint was found."""
+        with self._lock:
+            latest = max(self._seen.values(), default=None)
+        return latest[2] if latest is not None else self._found_in
+
     def timeline(self, wall0: float, until: float, sampled: list[Sample]) -> BreakerTimeline:
         """The transitions seen so far between ``wall0`` and ``until`` seconds after it."""
         with self._lock:
@@ -143,7 +151,7 @@ class BreakerEvents:
         elif before:
             initial = before[-1]
         else:  # no transition at all: what /breaker said before the endpoint answered
-            initial = next((s.breaker for s in sampled if s.breaker), None)
+            initial = next((s.breaker for s in sampled if s.breaker), self._found_in)
         return BreakerTimeline(initial, during)
 
     # -- internals -------------------------------------------------------------------------
@@ -200,7 +208,13 @@ class BreakerEvents:
             if status >= 500:
                 self._stop.wait(self.interval)
                 continue
-            self.found = Found.PRESENT if status == 200 and self._ingest(body) else Found.ABSENT
+            if status == 200 and self._ingest(body):
+                _, breaker = self._get(self.breaker_url)
+                state = breaker.get("state") if isinstance(breaker, dict) else None
+                self._found_in = state if isinstance(state, str) else None
+                self.found = Found.PRESENT
+            else:
+                self.found = Found.ABSENT
             return
 
     def _poll(self) -> None:

@@ -42,7 +42,8 @@ class Prober:
 
     With ``breaker_url`` (v2's, see ``breaker_url_of``), the breaker's transitions come from
     v2's events endpoint at the times v2 made them, and each sample gets the state in force
-    when it was sent; a frontend without that endpoint has ``/breaker`` read after each probe.
+    when it was sent (while probing: the state as of the last read of the events); a frontend
+    without that endpoint has ``/breaker`` read after each probe.
     """
 
     def __init__(
@@ -205,8 +206,11 @@ class Prober:
             error = _error_kind(exc)
         latency_ms = (time.monotonic() - sent) * 1000
         events = self._events
-        sampling = self.breaker_url and (events is None or not events.present)
-        breaker = self._read_breaker() if sampling else None
+        if events is not None and events.present:
+            # As of the last read of the events; stop() labels each sample exactly.
+            breaker = events.current_state()
+        else:
+            breaker = self._read_breaker() if self.breaker_url else None
         sample = Sample(
             t=round(sent - self._t0, 4),
             status=status,
