@@ -51,7 +51,7 @@ def config(server: Prometheus) -> dict[str, Any]:
 
 
 def test_query_returns_prometheus_payload_as_the_extension_does(prometheus: Prometheus) -> None:
-    payload = query(RunContext(), OPEN, configuration=config(prometheus))
+    payload = query(RunContext(), OPEN, timeout=5, configuration=config(prometheus))
     assert payload["status"] == "success"
     assert payload["data"]["resultType"] == "vector"
     (series,) = payload["data"]["result"]
