@@ -33,6 +33,10 @@ if TYPE_CHECKING:
 
 TRANSITION = "STATE_TRANSITION"
 NO_ANSWER = 599  # the status _get gives a request that got no answer (taken as a 5xx)
+# A transition first listed by a poll happened since the previous poll was sent. Stamped
+# further than this outside that window, the frontend's clock is not the runner's: the
+# transition is placed in the window instead (to within a poll interval).
+CLOCK_SLACK = 0.5
 # Java's ZonedDateTime.toString() may add a zone id ("[Europe/Paris]") and nanoseconds.
 _ZONE_ID = re.compile(r"\[[^\]]*\]$")
 _FRACTION = re.compile(r"(\.\d{6})\d+")
@@ -98,6 +102,7 @@ class BreakerEvents:
         self._events_url: str | None = None
         self._unanswered = False  # the last poll got no answer: the frontend may restart
         self._found_in: str | None = None  # the state /breaker gave when the endpoint was found
+        self._last_sent: float | None = None  # wall clock when the last answered poll was sent
         # (creationTime text, stateTransition) -> (epoch seconds, from, to)
         self._seen: dict[tuple[str, str], tuple[float, str, str]] = {}
         self._lock = threading.Lock()
@@ -204,11 +209,12 @@ class BreakerEvents:
             self._events_url = (
                 f"{self.base}{BREAKER_EVENTS_PATH}/{quote(str(name), safe='')}/{TRANSITION}"
             )
+            sent = time.time()
             status, body = self._get(self._events_url)
             if status >= 500:
                 self._stop.wait(self.interval)
                 continue
-            if status == 200 and self._ingest(body):
+            if status == 200 and self._ingest(body, sent):
                 _, breaker = self._get(self.breaker_url)
                 state = breaker.get("state") if isinstance(breaker, dict) else None
                 self._found_in = state if isinstance(state, str) else None
@@ -220,11 +226,12 @@ class BreakerEvents:
     def _poll(self) -> None:
         """Add the transitions the endpoint lists now."""
         assert self._events_url is not None
+        sent = time.time()
         status, body = self._get(self._events_url)
         if status == NO_ANSWER:
             self._unanswered = True  # restarting or busy: the next poll will tell
             return
-        if self._ingest(body) and self._unanswered:
+        if self._ingest(body, sent) and self._unanswered:
             self._unanswered = False
             self._reconcile()
 
@@ -241,8 +248,9 @@ class BreakerEvents:
                 key = (f"read at {read_at}", f"{last}_TO_{state}")
                 self._seen[key] = (read_at, last, state)
 
-    def _ingest(self, body: Any) -> bool:
-        """Keep the transitions of an events answer; False if it is no list of events."""
+    def _ingest(self, body: Any, sent: float) -> bool:
+        """Keep the transitions of the answer to a poll sent at ``sent``; False if it is no
+        list of events."""
         events = body.get("circuitBreakerEvents") if isinstance(body, dict) else None
         if not isinstance(events, list):
             return False
@@ -259,6 +267,16 @@ class BreakerEvents:
                 continue
             old, new = change.split("_TO_", 1)
             fresh[(when, change)] = (at, state_name(old), state_name(new))
+        received = time.time()
         with self._lock:
-            self._seen.update(fresh)
+            for key, (at, old, new) in fresh.items():
+                if key in self._seen:
+                    continue
+                since = self._last_sent
+                if at > received + CLOCK_SLACK:  # stamped in the future: it was listed by now
+                    at = received if since is None else (since + received) / 2
+                elif since is not None and at < since - CLOCK_SLACK:
+                    at = (since + received) / 2
+                self._seen[key] = (at, old, new)
+            self._last_sent = sent
         return True

@@ -5,11 +5,8 @@ each transition at the millisecond v2 timestamped it, none lost between two prob
 from __future__ import annotations
 
 import json
-import threading
 import time
-from collections.abc import Iterator
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -21,6 +18,7 @@ from chaos.report.timeline.rows import breaker_segments
 from services.contract import BACKEND_MESSAGE, BREAKER_EVENTS_PATH, BREAKER_PATH, MESSAGE_PATH
 from testbed.polling import wait_until
 from testbed.procs import free_port, running_service
+from tests.chaos.measure.fake_frontend import fake_frontend
 from tests.services.frontend_support import frontend_env, get, h2
 
 WAIT_OPEN = 0.3  # the v2 under test half-opens this long after opening
@@ -124,62 +122,37 @@ def test_a_restarted_v2_closed_anew_is_a_transition(tmp_path: Path) -> None:
     assert m.samples[0].breaker == "closed"
 
 
-class OlderV2:
-    """A frontend with ``/breaker`` but no actuator: the state is whatever the test sets."""
-
-    def __init__(self) -> None:
-        self.state = "closed"
-        self.served: list[str] = []  # the states /breaker answered, in order
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                if self.path == BREAKER_PATH:
-                    state = outer.state
-                    self._answer(200, json.dumps({"state": state}).encode())
-                    outer.served.append(state)
-                elif self.path == "/":
-                    self._answer(200, b"page")
-                else:
-                    self._answer(404, b"{}")
-
-            def _answer(self, status: int, body: bytes) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, format: str, *args: object) -> None:
-                """Quiet."""
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-
-@pytest.fixture
-def older_v2() -> Iterator[OlderV2]:
-    fake = OlderV2()
-    thread = threading.Thread(target=fake.server.serve_forever, daemon=True)
-    thread.start()
-    yield fake
-    fake.server.shutdown()
-    fake.server.server_close()
-
-
-def test_without_the_events_endpoint_breaker_is_read_after_each_probe(older_v2: OlderV2) -> None:
-    prober = Prober(older_v2.url + "/", interval=0.05, breaker_url=breaker_url_of(older_v2.url))
-    prober.start()
-    wait_until(lambda: len(older_v2.served) >= 2, what="/breaker to be read")
-    older_v2.state = "open"
-    wait_until(lambda: "open" in older_v2.served[-2:], what="/breaker to say open")
-    m = prober.stop()
+def test_without_the_events_endpoint_breaker_is_read_after_each_probe() -> None:
+    with fake_frontend(actuator=False) as older_v2:
+        prober = Prober(older_v2.url + "/", interval=0.05, breaker_url=breaker_url_of(older_v2.url))
+        prober.start()
+        wait_until(lambda: len(older_v2.served) >= 2, what="/breaker to be read")
+        older_v2.state = "open"
+        wait_until(lambda: "open" in older_v2.served[-2:], what="/breaker to say open")
+        m = prober.stop()
     assert m.breaker_source == "samples"
     (opened,) = m.summary.breaker_transitions
     assert (opened.from_state, opened.to_state) == ("closed", "open")
     first_open = next(s for s in m.samples if s.breaker == "open")
     assert opened.t == first_open.t
+
+
+@pytest.mark.parametrize("skew", [3600.0, -3600.0])
+def test_a_frontend_clock_far_off_places_transitions_when_they_were_read(skew: float) -> None:
+    with fake_frontend(actuator=True, skew=skew) as v2:
+        prober = Prober(v2.url + "/", interval=60, breaker_url=breaker_url_of(v2.url))
+        prober.start()
+        wait_until(lambda: prober.breaker_source == "events", what="the events endpoint")
+        opened_at = v2.transition("open")
+        wait_until(prober.breaker_transitions, what="the transition")
+        m = prober.stop()
+    (opened,) = m.summary.breaker_transitions
+    assert (opened.from_state, opened.to_state) == ("closed", "open")
+    assert m.started_at is not None
+    wall0 = datetime.fromisoformat(m.started_at).timestamp()
+    # Within a poll of the truth, not an hour off (nor dropped as outside the measurement).
+    assert 0 <= opened.t <= m.duration
+    assert abs(wall0 + opened.t - opened_at) < 1.0
 
 
 def test_v1_has_neither_endpoint(tmp_path: Path) -> None:
