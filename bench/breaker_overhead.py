@@ -13,7 +13,10 @@ slides on every call):
 
 * ``success``: every call succeeds (closed breaker);
 * ``mixed``: one call in 10 raises (a 10 % failure rate, below the 80 % threshold, so the
-  breaker stays closed and the window holds failures); the bare loop catches the same errors.
+  breaker stays closed and the window holds failures); the bare loop catches the same errors;
+* ``slow``: one call in 4 is slow (the breaker's clock jumps past its 1 s slow-call threshold
+  while the call runs: a 25 % slow-call rate, below the 80 % threshold), so the window counts
+  slow calls and both rates move.
 
 A measurement, not a test: the numbers depend on the machine.
 """
@@ -26,6 +29,7 @@ import statistics
 import sys
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +65,27 @@ async def flaky() -> int:
     return 1
 
 
+class JumpingClock:
+    """The monotonic clock plus an offset that ``slow_work`` moves on: no call really waits."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+        self.calls = 0
+
+    def __call__(self) -> float:
+        return time.monotonic() + self.offset
+
+
+CLOCK = JumpingClock()
+
+
+async def slow_work() -> int:
+    CLOCK.calls += 1
+    if CLOCK.calls % 4 == 0:
+        CLOCK.offset += 2.0  # this call lasts 2 s on the breaker's clock
+    return 1
+
+
 async def bare(calls: int, func: Callable[[], Awaitable[int]] = work) -> float:
     start = time.perf_counter()
     for _ in range(calls):
@@ -83,11 +108,17 @@ async def guarded(
     return time.perf_counter() - start
 
 
-def new_breaker() -> SlidingWindowCircuitBreaker:
+def new_breaker(slow: bool = False) -> SlidingWindowCircuitBreaker:
     """As frontend v2 builds it: default config (window 10, threshold 80), logger listener,
-    its guard's event consumers."""
+    its guard's event consumers; ``slow``: on ``CLOCK``, slow calls over 1 s, rate 80 %."""
+    config = BreakerConfig()
+    if slow:
+        config = replace(config, slow_call_duration_threshold=1.0, slow_call_rate_threshold=80)
     breaker = SlidingWindowCircuitBreaker(
-        BreakerConfig(), name="bench", listeners=[StateChangeLogger()]
+        config,
+        name="bench",
+        listeners=[StateChangeLogger()],
+        **({"clock": CLOCK} if slow else {}),
     )
     buffer_size = BreakerSettings.model_fields["event_consumer_buffer_size"].default
     BreakerCall(breaker, CircularEventConsumer(buffer_size))
@@ -98,7 +129,7 @@ async def measure_series(
     calls: int, repeat: int, func: Callable[[], Awaitable[int]] = work
 ) -> tuple[list[float], list[float]]:
     """Per-call microseconds of each repetition, bare and guarded, interleaved."""
-    breaker = new_breaker()
+    breaker = new_breaker(slow=func is slow_work)
     await bare(calls, func)  # warm up
     await guarded(breaker, calls, func)
     bare_us: list[float] = []
@@ -124,7 +155,7 @@ async def measure(calls: int, repeat: int) -> tuple[float, float]:
 def run(calls: int, repeat: int) -> dict[str, Any]:
     """Both scenarios, for bench/suite.py."""
     out: dict[str, Any] = {"calls": calls, "repeat": repeat, "scenarios": {}}
-    for name, func in (("success", work), ("mixed", flaky)):
+    for name, func in (("success", work), ("mixed", flaky), ("slow", slow_work)):
         bare_us, guarded_us = asyncio.run(measure_series(calls, repeat, func))
         overhead = [g - b for b, g in zip(bare_us, guarded_us, strict=True)]
 

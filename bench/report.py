@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from bench import slow_backend
 from bench.common import BENCH
 
 # The issue's targets (issue 6).
@@ -225,7 +226,8 @@ def _breaker(section: dict[str, Any], targets: list[tuple[str, str, bool]]) -> l
     lines += [
         "",
         "*success*: every call succeeds; *mixed*: one call in 10 raises (the breaker stays "
-        "closed; the bare loop catches the same exceptions).",
+        "closed; the bare loop catches the same exceptions); *slow*: one call in 4 is slow on "
+        "the breaker's clock (slow-call accounting at a 25 % slow-call rate, still closed).",
         "",
     ]
     return lines
@@ -296,6 +298,8 @@ def render(results: dict[str, Any], command: str) -> str:
         body += _breaker(sections["breaker"], targets)
     if "recovery" in sections:
         body += _recovery(sections["recovery"], targets)
+    if "slow" in sections:
+        body += slow_backend.report_lines(sections["slow"], targets)
     pkgs = ", ".join(f"{k} {v}" for k, v in m["packages"].items())
     head = [
         "# Benchmarks",

@@ -1,6 +1,6 @@
 """Every benchmark in one run; ``bash bench/run`` starts it in the bench venv.
 
-    python bench/suite.py [--quick] [--only runner,frontends,breaker,recovery] [--no-doc]
+    python bench/suite.py [--quick] [--only runner,frontends,breaker,recovery,slow] [--no-doc]
 
 Writes ``bench/out/results.json`` and (unless ``--no-doc``) ``docs/benchmarks.md``.
 """
@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench import report
 from bench.common import BENCH, ROOT, log, machine
 
-SECTIONS = ("runner", "frontends", "breaker", "recovery")
+SECTIONS = ("runner", "frontends", "breaker", "recovery", "slow")
 
 
 def clean(out_dir: Path) -> None:
@@ -88,6 +88,10 @@ def main() -> int:
         from bench import recovery
 
         sections["recovery"] = recovery.run(2 if quick else 5, out_dir)
+    if "slow" in only:
+        from bench import slow_backend
+
+        sections["slow"] = slow_backend.run(2 if quick else 5, out_dir)
     results["finished"] = time.strftime("%H:%M", time.gmtime())
     results["command"] = shlex.join(["bash", "bench/run", *sys.argv[1:]])
     (out_dir / "results.json").write_text(json.dumps(results, indent=2))

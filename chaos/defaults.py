@@ -19,19 +19,40 @@ JOURNAL_PATH = Path("journal.json")
 FRONTEND_SELECTOR = "app=front"
 BACKEND_DEPLOYMENT = "back"
 FRONTEND_SERVICE = "frontend"
+# `chaosrun latency`: the backend's delay, and how long its fault outlives the pause (so the
+# hypothesis after the pause still meets it) unless the rollback ends it first.
+LATENCY_DELAY = 1.0
+LATENCY_FAULT_MARGIN = 60.0
+# Seconds the hypothesis waits for the frontend's page.
+PAGE_TIMEOUT = 5.0
 # `chaosrun demo`: shorter waits, so the whole story fits in well under a minute.
 DEMO_PAUSE = 5.0
 DEMO_BREAKER_WAIT = 2.0
+# The demo's slow backend (act 4): slower than v2's slow-call threshold and than the page may
+# take, within the frontends' backend timeout (1 s), so v2's breaker opens on slow calls.
+DEMO_SLOW_DELAY = 0.8
+DEMO_SLOW_PAUSE = 3.0
+DEMO_PAGE_TIMEOUT = 0.5
+DEMO_SLOW_CALL_THRESHOLD = 0.25
+DEMO_SLOW_CALL_RATE = 80.0
 
 __all__ = [
     "BACKEND_DEPLOYMENT",
     "BREAKER_EVENTS_INTERVAL",
     "DEMO_BREAKER_WAIT",
+    "DEMO_PAGE_TIMEOUT",
     "DEMO_PAUSE",
+    "DEMO_SLOW_CALL_RATE",
+    "DEMO_SLOW_CALL_THRESHOLD",
+    "DEMO_SLOW_DELAY",
+    "DEMO_SLOW_PAUSE",
     "FRONTEND_SELECTOR",
     "FRONTEND_SERVICE",
     "JOURNAL_PATH",
+    "LATENCY_DELAY",
+    "LATENCY_FAULT_MARGIN",
     "NAMESPACE",
+    "PAGE_TIMEOUT",
     "PAUSE",
     "PROBE_INTERVAL",
     "PROMETHEUS_BASE_URL",

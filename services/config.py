@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from pydantic_settings import BaseSettings
 
+from services.backend.faults import FaultSettings
 from services.backend.settings import BackendServerSettings
 from services.common.settings import describe
 from services.frontend.settings import BackendClientSettings, FrontendServerSettings
@@ -17,7 +18,7 @@ from services.frontend_v2.settings import BreakerSettings
 
 #: Which settings models each service reads.
 SERVICES: dict[str, tuple[type[BaseSettings], ...]] = {
-    "backend": (BackendServerSettings,),
+    "backend": (BackendServerSettings, FaultSettings),
     "frontend_v1": (FrontendServerSettings, BackendClientSettings),
     "frontend_v2": (FrontendServerSettings, BackendClientSettings, BreakerSettings),
 }

@@ -21,6 +21,7 @@ __all__ = [
     "BREAKER_STATES",
     "CIRCUIT_BREAKERS_PATH",
     "FALLBACK_MESSAGE",
+    "FAULTS_PATH",
     "FRONTEND_PORT",
     "LIVENESS_PATH",
     "MESSAGE_PATH",
@@ -47,6 +48,8 @@ LIVENESS_PATH = "/healthz"
 #: 200 once the service has started; never depends on another service.
 READINESS_PATH = "/readyz"
 METRICS_PATH = "/metrics"
+#: The backend's fault injection (only when BACKEND_FAULTS_ENABLED=true): PUT starts, DELETE ends.
+FAULTS_PATH = "/admin/faults"
 
 BACKEND_PORT = 8081
 FRONTEND_PORT = 8080

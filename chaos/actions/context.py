@@ -38,6 +38,18 @@ class TakenSnapshot:
 
 
 @dataclass
+class MadeChange:
+    """A change that is not a delete (a fault injected into a Service), for its rollback."""
+
+    kind: str
+    name: str
+    namespace: str
+    made_at: float  # time.monotonic() when it was sent
+    entry: RecordedObject | None = None
+    reverted: bool = False
+
+
+@dataclass
 class RunContext:
     """Per-run state shared by the native functions.
 
@@ -53,6 +65,7 @@ class RunContext:
     namespace: str | None = None  # default ``ns`` for functions whose arguments omit it
     record: dict[str, Any] = field(default_factory=dict)
     snapshots: list[TakenSnapshot] = field(default_factory=list)
+    changes: list[MadeChange] = field(default_factory=list)
     # Where snapshots are written before anything is deleted (None: kept in memory only).
     records: RecordWriter | None = None
     _driver: Driver | None = None
@@ -97,6 +110,20 @@ class RunContext:
             return None
         entry = self.records.before_delete(
             "Deployment", snapshot.name, snapshot.namespace, snapshot.manifest
+        )
+        assert self.records.record is not None
+        self.record["run_record"] = str(self.records.store.path(self.records.record.id))
+        return entry
+
+    def before_change(
+        self, kind: str, name: str, namespace: str, manifest: dict[str, Any]
+    ) -> RecordedObject | None:
+        """Write a change that is not a delete (what undoes it in ``manifest``) to the run
+        record before it is made (``RecordError`` if it cannot be written)."""
+        if self.records is None:
+            return None
+        entry = self.records.before_delete(
+            kind, name, namespace, manifest, state=ObjectState.CHANGING
         )
         assert self.records.record is not None
         self.record["run_record"] = str(self.records.store.path(self.records.record.id))

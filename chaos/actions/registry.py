@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from chaos.actions import deployments, pods, prometheus
+from chaos.actions import backend, deployments, pods, prometheus
 
 # Module families chaosrun answers itself: their modules are never imported.
 NATIVE_FAMILIES = ("chaosk8s", "chaosprometheus", "chaosrun")
@@ -79,6 +79,8 @@ _FUNCTIONS = [
         "chaosrun.deployment", "restore_deployment", deployments.restore_deployment, "action"
     ),
     NativeFunction("chaosrun.service", "frontend_url", deployments.frontend_url, "probe"),
+    NativeFunction("chaosrun.backend", "slow_down", backend.slow_down, "action", True),
+    NativeFunction("chaosrun.backend", "restore_speed", backend.restore_speed, "action"),
 ]
 
 NATIVE: dict[tuple[str, str], NativeFunction] = {(f.module, f.func): f for f in _FUNCTIONS}

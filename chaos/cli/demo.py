@@ -15,7 +15,8 @@ from chaos.files import check_writable
 EPILOG = (
     "Example: chaosrun demo --output-dir ./demo\n\n"
     "Exit codes: 0 the story came out as expected (act 1 completed, act 2 deviated, act 3 "
-    "completed with the fallback, v2 recovered); 1 it did not, or it was interrupted; 2 bad "
+    "completed with the fallback, v2 recovered, act 4 with a slow backend: v1 deviated, v2 "
+    "completed with its breaker open); 1 it did not, or it was interrupted; 2 bad "
     "input (e.g. an output directory that cannot be written)."
 )
 
@@ -45,13 +46,14 @@ def demo(
         float, typer.Option(min=0.01, help="Seconds between the live measurement's requests.")
     ] = defaults.PROBE_INTERVAL,
 ) -> None:
-    """Play the three acts against a local supervisord stack and write a report.
+    """Play the four acts against a local supervisord stack and write a report.
 
     Brings the backend and frontends v1 and v2 up on free loopback ports, kills the frontend
     pod (completed), deletes the backend under v1 (deviated) and under v2 (completed, the
-    fallback is served), restores it, watches v2 recover, and brings everything down again
-    (also on Ctrl-C). Every act runs through the same engine as `chaosrun pod` and
-    `chaosrun deployment`, with live measurement.
+    fallback is served), restores it, watches v2 recover, makes the backend slow under v1
+    (deviated) and v2 (its breaker opens on the slow calls: completed), and brings everything
+    down again (also on Ctrl-C). Every act runs through the same engine as `chaosrun pod`,
+    `chaosrun deployment` and `chaosrun latency`, with live measurement.
     """
     from rich.console import Console
 

@@ -1,4 +1,4 @@
-"""The three acts of the story the demo tells (see the README) and their verdicts."""
+"""The four acts of the story the demo tells (see the README) and their verdicts."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from chaos.defaults import DEMO_PAGE_TIMEOUT, DEMO_SLOW_DELAY
 from chaos.experiment.builtin import FRONTEND_PROBE
 from chaos.experiment.journal import Journal, probe_output
 from chaos.measure import Measurement
@@ -48,8 +49,19 @@ def rolled_back(journal: Journal, measurement: Measurement | None) -> bool:
     return bool(rollbacks) and all(r.get("status") == "succeeded" for r in rollbacks)
 
 
+def pages_take(seconds: float) -> Callable[[Journal, Measurement | None], bool]:
+    """The median page took ``seconds`` or longer."""
+
+    def holds(journal: Journal, measurement: Measurement | None) -> bool:
+        p50 = measurement.summary.latency_p50_ms if measurement is not None else None
+        return p50 is not None and p50 >= seconds * 1000
+
+    return holds
+
+
 MEASURED = Check("live measurement recorded", measured)
 RESTORED = Check("the backend was restored", rolled_back)
+SPED_UP = Check("the backend answers at full speed again", rolled_back)
 
 
 @dataclass(frozen=True)
@@ -59,13 +71,14 @@ class Act:
     title: str
     short: str  # for narrow tables
     story: str
-    chaos: str  # "pod" or "deployment"
+    chaos: str  # "pod", "deployment" or "latency"
     service: str  # the local Service probed and checked
     frontend: str  # "v1" or "v2"
     expected: str  # "completed" or "deviated"
     checks: tuple[Check, ...] = ()
     selector: str | None = None
     group: str | None = None  # acts of a group are drawn side by side in the report
+    recovery: bool = False  # then watch v2 recover after the restore
 
     @property
     def journal_name(self) -> str:
@@ -122,6 +135,45 @@ ACTS = (
             RESTORED,
         ),
         group="backend",
+        recovery=True,
+    ),
+    Act(
+        number=4,
+        slug="slow-backend-v1",
+        title="Act 4: slow backend, frontend v1",
+        short="slow backend",
+        story=f"Chaos makes the backend answer {DEMO_SLOW_DELAY:g} s late. v1 waits for it on "
+        f"every page, longer than the hypothesis allows ({DEMO_PAGE_TIMEOUT:g} s): it is "
+        "broken, though every page still answers 200.",
+        chaos="latency",
+        service="frontend-v1",
+        frontend="v1",
+        expected="deviated",
+        checks=(
+            MEASURED,
+            Check("v1's pages took the whole delay", pages_take(DEMO_SLOW_DELAY)),
+            SPED_UP,
+        ),
+        group="slow",
+    ),
+    Act(
+        number=4,
+        slug="slow-backend-v2",
+        title="Act 4: slow backend, frontend v2",
+        short="slow backend",
+        story="The same slow backend under v2: its slow calls open the breaker (slow-call "
+        "rate), and the page answers the fallback at once.",
+        chaos="latency",
+        service="frontend-v2",
+        frontend="v2",
+        expected="completed",
+        checks=(
+            MEASURED,
+            Check("v2 serves the fallback page", page_shows(FALLBACK_MESSAGE)),
+            Check("v2's breaker opened", breaker_opened),
+            SPED_UP,
+        ),
+        group="slow",
     ),
 )
 

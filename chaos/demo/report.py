@@ -8,7 +8,13 @@ from pathlib import Path
 from rich import box
 from rich.table import Table
 
-from chaos.demo.story import DemoOutcome
+from chaos.defaults import (
+    DEMO_PAGE_TIMEOUT,
+    DEMO_SLOW_CALL_RATE,
+    DEMO_SLOW_CALL_THRESHOLD,
+    DEMO_SLOW_DELAY,
+)
+from chaos.demo.story import DemoOutcome, Recovery
 from chaos.measure import Measurement
 from chaos.measure.text import percent
 from chaos.report import Report, ReportSection, write_report
@@ -21,45 +27,47 @@ def _relative(path: Path, start: Path) -> str:
     return Path(os.path.relpath(path, start)).as_posix()
 
 
+def _recovery_section(recovery: Recovery) -> ReportSection:
+    note = (
+        f"v2 showed the backend's message again, with its breaker closed, "
+        f"{recovery.seconds:.1f} s after the backend was restored."
+        if recovery.seconds is not None
+        else "v2 did not show the backend's message again in time."
+    )
+    return ReportSection(
+        title="After the restore: v2 closes its breaker",
+        story="The backend is back; v2's breaker waits, half-opens, lets trial calls "
+        "through and closes.",
+        frontend="v2",
+        expected="recovered",
+        verdict="recovered" if recovery.recovered else "not recovered",
+        as_expected=recovery.recovered,
+        measurement=recovery.measurement,
+        note=note,
+    )
+
+
 def build_report(outcome: DemoOutcome) -> Report:
     out = outcome.options.output_dir
-    sections = [
-        ReportSection(
-            title=r.act.title,
-            story=r.act.story,
-            frontend=r.act.frontend,
-            expected=r.act.expected,
-            verdict=r.verdict,
-            as_expected=r.as_expected,
-            measurement=r.measurement,
-            journal=r.journal,
-            journal_file=_relative(r.journal_path, out),
-            checks=r.checks,
-            group=r.act.group,
-        )
-        for r in outcome.acts
-    ]
-    recovery = outcome.recovery
-    if recovery.measurement is not None:
-        note = (
-            f"v2 showed the backend's message again, with its breaker closed, "
-            f"{recovery.seconds:.1f} s after the backend was restored."
-            if recovery.seconds is not None
-            else "v2 did not show the backend's message again in time."
-        )
+    sections = []
+    for r in outcome.acts:
         sections.append(
             ReportSection(
-                title="After the restore: v2 closes its breaker",
-                story="The backend is back; v2's breaker waits, half-opens, lets trial calls "
-                "through and closes.",
-                frontend="v2",
-                expected="recovered",
-                verdict="recovered" if recovery.recovered else "not recovered",
-                as_expected=recovery.recovered,
-                measurement=recovery.measurement,
-                note=note,
+                title=r.act.title,
+                story=r.act.story,
+                frontend=r.act.frontend,
+                expected=r.act.expected,
+                verdict=r.verdict,
+                as_expected=r.as_expected,
+                measurement=r.measurement,
+                journal=r.journal,
+                journal_file=_relative(r.journal_path, out),
+                checks=r.checks,
+                group=r.act.group,
             )
         )
+        if r.act.recovery and outcome.recovery.measurement is not None:
+            sections.append(_recovery_section(outcome.recovery))
     if outcome.interrupted:
         headline = "Interrupted: the story was not played to the end."
     elif outcome.error:
@@ -67,7 +75,8 @@ def build_report(outcome: DemoOutcome) -> Report:
     elif outcome.as_expected:
         headline = (
             "The story came out as expected: the pod kill is absorbed, v1 fails without its "
-            "backend, v2 serves its fallback and recovers."
+            "backend, v2 serves its fallback and recovers; with a slow backend v1 is slow, "
+            "v2's breaker opens on the slow calls and answers at once."
         )
     else:
         headline = "The story did NOT come out as expected: see the runs marked ✗."
@@ -75,7 +84,13 @@ def build_report(outcome: DemoOutcome) -> Report:
     facts = [
         ("Started", outcome.started_at),
         ("Wall time", f"{outcome.wall_time:.1f} s"),
-        ("Pause after each chaos action", f"{o.pause:g} s"),
+        ("Pause after each chaos action", f"{o.pause:g} s (act 4: {o.slow_pause:g} s)"),
+        ("Act 4's backend delay", f"{DEMO_SLOW_DELAY:g} s"),
+        ("Act 4's page timeout (hypothesis)", f"{DEMO_PAGE_TIMEOUT:g} s"),
+        (
+            "v2 slow-call threshold / rate",
+            f"{DEMO_SLOW_CALL_THRESHOLD:g} s / {DEMO_SLOW_CALL_RATE:g} %",
+        ),
         ("v2 breaker wait in the open state", f"{o.breaker_wait:g} s"),
         ("Probe interval", f"{o.probe_interval * 1000:g} ms"),
         *[(f"URL of {name}", url) for name, url in outcome.urls.items()],
@@ -84,11 +99,14 @@ def build_report(outcome: DemoOutcome) -> Report:
     return Report(
         title="chaosrun demo",
         subtitle="The chaos-engineering story on a local supervisord stack: "
-        "kill the frontend pod, then delete the backend under frontend v1 and v2.",
+        "kill the frontend pod, delete the backend under frontend v1 and v2, then make it slow.",
         sections=sections,
         as_expected=outcome.as_expected,
         headline=headline,
-        groups={"backend": "The backend is deleted: frontend v1 and v2 side by side"},
+        groups={
+            "backend": "The backend is deleted: frontend v1 and v2 side by side",
+            "slow": "The backend is slow: frontend v1 and v2 side by side",
+        },
         facts=facts,
     )
 
@@ -142,17 +160,17 @@ def summary_table(outcome: DemoOutcome) -> Table:
             "-" if s is None or s.latency_p95_ms is None else f"{s.latency_p95_ms:.0f} ms",
             _breaker_path(r.measurement),
         )
-    rec = outcome.recovery
-    if rec.measurement is not None:
-        s = rec.measurement.summary
-        verdict = "recovered" if rec.seconds is not None else "stuck"
-        table.add_row(
-            "  after restore",
-            "v2",
-            _result(verdict, "recovered", rec.recovered),
-            percent(s.availability),
-            f"{s.longest_outage:.2f}",
-            "-" if s.latency_p95_ms is None else f"{s.latency_p95_ms:.0f} ms",
-            _breaker_path(rec.measurement),
-        )
+        rec = outcome.recovery
+        if r.act.recovery and rec.measurement is not None:
+            s = rec.measurement.summary
+            verdict = "recovered" if rec.seconds is not None else "stuck"
+            table.add_row(
+                "  after restore",
+                "v2",
+                _result(verdict, "recovered", rec.recovered),
+                percent(s.availability),
+                f"{s.longest_outage:.2f}",
+                "-" if s.latency_p95_ms is None else f"{s.latency_p95_ms:.0f} ms",
+                _breaker_path(rec.measurement),
+            )
     return table

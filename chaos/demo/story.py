@@ -15,7 +15,15 @@ import httpx
 from pydantic import BaseModel, Field
 from rich.console import Console
 
-from chaos.defaults import DEMO_BREAKER_WAIT, DEMO_PAUSE, NAMESPACE, PROBE_INTERVAL
+from chaos.defaults import (
+    DEMO_BREAKER_WAIT,
+    DEMO_PAGE_TIMEOUT,
+    DEMO_PAUSE,
+    DEMO_SLOW_DELAY,
+    DEMO_SLOW_PAUSE,
+    NAMESPACE,
+    PROBE_INTERVAL,
+)
 from chaos.demo.acts import ACTS, Act, ActResult, story_checks
 from chaos.demo.progress import ProgressDisplay
 from chaos.drivers.base import DriverError
@@ -25,7 +33,7 @@ from chaos.engine.options import RunOptions
 from chaos.engine.runner import RunHooks
 from chaos.engine.session import Session
 from chaos.engine.signals import handling
-from chaos.experiment.builtin import DeploymentChaos, PodChaos
+from chaos.experiment.builtin import Chaos, DeploymentChaos, LatencyChaos, PodChaos
 from chaos.measure import Measurement, Prober, breaker_url_of
 from services.contract import BACKEND_MESSAGE, BREAKER_CLOSED
 
@@ -39,6 +47,8 @@ class DemoOptions(BaseModel):
     probe_interval: float = Field(
         default=PROBE_INTERVAL, gt=0, description="live measurement interval"
     )
+    # Act 4's pause: v2's breaker opens within it and is still open at its end.
+    slow_pause: float = Field(default=DEMO_SLOW_PAUSE, gt=0, description="act 4's pause")
     recovery_timeout: float = Field(default=20.0, gt=0)
     ready_timeout: float = Field(default=60.0, gt=0)
 
@@ -95,11 +105,18 @@ def _no_interrupts() -> Iterator[None]:
         yield
 
 
-def act_chaos(act: Act, pause: float) -> PodChaos | DeploymentChaos:
-    """The same chaos ``chaosrun pod`` / ``chaosrun deployment`` bring."""
+def act_chaos(act: Act, options: DemoOptions) -> Chaos:
+    """The same chaos ``chaosrun pod`` / ``deployment`` / ``latency`` bring."""
     if act.chaos == "pod":
-        return PodChaos(namespace=NAMESPACE, pause=pause, label_selector=act.selector)
-    return DeploymentChaos(namespace=NAMESPACE, pause=pause)
+        return PodChaos(namespace=NAMESPACE, pause=options.pause, label_selector=act.selector)
+    if act.chaos == "latency":
+        return LatencyChaos(
+            namespace=NAMESPACE,
+            delay=DEMO_SLOW_DELAY,
+            duration=options.slow_pause,
+            page_timeout=DEMO_PAGE_TIMEOUT,
+        )
+    return DeploymentChaos(namespace=NAMESPACE, pause=options.pause)
 
 
 def run_act(
@@ -117,7 +134,7 @@ def run_act(
         breaker_url=breaker_url_of(url) if act.frontend == "v2" else None,
     )
     session = Session(run_options, hooks=hooks, driver=driver)
-    result = session.run_builtin(act_chaos(act, options.pause), frontend_url=url)
+    result = session.run_builtin(act_chaos(act, options), frontend_url=url)
     measurement = result.measurement if isinstance(result.measurement, Measurement) else None
     return ActResult(
         act=act,
@@ -172,8 +189,22 @@ def _verdict_line(result: ActResult) -> str:
     return line
 
 
+def _recover(url: str, options: DemoOptions, console: Console) -> Recovery:
+    console.rule("[bold]After the restore")
+    recovery = watch_recovery(url, options)
+    if recovery.seconds is not None:
+        console.print(
+            "v2 serves the backend message again, breaker closed, "
+            f"{recovery.seconds:.1f} s after the restore.",
+            highlight=False,
+        )
+    else:
+        console.print(f"[red]v2 did not recover within {options.recovery_timeout:.0f} s.[/red]")
+    return recovery
+
+
 def run_demo(options: DemoOptions, console: Console) -> DemoOutcome:
-    """Bring the stack up, play the three acts and the recovery, bring the stack down."""
+    """Bring the stack up, play the acts (v2's recovery after act 3), bring it down."""
     from datetime import UTC, datetime
 
     outcome = DemoOutcome(options=options, started_at=datetime.now(UTC).isoformat())
@@ -211,19 +242,9 @@ def run_demo(options: DemoOptions, console: Console) -> DemoOutcome:
                 if result.journal.get("status") == "interrupted":
                     raise KeyboardInterrupt
                 console.print(_verdict_line(result), highlight=False)
-            console.rule("[bold]After the restore")
-            display.phase("Waiting for v2 to show the backend message again")
-            outcome.recovery = watch_recovery(outcome.urls["front-v2"], options)
-            if outcome.recovery.seconds is not None:
-                console.print(
-                    "v2 serves the backend message again, breaker closed, "
-                    f"{outcome.recovery.seconds:.1f} s after the restore.",
-                    highlight=False,
-                )
-            else:
-                console.print(
-                    f"[red]v2 did not recover within {options.recovery_timeout:.0f} s.[/red]"
-                )
+                if act.recovery:
+                    display.phase("Waiting for v2 to show the backend message again")
+                    outcome.recovery = _recover(outcome.urls["front-v2"], options, console)
     except KeyboardInterrupt:
         outcome.interrupted = True
         console.print("[yellow]Interrupted: bringing the local stack down.[/yellow]")

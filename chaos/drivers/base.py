@@ -107,3 +107,10 @@ class Driver(Protocol):
 
     def service_url(self, name: str, namespace: str) -> str | None:
         """The externally reachable URL of a Service (load-balancer address), or None."""
+
+    def call_service(
+        self, name: str, namespace: str, method: str, path: str, body: Any = None
+    ) -> Any:
+        """One request to a Service, reaching it as the pods do (on Kubernetes through the API
+        server's service proxy); the answer's JSON. ``NotFound`` when the Service or the path
+        does not exist; ``DriverError`` for any other failure or non-2xx answer."""

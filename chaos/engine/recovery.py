@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from chaos.actions.backend import FAULT_KIND, end_fault
+from chaos.actions.errors import ActivityFailed
 from chaos.drivers.base import (
     Conflict,
     DeploymentSnapshot,
@@ -176,6 +178,8 @@ class Recovery:
         return outcomes
 
     def _restore_object(self, driver: Driver, obj: RecordedObject, record: RunRecord) -> Outcome:
+        if obj.kind == FAULT_KIND:
+            return self._end_fault(driver, obj, record)
         try:
             result = driver.restore_deployment(_snapshot(obj), force=self.force)
         except Conflict as exc:
@@ -185,6 +189,17 @@ class Recovery:
         obj.state = ObjectState.RESTORED
         obj.note = f"{result.value} by chaosrun restore"
         return Outcome(record, obj.label, _VERDICTS[result])
+
+    @staticmethod
+    def _end_fault(driver: Driver, obj: RecordedObject, record: RunRecord) -> Outcome:
+        """A fault injected into a Service: ask it to answer normally again (idempotent)."""
+        try:
+            end_fault(driver, obj.name, obj.namespace)
+        except (DriverError, ActivityFailed) as exc:
+            return Outcome(record, obj.label, Verdict.FAILED, str(exc))
+        obj.state = ObjectState.RESTORED
+        obj.note = "fault ended by chaosrun restore"
+        return Outcome(record, obj.label, Verdict.RESTORED)
 
     def _save(self, found: Found, driver: Driver) -> None:
         record = found.record

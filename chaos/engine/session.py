@@ -18,11 +18,18 @@ from chaos.drivers.factory import DriverFactory
 from chaos.engine.options import RunOptions, check_journal_path, check_namespace, check_url
 from chaos.engine.runner import RunHooks, RunResult, RunSettings, run_experiment
 from chaos.errors import BadInput
-from chaos.experiment.builtin import DeploymentChaos, PodChaos, builtin_experiment
+from chaos.experiment.builtin import (
+    Chaos,
+    DeploymentChaos,
+    LatencyChaos,
+    PodChaos,
+    builtin_experiment,
+)
 from chaos.measure import breaker_url_of
 from chaos.providers import PROVIDERS
 from chaos.records.store import RecordStore
 from chaos.records.writer import RecordWriter
+from services.contract import FAULTS_PATH
 
 logger = logging.getLogger("chaosrun")
 
@@ -104,6 +111,21 @@ class Session:
         except DriverError as exc:
             raise BadInput(f"cannot read Deployment '{name}': {exc}") from None
 
+    def check_faults(self, service: str, namespace: str) -> None:
+        """The Service's backend accepts faults (its fault route answers), else bad input."""
+        try:
+            self.connect().call_service(service, namespace, "GET", FAULTS_PATH)
+        except NotFound:
+            raise BadInput(
+                f"Service '{service}' in namespace '{namespace}' does not accept faults: its "
+                "backend must run with BACKEND_FAULTS_ENABLED=true (the local stack and k8s/ "
+                "manifests set it)."
+            ) from None
+        except BadInput:
+            raise
+        except DriverError as exc:
+            raise BadInput(f"cannot reach Service '{service}': {exc}") from None
+
     def _breaker_url(self, frontend: str, measuring: bool) -> str | None:
         """The breaker endpoint to sample: the option, else v2's if the frontend serves it."""
         given = self.options.breaker_url
@@ -121,19 +143,20 @@ class Session:
 
     # -- runs ----------------------------------------------------------------------------
 
-    def run_builtin(
-        self, chaos: PodChaos | DeploymentChaos, frontend_url: str | None = None
-    ) -> RunResult:
-        """``chaosrun pod`` / ``deployment``: find the frontend, build the tutorial's
+    def run_builtin(self, chaos: Chaos, frontend_url: str | None = None) -> RunResult:
+        """``chaosrun pod`` / ``deployment`` / ``latency``: find the frontend, build the tutorial's
         experiment against it, run it measuring the frontend (unless told not to)."""
         check_namespace(chaos.namespace, self.options.allow_system_namespaces)
         self.prepare()
         self.connect()
         if isinstance(chaos, DeploymentChaos):
             self.check_deployment(chaos.name, chaos.namespace)
+        if isinstance(chaos, LatencyChaos):
+            self.check_faults(chaos.service, chaos.namespace)
         url = self.frontend_url(frontend_url, chaos.namespace)
         measuring = self.options.measure and not self.options.dry_run
-        source = "pod experiment" if isinstance(chaos, PodChaos) else "deployment experiment"
+        source = {PodChaos: "pod", DeploymentChaos: "deployment"}.get(type(chaos), "latency")
+        source += " experiment"
         return self.run_document(
             builtin_experiment(chaos, url),
             source=source,

@@ -1,12 +1,22 @@
-"""The experiments behind ``chaosrun pod`` and ``chaosrun deployment``: the original
-tutorial's, built as Chaos Toolkit dicts and run by the same engine as ``chaosrun run``."""
+"""The experiments behind ``chaosrun pod``, ``deployment`` and ``latency``: the original
+tutorial's (and its slow-backend sequel), built as Chaos Toolkit dicts and run by the same
+engine as ``chaosrun run``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from chaos.defaults import BACKEND_DEPLOYMENT, FRONTEND_SELECTOR, NAMESPACE, PAUSE
+from chaos.defaults import (
+    BACKEND_DEPLOYMENT,
+    FRONTEND_SELECTOR,
+    LATENCY_DELAY,
+    LATENCY_FAULT_MARGIN,
+    NAMESPACE,
+    PAGE_TIMEOUT,
+    PAUSE,
+)
+from services.contract import BACKEND_SERVICE
 
 # The hypothesis's probes, by name: readers of a journal find them by these.
 HEALTH_PROBE = "all-services-are-healthy"
@@ -39,7 +49,23 @@ class DeploymentChaos:
     rollback: bool = True
 
 
-def hypothesis(namespace: str) -> dict[str, Any]:
+@dataclass(frozen=True)
+class LatencyChaos:
+    """``chaosrun latency``: how slow the backend gets, and for how long before the
+    hypothesis is checked again (its page must answer within ``page_timeout``)."""
+
+    namespace: str = NAMESPACE
+    delay: float = LATENCY_DELAY
+    error_share: float = 0.0
+    duration: float = PAUSE
+    service: str = BACKEND_SERVICE
+    page_timeout: float = PAGE_TIMEOUT
+
+
+Chaos = PodChaos | DeploymentChaos | LatencyChaos
+
+
+def hypothesis(namespace: str, page_timeout: float = PAGE_TIMEOUT) -> dict[str, Any]:
     return {
         "title": "Services are all available and healthy",
         "probes": [
@@ -58,7 +84,7 @@ def hypothesis(namespace: str) -> dict[str, Any]:
                 "type": "probe",
                 "name": FRONTEND_PROBE,
                 "tolerance": 200,
-                "provider": {"type": "http", "url": "${frontend_url}", "timeout": 5},
+                "provider": {"type": "http", "url": "${frontend_url}", "timeout": page_timeout},
             },
         ],
     }
@@ -86,6 +112,7 @@ def _experiment(
     frontend_url: str,
     method: dict[str, Any],
     rollbacks: list[dict[str, Any]],
+    page_timeout: float = PAGE_TIMEOUT,
 ) -> dict[str, Any]:
     return {
         "version": "1.0.0",
@@ -93,7 +120,7 @@ def _experiment(
         "description": description,
         "tags": ["kubernetes", tag],
         "configuration": {"frontend_url": frontend_url},
-        "steady-state-hypothesis": hypothesis(namespace),
+        "steady-state-hypothesis": hypothesis(namespace, page_timeout),
         "method": [method],
         "rollbacks": rollbacks,
     }
@@ -160,7 +187,37 @@ def deployment_experiment(chaos: DeploymentChaos, frontend_url: str) -> dict[str
     )
 
 
-def builtin_experiment(chaos: PodChaos | DeploymentChaos, frontend_url: str) -> dict[str, Any]:
+def latency_experiment(chaos: LatencyChaos, frontend_url: str) -> dict[str, Any]:
+    target = {"service": chaos.service, "ns": chaos.namespace}
+    # The fault outlives the pause, so the hypothesis after it still meets a slow backend;
+    # the rollback ends it, or it ends by itself if the runner is gone.
+    fault = {
+        "delay": chaos.delay,
+        "error_share": chaos.error_share,
+        "duration": chaos.duration + LATENCY_FAULT_MARGIN,
+        **target,
+    }
+    return _experiment(
+        title="What happens if the backend is slow?",
+        description=f"The backend answers {chaos.delay:g} s late"
+        + (f" and fails {chaos.error_share:.0%} of its calls" if chaos.error_share else "")
+        + f": does the frontend still answer within {chaos.page_timeout:g} s?",
+        tag="latency",
+        namespace=chaos.namespace,
+        frontend_url=frontend_url,
+        method=_python_action(
+            "slow-backend-down", "chaosrun.backend", "slow_down", fault, chaos.duration
+        ),
+        rollbacks=[
+            _python_action("restore-backend-speed", "chaosrun.backend", "restore_speed", target)
+        ],
+        page_timeout=chaos.page_timeout,
+    )
+
+
+def builtin_experiment(chaos: Chaos, frontend_url: str) -> dict[str, Any]:
     if isinstance(chaos, PodChaos):
         return pod_experiment(chaos, frontend_url)
+    if isinstance(chaos, LatencyChaos):
+        return latency_experiment(chaos, frontend_url)
     return deployment_experiment(chaos, frontend_url)

@@ -19,10 +19,19 @@ class ObjectState(StrEnum):
     # The delete was refused outright: the object still stands, nothing to put back.
     UNTOUCHED = "untouched"
     RESTORED = "restored"
+    # A change that is not a delete (a fault injected into a service), written before it is
+    # sent and kept until it is reverted.
+    CHANGING = "changing"
+    CHANGED = "changed"
 
     @property
     def needs_restore(self) -> bool:
-        return self in (ObjectState.DELETING, ObjectState.DELETED)
+        return self in (
+            ObjectState.DELETING,
+            ObjectState.DELETED,
+            ObjectState.CHANGING,
+            ObjectState.CHANGED,
+        )
 
 
 def now_iso() -> str:

@@ -99,12 +99,20 @@ class RecordWriter:
                 logger.error("Could not update the run record in the cluster: %s", exc)
 
     def before_delete(
-        self, kind: str, name: str, namespace: str, manifest: dict[str, Any]
+        self,
+        kind: str,
+        name: str,
+        namespace: str,
+        manifest: dict[str, Any],
+        state: ObjectState = ObjectState.DELETING,
     ) -> RecordedObject:
-        """Write the snapshot ahead of the delete; raise ``RecordError`` if it is not kept."""
+        """Write the snapshot ahead of the delete (or, with ``state`` CHANGING, of another
+        change); raise ``RecordError`` if it is not kept."""
         with self._lock:
             record = self._open()
-            entry = RecordedObject(kind=kind, name=name, namespace=namespace, manifest=manifest)
+            entry = RecordedObject(
+                kind=kind, name=name, namespace=namespace, manifest=manifest, state=state
+            )
             record.objects.append(entry)
             self._save(strict=True)
             return entry

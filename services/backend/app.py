@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -9,13 +10,23 @@ from fastapi import FastAPI
 from fastapi.responses import PlainTextResponse
 from prometheus_client import Counter
 
+from services.backend.faults import (
+    ERROR_STATUS,
+    ERROR_TEXT,
+    Faults,
+    FaultSettings,
+    add_fault_routes,
+)
 from services.backend.settings import BackendServerSettings
 from services.common.probes import add_probes, new_registry
 from services.common.settings import load_settings
 from services.contract import BACKEND_MESSAGE, MESSAGE_PATH
 
+logger = logging.getLogger(__name__)
 
-def create_app() -> FastAPI:
+
+def create_app(faults: Faults | None = None) -> FastAPI:
+    """The backend; with ``faults`` (only when enabled) its fault route and injected faults."""
     registry = new_registry()
     served = Counter("backend_messages", "Messages served on GET /message.", registry=registry)
 
@@ -28,13 +39,33 @@ def create_app() -> FastAPI:
     app = FastAPI(title="backend", lifespan=lifespan, docs_url=None, redoc_url=None)
     add_probes(app, registry)
 
+    if faults is None:
+
+        @app.get(MESSAGE_PATH, response_class=PlainTextResponse)
+        async def message() -> str:
+            served.inc()
+            return BACKEND_MESSAGE
+
+        return app
+
+    injected = Counter(
+        "backend_injected_errors", "Calls failed on purpose by a fault.", registry=registry
+    )
+    add_fault_routes(app, faults)
+    logger.warning("Fault injection is enabled: a chaos action may slow this backend down")
+
     @app.get(MESSAGE_PATH, response_class=PlainTextResponse)
-    async def message() -> str:
+    async def faulty_message() -> PlainTextResponse:
+        if await faults.apply():
+            injected.inc()
+            return PlainTextResponse(ERROR_TEXT, status_code=ERROR_STATUS)
         served.inc()
-        return BACKEND_MESSAGE
+        return PlainTextResponse(BACKEND_MESSAGE)
 
     return app
 
 
 def load() -> tuple[BackendServerSettings, FastAPI]:
-    return load_settings(BackendServerSettings), create_app()
+    server = load_settings(BackendServerSettings)
+    enabled = load_settings(FaultSettings).enabled
+    return server, create_app(Faults() if enabled else None)

@@ -169,6 +169,10 @@ class FakeCluster:
             {"metadata": {"name": name, "annotations": annotations or {}}, "spec": spec},
         )
 
+    def route_service(self, name: str, url: str, namespace: str = "default") -> None:
+        """The API server's service proxy sends requests for ``name`` on to ``url``."""
+        self.api.proxy.route(name, url, namespace)
+
     def pods(self, namespace: str = "default", selector: str | None = None) -> list[Obj]:
         return self.store.list(PODS, namespace, selector)[0]
 

@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from testbed.kube.proxy import ServiceProxy, is_service_proxy
 from testbed.kube.resources import RESOURCES, ApiError, Obj, Resource
 from testbed.kube.store import Store
 
@@ -98,6 +99,7 @@ class FakeApiServer:
         if viewer_token:
             self.users[viewer_token] = "viewer"  # may read, may not write (RBAC "view")
         self.requests: list[RecordedRequest] = []
+        self.proxy = ServiceProxy(store)
         self.app = Starlette(
             routes=[
                 Route(
@@ -118,10 +120,15 @@ class FakeApiServer:
         user = self.users.get(auth.removeprefix("Bearer ")) if auth.startswith("Bearer ") else None
         if user is None:
             return self._error(ApiError(401, "Unauthorized", "Unauthorized"))
+        parts = [p for p in request.url.path.split("/") if p]
         try:
-            return self._dispatch(
-                request, [p for p in request.url.path.split("/") if p], query, body, user
-            )
+            if parts[:2] == ["api", "v1"] and is_service_proxy(parts[2:]):
+                if user == "viewer" and request.method != "GET":
+                    raise ApiError(
+                        403, "Forbidden", f'User "{user}" cannot proxy to services with a write'
+                    )
+                return await self.proxy.forward(request, parts[2:], raw)
+            return self._dispatch(request, parts, query, body, user)
         except ApiError as exc:
             return self._error(exc)
 

@@ -150,3 +150,33 @@ def test_report_renders_offline_with_its_timelines(browser: Any, tmp_path: Path)
         assert page.locator("svg.timeline rect").count() >= 20
     finally:
         page.close()
+
+
+def test_report_draws_the_slow_backend_lanes_side_by_side(browser: Any, tmp_path: Path) -> None:
+    """Act 4's two runs (a group) share a row: v1's slow lane beside v2's fast one."""
+    from chaos.report import Report, ReportSection, write_report
+    from tests.support.measurements import measurement, sample
+
+    def run(latency_ms: float, title: str) -> ReportSection:
+        samples = [sample(i / 10, 200, latency_ms=latency_ms) for i in range(20)]
+        return ReportSection(title, measurement=measurement(samples, 2.0), group="slow")
+
+    path = write_report(
+        tmp_path / "report.html",
+        Report(
+            title="chaosrun demo",
+            subtitle="test",
+            sections=[run(800.0, "Act 4: v1"), run(2.0, "Act 4: v2")],
+            groups={"slow": "The backend is slow"},
+        ),
+    )
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    try:
+        page.goto(path.as_uri(), wait_until="load")
+        v1, v2 = (page.locator("svg.timeline").nth(i).bounding_box() for i in range(2))
+        assert v1 is not None and v2 is not None
+        assert abs(v1["y"] - v2["y"]) < 1 and v1["x"] + v1["width"] <= v2["x"]
+        assert "100 ms" in (page.locator("svg.timeline").nth(0).text_content() or "")
+        assert "100 ms" not in (page.locator("svg.timeline").nth(1).text_content() or "")
+    finally:
+        page.close()

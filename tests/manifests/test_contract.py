@@ -77,7 +77,9 @@ def test_ports_follow_spec_and_the_service_defaults(
     frontend = find(objects, "Service", "frontend")
 
     # The containers listen where the services listen by default (no PORT override needed).
-    assert "env" not in back and "env" not in front, "the services' defaults are the config"
+    assert "env" not in front, "the services' defaults are the config"
+    # ... but for the backend's fault injection, which is off unless enabled.
+    assert back["env"] == [{"name": "BACKEND_FAULTS_ENABLED", "value": "true"}]
     assert named_port(back, "http") == BACKEND_PORT == contract.BACKEND_PORT
     assert named_port(front, "http") == FRONTEND_PORT == contract.FRONTEND_PORT
 

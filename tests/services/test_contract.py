@@ -41,6 +41,8 @@ SPEC = {
         "forced_open",
         "metrics_only",
     ),
+    # The backend's fault injection behind `chaosrun latency` (only with BACKEND_FAULTS_ENABLED).
+    "FAULTS_PATH": "/admin/faults",
 }
 
 

@@ -216,6 +216,26 @@ class KubernetesDriver(RecordConfigMaps):
         port = ports[0].get("port") if ports else None
         return f"http://{address}" if port in (None, 80) else f"http://{address}:{port}"
 
+    def call_service(
+        self, name: str, namespace: str, method: str, path: str, body: Any = None
+    ) -> Any:
+        """Through the API server's service proxy, on the Service's first port (by its name,
+        as the proxy wants it): what a pod calling the Service reaches."""
+        where = f"{CORE}/namespaces/{quote(namespace)}/services/{quote(name)}"
+        service = self.call(
+            f"read Service {name!r} in namespace {namespace!r}",
+            f"Service {name!r} not found in namespace {namespace!r}",
+            lambda: self.send("GET", where),
+        )
+        ports = service.get("spec", {}).get("ports") or [{}]
+        port = ports[0].get("name") or ""
+        proxy = f"{where}:{quote(port)}/proxy" if port else f"{where}/proxy"
+        return self.call(
+            f"{method} {path} on Service {name!r} in namespace {namespace!r}",
+            f"Service {name!r} in namespace {namespace!r} does not serve {path}",
+            lambda: self.send(method, proxy + path, body=body),
+        )
+
 
 def _deployment_path(name: str, namespace: str) -> str:
     return f"{APPS}/namespaces/{quote(namespace)}/deployments/{quote(name)}"

@@ -30,7 +30,7 @@ from chaos.drivers.base import (
 )
 from chaos.drivers.local.labels import parse_selector
 from chaos.drivers.local.layout import NAMESPACE, SERVICE_ALIASES, Program
-from chaos.drivers.local.ports import readyz
+from chaos.drivers.local.ports import call_json, readyz
 from chaos.drivers.local.stack import LocalStack
 from chaos.drivers.local.supervisor import SupervisorFault
 
@@ -216,3 +216,11 @@ class LocalDriver:
             return None
         program = layout.programs.get(program_name)
         return program.url if program else None
+
+    def call_service(
+        self, name: str, namespace: str, method: str, path: str, body: Any = None
+    ) -> Any:
+        url = self.service_url(name, namespace)
+        if url is None:
+            raise NotFound(f"Service {name!r} not found in namespace {namespace!r}.")
+        return call_json(method, url + path, body)

@@ -69,6 +69,8 @@ def programs_on(ports: dict[str, int], settings: LocalSettings) -> list[Program]
             service="backend",
             labels={"app": "back"},
             port=ports["back"],
+            # A chaos playground: `chaosrun latency` may slow it down.
+            environment={"BACKEND_FAULTS_ENABLED": "true"},
         ),
         Program(
             name="front-v1",
@@ -84,6 +86,11 @@ def programs_on(ports: dict[str, int], settings: LocalSettings) -> list[Program]
             service="frontend-v2",
             labels={"app": "front", "version": "v2"},
             port=ports["front-v2"],
-            environment={**front_env, "BREAKER_WAIT_DURATION_OPEN": str(settings.breaker_wait)},
+            environment={
+                **front_env,
+                "BREAKER_WAIT_DURATION_OPEN": str(settings.breaker_wait),
+                "BREAKER_SLOW_CALL_DURATION_THRESHOLD": str(settings.slow_call_threshold),
+                "BREAKER_SLOW_CALL_RATE_THRESHOLD": str(settings.slow_call_rate),
+            },
         ),
     ]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import socket
+from typing import Any
 
 import httpx
 
-from chaos.drivers.base import DriverError
+from chaos.drivers.base import DriverError, NotFound
 from chaos.drivers.local.layout import HOST
 from services.contract import READINESS_PATH
 
@@ -58,3 +59,19 @@ def readyz(url: str, timeout: float = 0.5) -> bool:
     except httpx.HTTPError:
         return False
     return response.status_code == 200
+
+
+def call_json(method: str, url: str, body: Any = None, timeout: float = 5.0) -> Any:
+    """One request to a local service; its JSON answer (``NotFound`` for a 404)."""
+    try:
+        response = httpx.request(method, url, json=body, timeout=timeout, trust_env=False)
+    except httpx.HTTPError as exc:
+        raise DriverError(f"{method} {url} failed: {exc or type(exc).__name__}.") from None
+    if response.status_code == 404:
+        raise NotFound(f"{url} does not exist (404).")
+    if not response.is_success:
+        raise DriverError(f"{method} {url} answered HTTP {response.status_code}.")
+    try:
+        return response.json()
+    except ValueError:
+        raise DriverError(f"{method} {url} did not answer JSON.") from None

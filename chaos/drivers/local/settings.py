@@ -7,6 +7,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from chaos.defaults import DEMO_SLOW_CALL_RATE, DEMO_SLOW_CALL_THRESHOLD
 from chaos.statedir import default_state_dir
 
 
@@ -22,3 +23,7 @@ class LocalSettings(BaseSettings):
     # v2's breaker: a short open state so that a local run sees it close again.
     breaker_wait: float = Field(default=5.0, gt=0)
     backend_timeout: float = Field(default=1.0, gt=0)
+    # v2's slow calls (slowCallDurationThreshold, slowCallRateThreshold): a slowed-down backend
+    # (`chaosrun latency`) opens its breaker while the frontends still get answers.
+    slow_call_threshold: float = Field(default=DEMO_SLOW_CALL_THRESHOLD, gt=0)
+    slow_call_rate: float = Field(default=DEMO_SLOW_CALL_RATE, gt=0, le=100)

@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+from chaos.defaults import DEMO_SLOW_DELAY
 from chaos.drivers.local import LocalStack
 from chaos.drivers.local.ports import port_is_open
 from chaos.drivers.local.processes import pid_alive
@@ -27,6 +28,8 @@ def test_demo_tells_the_story_writes_journals_and_report_and_cleans_up(tmp_path:
         "act1-kill-frontend-pod.json": ("completed", False),
         "act2-delete-backend-v1.json": ("failed", True),
         "act3-delete-backend-v2.json": ("completed", False),
+        "act4-slow-backend-v1.json": ("failed", True),
+        "act4-slow-backend-v2.json": ("completed", False),
     }
     for name, (status, deviated) in journals.items():
         journal = json.loads((out / name).read_text())
@@ -46,8 +49,26 @@ def test_demo_tells_the_story_writes_journals_and_report_and_cleans_up(tmp_path:
     ]
     assert any(FALLBACK_MESSAGE in str(b) for b in bodies)
 
+    # Act 4: the slow backend. v1 waits for it on every page; v2's breaker opens on the slow
+    # calls and the page answers the fallback in time; both end with the backend fast again.
+    act4_v1 = json.loads((out / "act4-slow-backend-v1.json").read_text())
+    assert act4_v1["measurements"]["summary"]["latency_p50_ms"] >= DEMO_SLOW_DELAY * 1000
+    act4_v2 = json.loads((out / "act4-slow-backend-v2.json").read_text())
+    transitions = act4_v2["measurements"]["summary"]["breaker_transitions"]
+    assert [t["to_state"] for t in transitions][:1] == ["open"]
+    (_, page) = act4_v2["steady_states"]["after"]["probes"]
+    assert page["tolerance_met"] and FALLBACK_MESSAGE in page["output"]["body"]
+    for journal in (act4_v1, act4_v2):
+        assert [r["status"] for r in journal["rollbacks"]] == ["succeeded"]
+        assert journal["chaosrun"]["faults"][0]["delay"] == DEMO_SLOW_DELAY
+    # No v2 call failed on a timeout: the breaker opened on the slow-call rate, not failures.
+    v2_log = (out / "stack" / "logs" / "front-v2.log").read_text()
+    assert "Fallback : no answer" not in v2_log
+
     html = (out / "report.html").read_text()
-    assert html.count("<svg") == 4  # three acts and v2's recovery
+    assert html.count("<svg") == 6  # four acts (act 4 twice), v2's recovery
+    assert "The backend is slow: frontend v1 and v2 side by side" in html
+    assert html.index("After the restore") < html.index("Act 4: slow backend, frontend v1")
     assert "Act 2: delete the backend, frontend v1" in html
     # self-contained: nothing to fetch
     assert not re.search(r"<(script|link|img|iframe)\b", html)

@@ -26,6 +26,9 @@ class MemoryDriver:
     deployments: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     deleted_pods: list[str] = field(default_factory=list)
     services: dict[tuple[str, str], str] = field(default_factory=dict)
+    # What call_service answers, by (namespace, service, method, path); the calls made.
+    answers: dict[tuple[str, str, str, str], Any] = field(default_factory=dict)
+    service_calls: list[tuple[str, str, str, str, Any]] = field(default_factory=list)
     _counter: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     # -- setup helpers -------------------------------------------------------------------
@@ -133,3 +136,12 @@ class MemoryDriver:
 
     def service_url(self, name: str, namespace: str) -> str | None:
         return self.services.get((namespace, name))
+
+    def call_service(
+        self, name: str, namespace: str, method: str, path: str, body: Any = None
+    ) -> Any:
+        self.service_calls.append((namespace, name, method, path, body))
+        key = (namespace, name, method, path)
+        if key not in self.answers:
+            raise NotFound(f"Service {name} does not serve {path}")
+        return self.answers[key]

@@ -1,0 +1,165 @@
+"""The slow backend on Kubernetes: the real ``kubernetes`` client reaches the backend's fault
+route through the API server's service proxy (the tests' API server sends it on to a real
+backend process), as ``chaosrun latency`` and ``chaosrun restore`` do."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from chaos.drivers.base import NotFound
+from chaos.drivers.kubernetes import KubernetesDriver
+from services.contract import BACKEND_SERVICE, FAULTS_PATH, MESSAGE_PATH
+from testbed.kube.cluster import FakeCluster, ProcessBinding, wait_until
+from testbed.kube.resources import SERVICES
+from testbed.procs import Service, start_service
+from tests.chaos.cli.helpers import read_until
+from tests.chaos.drivers.kubernetes.stack import Stack, cli_env
+from tests.support.cli import spawn_chaosrun
+
+PROXY = f"/api/v1/namespaces/default/services/{BACKEND_SERVICE}"
+
+
+@pytest.fixture
+def slow_stack(fake_cluster: FakeCluster, kubeconfig: Path, tmp_path: Path) -> Iterator[Stack]:
+    """Frontend v1 and a backend that accepts faults, the backend's Service routed to it."""
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    backend = ProcessBinding(
+        fake_cluster, "app=back", "services.backend", logs, env={"BACKEND_FAULTS_ENABLED": "true"}
+    ).start()
+    frontend: Service | None = None
+    try:
+        frontend = start_service(
+            "services.frontend_v1",
+            logs,
+            env={"BACKEND_URL": f"{backend.url}{MESSAGE_PATH}", "BACKEND_TIMEOUT": "1"},
+        )
+        fake_cluster.seed_demo(frontend_port=frontend.port)
+        fake_cluster.route_service(BACKEND_SERVICE, backend.url)
+        wait_until(lambda: backend.running, 20, "the backend process to run")
+        yield Stack(
+            fake_cluster,
+            kubeconfig,
+            tmp_path,
+            bound_backend=backend,
+            running_frontend=frontend,
+            env=cli_env(kubeconfig, tmp_path),
+        )
+    finally:
+        if frontend is not None:
+            frontend.stop()
+        backend.stop()
+
+
+def fault_active(stack: Stack) -> bool:
+    return bool(httpx.get(stack.backend.url + FAULTS_PATH, timeout=5).json()["active"])
+
+
+def proxied(stack: Stack, method: str) -> list[str]:
+    return [
+        r.path
+        for r in stack.cluster.api.requests
+        if r.method == method and r.path.startswith(PROXY) and "/proxy/" in r.path
+    ]
+
+
+def test_the_driver_uses_the_service_port_by_name_as_the_proxy_wants(
+    slow_stack: Stack, driver: KubernetesDriver
+) -> None:
+    slow_stack.cluster.store.patch(
+        SERVICES,
+        "default",
+        BACKEND_SERVICE,
+        {"spec": {"ports": [{"name": "http", "port": 8081, "targetPort": "http"}]}},
+    )
+    answer = driver.call_service(BACKEND_SERVICE, "default", "GET", FAULTS_PATH)
+    assert answer["active"] is False
+    assert proxied(slow_stack, "GET") == [f"{PROXY}:http/proxy{FAULTS_PATH}"]
+    with pytest.raises(NotFound):
+        driver.call_service(BACKEND_SERVICE, "default", "GET", "/no/such/route")
+    with pytest.raises(NotFound):
+        driver.call_service("no-such-service", "default", "GET", FAULTS_PATH)
+
+
+def test_latency_slows_the_backend_through_its_service_and_the_rollback_ends_it(
+    slow_stack: Stack,
+) -> None:
+    result = slow_stack.chaosrun(
+        "latency",
+        "--frontend-url", slow_stack.frontend.url,
+        "--delay", "3",
+        "--duration", "0.5",
+        "--page-timeout", "0.3",
+        "--no-measure",
+    )  # fmt: skip
+    assert result.returncode == 1, result.stdout + result.stderr
+    journal = slow_stack.journal()
+    assert journal["deviated"] is True
+    (_, page) = journal["steady_states"]["after"]["probes"]
+    assert page["tolerance_met"] is False  # v1 waited for the slow backend: 502 or no answer
+    assert [r["status"] for r in journal["rollbacks"]] == ["succeeded"]
+    assert proxied(slow_stack, "PUT") == [f"{PROXY}/proxy{FAULTS_PATH}"]
+    assert proxied(slow_stack, "DELETE") == [f"{PROXY}/proxy{FAULTS_PATH}"]
+    assert not fault_active(slow_stack)
+
+
+def _slow_run(stack: Stack, journal: str) -> subprocess.Popen[str]:
+    args = ["latency", "--frontend-url", stack.frontend.url, "--duration", "60"]
+    proc = spawn_chaosrun(
+        *args, "--no-measure", "--journal-path", journal, env=stack.env, cwd=stack.workdir
+    )
+    read_until(proc, "Pausing after activity for 60s...")
+    assert fault_active(stack)
+    return proc
+
+
+def test_sigterm_ends_the_fault_and_sigkill_leaves_it_to_restore(slow_stack: Stack) -> None:
+    proc = _slow_run(slow_stack, "a.json")
+    try:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 1
+    assert json.loads((slow_stack.workdir / "a.json").read_text())["status"] == "interrupted"
+    assert not fault_active(slow_stack)
+
+    proc = _slow_run(slow_stack, "b.json")
+    proc.kill()
+    proc.communicate(timeout=30)
+    assert fault_active(slow_stack)
+    restored = slow_stack.chaosrun("restore")
+    assert restored.returncode == 0, restored.stdout + restored.stderr
+    assert "ServiceFault default/backend" in restored.stdout
+    wait_until(lambda: not fault_active(slow_stack), 10, "the fault to end")
+
+
+def test_dry_run_reads_the_fault_route_and_changes_nothing(slow_stack: Stack) -> None:
+    result = slow_stack.chaosrun("latency", "--frontend-url", slow_stack.frontend.url, "--dry-run")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Dry run: would slow Service down" in result.stderr + result.stdout
+    assert proxied(slow_stack, "PUT") == [] and proxied(slow_stack, "DELETE") == []
+    assert not fault_active(slow_stack)
+
+
+def test_a_backend_without_faults_enabled_is_bad_input(
+    fake_cluster: FakeCluster, kubeconfig: Path, tmp_path: Path
+) -> None:
+    plain = start_service("services.backend", tmp_path)
+    try:
+        fake_cluster.seed_demo()
+        fake_cluster.route_service(BACKEND_SERVICE, plain.url)
+        stack = Stack(fake_cluster, kubeconfig, tmp_path, env=cli_env(kubeconfig, tmp_path))
+        ran = stack.chaosrun("latency", "--frontend-url", plain.url)
+    finally:
+        plain.stop()
+    assert ran.returncode == 2, ran.stdout + ran.stderr
+    assert "BACKEND_FAULTS_ENABLED=true" in ran.stderr
+    assert "Traceback" not in ran.stderr
