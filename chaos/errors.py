@@ -27,4 +27,19 @@ class RunFailure(ChaosrunError):
     exit_code = EXIT_FAILED
 
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_FAILED", "BadInput", "ChaosrunError", "RunFailure"]
+class InterruptRun(ChaosrunError):
+    """Raised by a control (or anything a run calls) to stop the run as the Chaos Toolkit's
+    ``chaoslib.exceptions.InterruptExecution`` does: status ``interrupted``, rollbacks per
+    the rollback strategy, exit 1. The message says why."""
+
+    exit_code = EXIT_FAILED
+
+
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "EXIT_FAILED",
+    "BadInput",
+    "ChaosrunError",
+    "InterruptRun",
+    "RunFailure",
+]

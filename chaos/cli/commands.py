@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
 from chaos import defaults
+from chaos.cli import ctk_inputs as ctk
 from chaos.cli.errors import fail, handles_errors
 from chaos.cli.options import FrontendUrl, Namespace, Pause, Verbose, run_options
 from chaos.engine.options import RunOptions, check_namespace, check_url
@@ -59,6 +59,10 @@ def _pause_ok(pause: float) -> None:
     if problem := pause_problem(pause):
         fail(f"--pause {problem}.")
 
+
+ExperimentSource = Annotated[
+    str, typer.Argument(help="Experiment file (JSON or YAML), or its http(s) URL.")
+]
 
 POD_EPILOG = (
     "Example: chaosrun pod --selector app=front --pause 10 --journal-path pod.json\n\n"
@@ -182,7 +186,9 @@ RUN_EPILOG = (
 @run_options
 def run(
     options: RunOptions,
-    file: Annotated[Path, typer.Argument(help="Experiment file, JSON or YAML.")],
+    file: Annotated[
+        str, typer.Argument(help="Experiment file (JSON or YAML), or its http(s) URL.")
+    ],
     var: Annotated[
         list[str] | None,
         typer.Option(
@@ -202,6 +208,14 @@ def run(
             help="Namespace for chaosk8s functions whose arguments name none (default: default).",
         ),
     ] = None,
+    var_file: ctk.VarFiles = None,
+    control_file: ctk.ControlFiles = None,
+    settings: ctk.Settings = None,
+    dry: ctk.Dry = None,
+    rollback_strategy: ctk.RollbackStrategy = None,
+    hypothesis_strategy: ctk.HypothesisStrategy = None,
+    hypothesis_frequency: ctk.HypothesisFrequency = None,
+    fail_fast: ctk.FailFast = False,
 ) -> None:
     """Run a Chaos Toolkit experiment file (chaosk8s functions need no extension)."""
     from chaos.engine.config import parse_var
@@ -210,10 +224,25 @@ def run(
     variables: dict[str, Any] = dict(parse_var(item) for item in var or [])
     if measure_url:
         check_url("--measure-url", measure_url)
+    inputs = ctk.build_inputs(
+        var_files=var_file,
+        control_files=control_file,
+        settings=settings,
+        dry=dry,
+        rollback_strategy=rollback_strategy,
+        hypothesis_strategy=hypothesis_strategy,
+        hypothesis_frequency=hypothesis_frequency,
+        fail_fast=fail_fast,
+    )
     session = _start(options)
     raw = load_raw(file)
     result = session.run_document(
-        raw, source=str(file), variables=variables, namespace=namespace, measure_url=measure_url
+        raw,
+        source=str(file),
+        variables=variables,
+        namespace=namespace,
+        measure_url=measure_url,
+        inputs=inputs,
     )
     _finish(session, result)
 
@@ -222,7 +251,9 @@ VALIDATE_EPILOG = "Example: chaosrun validate experiments/deployment.yaml"
 
 
 def validate(
-    file: Annotated[Path, typer.Argument(help="Experiment file, JSON or YAML.")],
+    file: Annotated[
+        str, typer.Argument(help="Experiment file (JSON or YAML), or its http(s) URL.")
+    ],
     verbose: Verbose = False,
 ) -> None:
     """Validate an experiment file without running it (nothing is contacted)."""

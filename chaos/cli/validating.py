@@ -23,7 +23,7 @@ logger = logging.getLogger("chaosrun")
 VERBOSE_FLAGS = ("--verbose", "-v")
 
 
-def validate_file(file: Path, verbose: bool = False) -> int:
+def validate_file(file: str | Path, verbose: bool = False) -> int:
     """Log the Chaos Toolkit's two lines, or each problem on stderr; the exit code."""
     from chaos.experiment import ExperimentError, check_experiment, load_raw
 
@@ -45,7 +45,7 @@ def report_invalid(exc: ExperimentError) -> int:
     return EXIT_BAD_INPUT
 
 
-def plain_validate_args(args: list[str]) -> tuple[Path, bool] | None:
+def plain_validate_args(args: list[str]) -> tuple[str, bool] | None:
     """``(file, verbose)`` when ``args`` is ``validate FILE`` with at most ``-v``, else None."""
     if not args or args[0] != "validate":
         return None
@@ -54,4 +54,4 @@ def plain_validate_args(args: list[str]) -> tuple[Path, bool] | None:
     files = [a for a in rest if a not in VERBOSE_FLAGS]
     if len(files) != 1 or files[0].startswith("-") or not files[0]:
         return None
-    return Path(files[0]), verbose
+    return files[0], verbose

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 import traceback
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chaos.engine import signals
 from chaos.engine.config import substitute
@@ -15,6 +15,9 @@ from chaos.engine.signals import Interrupted
 from chaos.experiment.journal import ActivityRun
 from chaos.experiment.model import Activity, Experiment, Ref, parse_provider
 from chaos.providers import PROVIDERS, Call
+
+if TYPE_CHECKING:
+    from chaos.engine.controls import Controls
 
 logger = logging.getLogger("chaosrun")
 
@@ -44,12 +47,19 @@ class ActivityRunner:
         variables: dict[str, Any],
         settings: RunSettings,
         hooks: RunHooks,
+        controls: Controls | None = None,
     ) -> None:
         self.experiment = experiment
         self.call = call
         self.variables = variables
         self.settings = settings
         self.hooks = hooks
+        self.controls = controls
+
+    def is_dry(self, activity: Activity) -> bool:
+        """True when ``--dry`` says this activity is not run (the Chaos Toolkit's meaning)."""
+        dry = self.settings.dry
+        return dry == "activities" or dry == f"{activity.type}s"
 
     def resolve(self, item: Activity | Ref) -> Activity:
         if isinstance(item, Ref):
@@ -59,11 +69,11 @@ class ActivityRunner:
             return found
         return item
 
-    def _pause(self, seconds: Any, when: str) -> None:
+    def _pause(self, seconds: Any, when: str, dry: bool) -> None:
         value = float(substitute(seconds, self.variables))
         if value <= 0:
             return
-        if self.settings.dry_run:
+        if self.settings.dry_run or dry or self.settings.dry == "pause":
             logger.info("Dry run: skipping the %ss pause", format_seconds(value))
             return
         if when == "before":
@@ -85,16 +95,27 @@ class ActivityRunner:
         provider = activity.provider
         return not PROVIDERS[provider.type].runs_in_dry_run(provider.spec())
 
-    def execute(self, activity: Activity, into: list[ActivityRun]) -> ActivityRun:
-        """Run one activity with its pauses; its journal entry is appended to ``into``
-        before the pause after it, so an interruption mid-pause keeps it."""
+    def execute(
+        self, activity: Activity, into: list[ActivityRun], *, quiet: bool = False
+    ) -> ActivityRun:
+        """Run one activity with its pauses and controls; its journal entry is appended to
+        ``into`` before the pause after it, so an interruption mid-pause keeps it.
+        ``quiet``: a probe run for chaosrun itself (a safeguard's, a tolerance's), neither
+        announced nor controlled."""
         signals.checkpoint()
+        declared = activity.model_dump(by_alias=True, exclude_unset=True, mode="json")
+        controls = None if quiet else self.controls
+        if controls:
+            controls.before("activity", declared)
+        dry = self.is_dry(activity)
         pauses = activity.pauses
         if pauses is not None and pauses.before is not None:
-            self._pause(pauses.before, "before")
-        logger.info("%s: %s", "Action" if activity.type == "action" else "Probe", activity.name)
+            self._pause(pauses.before, "before", dry)
+        if not quiet:
+            kind = "Action" if activity.type == "action" else "Probe"
+            logger.info("%s: %s", kind, activity.name)
         entry: ActivityRun = {
-            "activity": activity.model_dump(by_alias=True, exclude_unset=True, mode="json"),
+            "activity": declared,
             "output": None,
             "start": now_iso(),
             "status": "succeeded",
@@ -102,7 +123,9 @@ class ActivityRunner:
         into.append(entry)
         started = time.monotonic()
         try:
-            if self._skipped_in_dry_run(activity):
+            if dry:
+                logger.info("Dry run (--dry %s): not running %r", self.settings.dry, activity.name)
+            elif self._skipped_in_dry_run(activity):
                 logger.info("Dry run: skipping %s %r", activity.provider.type, activity.name)
                 entry["status"] = "skipped"
             else:
@@ -127,5 +150,7 @@ class ActivityRunner:
         # A failed action stops the method: waiting out its pause would only delay the end.
         failed_action = activity.type == "action" and entry["status"] == "failed"
         if pauses is not None and pauses.after is not None and not failed_action:
-            self._pause(pauses.after, "after")
+            self._pause(pauses.after, "after", dry)
+        if controls:
+            controls.after("activity", declared, entry)
         return entry

@@ -14,6 +14,7 @@ Chaos Toolkit semantics, with three deliberate differences (documented in ``--he
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import time
@@ -21,15 +22,20 @@ import traceback
 from typing import Any
 
 from chaos.actions.context import RunContext
-from chaos.engine.activity import ActivityRunner, format_seconds, short_output
+from chaos.engine.activity import ActivityRunner, format_seconds
 from chaos.engine.background import Background
 from chaos.engine.config import substitute
+from chaos.engine.controls import Controls, RunScope
+from chaos.engine.hypothesis import DuringMethod, Hypothesis
 from chaos.engine.journal import new_journal, now_iso, write_journal
+from chaos.engine.rollbacks import play_rollbacks
+from chaos.engine.safeguards import Safeguards
 from chaos.engine.settings import RunHooks, RunResult, RunSettings
 from chaos.engine.signals import Interrupted, interruptible, shielded
-from chaos.engine.tolerance import within_tolerance
-from chaos.experiment.journal import ActivityRun, Journal, SteadyState
-from chaos.experiment.model import Activity, Experiment
+from chaos.engine.strategies import Runtime
+from chaos.experiment.controls import SAFEGUARDS_MODULE
+from chaos.experiment.journal import Journal, SteadyState
+from chaos.experiment.model import Experiment
 from chaos.providers import PROVIDERS, Call
 
 logger = logging.getLogger("chaosrun")
@@ -49,10 +55,8 @@ class Runner:
         self.raw = raw
         self.ctx = ctx
         self.settings = settings
-        self.variables: dict[str, Any] = dict(settings.configuration)
-        for scope in settings.secrets.values():
-            if isinstance(scope, dict):
-                self.variables.update(scope)
+        self.variables: dict[str, Any] = {}
+        self._sync_variables()
         self.activities = ActivityRunner(
             experiment,
             Call(ctx, settings.configuration, settings.secrets),
@@ -62,36 +66,40 @@ class Runner:
         )
         self.resolve = self.activities.resolve
         self.execute = self.activities.execute
+        self.checker = Hypothesis(experiment, self.activities, None)
+        self.controls: Controls | None = None
+        self._during: DuringMethod | None = None
+        self.method_started = False
         self._prober: Any = None
         self.measurement: Any = None
 
+    def _sync_variables(self) -> None:
+        """What ``${name}`` stands for: the configuration, then every secret (a control may
+        have changed either)."""
+        self.variables.clear()
+        self.variables.update(self.settings.configuration)
+        for scope in self.settings.secrets.values():
+            if isinstance(scope, dict):
+                self.variables.update(scope)
+
+    def _load_controls(self) -> None:
+        """Load and configure the run's controls (``BadInput`` when one cannot run)."""
+        scope = RunScope(
+            experiment=self.raw,
+            configuration=self.settings.configuration,
+            secrets=self.settings.secrets,
+            settings=self.settings.ctk_settings,
+            changed=self._sync_variables,
+        )
+        natives = {SAFEGUARDS_MODULE: lambda: Safeguards(self.checker.check_declared)}
+        controls = Controls(scope, self.settings.controls, natives)
+        if controls:
+            controls.configure()
+            self.controls = self.activities.controls = self.checker.controls = controls
+
     # -- phases -------------------------------------------------------------------------
     def hypothesis(self) -> SteadyState:
-        hypothesis = self.experiment.steady_state_hypothesis
-        assert hypothesis is not None
-        logger.info("Steady state hypothesis: %s", hypothesis.title)
-        state: SteadyState = {"steady_state_met": True, "probes": []}
-        for item in hypothesis.probes:
-            probe = self.resolve(item)
-            entry = self.execute(probe, state["probes"])
-            tolerance = substitute(probe.tolerance, self.variables)
-            met = entry["status"] == "succeeded" and within_tolerance(tolerance, entry["output"])
-            entry["tolerance_met"] = met
-            if not met:
-                state["steady_state_met"] = False
-                if entry["status"] == "succeeded":
-                    logger.warning(
-                        "  => got %s, the tolerance is %s", short_output(entry["output"]), tolerance
-                    )
-                logger.critical(
-                    "Steady state probe '%s' is not in the given tolerance so failing "
-                    "this experiment",
-                    probe.name,
-                )
-                break
-        else:
-            logger.info("Steady state hypothesis is met!")
-        return state
+        return self.checker.check()
 
     def _start_measuring(self) -> None:
         url = self.settings.measure_url
@@ -126,6 +134,8 @@ class Runner:
         """Play the method; False when an action failed (the run then fails)."""
         logger.info("Playing your experiment's method now...")
         activities = [self.resolve(item) for item in self.experiment.method]
+        if not activities:
+            logger.info("No declared activities, let's move on.")
         ok = True
         with Background(self.execute, activities) as background:
             for activity in activities:
@@ -153,24 +163,7 @@ class Runner:
         return ok
 
     def rollbacks(self, journal: Journal, method_started: bool) -> None:
-        logger.info("Let's rollback...")
-        if not method_started:
-            logger.info("No rollbacks played: the method did not run, so nothing to undo.")
-            return
-        if not self.experiment.rollbacks:
-            logger.info("No declared rollbacks, let's move on.")
-            return
-        activities = [self.resolve(item) for item in self.experiment.rollbacks]
-        with Background(self.execute, activities) as background:
-            for activity in activities:
-                logger.info("Rollback: %s", activity.name)
-                if activity.background:
-                    background.start(activity, journal["rollbacks"])
-                else:
-                    entry = self.execute(activity, journal["rollbacks"])
-                    _judge_rollback(journal, activity, entry)
-            for activity, entry in background.wait():
-                _judge_rollback(journal, activity, entry)
+        play_rollbacks(self.activities, self.raw, journal, method_started)
 
     # -- the run ------------------------------------------------------------------------
     def _load_providers(self) -> None:
@@ -181,41 +174,81 @@ class Runner:
 
     def run(self) -> RunResult:
         self._load_providers()
+        self._load_controls()
+        try:
+            return self._run()
+        finally:
+            if self.controls:
+                self.controls.cleanup()
+
+    def _steady_and_method(self, journal: Journal) -> None:
+        """Hypothesis, method, hypothesis, per the hypothesis strategy; sets the journal's
+        status, and ``method_started`` once the method starts."""
+        runtime = self.settings.runtime
+        status = "completed"
+        hypothesis = self.experiment.steady_state_hypothesis
+        run_hypothesis = hypothesis is not None and bool(hypothesis.probes)
+        if not run_hypothesis:
+            logger.info("No steady state hypothesis defined. That's ok, just exploring.")
+        elif self.settings.dry_run:
+            logger.info("Dry run: skipping the steady-state hypothesis")
+            run_hypothesis = False
+        before_met = True
+        if run_hypothesis and runtime.before:
+            before = self.hypothesis()
+            journal["steady_states"]["before"] = before
+            before_met = before["steady_state_met"]
+            if not before_met:
+                status = "failed"
+        if before_met:
+            during = journal["steady_states"]["during"]
+            if run_hypothesis and runtime.during:
+                self._during = DuringMethod(
+                    self.checker, runtime.frequency, runtime.fail_fast, during
+                )
+            journal["status"] = status
+            if not self._method_watched(journal):
+                status = "failed"
+            elif run_hypothesis and runtime.after:
+                after = self.hypothesis()
+                journal["steady_states"]["after"] = after
+                if not after["steady_state_met"]:
+                    journal["deviated"] = True
+                    status = "failed"
+            if self._during is not None and self._during.deviated:
+                journal["deviated"] = True
+                status = "failed"
+        journal["status"] = status
+
+    def _method_watched(self, journal: Journal) -> bool:
+        if self.controls:
+            self.controls.before("method", self.raw)
+        self.method_started = True
+        if self._during is None:
+            ok = self.method(journal)
+        else:
+            with self._during:
+                ok = self.method(journal)
+        if self.controls:
+            self.controls.after("method", self.raw, journal["run"])
+        return ok
+
+    def _run(self) -> RunResult:
         journal = new_journal(self.raw)
         started = time.monotonic()
-        method_started = False
         if self.settings.dry_run:
             logger.warning("Dry run: nothing will be changed")
+        if self.settings.dry:
+            logger.warning("Running experiment with dry %s", self.settings.dry)
+        if self.settings.runtime != Runtime():
+            self.ctx.record["runtime"] = self.settings.runtime.to_journal()
         with interruptible():
             try:
                 title = substitute(self.experiment.title, self.variables)
                 logger.info("Running experiment: %s", title)
-                status = "completed"
-                hypothesis = self.experiment.steady_state_hypothesis
-                run_hypothesis = hypothesis is not None and bool(hypothesis.probes)
-                if not run_hypothesis:
-                    logger.info("No steady state hypothesis defined. That's ok, just exploring.")
-                elif self.settings.dry_run:
-                    logger.info("Dry run: skipping the steady-state hypothesis")
-                    run_hypothesis = False
-                before_met = True
-                if run_hypothesis:
-                    before = self.hypothesis()
-                    journal["steady_states"]["before"] = before
-                    before_met = before["steady_state_met"]
-                    if not before_met:
-                        status = "failed"
-                if before_met:
-                    method_started = True
-                    if not self.method(journal):
-                        status = "failed"
-                    elif run_hypothesis:
-                        after = self.hypothesis()
-                        journal["steady_states"]["after"] = after
-                        if not after["steady_state_met"]:
-                            journal["deviated"] = True
-                            status = "failed"
-                journal["status"] = status
+                if self.controls:
+                    self.controls.before("experiment", self.raw)
+                self._steady_and_method(journal)
             except (KeyboardInterrupt, Interrupted) as exc:
                 journal["status"] = "interrupted"
                 if isinstance(exc, Interrupted) and exc.requested:
@@ -229,11 +262,18 @@ class Runner:
                     "Experiment ran into an unexpected fatal error, aborting now: %s", exc
                 )
                 logger.debug("%s", "".join(traceback.format_exception(exc)))
+            finally:
+                if self.controls:
+                    self.controls.stop_watching()
+        if self._during is not None and self._during.deviated:
+            journal["deviated"] = True
+            if self._during.fail_fast:
+                journal["status"] = "failed"
         with shielded():
             try:
                 self._stop_measuring(journal)
                 try:
-                    self.rollbacks(journal, method_started)
+                    self.rollbacks(journal, self.method_started)
                 except (KeyboardInterrupt, Interrupted):
                     journal["status"] = "interrupted"
                     logger.warning("Terminating now without running the remaining rollbacks.")
@@ -248,11 +288,17 @@ class Runner:
                     logger.info(
                         "The steady-state has deviated, a weakness may have been discovered"
                     )
+                self._after_experiment(journal)
                 self._write(journal)
             except (KeyboardInterrupt, Interrupted):
                 journal["status"] = "interrupted"
                 self._write(journal)
         return RunResult(journal=journal, measurement=self.measurement)
+
+    def _after_experiment(self, journal: Journal) -> None:
+        if self.controls:
+            with contextlib.suppress(Interrupted):  # the run is over: nothing to interrupt
+                self.controls.after("experiment", self.raw, journal)
 
     def _close_run_record(self, journal: Journal) -> None:
         """Close the run record when all is back; otherwise say where the snapshots are."""
@@ -282,16 +328,6 @@ class Runner:
             logger.error("Could not write the journal to %s: %s", path, exc.strerror or exc)
             return
         logger.info("Journal written to %s", path)
-
-
-def _judge_rollback(journal: Journal, activity: Activity, entry: ActivityRun) -> None:
-    if entry["status"] == "failed" and journal["status"] in ("completed", None):
-        # Stricter than the Chaos Toolkit: an unrestored system is not a success.
-        journal["status"] = "failed"
-        logger.critical(
-            "Rollback '%s' failed: the system may not be restored, so the experiment fails",
-            activity.name,
-        )
 
 
 def run_experiment(

@@ -15,6 +15,7 @@ from chaos.actions.context import RunContext
 from chaos.defaults import FRONTEND_SERVICE
 from chaos.drivers.base import Driver, DriverError, NotFound
 from chaos.drivers.factory import DriverFactory
+from chaos.engine.inputs import RunInputs
 from chaos.engine.options import RunOptions, check_journal_path, check_namespace, check_url
 from chaos.engine.runner import RunHooks, RunResult, RunSettings, run_experiment
 from chaos.errors import BadInput
@@ -173,17 +174,25 @@ class Session:
         namespace: str | None = None,
         measure_url: str | None = None,
         breaker_url: str | None = None,
+        inputs: RunInputs | None = None,
     ) -> RunResult:
         """Validate ``raw`` (``ExperimentError``) and run it."""
         from chaos.engine.config import resolve_configuration, resolve_secrets
+        from chaos.engine.inputs import merge_secrets
+        from chaos.engine.strategies import resolve_runtime
         from chaos.experiment import validate_experiment
 
+        inputs = inputs or RunInputs()
         self.prepare()
         logger.info("Validating the experiment's syntax")
         experiment = validate_experiment(raw, source=source)
         logger.info("Experiment looks valid")
-        configuration = resolve_configuration(experiment.configuration, variables)
-        secrets = resolve_secrets(experiment.secrets)
+        overrides = {**inputs.configuration, **(variables or {})}
+        configuration = resolve_configuration(experiment.configuration, overrides)
+        secrets = resolve_secrets(merge_secrets(experiment.secrets, inputs.secrets))
+        runtime = resolve_runtime(
+            inputs.flags, raw.get("runtime"), inputs.ctk_settings.get("runtime")
+        )
         uses_target = self._uses_target(experiment, configuration, namespace)
         if uses_target:
             self.connect()
@@ -211,6 +220,10 @@ class Session:
             probe_interval=options.probe_interval,
             journal_path=options.journal_path,
             print_journal=options.print_journal,
+            dry=inputs.dry,
+            runtime=runtime,
+            controls=inputs.controls,
+            ctk_settings=inputs.ctk_settings,
         )
         return run_experiment(experiment, raw, ctx, settings, self.hooks)
 

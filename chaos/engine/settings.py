@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from chaos.defaults import PROBE_INTERVAL
+from chaos.engine.strategies import Runtime
 from chaos.errors import EXIT_FAILED
 from chaos.experiment.journal import Journal
 
@@ -24,6 +25,14 @@ class RunSettings:
     probe_interval: float = PROBE_INTERVAL
     journal_path: Path | None = None
     print_journal: bool = False  # also on stdout, one JSON line: the log keeps it
+    # The Chaos Toolkit's ``--dry``: actions, probes, activities (not run) or pause (no
+    # pauses); unlike ``dry_run``, everything else runs.
+    dry: str | None = None
+    runtime: Runtime = field(default_factory=Runtime)
+    # Global controls (``--control-file``, the settings file's), each with its name.
+    controls: list[dict[str, Any]] = field(default_factory=list)
+    # The settings file's content, as Chaos Toolkit controls receive it.
+    ctk_settings: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

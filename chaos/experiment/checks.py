@@ -10,13 +10,16 @@ take the model's defaults. No client library and no pydantic is imported.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
+from chaos.experiment.controls import control_lists, controls_problems
+from chaos.experiment.runtime import runtime_problems
+from chaos.experiment.shape import activity_conforms
 from chaos.providers import PROVIDERS
 from chaos.values import seconds_problem
 
-TOLERANCE_TYPES = ("regex", "range", "jsonpath")
+TOLERANCE_TYPES = ("regex", "range", "jsonpath", "probe")
 HYPOTHESIS = "steady-state-hypothesis"
 # A pause longer than a day is a typo (and the clock cannot wait out an enormous one).
 MAX_PAUSE = 24 * 60 * 60
@@ -32,7 +35,9 @@ def check_tolerance(tolerance: Any) -> str | None:
         return f"unsupported tolerance of type {type(tolerance).__name__}"
     kind = tolerance.get("type")
     if kind not in TOLERANCE_TYPES:
-        return f"unsupported tolerance type {kind!r} (use regex, range or jsonpath)"
+        return f"unsupported tolerance type {kind!r} (use regex, range, jsonpath or probe)"
+    if kind == "probe":
+        return _probe_tolerance_problem(tolerance)
     if kind == "jsonpath":
         return _jsonpath_problem(tolerance)
     if kind == "regex":
@@ -54,6 +59,18 @@ def check_tolerance(tolerance: Any) -> str | None:
     if bounds[0] > bounds[1]:
         return f"the range's min {bounds[0]} is greater than its max {bounds[1]}"
     return None
+
+
+def _probe_tolerance_problem(tolerance: dict[str, Any]) -> str | None:
+    """A probe tolerance is a probe, called with the checked output as ``value``."""
+    if not activity_conforms(tolerance) or "ref" in tolerance:
+        return "a probe tolerance must be a probe with a name and a provider"
+    provider = dict(tolerance["provider"])
+    if provider["type"] == "python":
+        provider["arguments"] = {**provider.get("arguments", {}), "value": None}
+    kind = PROVIDERS[provider["type"]]
+    found = kind.check(kind.read(provider))
+    return f"its provider.{found[0].field}: {found[0].message}" if found else None
 
 
 def _jsonpath_problem(tolerance: dict[str, Any]) -> str | None:
@@ -106,6 +123,35 @@ def find_activity(doc: dict[str, Any], name: str) -> dict[str, Any] | None:
     )
 
 
+def unset_environment(doc: dict[str, Any], environ: Mapping[str, str]) -> list[str]:
+    """Configuration and secrets read from an environment variable that is unset and has
+    no default: ``run`` refuses them, so ``validate`` says so too."""
+    problems: list[str] = []
+
+    def walk(entries: Any, place: str, nested: bool) -> None:
+        if not isinstance(entries, dict):
+            return
+        for name, value in entries.items():
+            if not isinstance(value, dict):
+                continue
+            if "type" not in value and nested:
+                walk(value, f"{place}.{name}", False)
+            elif (
+                value.get("type") == "env"
+                and isinstance(value.get("key"), str)
+                and value["key"] not in environ
+                and "default" not in value
+            ):
+                problems.append(
+                    f"{place}.{name}: environment variable {value['key']} is not set "
+                    "and has no default"
+                )
+
+    walk(doc.get("configuration"), "configuration", False)
+    walk(doc.get("secrets"), "secrets", True)
+    return problems
+
+
 def semantic_problems(doc: dict[str, Any]) -> list[str]:
     """Every ``place: what is wrong`` line for a structurally valid experiment dict."""
     return _Checker(doc).run()
@@ -124,7 +170,26 @@ class _Checker:
         self.check_configuration(self.doc.get("secrets", {}), "secrets", nested=True)
         for place, item, hypothesis in _items(self.doc):
             self.check_item(item, place, hypothesis)
+        self.problems.extend(runtime_problems(self.doc.get("runtime")))
+        for place, controls in control_lists(self.doc):
+            self.problems.extend(controls_problems(controls, place, self.check_safeguard))
         return self.problems
+
+    def check_safeguard(self, place: str, probe: Any) -> list[str]:
+        """A safeguard's probe is checked as a hypothesis probe, plus its schedule."""
+        if not activity_conforms(probe):
+            return [f"{place}: must be a probe with a name, a provider and a tolerance"]
+        saved, self.problems = self.problems, []
+        try:
+            self.check_item(probe, place, True)
+        finally:
+            found, self.problems = self.problems, saved
+        frequency = None if _is_ref(probe) else probe.get("frequency")
+        if frequency is not None and (
+            isinstance(frequency, bool) or not isinstance(frequency, int | float) or frequency <= 0
+        ):
+            found.append(f"{place}.frequency: must be a positive number of seconds")
+        return found
 
     def check_configuration(
         self, entries: dict[str, Any], place: str, nested: bool = False

@@ -7,6 +7,8 @@ from typing import Any
 
 from chaos.errors import BadInput
 from chaos.parsing import (
+    MAX_FILE_BYTES,
+    MIB,
     LimitExceeded,
     ParseError,
     parse_json,
@@ -28,12 +30,44 @@ class ExperimentError(BadInput):
         return [f"invalid experiment {self.source}: {p}" for p in self.problems]
 
 
-def load_raw(path: Path) -> dict[str, Any]:
-    """Parse ``path``; ``.yaml``/``.yml`` as YAML, anything else as JSON (YAML as fallback).
+def is_url(source: str | Path) -> bool:
+    return isinstance(source, str) and source.lower().startswith(("http://", "https://"))
+
+
+def _fetch(url: str) -> str:
+    """The text at ``url``, within the same size bound as a file (``ExperimentError``)."""
+    import httpx
+
+    try:
+        with httpx.stream("GET", url, timeout=30.0, follow_redirects=True) as response:
+            if response.status_code != 200:
+                raise ExperimentError(url, [f"the server answered {response.status_code}"])
+            data = b""
+            for chunk in response.iter_bytes():
+                data += chunk
+                if len(data) > MAX_FILE_BYTES:
+                    raise ExperimentError(url, [f"larger than {MAX_FILE_BYTES // MIB} MiB"])
+            return data.decode("utf-8")
+    except httpx.HTTPError as exc:
+        raise ExperimentError(url, [f"cannot be fetched ({exc})"]) from None
+    except UnicodeDecodeError as exc:
+        raise ExperimentError(url, [f"is not UTF-8 text ({exc})"]) from None
+
+
+def load_raw(path: str | Path) -> dict[str, Any]:
+    """Parse ``path`` (a file, or an http(s) URL); ``.yaml``/``.yml`` as YAML, anything
+    else as JSON (YAML as fallback).
 
     Within ``chaos.parsing``'s bounds: size, nesting and YAML alias expansion.
     """
     source = str(path)
+    if is_url(path):
+        text = _fetch(source)
+        try:
+            return top_level_mapping(_parse(Path(source.split("?")[0]), text))
+        except ParseError as exc:
+            raise ExperimentError(source, [str(exc)]) from None
+    path = Path(path)
     try:
         text = read_capped(path)
     except FileNotFoundError:

@@ -128,14 +128,16 @@ class Hypothesis(_Model):
 class Experiment(_Model):
     version: str | None = None
     title: str = Field(min_length=1)
-    description: str = ""
+    # Required, as chaostoolkit-lib's validation requires it (the spec's MUST).
+    description: str = Field(min_length=1)
     tags: list[str] = Field(default_factory=list)
     configuration: dict[str, Any] = Field(default_factory=dict)
     secrets: dict[str, Any] = Field(default_factory=dict)
     steady_state_hypothesis: Hypothesis | None = Field(
         default=None, alias="steady-state-hypothesis"
     )
-    method: list[ActivityOrRef] = Field(min_length=1)
+    # Required but may be empty: a hypothesis-only experiment (chaostoolkit-lib accepts one).
+    method: list[ActivityOrRef]
     rollbacks: list[ActivityOrRef] = Field(default_factory=list)
 
     def activities(self) -> list[Activity]:

@@ -15,6 +15,7 @@ from functools import cache
 from types import UnionType
 from typing import Annotated, Any, Union, get_args, get_origin, get_type_hints
 
+from chaos.experiment.controls import controls_conform
 from chaos.providers import NON_EMPTY, PROVIDERS, ProviderType
 
 
@@ -115,7 +116,13 @@ def _activity(value: Any) -> bool:
         and _provider(value["provider"])
         and _optional(value.get("pauses"), _pauses)
         and isinstance(value.get("background", False), bool)
+        and _optional(value.get("controls"), controls_conform)
     )
+
+
+def activity_conforms(value: Any) -> bool:
+    """True when ``value`` is an activity or a ref the model surely accepts."""
+    return _activity(value)
 
 
 def _activities(value: Any, *, empty: bool = True) -> bool:
@@ -129,22 +136,24 @@ def _hypothesis(value: Any) -> bool:
         _keys(value, ("title",))
         and _text(value["title"], empty=False)
         and _activities(value.get("probes", []))
+        and _optional(value.get("controls"), controls_conform)
     )
 
 
 def conforms(raw: Any) -> bool:
     """True when the experiment model accepts ``raw`` unchanged (see the module's doc)."""
     return (
-        _keys(raw, ("title", "method"))
+        _keys(raw, ("title", "description", "method"))
         # The model also takes the field's own name; leave that spelling to the model.
         and "steady_state_hypothesis" not in raw
         and _text(raw["title"], empty=False)
         and _optional(raw.get("version"), _text)
-        and _text(raw.get("description", ""))
+        and _text(raw["description"], empty=False)
         and _texts(raw.get("tags", []))
         and _mapping(raw.get("configuration", {}))
         and _mapping(raw.get("secrets", {}))
         and _optional(raw.get("steady-state-hypothesis"), _hypothesis)
-        and _activities(raw["method"], empty=False)
+        and _activities(raw["method"])
         and _activities(raw.get("rollbacks", []))
+        and _optional(raw.get("controls"), controls_conform)
     )

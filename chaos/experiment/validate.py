@@ -9,10 +9,12 @@ so ``chaosrun validate`` of a well-formed file stays fast.
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from chaos.experiment.checks import semantic_problems
+from chaos.experiment.checks import semantic_problems, unset_environment
 from chaos.experiment.loader import ExperimentError, load_raw
 from chaos.experiment.shape import conforms
 
@@ -22,17 +24,49 @@ if TYPE_CHECKING:
     from chaos.experiment.model import Experiment
 
 
+# Pydantic names the member of a union an error belongs to in its location
+# (``arguments.str``, ``arguments.list[any]``): not a place in the file.
+_UNION_MEMBER = re.compile(
+    r"^(str|int|float|bool|none|bytes|(list|dict|tuple|set|literal|is-instance|nullable"
+    r"|lax-or-strict|json-or-python|union|chain|tagged-union)\[.*\]|function-.*|constrained-.*)$"
+)
+_WORDS = {
+    "dict": "mapping",
+    "str": "string",
+    "string": "string",
+    "int": "number",
+    "float": "number",
+    "bool": "boolean",
+    "list": "list",
+    "NoneType": "null",
+    "none": "null",
+}
+
+
 def location(loc: tuple[int | str, ...]) -> str:
     """``('method', 0, '@activity', 'provider', 'func')`` -> ``method[0].provider.func``."""
     out = ""
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif part.startswith("@") or part.startswith("function-"):
+        elif part.startswith("@") or _UNION_MEMBER.match(part):
             continue
         else:
             out += f".{part}" if out else part
     return out or "(top level)"
+
+
+def _kind(value: Any) -> str:
+    name = type(value).__name__
+    return _WORDS.get(name, name)
+
+
+def _wanted(kind: str) -> str | None:
+    """``string_type`` -> ``string``: what a ``*_type`` error wanted, in the file's words."""
+    if not kind.endswith("_type") or kind == "provider_type":
+        return None
+    word = kind[: -len("_type")]
+    return _WORDS.get(word, word.replace("_", " "))
 
 
 def _message(error: Any) -> str:
@@ -43,30 +77,34 @@ def _message(error: Any) -> str:
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
         return f"must be {expected} (got {got!r})"
-    if kind == "string_too_short":
+    if kind in ("string_too_short", "too_short"):
         return "must not be empty"
-    if kind == "too_short":
-        return "must not be empty"
-    if kind.endswith("_type") and kind != "provider_type":
-        wanted = kind[: -len("_type")].replace("dict", "mapping").replace("_", " ")
-        return f"must be a {wanted} (got {type(got).__name__})"
+    if wanted := _wanted(kind):
+        return f"must be a {wanted} (got a {_kind(got)})"
     msg = str(error["msg"])
     return msg[0].lower() + msg[1:] if msg else kind
 
 
 def _pydantic_problems(exc: ValidationError) -> list[str]:
-    problems: list[str] = []
-    seen: set[str] = set()
+    """One line per place: a union's members' complaints become one sentence."""
+    wanted: dict[str, list[str]] = {}
+    first: dict[str, Any] = {}
     for error in exc.errors():
         loc = tuple(error["loc"])
         if error["type"] == "provider_type":
             loc = (*loc, "type")
         place = location(loc)
-        # Unions report one error per member; keep the first per place.
-        if place in seen:
-            continue
-        seen.add(place)
-        problems.append(f"{place}: {_message(error)}")
+        first.setdefault(place, error)
+        if (word := _wanted(error["type"])) and word not in wanted.setdefault(place, []):
+            wanted[place].append(word)
+    problems: list[str] = []
+    for place, error in first.items():
+        words = wanted.get(place, [])
+        if len(words) > 1:
+            got = _kind(error.get("input"))
+            problems.append(f"{place}: must be a {' or a '.join(words)} (got a {got})")
+        else:
+            problems.append(f"{place}: {_message(error)}")
     return problems
 
 
@@ -88,12 +126,13 @@ def validate_experiment(raw: dict[str, Any], source: str = "experiment") -> Expe
 
 def check_experiment(raw: dict[str, Any], source: str = "experiment") -> None:
     """Raise ``ExperimentError`` listing every problem, as ``validate_experiment`` would,
-    without building the model when ``raw`` conforms."""
+    without building the model when ``raw`` conforms; and, as ``run`` would, each
+    configuration entry read from an unset environment variable with no default."""
     if not conforms(raw):
         validate_experiment(raw, source)
-        return
-    problems = semantic_problems(raw)
-    if problems:
+    elif problems := semantic_problems(raw):
+        raise ExperimentError(source, problems)
+    if problems := unset_environment(raw, os.environ):
         raise ExperimentError(source, problems)
 
 

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from chaos.actions.errors import ActivityFailed
 from chaos.providers.base import Call, NonEmptyText, Problem, ProviderType
@@ -85,18 +86,39 @@ def _verify(url: str, verify: bool) -> ssl.SSLContext | bool:
     return False if url.startswith("http://") else _tls(verify)
 
 
+def _says_json(headers: dict[str, str]) -> bool:
+    """The request's ``Content-Type`` names JSON (``application/json``, ``...+json``)."""
+    value = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+    media = value.split(";", 1)[0].strip().lower()
+    return media == "application/json" or media.endswith("+json")
+
+
 def _request_body(method: str, headers: dict[str, str], args: Any) -> dict[str, Any]:
-    """httpx's keyword for the activity's ``arguments``, as the Chaos Toolkit sends them."""
+    """httpx's keyword for the activity's ``arguments``, where the Chaos Toolkit puts them:
+    a GET's in the query string; any other method's in the body, as JSON only when the
+    ``Content-Type`` header says JSON, form-encoded otherwise (a string as it is)."""
     if args is None:
         return {}
-    if method in ("GET", "HEAD", "DELETE", "OPTIONS") and isinstance(args, dict):
+    if method == "GET":
         return {"params": args}
-    content_type = str(headers.get("Content-Type", headers.get("content-type", "")))
-    if isinstance(args, dict | list) and "form" not in content_type:
+    if _says_json(headers):
         return {"json": args}
     if isinstance(args, dict):
         return {"data": args}
+    if isinstance(args, list) and all(isinstance(p, list | tuple) and len(p) == 2 for p in args):
+        return {"content": urlencode([tuple(p) for p in args]), "form": True}
     return {"content": str(args)}
+
+
+def _headers_as_sent(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
+    """Response headers with their names as the server wrote them; repeats joined."""
+    out: dict[str, str] = {}
+    seen: dict[str, str] = {}
+    for key, value in raw:
+        name, text = key.decode("latin-1"), value.decode("latin-1")
+        first = seen.setdefault(name.lower(), name)
+        out[first] = f"{out[first]}, {text}" if first in out else text
+    return out
 
 
 def run(spec: HttpSpec, call: Call) -> dict[str, Any]:
@@ -105,6 +127,8 @@ def run(spec: HttpSpec, call: Call) -> dict[str, Any]:
     method = spec.method.upper()
     headers = {str(k): str(v) for k, v in spec.headers.items()}
     kwargs = _request_body(method, headers, spec.arguments)
+    if kwargs.pop("form", False) and not any(k.lower() == "content-type" for k in headers):
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
     try:
         verify = _verify(spec.url, spec.verify_tls)
         with httpx.Client(verify=verify, timeout=_timeout(spec.timeout)) as client:
@@ -122,7 +146,8 @@ def run(spec: HttpSpec, call: Call) -> dict[str, Any]:
             body = response.text
     else:
         body = response.text
-    return {"status": response.status_code, "headers": dict(response.headers), "body": body}
+    headers_out = _headers_as_sent(response.headers.raw)
+    return {"status": response.status_code, "headers": headers_out, "body": body}
 
 
 PROVIDER = ProviderType(name="http", spec=HttpSpec, check=check, run=run, load=load)

@@ -46,12 +46,13 @@ def experiment(arguments: Any = None, pauses: dict[str, Any] | None = None) -> d
     }
     if pauses is not None:
         action["pauses"] = pauses
-    return {"title": "t", "method": [action]}
+    return {"title": "t", "description": "d", "method": [action]}
 
 
 def http_probe(timeout: Any) -> dict[str, Any]:
     return {
         "title": "t",
+        "description": "d",
         "method": [
             {
                 "type": "probe",
@@ -127,7 +128,7 @@ CASES: dict[str, tuple[Callable[[Path], Path], str]] = {
     "infinite pause": (
         _text(
             "inf.yaml",
-            "title: t\nmethod:\n- {type: action, name: a, "
+            "title: t\ndescription: d\nmethod:\n- {type: action, name: a, "
             "provider: {type: process, path: 'true'}, pauses: {before: .inf}}\n",
         ),
         "method[0].pauses.before: must be a finite number (got inf)",
@@ -139,7 +140,7 @@ CASES: dict[str, tuple[Callable[[Path], Path], str]] = {
     "pause of 5000 digits": (
         _text(
             "digits.json",
-            '{"title": "t", "method": [{"type": "action", "name": "a", '
+            '{"title": "t", "description": "d", "method": [{"type": "action", "name": "a", '
             '"provider": {"type": "process", "path": "true"}, '
             '"pauses": {"after": ' + "9" * 5000 + "}}]}",
         ),
@@ -210,6 +211,7 @@ def test_yaml_aliases_within_the_bound_are_expanded(tmp_path: Path) -> None:
     path = tmp_path / "anchors.yaml"
     path.write_text(
         "title: t\n"
+        "description: d\n"
         "method:\n"
         "- {type: action, name: a, provider: &dump {type: python, module: json, func: dumps,"
         " arguments: {obj: &big [" + ", ".join(["x"] * 1000) + "]}}}\n"

@@ -62,7 +62,14 @@ def test_version_and_help() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["pod.json", "deployment.json", "pod.yaml", "deployment-with-restore.yaml"]
+    "name",
+    [
+        "pod.json",
+        "deployment.json",
+        "pod.yaml",
+        "deployment-with-restore.yaml",
+        "deployment-safeguarded.yaml",
+    ],
 )
 def test_validate_shipped_files(name: str) -> None:
     result = chaosrun("validate", EXPERIMENTS / name)

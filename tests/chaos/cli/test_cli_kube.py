@@ -297,6 +297,7 @@ def test_run_namespace_option_is_the_default_ns(
     (old,) = fake_cluster.pod_names("shop")
     raw = {
         "title": "Kill a pod in the namespace given on the command line",
+        "description": "d",
         "method": [
             {
                 "type": "action",
@@ -371,6 +372,7 @@ def test_pod_with_a_blank_selector_and_a_name_pattern_selects_by_name(
 def _terminating_experiment(func: str, arguments: dict[str, Any]) -> dict[str, Any]:
     return {
         "title": "Kill pods",
+        "description": "d",
         "method": [
             {
                 "type": "action",

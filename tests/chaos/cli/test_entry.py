@@ -135,3 +135,28 @@ def test_validate_answers_exactly_as_the_typer_command_does(tmp_path: Path) -> N
         if fast.returncode:
             assert fast.stderr.startswith(f"Error: invalid experiment {path}: "), fast.stderr
             assert "Traceback" not in fast.stderr
+
+
+def test_validate_of_a_file_with_controls_stays_on_the_fast_path(tmp_path: Path) -> None:
+    raw = json.loads((REPO_ROOT / "experiments" / "pod.json").read_text())
+    probe = raw["steady-state-hypothesis"]["probes"][1]
+    raw["controls"] = [
+        {
+            "name": "safeguard",
+            "provider": {
+                "type": "python",
+                "module": "chaosaddons.controls.safeguards",
+                "arguments": {"probes": [{**probe, "frequency": 1}]},
+            },
+        },
+        {
+            "name": "recorder",
+            "provider": {"type": "python", "module": "tests.chaos.engine.sample_controls"},
+        },
+    ]
+    raw["runtime"] = {"hypothesis": {"strategy": "continuously"}}
+    path = tmp_path / "controls.json"
+    path.write_text(json.dumps(raw))
+    out = _entry("validate", str(path))
+    assert "Experiment looks valid" in out and "EXIT 0" in out, out
+    assert "LOADED []" in out, out

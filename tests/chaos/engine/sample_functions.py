@@ -54,3 +54,8 @@ def wait_for_gate(gate: str, timeout: float = 5.0, linger: float = 0.0) -> str:
         raise TimeoutError(f"gate {gate!r} was never opened")
     threading.Event().wait(linger)
     return gate
+
+
+def answered(value: Any, expected: int = 200) -> bool:
+    """A probe tolerance: the checked http probe's output is in ``value``."""
+    return isinstance(value, dict) and value.get("status") == expected

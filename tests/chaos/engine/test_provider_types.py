@@ -39,7 +39,7 @@ from chaos.experiment.shape import conforms
 
 def with_provider(provider):
     action = {"type": "action", "name": "say", "provider": {"type": "echo", **provider}}
-    return {"title": "t", "method": [action]}
+    return {"title": "t", "description": "d", "method": [action]}
 
 def problems(raw):
     try:

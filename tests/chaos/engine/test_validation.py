@@ -94,7 +94,9 @@ def test_base_is_valid() -> None:
             "method[0].provider.func: unknown chaosk8s function 'delete_pod'",
         ),
         ("title", None, "title: is required"),
-        ("method", [], "method: must not be empty"),
+        ("method", None, "method: is required"),
+        ("description", None, "description: is required"),
+        ("description", "", "description: must not be empty"),
         ("method.0.type", "act", "method[0].type: must be 'action' or 'probe' (got 'act')"),
         (
             "method.0.provider.type",
@@ -131,6 +133,21 @@ def test_base_is_valid() -> None:
             "steady-state-hypothesis.probes.0.tolerance",
             {"type": "jsonpath", "path": "$.[["},
             "steady-state-hypothesis.probes[0].tolerance: invalid JSON path '$.[['",
+        ),
+        (
+            "steady-state-hypothesis.probes.0.tolerance",
+            {"type": "probe", "name": "p", "provider": {"type": "python", "module": "json"}},
+            "steady-state-hypothesis.probes[0].tolerance: a probe tolerance must be a probe",
+        ),
+        (
+            "steady-state-hypothesis.probes.0.tolerance",
+            {"type": "soon"},
+            "unsupported tolerance type 'soon' (use regex, range, jsonpath or probe)",
+        ),
+        (
+            "method.0.provider",
+            {"type": "process", "path": "true", "arguments": {"a": 1}},
+            "method[0].provider.arguments: must be a string or a list (got a mapping)",
         ),
         (
             "steady-state-hypothesis.probes.0.tolerance",
@@ -392,3 +409,97 @@ def test_yaml_aliases_may_add_up_to_the_bound(tmp_path: Path) -> None:
     path.write_text(text + "more: *one\n")
     with pytest.raises(ExperimentError, match=r"YAML aliases expand to more than 100000 values"):
         load_raw(path)
+
+
+def test_an_empty_method_is_valid_for_a_hypothesis_only_experiment() -> None:
+    assert validate_experiment(edited("method", [])).method == []
+
+
+def test_valid_jsonpath_and_probe_tolerances() -> None:
+    probe_tolerance = {
+        "type": "probe",
+        "name": "is-positive",
+        "provider": {
+            "type": "python",
+            "module": "tests.chaos.engine.sample_functions",
+            "func": "answered",
+            "arguments": {"expected": 200},
+        },
+    }
+    for tolerance in ({"type": "jsonpath", "path": "$.body.items[*]", "count": 2}, probe_tolerance):
+        validate_experiment(edited("steady-state-hypothesis.probes.0.tolerance", tolerance))
+
+
+def test_validate_reports_an_unset_environment_variable_as_run_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from chaos.experiment import check_experiment
+
+    raw = edited("configuration", {"url": {"type": "env", "key": "CHAOSRUN_TEST_UNSET"}})
+    monkeypatch.delenv("CHAOSRUN_TEST_UNSET", raising=False)
+    with pytest.raises(ExperimentError) as info:
+        check_experiment(raw)
+    assert info.value.problems == [
+        "configuration.url: environment variable CHAOSRUN_TEST_UNSET is not set and has no default"
+    ]
+    monkeypatch.setenv("CHAOSRUN_TEST_UNSET", "http://127.0.0.1:1/")
+    check_experiment(raw)
+
+
+def _safeguards(**arguments: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": "safeguard",
+            "provider": {
+                "type": "python",
+                "module": "chaosaddons.controls.safeguards",
+                "arguments": arguments,
+            },
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "expected"),
+    [
+        (
+            "runtime",
+            {"hypothesis": {"strategy": "sometimes", "frequency": 0}},
+            [
+                "runtime.hypothesis.strategy: must be one of default, before-method-only, "
+                "after-method-only, during-method-only, continuously",
+                "runtime.hypothesis.frequency: must be a positive number of seconds",
+            ],
+        ),
+        (
+            "controls",
+            _safeguards(probes=[{"type": "probe", "name": "p", "provider": {"type": "http"}}]),
+            ["controls[0].provider.arguments.probes[0]: must be a probe with a name, a provider"],
+        ),
+        (
+            "controls",
+            _safeguards(
+                probes=[
+                    {
+                        "type": "probe",
+                        "name": "p",
+                        "frequency": -1,
+                        "provider": {"type": "http", "url": "${url}"},
+                    }
+                ],
+                every="1s",
+            ),
+            [
+                "controls[0].provider.arguments.every: unexpected argument",
+                "controls[0].provider.arguments.probes[0].tolerance: a hypothesis probe needs",
+                "controls[0].provider.arguments.probes[0].frequency: must be a positive number",
+            ],
+        ),
+        ("controls", _safeguards(), ["controls[0].provider.arguments.probes: must be a non-empty"]),
+    ],
+)
+def test_runtime_and_safeguards_are_checked(path: str, value: Any, expected: list[str]) -> None:
+    found = problems(edited(path, value))
+    assert len(found) == len(expected), found
+    for line, start in zip(found, expected, strict=True):
+        assert line.startswith(start), found

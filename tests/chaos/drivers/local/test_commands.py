@@ -96,3 +96,29 @@ def test_commands_on_a_stack_with_an_unreadable_program_file_exit_2(
     assert result.stderr.strip().count("\n") == 0, result.stderr  # one sentence
     assert f"{program_file} is corrupt" in result.stderr
     assert _pid(driver, "app=front,version=v1") == before  # no chaos was run
+
+
+def test_the_safeguarded_experiment_stops_v1_early_and_restores_the_backend(
+    stack: LocalStack, driver: LocalDriver, tmp_path: Path
+) -> None:
+    """The shipped safeguard (chaosaddons.controls.safeguards, run natively) interrupts the
+    30 s pause once v1 answers 502, and the rollback puts the backend back."""
+    wait_until(lambda: all(p.ready for p in driver.list_pods("default")), what="ready pods")
+    v1 = driver.service_url("frontend", "default")
+    assert v1 is not None
+    journal = tmp_path / "safeguarded.json"
+    result = chaosrun(
+        "run", "experiments/deployment-safeguarded.yaml",
+        "--target", "local",
+        "--state-dir", str(stack.state_dir),
+        "--var", f"frontend_url={v1}",
+        "--no-measure",
+        "--journal-path", str(journal),
+    )  # fmt: skip
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "The run was interrupted: safeguard 'frontend-answers-200'" in result.stdout
+    data = json.loads(journal.read_text())
+    assert data["status"] == "interrupted"
+    assert [r["status"] for r in data["rollbacks"]] == ["succeeded"]
+    assert driver.get_deployment("back", "default").name == "back"
+    wait_until(lambda: answers(v1, BACKEND_MESSAGE), what="v1 to answer again")

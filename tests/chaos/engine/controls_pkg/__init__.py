@@ -1,0 +1,1 @@
+"""Control modules that interrupt the run, one per way of saying so."""
