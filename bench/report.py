@@ -16,6 +16,7 @@ HEALTHY_RPS_RATIO = 0.9
 OPEN_P99_MS = 5.0
 BREAKER_OVERHEAD_US = 20.0
 POD_RECOVERY_S = 2.0
+REPORT_S = 1.0
 
 
 def _mark(ok: bool) -> str:
@@ -285,6 +286,25 @@ def _recovery(section: dict[str, Any], targets: list[tuple[str, str, bool]]) -> 
     return lines
 
 
+def _report(section: dict[str, Any], targets: list[tuple[str, str, bool]]) -> list[str]:
+    lines = [
+        "## 6. `chaosrun report`",
+        "",
+        f"`bench/reporting.py`: `chaosrun report` on {section['journals']} journals of "
+        f"{section['probes']} probes each ({section['bytes'] / 1e6:.1f} MB in all), a new "
+        "process each time (Python's start included). Seconds, median (min–max).",
+        "",
+        "| format | seconds | target |",
+        "|---|---:|---|",
+    ]
+    for fmt, s in section["formats"].items():
+        ok = s["median"] < REPORT_S
+        targets.append((f"chaosrun report, 10 journals, {fmt} < 1 s", f"{s['median']:.2f} s", ok))
+        lines.append(f"| {fmt} | {_ms(s, 1, 2)} | < {REPORT_S:g} s: {_mark(ok)} |")
+    lines.append("")
+    return lines
+
+
 def render(results: dict[str, Any], command: str) -> str:
     m = results["machine"]
     targets: list[tuple[str, str, bool]] = []
@@ -300,6 +320,8 @@ def render(results: dict[str, Any], command: str) -> str:
         body += _recovery(sections["recovery"], targets)
     if "slow" in sections:
         body += slow_backend.report_lines(sections["slow"], targets)
+    if "report" in sections:
+        body += _report(sections["report"], targets)
     pkgs = ", ".join(f"{k} {v}" for k, v in m["packages"].items())
     head = [
         "# Benchmarks",

@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench import report
 from bench.common import BENCH, ROOT, log, machine
 
-SECTIONS = ("runner", "frontends", "breaker", "recovery", "slow")
+SECTIONS = ("runner", "frontends", "breaker", "recovery", "slow", "report")
 
 
 def clean(out_dir: Path) -> None:
@@ -92,6 +92,10 @@ def main() -> int:
         from bench import slow_backend
 
         sections["slow"] = slow_backend.run(2 if quick else 5, out_dir)
+    if "report" in only:
+        from bench import reporting
+
+        sections["report"] = reporting.run(3 if quick else 7, out_dir)
     results["finished"] = time.strftime("%H:%M", time.gmtime())
     results["command"] = shlex.join(["bash", "bench/run", *sys.argv[1:]])
     (out_dir / "results.json").write_text(json.dumps(results, indent=2))

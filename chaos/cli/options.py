@@ -17,7 +17,7 @@ import typer
 from chaos import defaults
 from chaos.cli.logs import setup_logging
 from chaos.drivers.factory import Target, TargetRef
-from chaos.engine.options import RunOptions
+from chaos.engine.options import Outputs, RunOptions
 
 FrontendUrl = Annotated[
     str | None,
@@ -175,6 +175,64 @@ SHARED = [
         ],
         False,
     ),
+    _option(
+        "slo",
+        Annotated[
+            list[str] | None,
+            typer.Option(
+                "--slo",
+                help="SLO gate on the live measurement, e.g. 'availability>=99.5%', "
+                "'p99<=250ms', 'outage<=2s', 'recovery<=5s', 'first_error>=1s', "
+                "'errors[connect]<=0'. Repeatable; one not met makes the run deviated.",
+            ),
+        ],
+        None,
+    ),
+    _option(
+        "abort_if",
+        Annotated[
+            list[str] | None,
+            typer.Option(
+                "--abort-if",
+                help="Stop the run (interrupted, rolled back) as soon as the live measurement "
+                "meets this rule, e.g. 'availability<50%'. Same grammar as --slo; repeatable.",
+            ),
+        ],
+        None,
+    ),
+    _option(
+        "report",
+        Annotated[Path | None, typer.Option(help="Write the HTML report here at the end.")],
+        None,
+    ),
+    _option(
+        "junit",
+        Annotated[Path | None, typer.Option(help="Write a JUnit XML report here at the end.")],
+        None,
+    ),
+    _option(
+        "events_file",
+        Annotated[
+            Path | None,
+            typer.Option(help="Write the run's events here as they happen (NDJSON, flushed)."),
+        ],
+        None,
+    ),
+    _option(
+        "metrics_file",
+        Annotated[
+            Path | None,
+            typer.Option(help="Write the results as Prometheus metrics (textfile format)."),
+        ],
+        None,
+    ),
+    _option(
+        "pushgateway",
+        Annotated[
+            str | None, typer.Option(help="Push the results to this Prometheus Pushgateway URL.")
+        ],
+        None,
+    ),
 ]
 SHARED_NAMES = frozenset(p.name for p in SHARED)
 
@@ -197,6 +255,15 @@ def build_run_options(values: dict[str, Any]) -> RunOptions:
         breaker_url=values["breaker_url"],
         record_in_cluster=values["record_in_cluster"],
         print_journal=values["print_journal"],
+        slo=tuple(values["slo"] or ()),
+        abort_if=tuple(values["abort_if"] or ()),
+        outputs=Outputs(
+            report=values["report"],
+            junit=values["junit"],
+            events=values["events_file"],
+            metrics=values["metrics_file"],
+            pushgateway=values["pushgateway"],
+        ),
     )
 
 

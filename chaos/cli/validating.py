@@ -30,9 +30,19 @@ def validate_file(file: str | Path, verbose: bool = False) -> int:
     setup_logging(verbose)
     logger.info("Validating the experiment's syntax")
     try:
-        check_experiment(load_raw(file), source=str(file))
+        raw = load_raw(file)
+        check_experiment(raw, source=str(file))
     except ExperimentError as exc:
         return report_invalid(exc)
+    if raw.get("extensions"):  # chaosrun's own entry: its SLO gates and abort rules
+        from chaos.engine.slo import rules_of
+        from chaos.errors import BadInput
+
+        try:
+            rules_of(raw, (), ())
+        except BadInput as exc:
+            print(f"Error: {file}: {exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT
     logger.info("Experiment looks valid")
     return 0
 

@@ -78,12 +78,17 @@ class Act:
     checks: tuple[Check, ...] = ()
     selector: str | None = None
     group: str | None = None  # acts of a group are drawn side by side in the report
+    slo: tuple[str, ...] = ()  # SLO gates on the live measurement (chaosrun --slo)
     recovery: bool = False  # then watch v2 recover after the restore
 
     @property
     def journal_name(self) -> str:
         return f"act{self.number}-{self.slug}.json"
 
+
+# Act 4's gate for v1: half the pages within the hypothesis' page timeout. (v2's first slow
+# calls, before its breaker opens, take a good part of a short pause: no latency gate there.)
+PAGE_LATENCY_GATE = f"p50<={DEMO_PAGE_TIMEOUT * 1000:g}ms"
 
 ACTS = (
     Act(
@@ -102,6 +107,7 @@ ACTS = (
             Check("the new pod serves the backend message", page_shows(BACKEND_MESSAGE)),
         ),
         selector="app=front,version=v1",
+        slo=("recovery<=10s",),
     ),
     Act(
         number=2,
@@ -116,6 +122,7 @@ ACTS = (
         expected="deviated",
         checks=(MEASURED, Check("v1 answers 502 without its backend", page_status(502)), RESTORED),
         group="backend",
+        slo=("availability>=99%",),
     ),
     Act(
         number=3,
@@ -135,6 +142,7 @@ ACTS = (
             RESTORED,
         ),
         group="backend",
+        slo=("availability>=100%", "errors<=0"),
         recovery=True,
     ),
     Act(
@@ -155,6 +163,7 @@ ACTS = (
             SPED_UP,
         ),
         group="slow",
+        slo=(PAGE_LATENCY_GATE,),
     ),
     Act(
         number=4,
@@ -174,6 +183,7 @@ ACTS = (
             SPED_UP,
         ),
         group="slow",
+        slo=("availability>=100%",),
     ),
 )
 

@@ -14,10 +14,13 @@ from chaos.defaults import (
     DEMO_SLOW_CALL_THRESHOLD,
     DEMO_SLOW_DELAY,
 )
+from chaos.demo.acts import ActResult
 from chaos.demo.story import DemoOutcome, Recovery
 from chaos.measure import Measurement
 from chaos.measure.text import percent
 from chaos.report import Report, ReportSection, write_report
+from chaos.report.pages import section_of
+from chaos.report.runs import view_of
 from services.contract import BREAKER_CLOSED, BREAKER_HALF_OPEN, BREAKER_OPEN
 
 REPORT_NAME = "report.html"
@@ -25,6 +28,21 @@ REPORT_NAME = "report.html"
 
 def _relative(path: Path, start: Path) -> str:
     return Path(os.path.relpath(path, start)).as_posix()
+
+
+def _act_section(r: ActResult, out: Path) -> ReportSection:
+    """The act's run as ``chaosrun report`` draws any run, told as the story's act."""
+    section = section_of(view_of(r.journal, r.journal_path.name), group=r.act.group)
+    section.title = r.act.title
+    section.story = r.act.story
+    section.frontend = r.act.frontend
+    section.expected = r.act.expected
+    section.verdict = r.verdict
+    section.as_expected = r.as_expected
+    section.measurement = r.measurement
+    section.journal_file = _relative(r.journal_path, out)
+    section.checks = r.checks
+    return section
 
 
 def _recovery_section(recovery: Recovery) -> ReportSection:
@@ -51,21 +69,7 @@ def build_report(outcome: DemoOutcome) -> Report:
     out = outcome.options.output_dir
     sections = []
     for r in outcome.acts:
-        sections.append(
-            ReportSection(
-                title=r.act.title,
-                story=r.act.story,
-                frontend=r.act.frontend,
-                expected=r.act.expected,
-                verdict=r.verdict,
-                as_expected=r.as_expected,
-                measurement=r.measurement,
-                journal=r.journal,
-                journal_file=_relative(r.journal_path, out),
-                checks=r.checks,
-                group=r.act.group,
-            )
-        )
+        sections.append(_act_section(r, out))
         if r.act.recovery and outcome.recovery.measurement is not None:
             sections.append(_recovery_section(outcome.recovery))
     if outcome.interrupted:

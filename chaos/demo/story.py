@@ -132,6 +132,7 @@ def run_act(
         journal_path=journal_path,
         probe_interval=options.probe_interval,
         breaker_url=breaker_url_of(url) if act.frontend == "v2" else None,
+        slo=act.slo,
     )
     session = Session(run_options, hooks=hooks, driver=driver)
     result = session.run_builtin(act_chaos(act, options), frontend_url=url)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 import traceback
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from chaos.engine import signals
 from chaos.engine.config import substitute
@@ -37,6 +37,16 @@ def short_output(output: Any) -> str:
     return text if len(text) <= 120 else text[:117] + "..."
 
 
+class ActivityObserver(Protocol):
+    """Told when each announced activity starts and when its call ends (before its pause)."""
+
+    def activity_started(self, activity: Activity, into: list[ActivityRun]) -> None: ...
+
+    def activity_ended(
+        self, activity: Activity, into: list[ActivityRun], entry: ActivityRun
+    ) -> None: ...
+
+
 class ActivityRunner:
     """Runs the activities of one experiment with the run's variables, settings and hooks."""
 
@@ -55,6 +65,7 @@ class ActivityRunner:
         self.settings = settings
         self.hooks = hooks
         self.controls = controls
+        self.observer: ActivityObserver | None = None
 
     def is_dry(self, activity: Activity) -> bool:
         """True when ``--dry`` says this activity is not run (the Chaos Toolkit's meaning)."""
@@ -121,6 +132,9 @@ class ActivityRunner:
             "status": "succeeded",
         }
         into.append(entry)
+        observer = None if quiet else self.observer
+        if observer is not None:
+            observer.activity_started(activity, into)
         started = time.monotonic()
         try:
             if dry:
@@ -147,6 +161,8 @@ class ActivityRunner:
         finally:
             entry["end"] = now_iso()
             entry["duration"] = round(time.monotonic() - started, 6)
+            if observer is not None:
+                observer.activity_ended(activity, into, entry)
         # A failed action stops the method: waiting out its pause would only delay the end.
         failed_action = activity.type == "action" and entry["status"] == "failed"
         if pauses is not None and pauses.after is not None and not failed_action:

@@ -15,6 +15,27 @@ from chaos.records.store import RecordStore
 
 
 @dataclass(frozen=True)
+class Outputs:
+    """Files and places a run's results go to at its end (the journal aside), and its events
+    file as it goes."""
+
+    report: Path | None = None  # HTML
+    junit: Path | None = None
+    events: Path | None = None  # NDJSON, written as the run goes
+    metrics: Path | None = None  # Prometheus textfile
+    pushgateway: str | None = None
+
+    def files(self) -> list[tuple[str, Path]]:
+        named = [
+            ("--report", self.report),
+            ("--junit", self.junit),
+            ("--events-file", self.events),
+            ("--metrics-file", self.metrics),
+        ]
+        return [(option, path) for option, path in named if path is not None]
+
+
+@dataclass(frozen=True)
 class RunOptions:
     """What every run takes, whatever started it."""
 
@@ -28,6 +49,9 @@ class RunOptions:
     breaker_url: str | None = None  # None: v2's breaker endpoint if the frontend serves one
     record_in_cluster: bool = False
     print_journal: bool = False
+    slo: tuple[str, ...] = ()  # SLO gates, as written (see chaos.measure.gates)
+    abort_if: tuple[str, ...] = ()  # abort rules, same grammar
+    outputs: Outputs = field(default_factory=Outputs)
 
 
 def check_namespace(namespace: str, allowed: bool) -> None:
@@ -45,6 +69,16 @@ def check_journal_path(path: Path) -> None:
     why = check_writable(path)
     if why is not None:
         raise BadInput(f"--journal-path {path} cannot be written ({why}); nothing was changed.")
+
+
+def check_outputs(outputs: Outputs) -> None:
+    """Before any chaos: every output file can be written, the Pushgateway URL is one."""
+    for option, path in outputs.files():
+        why = check_writable(path)
+        if why is not None:
+            raise BadInput(f"{option} {path} cannot be written ({why}); nothing was changed.")
+    if outputs.pushgateway:
+        check_url("--pushgateway", outputs.pushgateway)
 
 
 def check_url(option: str, url: str) -> None:

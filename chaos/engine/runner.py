@@ -28,6 +28,7 @@ from chaos.engine.config import substitute
 from chaos.engine.controls import Controls, RunScope
 from chaos.engine.hypothesis import DuringMethod, Hypothesis
 from chaos.engine.journal import new_journal, now_iso, write_journal
+from chaos.engine.observer import RunObserver
 from chaos.engine.rollbacks import play_rollbacks
 from chaos.engine.safeguards import Safeguards
 from chaos.engine.settings import RunHooks, RunResult, RunSettings
@@ -64,6 +65,7 @@ class Runner:
             settings,
             self.hooks,
         )
+        self.observer = self.activities.observer = RunObserver.of(settings)
         self.resolve = self.activities.resolve
         self.execute = self.activities.execute
         self.checker = Hypothesis(experiment, self.activities, None)
@@ -99,7 +101,9 @@ class Runner:
 
     # -- phases -------------------------------------------------------------------------
     def hypothesis(self) -> SteadyState:
-        return self.checker.check()
+        state = self.checker.check()
+        self.observer.hypothesis(state, "after" if self.method_started else "before")
+        return state
 
     def _start_measuring(self) -> None:
         url = self.settings.measure_url
@@ -118,6 +122,7 @@ class Runner:
             return
         self._prober = prober
         logger.info("Measuring %s every %ss", url, format_seconds(self.settings.probe_interval))
+        self.observer.measuring(prober)
 
     def _stop_measuring(self, journal: Journal) -> None:
         if self._prober is None:
@@ -128,6 +133,8 @@ class Runner:
         except Exception as exc:
             logger.warning("Live measurement failed: %s", exc)
             return
+        finally:
+            self.observer.measured(self.measurement)
         journal["measurements"] = self.measurement.to_journal()
 
     def method(self, journal: Journal) -> bool:
@@ -245,6 +252,7 @@ class Runner:
         with interruptible():
             try:
                 title = substitute(self.experiment.title, self.variables)
+                self.observer.begin(journal, str(title))
                 logger.info("Running experiment: %s", title)
                 if self.controls:
                     self.controls.before("experiment", self.raw)
@@ -272,6 +280,7 @@ class Runner:
         with shielded():
             try:
                 self._stop_measuring(journal)
+                self.observer.judge(journal, self.measurement)
                 try:
                     self.rollbacks(journal, self.method_started)
                 except (KeyboardInterrupt, Interrupted):
@@ -293,6 +302,8 @@ class Runner:
             except (KeyboardInterrupt, Interrupted):
                 journal["status"] = "interrupted"
                 self._write(journal)
+            finally:
+                self.observer.end(journal)
         return RunResult(journal=journal, measurement=self.measurement)
 
     def _after_experiment(self, journal: Journal) -> None:

@@ -16,8 +16,16 @@ from chaos.defaults import FRONTEND_SERVICE
 from chaos.drivers.base import Driver, DriverError, NotFound
 from chaos.drivers.factory import DriverFactory
 from chaos.engine.inputs import RunInputs
-from chaos.engine.options import RunOptions, check_journal_path, check_namespace, check_url
+from chaos.engine.options import (
+    RunOptions,
+    check_journal_path,
+    check_namespace,
+    check_outputs,
+    check_url,
+)
+from chaos.engine.outputs import write_outputs
 from chaos.engine.runner import RunHooks, RunResult, RunSettings, run_experiment
+from chaos.engine.slo import parse_rules, rules_of
 from chaos.errors import BadInput
 from chaos.experiment.builtin import (
     Chaos,
@@ -55,8 +63,11 @@ class Session:
 
     def prepare(self) -> None:
         """The checks that need no target (the journal path); done once."""
-        if not self._prepared and self.options.journal_path is not None:
-            check_journal_path(self.options.journal_path)
+        if not self._prepared:
+            if self.options.journal_path is not None:
+                check_journal_path(self.options.journal_path)
+            parse_rules(self.options.slo, self.options.abort_if)
+            check_outputs(self.options.outputs)
         self._prepared = True
 
     def connect(self) -> Driver:
@@ -211,6 +222,12 @@ class Session:
             ctx.record["seed"] = options.seed
         if not options.measure:
             measure_url = None
+        rules = rules_of(raw, options.slo, options.abort_if)
+        if rules and not measure_url and not options.dry_run:
+            raise BadInput(
+                "SLO gates and abort rules judge the live measurement, which is off: drop "
+                "--no-measure (`chaosrun run` also needs --measure-url)."
+            )
         settings = RunSettings(
             configuration=configuration,
             secrets=secrets,
@@ -220,12 +237,19 @@ class Session:
             probe_interval=options.probe_interval,
             journal_path=options.journal_path,
             print_journal=options.print_journal,
+            gates=() if options.dry_run else rules.gates,
+            abort_rules=() if options.dry_run else rules.abort,
+            events_file=options.outputs.events,
             dry=inputs.dry,
             runtime=runtime,
             controls=inputs.controls,
             ctk_settings=inputs.ctk_settings,
         )
-        return run_experiment(experiment, raw, ctx, settings, self.hooks)
+        result = run_experiment(experiment, raw, ctx, settings, self.hooks)
+        if not options.dry_run:
+            journal = options.journal_path
+            write_outputs(result, options.outputs, journal.name if journal else "journal.json")
+        return result
 
     def _record_writer(self, title: str, mirrored: bool) -> RecordWriter:
         """The run's record; kept in the cluster too when asked and the run acts on it."""

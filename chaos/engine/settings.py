@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chaos.defaults import PROBE_INTERVAL
 from chaos.engine.strategies import Runtime
 from chaos.errors import EXIT_FAILED
 from chaos.experiment.journal import Journal
+
+if TYPE_CHECKING:
+    from chaos.measure.gates import Gate
 
 EXIT_OK = 0
 
@@ -25,6 +28,9 @@ class RunSettings:
     probe_interval: float = PROBE_INTERVAL
     journal_path: Path | None = None
     print_journal: bool = False  # also on stdout, one JSON line: the log keeps it
+    gates: tuple[Gate, ...] = ()  # SLO gates judged on the live measurement
+    abort_rules: tuple[Gate, ...] = ()  # met on the measurement so far: the run stops
+    events_file: Path | None = None
     # The Chaos Toolkit's ``--dry``: actions, probes, activities (not run) or pause (no
     # pauses); unlike ``dry_run``, everything else runs.
     dry: str | None = None

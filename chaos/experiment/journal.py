@@ -50,6 +50,8 @@ Journal = TypedDict(
         "run": list[ActivityRun],
         "rollbacks": list[ActivityRun],
         "measurements": dict[str, Any],  # chaosrun's live measurement
+        "slo": list[dict[str, Any]],  # chaosrun's SLO gates: gate, bound, value, passed
+        "interruption": dict[str, Any],  # why chaosrun stopped the run (an abort rule)
         "chaosrun": dict[str, Any],  # chaosrun's record: seed, snapshots, restores, run record
     },
     total=False,

@@ -132,6 +132,13 @@ class Prober:
         )
         return self._result
 
+    def snapshot(self) -> tuple[list[Sample], float]:
+        """The samples so far (by send time) and the seconds since ``start()``, while running."""
+        with self._lock:
+            samples = list(self._samples)
+        elapsed = time.monotonic() - self._t0 if self._thread is not None else 0.0
+        return sorted(samples, key=lambda s: s.t), elapsed
+
     @property
     def running(self) -> bool:
         return self._thread is not None and self._result is None

@@ -129,6 +129,22 @@ def _hypothesis_html(journal: Journal) -> str:
     )
 
 
+def _gates_html(journal: Journal) -> str:
+    gates = journal.get("slo") or []
+    if not gates:
+        return ""
+    rows = "".join(
+        f"<tr><td class='mono'>{escape(str(g.get('gate')))}</td>"
+        f"<td class='num'>{escape(str(g.get('shown', '-')))}</td>"
+        f"<td>{'✓ met' if g.get('passed') else '✗ not met'}</td></tr>"
+        for g in gates
+    )
+    return (
+        '<table class="figures gates"><tr><th>SLO gate</th><th>seen</th><th>verdict</th></tr>'
+        f"{rows}</table>"
+    )
+
+
 def _card(section: ReportSection, x_max: float | None, breaker_row: bool = False) -> str:
     parts = [f'<section class="card"><h2>{escape(section.title)}</h2>']
     if section.story:
@@ -153,6 +169,7 @@ def _card(section: ReportSection, x_max: float | None, breaker_row: bool = False
         )
         parts.append(f'<table class="figures">{rows}</table>')
     if section.journal is not None:
+        parts.append(_gates_html(section.journal))
         parts.append(_hypothesis_html(section.journal))
     if section.journal_file:
         href = escape(section.journal_file, quote=True)
@@ -164,8 +181,12 @@ def _card(section: ReportSection, x_max: float | None, breaker_row: bool = False
 
 
 def _summary_table(sections: list[ReportSection]) -> str:
+    # A story's runs say which frontend they hit and what was expected; plain journals do not.
+    story = any(s.frontend or s.expected for s in sections)
     head = (
-        "<tr><th>Run</th><th>Frontend</th><th>Expected</th><th>Result</th><th>Availability</th>"
+        "<tr><th>Run</th>"
+        + ("<th>Frontend</th><th>Expected</th>" if story else "")
+        + "<th>Result</th><th>Availability</th>"
         "<th>Requests</th><th>Longest outage</th><th>Time to recover</th><th>p95 latency</th>"
         "<th>Breaker transitions</th></tr>"
     )
@@ -179,9 +200,12 @@ def _summary_table(sections: list[ReportSection]) -> str:
         rows.append(
             "<tr>"
             f"<td>{escape(s.title)}</td>"
-            f"<td>{escape(s.frontend or '-')}</td>"
-            f"<td>{escape(s.expected or '-')}</td>"
-            f"<td>{_verdict_badge(s, with_expected=False) or '-'}</td>"
+            + (
+                f"<td>{escape(s.frontend or '-')}</td><td>{escape(s.expected or '-')}</td>"
+                if story
+                else ""
+            )
+            + f"<td>{_verdict_badge(s, with_expected=False) or '-'}</td>"
             f"<td class='num'>{percent(summary.availability if summary else None)}</td>"
             f"<td class='num'>{summary.requests if summary else '-'}</td>"
             f"<td class='num'>{seconds(summary.longest_outage if summary else None)}</td>"

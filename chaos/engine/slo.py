@@ -1,0 +1,67 @@
+"""A run's SLO gates and abort rules: from the command line and from the experiment file's
+``extensions`` entry named ``chaosrun`` (which the Chaos Toolkit ignores)::
+
+    "extensions": [{"name": "chaosrun", "slo": ["availability>=99.5%", "p99<=250ms"],
+                    "abort_if": ["availability<50%"]}]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from chaos.errors import BadInput
+from chaos.measure.gates import Gate, GateSyntaxError, parse_gates
+
+EXTENSION = "chaosrun"
+
+
+@dataclass(frozen=True)
+class Rules:
+    gates: tuple[Gate, ...] = ()
+    abort: tuple[Gate, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.gates or self.abort)
+
+
+def _extension(raw: dict[str, Any]) -> dict[str, Any]:
+    extensions = raw.get("extensions") or []
+    if not isinstance(extensions, list):
+        return {}
+    for entry in extensions:
+        if isinstance(entry, dict) and entry.get("name") == EXTENSION:
+            return entry
+    return {}
+
+
+def _strings(entry: dict[str, Any], key: str) -> list[str]:
+    value = entry.get(key) or []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        raise BadInput(
+            f"extensions[{EXTENSION}].{key} must be a list of strings such as 'p99<=250ms'."
+        )
+    return value
+
+
+def parse_rules(slo: tuple[str, ...], abort_if: tuple[str, ...]) -> Rules:
+    """The command line's rules (``BadInput`` naming the first bad one)."""
+    try:
+        return Rules(parse_gates(slo, "--slo"), parse_gates(abort_if, "--abort-if"))
+    except GateSyntaxError as exc:
+        raise BadInput(str(exc)) from None
+
+
+def rules_of(raw: dict[str, Any], slo: tuple[str, ...], abort_if: tuple[str, ...]) -> Rules:
+    """The command line's rules, then the file's."""
+    given = parse_rules(slo, abort_if)
+    entry = _extension(raw)
+    where = f"extensions[{EXTENSION}]"
+    try:
+        gates = parse_gates(_strings(entry, "slo"), f"{where}.slo")
+        abort = parse_gates(_strings(entry, "abort_if"), f"{where}.abort_if")
+    except GateSyntaxError as exc:
+        raise BadInput(str(exc)) from None
+    return Rules(given.gates + gates, given.abort + abort)
