@@ -35,6 +35,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from services.contract import BREAKER_CLOSED
 from services.frontend_v2 import (
     BreakerConfig,
     CircularEventConsumer,
@@ -140,7 +141,7 @@ async def measure_series(
         else:
             guarded_us.append(await guarded(breaker, calls, func) / calls * 1e6)
             bare_us.append(await bare(calls, func) / calls * 1e6)
-    if breaker.state_name != "closed":
+    if breaker.state_name != BREAKER_CLOSED:
         raise RuntimeError(f"the breaker left the closed state ({breaker.state_name})")
     return bare_us, guarded_us
 

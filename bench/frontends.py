@@ -32,7 +32,7 @@ from typing import Any
 import httpx
 
 from bench.common import BENCH, Summary, alternate, free_port, log, service
-from services.contract import BREAKER_PATH, MESSAGE_PATH
+from services.contract import BREAKER_OPEN, BREAKER_PATH, MESSAGE_PATH
 from testbed.polling import wait_until
 
 LUA = BENCH / "wrk" / "count.lua"
@@ -112,7 +112,7 @@ def _open_breaker(front_url: str) -> None:
 
     with ThreadPoolExecutor(10) as pool:
         for _ in range(10):
-            if _breaker_state(front_url) == "open":
+            if _breaker_state(front_url) == BREAKER_OPEN:
                 return
             list(pool.map(one, range(10)))
     raise RuntimeError("v2's breaker did not open")
@@ -144,7 +144,7 @@ def scenario(kind: str, reps: int, seconds: float, connections: int, logs: Path)
         duration = max(seconds, 3 * BACKEND_TIMEOUT) if kind == "hanging" else seconds
         for _, side in alternate(reps, SIDES):
             url = fronts[side].url
-            if side == "v2" and kind != "healthy" and _breaker_state(url) != "open":
+            if side == "v2" and kind != "healthy" and _breaker_state(url) != BREAKER_OPEN:
                 raise RuntimeError("v2's breaker left the open state during the measurement")
             cpu_before = _cpu_seconds(fronts[side].proc.pid)
             run = wrk(f"{url}/", connections, duration, 200_000)
@@ -155,7 +155,7 @@ def scenario(kind: str, reps: int, seconds: float, connections: int, logs: Path)
         if kind != "healthy":
             # For scale: v2's open path with a single connection (no queueing), same bounds.
             single = [wrk(f"{fronts['v2'].url}/", 1, seconds, 200_000) for _ in range(3)]
-            if _breaker_state(fronts["v2"].url) != "open":
+            if _breaker_state(fronts["v2"].url) != BREAKER_OPEN:
                 raise RuntimeError("v2's breaker left the open state during the measurement")
             result["v2_single_connection"] = {
                 "rps": Summary.of([r["rps"] for r in single]).as_dict(),

@@ -29,7 +29,7 @@ from typing import Any
 import httpx
 
 from bench.common import Summary, alternate, log
-from services.contract import BREAKER_PATH, READINESS_PATH
+from services.contract import BREAKER_CLOSED, BREAKER_OPEN, BREAKER_PATH, READINESS_PATH
 from testbed.polling import wait_until
 
 NS = "default"
@@ -108,13 +108,17 @@ def _breaker(url: str) -> dict[str, Any]:
     return response.json() if response is not None else {}
 
 
+def _in_state(url: str, state: str) -> bool:
+    return bool(_breaker(url).get("state") == state)
+
+
 def _restore(driver: Any, back: Any, v2: Any) -> dict[str, float]:
-    wait_until(lambda: _breaker(v2.url).get("state") == "closed", 60, "v2's breaker closed", 0.01)
+    wait_until(lambda: _in_state(v2.url, BREAKER_CLOSED), 60, "v2's breaker closed", 0.01)
     snapshot = driver.get_deployment("back", NS)
     with SteadyClient(f"{v2.url}/"):
         driver.delete_deployment("back", NS)
         deleted = time.perf_counter()
-        wait_until(lambda: _breaker(v2.url).get("state") == "open", 30, "v2's breaker open", 0.01)
+        wait_until(lambda: _in_state(v2.url, BREAKER_OPEN), 30, "v2's breaker open", 0.01)
         opened = time.perf_counter()
         start = time.perf_counter()
         driver.restore_deployment(snapshot)
@@ -127,9 +131,7 @@ def _restore(driver: Any, back: Any, v2: Any) -> dict[str, float]:
             0.005,
         )
         backend_ready = time.perf_counter() - start
-        wait_until(
-            lambda: _breaker(v2.url).get("state") == "closed", 120, "v2's breaker closed", 0.01
-        )
+        wait_until(lambda: _in_state(v2.url, BREAKER_CLOSED), 120, "v2's breaker closed", 0.01)
         closed = time.perf_counter() - start
     return {
         "open_after_delete_s": opened - deleted,

@@ -7,6 +7,13 @@ from pathlib import Path
 NAMESPACE = "default"
 PAUSE = 10.0  # seconds after the chaos before the hypothesis is checked again
 PROBE_INTERVAL = 0.1  # seconds between the live measurement's requests
+# Seconds between two reads of v2's breaker transitions: far less than its event buffer
+# (100 events) lasts even at one probe every 10 ms.
+BREAKER_EVENTS_INTERVAL = 0.1
+# chaosprometheus probes: the server chaostoolkit-prometheus queries unless the configuration's
+# `prometheus_base_url` names another, and how long chaosrun waits for its answer.
+PROMETHEUS_BASE_URL = "http://localhost:9090"
+PROMETHEUS_TIMEOUT = 30.0
 JOURNAL_PATH = Path("journal.json")
 # The tutorial's objects (SPEC): what `chaosrun pod` and `chaosrun deployment` hit by default.
 FRONTEND_SELECTOR = "app=front"
@@ -31,6 +38,7 @@ DEMO_SLOW_CALL_RATE = 80.0
 
 __all__ = [
     "BACKEND_DEPLOYMENT",
+    "BREAKER_EVENTS_INTERVAL",
     "DEMO_BREAKER_WAIT",
     "DEMO_PAGE_TIMEOUT",
     "DEMO_PAUSE",
@@ -47,4 +55,6 @@ __all__ = [
     "PAGE_TIMEOUT",
     "PAUSE",
     "PROBE_INTERVAL",
+    "PROMETHEUS_BASE_URL",
+    "PROMETHEUS_TIMEOUT",
 ]

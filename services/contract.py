@@ -10,7 +10,16 @@ __all__ = [
     "BACKEND_PORT",
     "BACKEND_SERVICE",
     "BACKEND_URL",
+    "BREAKER_CLOSED",
+    "BREAKER_DISABLED",
+    "BREAKER_EVENTS_PATH",
+    "BREAKER_FORCED_OPEN",
+    "BREAKER_HALF_OPEN",
+    "BREAKER_METRICS_ONLY",
+    "BREAKER_OPEN",
     "BREAKER_PATH",
+    "BREAKER_STATES",
+    "CIRCUIT_BREAKERS_PATH",
     "FALLBACK_MESSAGE",
     "FAULTS_PATH",
     "FRONTEND_PORT",
@@ -31,6 +40,10 @@ PAGE_TITLE = "サンプルアプリケーション"
 MESSAGE_PATH = "/message"
 #: Frontend v2's breaker state and counters, as JSON.
 BREAKER_PATH = "/breaker"
+#: Frontend v2's Resilience4j actuator: its breakers by name, and their buffered events
+#: (``/{name}/{eventType}`` narrows them), as resilience4j-spring-boot serves them.
+CIRCUIT_BREAKERS_PATH = "/actuator/circuitbreakers"
+BREAKER_EVENTS_PATH = "/actuator/circuitbreakerevents"
 LIVENESS_PATH = "/healthz"
 #: 200 once the service has started; never depends on another service.
 READINESS_PATH = "/readyz"
@@ -44,3 +57,20 @@ FRONTEND_PORT = 8080
 BACKEND_SERVICE = "backend"
 #: Where a frontend calls the backend unless ``BACKEND_URL`` says otherwise.
 BACKEND_URL = f"http://{BACKEND_SERVICE}:{BACKEND_PORT}{MESSAGE_PATH}"
+
+# Frontend v2's breaker states as ``/breaker``, the metrics' ``state`` label and the runner's
+# measurement write them: Resilience4j's ``CircuitBreaker.State`` names in lower case.
+BREAKER_CLOSED = "closed"
+BREAKER_OPEN = "open"
+BREAKER_HALF_OPEN = "half_open"
+BREAKER_DISABLED = "disabled"
+BREAKER_FORCED_OPEN = "forced_open"
+BREAKER_METRICS_ONLY = "metrics_only"
+BREAKER_STATES = (
+    BREAKER_CLOSED,
+    BREAKER_OPEN,
+    BREAKER_HALF_OPEN,
+    BREAKER_DISABLED,
+    BREAKER_FORCED_OPEN,
+    BREAKER_METRICS_ONLY,
+)

@@ -1,8 +1,9 @@
 """Python providers that chaosrun implements itself instead of importing.
 
-``chaosk8s.*`` names are those of chaostoolkit-kubernetes (the extension need not be
-installed); ``chaosrun.*`` names are chaosrun's own additions. Each implementation takes
-a ``RunContext`` first, then the documented arguments.
+``chaosk8s.*`` names are those of chaostoolkit-kubernetes and ``chaosprometheus.*`` those of
+chaostoolkit-prometheus (neither extension need be installed); ``chaosrun.*`` names are
+chaosrun's own additions. Each implementation takes a ``RunContext`` first, then the
+documented arguments (``configuration`` and ``secrets`` are passed when it declares them).
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from chaos.actions import backend, deployments, pods
+from chaos.actions import backend, deployments, pods, prometheus
+
+# Module families chaosrun answers itself: their modules are never imported.
+NATIVE_FAMILIES = ("chaosk8s", "chaosprometheus", "chaosrun")
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,11 @@ class NativeFunction:
     impl: Callable[..., Any]
     kind: str  # "action" or "probe"
     destructive: bool = False
+    # False for functions that never reach the run's target (the cluster or the local stack):
+    # a run of those alone connects to nothing, and a dry run skips them as it skips http.
+    uses_target: bool = True
+    # Problems with literal arguments beyond the signature, one phrase each.
+    check: Callable[[dict[str, Any]], list[str]] | None = None
 
     @property
     def qualified(self) -> str:
@@ -55,6 +64,17 @@ _FUNCTIONS = [
     ),
     NativeFunction("chaosk8s.pod.probes", "pods_in_phase", pods.pods_in_phase, "probe"),
     NativeFunction("chaosk8s.pod.probes", "count_pods", pods.count_pods, "probe"),
+    *(
+        NativeFunction(
+            "chaosprometheus.probes",
+            impl.__name__,
+            impl,
+            "probe",
+            uses_target=False,
+            check=prometheus.argument_problems,
+        )
+        for impl in (prometheus.query, prometheus.query_interval)
+    ),
     NativeFunction(
         "chaosrun.deployment", "restore_deployment", deployments.restore_deployment, "action"
     ),
@@ -72,7 +92,7 @@ for _f in _FUNCTIONS:
 def is_native_module(module: str) -> bool:
     """True for module names chaosrun answers itself (never imported)."""
     root = module.split(".", 1)[0]
-    return root in ("chaosk8s", "chaosrun")
+    return root in NATIVE_FAMILIES
 
 
 def lookup(module: str, func: str) -> NativeFunction | None:

@@ -10,7 +10,7 @@ from chaos.defaults import DEMO_PAGE_TIMEOUT, DEMO_SLOW_DELAY
 from chaos.experiment.builtin import FRONTEND_PROBE
 from chaos.experiment.journal import Journal, probe_output
 from chaos.measure import Measurement
-from services.contract import BACKEND_MESSAGE, FALLBACK_MESSAGE
+from services.contract import BACKEND_MESSAGE, BREAKER_OPEN, FALLBACK_MESSAGE
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ def page_status(status: int) -> Callable[[Journal, Measurement | None], bool]:
 
 def breaker_opened(journal: Journal, measurement: Measurement | None) -> bool:
     return measurement is not None and any(
-        t.to_state == "open" for t in measurement.summary.breaker_transitions
+        t.to_state == BREAKER_OPEN for t in measurement.summary.breaker_transitions
     )
 
 

@@ -21,6 +21,7 @@ from chaos.measure.text import percent
 from chaos.report import Report, ReportSection, write_report
 from chaos.report.pages import section_of
 from chaos.report.runs import view_of
+from services.contract import BREAKER_CLOSED, BREAKER_HALF_OPEN, BREAKER_OPEN
 
 REPORT_NAME = "report.html"
 
@@ -118,7 +119,7 @@ def write_demo_report(outcome: DemoOutcome) -> Path:
     return write_report(outcome.options.output_dir / REPORT_NAME, build_report(outcome))
 
 
-_SHORT_STATES = {"closed": "C", "open": "O", "half_open": "H"}
+_SHORT_STATES = {BREAKER_CLOSED: "C", BREAKER_OPEN: "O", BREAKER_HALF_OPEN: "H"}
 
 
 def _breaker_path(m: Measurement | None) -> str:

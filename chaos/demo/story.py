@@ -35,7 +35,7 @@ from chaos.engine.session import Session
 from chaos.engine.signals import handling
 from chaos.experiment.builtin import Chaos, DeploymentChaos, LatencyChaos, PodChaos
 from chaos.measure import Measurement, Prober, breaker_url_of
-from services.contract import BACKEND_MESSAGE
+from services.contract import BACKEND_MESSAGE, BREAKER_CLOSED
 
 
 class DemoOptions(BaseModel):
@@ -152,7 +152,7 @@ def _shows_backend(url: str) -> bool:
         state = httpx.get(breaker_url_of(url), timeout=1.0, trust_env=False).json().get("state")
     except (httpx.HTTPError, ValueError, AttributeError):
         return False
-    return page.status_code == 200 and BACKEND_MESSAGE in page.text and state == "closed"
+    return page.status_code == 200 and BACKEND_MESSAGE in page.text and state == BREAKER_CLOSED
 
 
 def watch_recovery(url: str, options: DemoOptions) -> Recovery:

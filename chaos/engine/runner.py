@@ -261,9 +261,11 @@ class Runner:
                 journal["status"] = "interrupted"
                 if isinstance(exc, Interrupted) and exc.requested:
                     logger.warning("The run was interrupted: %s", exc.signame)
+                    journal["interruption"] = {"reason": exc.signame}
                 else:
                     name = exc.signame if isinstance(exc, Interrupted) else "SIGINT"
                     logger.warning("Received a termination signal (%s)...", name)
+                    journal["interruption"] = {"reason": f"received {name}", "signal": name}
             except Exception as exc:
                 journal["status"] = "aborted"
                 logger.critical(

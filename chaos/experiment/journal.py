@@ -51,7 +51,9 @@ Journal = TypedDict(
         "rollbacks": list[ActivityRun],
         "measurements": dict[str, Any],  # chaosrun's live measurement
         "slo": list[dict[str, Any]],  # chaosrun's SLO gates: gate, bound, value, passed
-        "interruption": dict[str, Any],  # why chaosrun stopped the run (an abort rule)
+        "interruption": dict[
+            str, Any
+        ],  # why the run stopped early: a signal, a control, a safeguard, an abort rule
         "chaosrun": dict[str, Any],  # chaosrun's record: seed, snapshots, restores, run record
     },
     total=False,

@@ -7,7 +7,7 @@ A ``Measurement`` is a plain pydantic model, so it round-trips through the journ
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -26,7 +26,9 @@ class Sample(BaseModel):
         "transport or http_<status>",
     )
     breaker: str | None = Field(
-        default=None, description="v2's breaker state, read after the probe"
+        default=None,
+        description="v2's breaker state: in force when the probe was sent (from its events), "
+        "or read after the probe (from /breaker)",
     )
 
     @property
@@ -35,7 +37,8 @@ class Sample(BaseModel):
 
 
 class Transition(BaseModel):
-    """A change of the breaker state between two consecutive samples."""
+    """A change of the breaker state: when v2 made it (from its events), or the first sample
+    that read the new state (from /breaker)."""
 
     t: float
     from_state: str
@@ -109,7 +112,14 @@ def find_transitions(samples: list[Sample]) -> list[Transition]:
     return transitions
 
 
-def summarise(samples: list[Sample], duration: float, missed_ticks: int = 0) -> Summary:
+def summarise(
+    samples: list[Sample],
+    duration: float,
+    missed_ticks: int = 0,
+    transitions: list[Transition] | None = None,
+) -> Summary:
+    """The figures of ``samples``; the breaker's ``transitions`` are found in the samples'
+    states unless given."""
     ok = sum(1 for s in samples if s.ok)
     errors: dict[str, int] = {}
     for sample in samples:
@@ -131,7 +141,7 @@ def summarise(samples: list[Sample], duration: float, missed_ticks: int = 0) -> 
         latency_p50_ms=percentile(answered, 50),
         latency_p95_ms=percentile(answered, 95),
         latency_p99_ms=percentile(answered, 99),
-        breaker_transitions=find_transitions(samples),
+        breaker_transitions=find_transitions(samples) if transitions is None else transitions,
         missed_ticks=missed_ticks,
     )
 
@@ -141,6 +151,11 @@ class Measurement(BaseModel):
 
     url: str
     breaker_url: str | None = None
+    breaker_source: Literal["events", "samples"] | None = Field(
+        default=None,
+        description="where the breaker transitions come from: v2's events (exact times) or "
+        "/breaker read after each probe (to within a probe interval)",
+    )
     interval: float
     timeout: float
     started_at: str | None = Field(default=None, description="ISO 8601 UTC wall-clock start")
@@ -160,17 +175,24 @@ class Measurement(BaseModel):
         duration: float,
         samples: list[Sample],
         missed_ticks: int = 0,
+        transitions: list[Transition] | None = None,
     ) -> Measurement:
+        """With ``transitions`` (from v2's events) the breaker lane is theirs; without, it is
+        found in the samples' ``/breaker`` readings."""
         ordered = sorted(samples, key=lambda s: s.t)
+        source: Literal["events", "samples"] | None = None
+        if breaker_url is not None:
+            source = "samples" if transitions is None else "events"
         return cls(
             url=url,
             breaker_url=breaker_url,
+            breaker_source=source,
             interval=interval,
             timeout=timeout,
             started_at=started_at,
             duration=duration,
             samples=ordered,
-            summary=summarise(ordered, duration, missed_ticks),
+            summary=summarise(ordered, duration, missed_ticks, transitions),
         )
 
     def to_journal(self) -> dict[str, Any]:
@@ -187,8 +209,9 @@ class Measurement(BaseModel):
         if self.breaker_url is None:
             breaker = "n/a"
         elif s.breaker_transitions:
+            digits = 3 if self.breaker_source == "events" else 1  # exact, or to a probe
             breaker = ", ".join(
-                f"{tr.from_state}→{tr.to_state} @{tr.t:.1f}s" for tr in s.breaker_transitions
+                f"{tr.from_state}→{tr.to_state} @{tr.t:.{digits}f}s" for tr in s.breaker_transitions
             )
         else:
             states = {x.breaker for x in self.samples if x.breaker is not None}

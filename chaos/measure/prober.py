@@ -17,7 +17,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 
 from chaos.defaults import PROBE_INTERVAL
-from chaos.measure.models import Measurement, Sample
+from chaos.measure.breaker_events import BreakerEvents
+from chaos.measure.models import Measurement, Sample, Transition, find_transitions
 from chaos.measure.transport import Client, ProbeError, open_client
 from services.contract import BREAKER_PATH
 
@@ -32,8 +33,10 @@ def breaker_url_of(frontend_url: str) -> str:
 class Prober:
     """Probe ``url`` every ``interval`` seconds between ``start()`` and ``stop()``.
 
-    With ``breaker_url`` (v2's, see ``breaker_url_of``), each sample also records the breaker's
-    ``state`` read right after the probe.
+    With ``breaker_url`` (v2's, see ``breaker_url_of``), the breaker's transitions come from
+    v2's events endpoint at the times v2 made them, and each sample gets the state in force
+    when it was sent (while probing: the state as of the last read of the events); a frontend
+    without that endpoint has ``/breaker`` read after each probe.
     """
 
     def __init__(
@@ -64,6 +67,7 @@ class Prober:
         self._t0 = 0.0
         self._started_at: str | None = None
         self._result: Measurement | None = None
+        self._events: BreakerEvents | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -76,6 +80,9 @@ class Prober:
         self._pool = ThreadPoolExecutor(max_workers=self._workers, thread_name_prefix="prober")
         self._started_at = datetime.now(UTC).isoformat()
         self._t0 = time.monotonic()
+        if self.breaker_url:
+            self._events = BreakerEvents(self.breaker_url, timeout=self.timeout)
+            self._events.start()
         self._thread = threading.Thread(target=self._schedule, name="prober-clock", daemon=True)
         self._thread.start()
 
@@ -94,6 +101,12 @@ class Prober:
         with self._lock:
             samples = list(self._samples)
             missed = self._missed
+        timeline = None
+        if self._events is not None and self._started_at is not None:
+            wall0 = datetime.fromisoformat(self._started_at).timestamp()
+            timeline = self._events.stop(wall0, duration, samples)
+        if timeline is not None:
+            samples = timeline.label(samples)
         self._result = Measurement.build(
             url=self.url,
             breaker_url=self.breaker_url,
@@ -103,6 +116,7 @@ class Prober:
             duration=duration,
             samples=samples,
             missed_ticks=missed,
+            transitions=timeline.transitions if timeline is not None else None,
         )
         return self._result
 
@@ -116,6 +130,27 @@ class Prober:
     @property
     def running(self) -> bool:
         return self._thread is not None and self._result is None
+
+    def breaker_transitions(self) -> list[Transition]:
+        """The breaker's transitions so far, also while probing (samples in flight carry no
+        breaker state when it comes from v2's events)."""
+        if self._result is not None:
+            return self._result.summary.breaker_transitions
+        with self._lock:
+            samples = sorted(self._samples, key=lambda s: s.t)
+        if self._events is not None and self._events.present and self._started_at is not None:
+            wall0 = datetime.fromisoformat(self._started_at).timestamp()
+            elapsed = time.monotonic() - self._t0
+            return self._events.timeline(wall0, elapsed, samples).transitions
+        return find_transitions(samples)
+
+    @property
+    def breaker_source(self) -> str | None:
+        """``events`` once v2's events endpoint answered, ``samples`` while ``/breaker`` is read
+        after each probe, None without a breaker URL."""
+        if self.breaker_url is None:
+            return None
+        return "events" if self._events is not None and self._events.present else "samples"
 
     def __enter__(self) -> Prober:
         self.start()
@@ -164,7 +199,12 @@ class Prober:
         except ProbeError as exc:
             error = exc.kind
         latency_ms = (time.monotonic() - sent) * 1000
-        breaker = self._read_breaker() if self.breaker_url else None
+        events = self._events
+        if events is not None and events.present:
+            # As of the last read of the events; stop() labels each sample exactly.
+            breaker = events.current_state()
+        else:
+            breaker = self._read_breaker() if self.breaker_url else None
         sample = Sample(
             t=round(sent - self._t0, 4),
             status=status,

@@ -1,8 +1,8 @@
 """The ``python`` provider.
 
-``chaosk8s.*`` and ``chaosrun.*`` functions run chaosrun's own implementations with the
-run context; any other module is imported and its function called the way the Chaos
-Toolkit does, with ``configuration``/``secrets`` passed when the function declares them.
+``chaosk8s.*``, ``chaosprometheus.*`` and ``chaosrun.*`` functions run chaosrun's own
+implementations with the run context; any other module is imported and its function called
+the way the Chaos Toolkit does. Either gets ``configuration``/``secrets`` when it declares them.
 Validation imports those other modules too, as the Chaos Toolkit's does.
 """
 
@@ -63,10 +63,10 @@ def _check_native(spec: PythonSpec) -> list[Problem]:
         family = module.split(".", 1)[0]
         known = ", ".join(NATIVE_MODULES[module])
         return [Problem("func", f"unknown {family} function {func!r} in {module} (known: {known})")]
-    return [
-        Problem("arguments", problem)
-        for problem in signature_problems(native.parameters(), spec.arguments, native.qualified)
-    ]
+    problems = signature_problems(native.parameters(), spec.arguments, native.qualified)
+    if native.check is not None:
+        problems += [f"{p} for {native.qualified}" for p in native.check(spec.arguments)]
+    return [Problem("arguments", problem) for problem in problems]
 
 
 def check(spec: PythonSpec) -> list[Problem]:
@@ -109,8 +109,10 @@ def run(spec: PythonSpec, call: Call) -> Any:
         native = lookup(spec.module, spec.func)
         if native is None:
             raise ActivityFailed(f"unknown function {spec.module}.{spec.func}")
-        if call.ctx.namespace and "ns" not in arguments:
+        declared = {p.name for p in native.parameters()}
+        if call.ctx.namespace and "ns" in declared and "ns" not in arguments:
             arguments["ns"] = call.ctx.namespace
+        _inject(arguments, declared, spec, call)
         return native.impl(call.ctx, **arguments)
     try:
         module = importlib.import_module(spec.module)
@@ -123,16 +125,24 @@ def run(spec: PythonSpec, call: Call) -> Any:
         params = inspect.signature(function).parameters
     except (TypeError, ValueError):
         params = {}  # type: ignore[assignment]
-    if "configuration" in params:
-        arguments["configuration"] = call.configuration
-    if "secrets" in params:
-        arguments["secrets"] = _scoped_secrets(spec, call.secrets)
+    _inject(arguments, set(params), spec, call)
     return function(**arguments)
 
 
+def _inject(arguments: dict[str, Any], declared: set[str], spec: PythonSpec, call: Call) -> None:
+    if "configuration" in declared:
+        arguments["configuration"] = call.configuration
+    if "secrets" in declared:
+        arguments["secrets"] = _scoped_secrets(spec, call.secrets)
+
+
 def _is_native(spec: PythonSpec) -> bool:
-    # chaosrun's own functions take the run context, which carries the dry run.
-    return is_native_module(spec.module)
+    # chaosrun's own functions on the target take the run context, which carries the dry run;
+    # the others (Prometheus queries) are skipped in one, as http probes are.
+    if not is_native_module(spec.module):
+        return False
+    native = lookup(spec.module, spec.func)
+    return native is None or native.uses_target
 
 
 def _target_use(spec: PythonSpec, namespace: str) -> TargetUse | None:
@@ -140,6 +150,8 @@ def _target_use(spec: PythonSpec, namespace: str) -> TargetUse | None:
     if not is_native_module(spec.module):
         return None
     native = lookup(spec.module, spec.func)
+    if native is not None and not native.uses_target:
+        return None
     destructive = native is not None and native.destructive
     return TargetUse(spec.arguments.get("ns", namespace), destructive)
 

@@ -22,12 +22,23 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from services.contract import (
+    BREAKER_CLOSED,
+    BREAKER_EVENTS_PATH,
+    BREAKER_HALF_OPEN,
+    BREAKER_OPEN,
+    CIRCUIT_BREAKERS_PATH,
+)
 from services.frontend_v2.breaker import SlidingWindowCircuitBreaker
 from services.frontend_v2.events import CircularEventConsumer, EventType
 
 #: Spring Boot's ``SimpleStatusAggregator`` default order; other statuses do not aggregate.
 STATUS_ORDER = ("DOWN", "OUT_OF_SERVICE", "UP", "UNKNOWN")
-HEALTH_STATUS = {"closed": "UP", "open": "CIRCUIT_OPEN", "half_open": "CIRCUIT_HALF_OPEN"}
+HEALTH_STATUS = {
+    BREAKER_CLOSED: "UP",
+    BREAKER_OPEN: "CIRCUIT_OPEN",
+    BREAKER_HALF_OPEN: "CIRCUIT_HALF_OPEN",
+}
 
 UPDATES: dict[str, Callable[[SlidingWindowCircuitBreaker], None]] = {
     "CLOSE": SlidingWindowCircuitBreaker.transition_to_closed_state,
@@ -102,7 +113,7 @@ def add_actuator_routes(
         body = health(breaker)
         return JSONResponse(body, status_code=503 if body["status"] == "DOWN" else 200)
 
-    @app.get("/actuator/circuitbreakers")
+    @app.get(CIRCUIT_BREAKERS_PATH)
     async def circuit_breakers() -> dict[str, Any]:
         return {"circuitBreakers": {name: circuit_breaker_details(breaker)}}
 
@@ -116,15 +127,15 @@ def add_actuator_routes(
             ]
         }
 
-    @app.get("/actuator/circuitbreakerevents")
+    @app.get(BREAKER_EVENTS_PATH)
     async def all_events() -> Any:
         return event_list()
 
-    @app.get("/actuator/circuitbreakerevents/{wanted}")
+    @app.get(BREAKER_EVENTS_PATH + "/{wanted}")
     async def events_of(wanted: str) -> Any:
         return event_list(wanted)
 
-    @app.get("/actuator/circuitbreakerevents/{wanted}/{event_type}")
+    @app.get(BREAKER_EVENTS_PATH + "/{wanted}/{event_type}")
     async def events_of_type(wanted: str, event_type: str) -> Any:
         try:
             return event_list(wanted, EventType(event_type.upper()))
@@ -135,7 +146,7 @@ def add_actuator_routes(
     if not admin_enabled:
         return
 
-    @app.post("/actuator/circuitbreakers/{wanted}")
+    @app.post(CIRCUIT_BREAKERS_PATH + "/{wanted}")
     async def update_state(wanted: str, request: Request) -> JSONResponse:
         if wanted != name:
             return JSONResponse({"error": f"no circuit breaker named {wanted!r}"}, 404)

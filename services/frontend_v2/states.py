@@ -9,18 +9,27 @@ from __future__ import annotations
 
 import pybreaker
 
+from services.contract import (
+    BREAKER_CLOSED,
+    BREAKER_DISABLED,
+    BREAKER_FORCED_OPEN,
+    BREAKER_HALF_OPEN,
+    BREAKER_METRICS_ONLY,
+    BREAKER_OPEN,
+)
+
 STATE_DISABLED = "disabled"
 STATE_FORCED_OPEN = "forced-open"
 STATE_METRICS_ONLY = "metrics-only"
 
-#: pybreaker's state name -> the project's.
+#: pybreaker's state name -> the project's (``services.contract``).
 STATE_NAMES = {
-    pybreaker.STATE_CLOSED: "closed",
-    pybreaker.STATE_OPEN: "open",
-    pybreaker.STATE_HALF_OPEN: "half_open",
-    STATE_DISABLED: "disabled",
-    STATE_FORCED_OPEN: "forced_open",
-    STATE_METRICS_ONLY: "metrics_only",
+    pybreaker.STATE_CLOSED: BREAKER_CLOSED,
+    pybreaker.STATE_OPEN: BREAKER_OPEN,
+    pybreaker.STATE_HALF_OPEN: BREAKER_HALF_OPEN,
+    STATE_DISABLED: BREAKER_DISABLED,
+    STATE_FORCED_OPEN: BREAKER_FORCED_OPEN,
+    STATE_METRICS_ONLY: BREAKER_METRICS_ONLY,
 }
 
 #: Resilience4j publishes call events (success, error, not permitted...) only in these states;

@@ -33,7 +33,7 @@ def timeline_svg(
     out += row_labels(frame)
     out += answers_strip(frame, m.samples)
     if frame.has_breaker:
-        out += breaker_strip(frame, m.samples)
+        out += breaker_strip(frame, m)
     out += latency_plot(frame, m.samples)
     out += time_axis(frame, m)
     out.append("</svg>")

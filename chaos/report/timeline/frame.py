@@ -25,14 +25,14 @@ class Frame:
     span: float  # seconds the axis covers
     end: float  # seconds the measurement covers, up to its last probe's interval
     interval: float
-    has_breaker: bool  # some probe read the breaker's state
+    has_breaker: bool  # the breaker's state is known at some point
     show_breaker: bool  # the breaker row is drawn (possibly empty, to line up side by side)
 
     @classmethod
     def of(cls, m: Measurement, x_max: float | None, width: int, breaker_row: bool) -> Frame:
         samples = m.samples
         end = max(m.duration, (samples[-1].t + m.interval) if samples else 0.0, 0.1)
-        has_breaker = any(s.breaker for s in samples)
+        has_breaker = any(s.breaker for s in samples) or bool(m.summary.breaker_transitions)
         return cls(
             width=width,
             span=max(x_max or 0.0, end),

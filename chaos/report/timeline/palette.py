@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from chaos.measure import Sample
+from services.contract import BREAKER_CLOSED, BREAKER_HALF_OPEN, BREAKER_OPEN
 
 OK = "#2f9e44"
 COLOURS = {
@@ -15,7 +16,7 @@ COLOURS = {
     "timeout": "#c2255c",
     "transport": "#5f3dc4",
 }
-BREAKER_COLOURS = {"closed": OK, "half_open": "#f59f00", "open": "#e03131"}
+BREAKER_COLOURS = {BREAKER_CLOSED: OK, BREAKER_HALF_OPEN: "#f59f00", BREAKER_OPEN: "#e03131"}
 #: A breaker state without a colour of its own (forced open, disabled...).
 OTHER_STATE = "#868e96"
 LEGEND = [
@@ -27,9 +28,9 @@ LEGEND = [
     ("other error", COLOURS["transport"]),
 ]
 BREAKER_LEGEND = [
-    ("breaker closed", BREAKER_COLOURS["closed"]),
-    ("half-open", BREAKER_COLOURS["half_open"]),
-    ("open", BREAKER_COLOURS["open"]),
+    ("breaker closed", BREAKER_COLOURS[BREAKER_CLOSED]),
+    ("half-open", BREAKER_COLOURS[BREAKER_HALF_OPEN]),
+    ("open", BREAKER_COLOURS[BREAKER_OPEN]),
 ]
 
 

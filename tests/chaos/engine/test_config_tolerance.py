@@ -93,6 +93,10 @@ HTTP_OK = {"status": 200, "headers": {}, "body": BACKEND_MESSAGE}
 HTTP_502 = {"status": 502, "headers": {}, "body": "backend unavailable"}
 
 
+OPEN_SERIES = {"metric": {"state": "open"}, "value": [1.5, "1"]}
+PROM = {"status": "success", "data": {"resultType": "vector", "result": [OPEN_SERIES]}}
+
+
 @pytest.mark.parametrize(
     ("tolerance", "value", "expected"),
     [
@@ -122,6 +126,24 @@ HTTP_502 = {"status": 502, "headers": {}, "body": "backend unavailable"}
             {"status": 0, "stdout": ""},
             True,
         ),
+        # jsonpath, chaostoolkit-lib's rules: found at all, `count` of them, exactly `expect`.
+        ({"type": "jsonpath", "path": "$.data.result[0].value[1]", "expect": "1"}, PROM, True),
+        ({"type": "jsonpath", "path": "$.data.result[0].value[1]", "expect": "0"}, PROM, False),
+        ({"type": "jsonpath", "path": "$.data.result[*].metric.state"}, PROM, True),
+        ({"type": "jsonpath", "path": "$.data.result[5]"}, PROM, False),
+        ({"type": "jsonpath", "path": "$.data.result[*]", "count": 1}, PROM, True),
+        ({"type": "jsonpath", "path": "$.data.result[*]", "count": 2}, PROM, False),
+        (
+            {"type": "jsonpath", "path": "$.data.result[*].metric.state", "expect": ["open"]},
+            PROM,
+            True,
+        ),
+        (
+            {"type": "jsonpath", "path": "$.a", "target": "body", "expect": 1},
+            {"body": '{"a": 1}'},
+            True,
+        ),
+        ({"type": "jsonpath", "path": "$.a", "expect": 1}, "not json", False),
     ],
 )
 def test_tolerances(tolerance: Any, value: Any, expected: bool) -> None:

@@ -112,6 +112,7 @@ def test_a_toolkit_interrupt_stops_the_run_before_the_method(
     assert len(journal["rollbacks"]) == rollbacks
     assert "interrupting" in calls
     assert any("the change window is closed" in line for line in log_lines)
+    assert "the change window is closed" in journal["interruption"]["reason"]
 
 
 def test_chaosruns_own_interrupt_after_an_activity_plays_the_rollbacks(

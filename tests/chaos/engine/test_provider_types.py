@@ -96,3 +96,13 @@ def test_only_chaosruns_own_functions_act_on_the_target() -> None:
     imported = python.read({"module": "tests.chaos.engine.sample_functions", "func": "add"})
     assert python.target_use(imported, "default") is None
     assert http.target_use(http.read({"url": "http://127.0.0.1:1/"}), "default") is None
+
+
+def test_prometheus_probes_neither_reach_the_target_nor_run_in_a_dry_run() -> None:
+    python = PROVIDERS["python"]
+    for func in ("query", "query_interval"):
+        probe = python.read({"module": "chaosprometheus.probes", "func": func})
+        assert python.target_use(probe, "default") is None
+        assert python.runs_in_dry_run(probe) is False
+    count = python.read({"module": "chaosk8s.pod.probes", "func": "count_pods"})
+    assert python.runs_in_dry_run(count) is True

@@ -493,6 +493,7 @@ def test_sigterm_mid_pause_interrupts_and_rolls_back(
     journal = read_journal(tmp_path)
     assert journal["status"] == "interrupted"
     assert journal["run"][0]["activity"]["name"] == "break-it"
+    assert journal["interruption"] == {"reason": "received SIGTERM", "signal": "SIGTERM"}
     assert journal["rollbacks"][0]["status"] == "succeeded"
     assert target.status == 200
     assert "Experiment ended with status: interrupted" in log_lines
@@ -518,9 +519,9 @@ def test_a_stop_requested_from_another_thread_ends_the_pause_and_rolls_back(
     journal = read_journal(tmp_path)
     assert journal["rollbacks"][0]["status"] == "succeeded"
     assert target.status == 200
-    assert (
-        "The run was interrupted: availability fell to 40% (abort if availability<50%)" in log_lines
-    )
+    reason = "availability fell to 40% (abort if availability<50%)"
+    assert f"The run was interrupted: {reason}" in log_lines
+    assert journal["interruption"] == {"reason": reason}
     # The request was consumed by that run: the next one is not stopped by it.
     assert run(experiment(target, [set_status(target.url, 200)]), tmp_path).status == "completed"
 

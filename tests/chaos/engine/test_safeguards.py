@@ -44,6 +44,7 @@ def test_a_frequency_probe_out_of_tolerance_interrupts_the_pause_and_rollbacks_p
     assert journal["rollbacks"][0]["status"] == "succeeded"
     assert target.status == 200
     assert journal["steady_states"]["after"] is None
+    assert journal["interruption"]["reason"].startswith("safeguard 'target-up' is not in")
     assert any(
         line.startswith("The run was interrupted: safeguard 'target-up' is not in its tolerance")
         and "got status 503" in line

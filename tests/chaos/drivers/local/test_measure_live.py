@@ -135,4 +135,5 @@ def test_v1_fails_while_v2_stays_available_and_its_breaker_opens(
     seen = [(t.from_state, t.to_state) for t in m2.summary.breaker_transitions]
     assert ("closed", "open") in seen
     assert all(s.breaker is not None for s in m2.samples)
+    assert m2.breaker_source == "events"  # v2's own transition times, not probes' readings
     assert dict(m2.summary_rows())["Breaker transitions"].startswith("closed→open")
