@@ -53,10 +53,13 @@ def _runner(section: dict[str, Any], targets: list[tuple[str, str, bool]]) -> li
         "file, which only makes it faster); it has no telemetry. `HTTP(S)_PROXY` point both at "
         "a trap on 127.0.0.1 that counts connections (`NO_PROXY` covers loopback): the bench "
         "fails if either tool tries to reach the network (the Chaos Toolkit without "
-        "`--no-version-check` does). Both `validate` the same two "
+        "`--no-version-check` does). Both `validate` the same three "
         "files in `bench/experiments/` (`chaosk8s.pod.actions.terminate_pods` / "
         "`chaosk8s.deployment.actions.delete_deployment`, `chaosk8s.probes.all_pods_healthy`, an "
-        "http probe); the run is `bench/experiments/http-only.json` (an http probe in the "
+        "http probe; `pod-safeguarded.json` is `pod.json` with a "
+        "`chaosaddons.controls.safeguards` control and a `runtime` block, which chaosrun "
+        "validates on the same pydantic-free fast path); the run is "
+        "`bench/experiments/http-only.json` (an http probe in the "
         "hypothesis and one in the method, no pause) against a real frontend v1 + backend "
         "(uvicorn) on 127.0.0.1; both journals say `completed`.",
         "",
@@ -68,6 +71,7 @@ def _runner(section: dict[str, Any], targets: list[tuple[str, str, bool]]) -> li
         "--version": VERSION_RATIO,
         "validate pod.json": VALIDATE_RATIO,
         "validate deployment.json": VALIDATE_RATIO,
+        "validate pod-safeguarded.json": VALIDATE_RATIO,
         "run http-only.json": RUN_RATIO,
     }
     for row in section["results"]:

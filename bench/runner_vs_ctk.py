@@ -112,7 +112,7 @@ def run(reps: int, out_dir: Path) -> dict[str, Any]:
                 reps,
             )
         )
-        for name in ("pod", "deployment"):
+        for name in ("pod", "deployment", "pod-safeguarded"):
             path = str(EXPERIMENTS / f"{name}.json")
             log(f"runner vs Chaos Toolkit: validate {name}.json")
             results.append(
