@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.chaos.engine.http_target import Target
 from tests.chaos.engine.test_runner import (
     experiment,
@@ -113,3 +115,17 @@ def test_safeguards_within_tolerance_leave_the_run_alone(target: Target, tmp_pat
         ),
     )
     assert run(raw, tmp_path).status == "completed"
+
+
+@pytest.mark.parametrize("dry", [{"dry_run": True}, {"dry": "probes"}, {"dry": "activities"}])
+def test_a_safeguard_not_run_in_a_dry_run_does_not_stop_it(
+    target: Target, tmp_path: Path, dry: dict[str, Any]
+) -> None:
+    """Dry probes are not judged against their tolerance (chaostoolkit-lib skips the check)."""
+    raw = experiment(
+        target,
+        [set_status(target.url, 200)],
+        controls=safeguards(http_probe("is-it-500", tolerance=500)),
+    )
+    assert run(raw, tmp_path, **dry).status == "completed"
+    assert "GET /" not in target.hits

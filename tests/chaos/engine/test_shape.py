@@ -11,6 +11,7 @@ counts.
 from __future__ import annotations
 
 import copy
+import os
 import random
 from collections import Counter
 from collections.abc import Iterator
@@ -21,7 +22,7 @@ import pytest
 from pydantic import ValidationError
 
 from chaos.experiment import ExperimentError, check_experiment, load_raw, validate_experiment
-from chaos.experiment.checks import semantic_problems
+from chaos.experiment.checks import semantic_problems, unset_environment
 from chaos.experiment.model import PROVIDER_MODELS, Activity, Experiment, Hypothesis, Pauses, Ref
 from chaos.experiment.shape import conforms
 from testbed.procs import REPO_ROOT
@@ -44,11 +45,11 @@ COERCED = "accepted by the model, not unchanged"  # e.g. 10**60 as a number, ano
 REJECTED = "rejected by the model"
 # A mutation inside a safeguard's ``controls`` (the model leaves controls untyped; the
 # semantic checks judge them) is accepted by the model without conforming.
-MUTANT_COUNTS = {CONFORMS: 11654, COERCED: 307, REJECTED: 12361}
+MUTANT_COUNTS = {CONFORMS: 12545, COERCED: 518, REJECTED: 13291}
 # Of the single mutations that compare check_experiment with validate_experiment, those
 # that conform take check_experiment's own path; the others are handed to
 # validate_experiment, so only the first number measures what that test checks.
-SINGLE_MUTATION_COUNTS = {CONFORMS: 138, COERCED: 6, REJECTED: 156}
+SINGLE_MUTATION_COUNTS = {CONFORMS: 121, COERCED: 9, REJECTED: 170}
 
 VALUES: list[Any] = [
     None,
@@ -223,7 +224,8 @@ def test_check_experiment_reports_what_validate_experiment_reports() -> None:
         except ExperimentError as exc:
             expected: list[str] | None = exc.problems
         else:
-            expected = None
+            # A valid experiment is then checked as ``run`` would: unset environment entries.
+            expected = unset_environment(doc, os.environ) or None
         try:
             check_experiment(doc)
         except ExperimentError as exc:
