@@ -25,7 +25,6 @@ SCRAPE_TIMEOUT = "400ms"
 @dataclass
 class Prometheus:
     url: str
-    proc: subprocess.Popen[bytes]
     log_path: Path
 
     def query(self, promql: str) -> list[dict[str, Any]]:
@@ -43,10 +42,10 @@ class Prometheus:
         return self.log_path.read_text(errors="replace")
 
 
-def prometheus_binary() -> str:
-    found = shutil.which("prometheus")
+def binary(name: str) -> str:
+    found = shutil.which(name)
     if found is None:
-        pytest.fail("prometheus is missing: run scripts/install-system-deps (Debian prometheus).")
+        pytest.fail(f"{name} is missing: run scripts/install-system-deps (Debian {name}).")
     return found
 
 
@@ -55,6 +54,38 @@ def _ready(url: str) -> bool:
         return httpx.get(f"{url}/-/ready", timeout=1, trust_env=False).status_code == 200
     except httpx.TransportError:
         return False
+
+
+@contextmanager
+def serving(
+    argv: list[str], workdir: Path, name: str, timeout: float
+) -> Iterator[tuple[str, Path]]:
+    """Run a server of the Prometheus family (``argv``, without its listen address) on a free
+    loopback port until the block ends, its log in ``workdir``; yields its URL and log once
+    its ``/-/ready`` answers 200."""
+    port = free_port()
+    log_path = workdir / f"{name}.log"
+    with log_path.open("wb") as log_file:
+        proc = subprocess.Popen(
+            [*argv, f"--web.listen-address=127.0.0.1:{port}"],
+            cwd=workdir,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until(lambda: proc.poll() is not None or _ready(url), timeout, f"{name} ready")
+        if proc.poll() is not None:
+            log = log_path.read_text(errors="replace")
+            raise RuntimeError(f"{name} exited with {proc.returncode}:\n{log}")
+        yield url, log_path
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 @contextmanager
@@ -70,30 +101,10 @@ def running_prometheus(jobs: dict[str, list[str]], workdir: Path) -> Iterator[Pr
     }
     config_path = workdir / "prometheus.yml"
     config_path.write_text(yaml.safe_dump(config), encoding="utf-8")
-    port = free_port()
-    log_path = workdir / "prometheus.log"
-    with log_path.open("wb") as log_file:
-        proc = subprocess.Popen(
-            [
-                prometheus_binary(),
-                f"--config.file={config_path}",
-                f"--storage.tsdb.path={workdir / 'data'}",
-                f"--web.listen-address=127.0.0.1:{port}",
-            ],
-            cwd=workdir,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-    server = Prometheus(f"http://127.0.0.1:{port}", proc, log_path)
-    try:
-        wait_until(lambda: proc.poll() is not None or _ready(server.url), 60, "prometheus ready")
-        if proc.poll() is not None:
-            raise RuntimeError(f"prometheus exited with {proc.returncode}:\n{server.log()}")
-        yield server
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    argv = [
+        binary("prometheus"),
+        f"--config.file={config_path}",
+        f"--storage.tsdb.path={workdir / 'data'}",
+    ]
+    with serving(argv, workdir, "prometheus", 60) as (url, log_path):
+        yield Prometheus(url, log_path)
