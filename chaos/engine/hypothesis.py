@@ -31,11 +31,13 @@ class Hypothesis:
         self.controls = controls
 
     def met(self, probe: Activity, entry: ActivityRun) -> bool:
-        """Did the probe's run satisfy its tolerance? A probe not run (``--dry``) did."""
+        """Did the probe's run satisfy its tolerance? A probe a dry run did not play
+        (``--dry``, or skipped by ``--dry-run``) did: there is nothing to judge, as in the
+        Chaos Toolkit."""
+        if entry["status"] == "skipped" or self.activities.is_dry(probe):
+            return True
         if entry["status"] != "succeeded":
             return False
-        if self.activities.is_dry(probe):
-            return True
         tolerance = substitute(probe.tolerance, self.activities.variables)
         if isinstance(tolerance, dict) and tolerance.get("type") == "probe":
             return self._probe_tolerance(tolerance, entry["output"])
@@ -95,12 +97,10 @@ class Hypothesis:
         else:
             probe = Activity.model_validate(declared)
         entry = self.activities.execute(probe, [], quiet=True)
-        if entry["status"] == "skipped" or self.activities.is_dry(probe):
-            return True, ""  # not run in a dry run: nothing to judge, as the Toolkit does
-        if entry["status"] != "succeeded":
-            return False, "the probe failed: " + "".join(entry.get("exception", [])).strip()
         if self.met(probe, entry):
             return True, ""
+        if entry["status"] != "succeeded":
+            return False, "the probe failed: " + "".join(entry.get("exception", [])).strip()
         tolerance = substitute(probe.tolerance, self.activities.variables)
         return False, f"got {short_output(entry['output'])}, the tolerance is {tolerance}"
 
