@@ -1,6 +1,9 @@
-"""The ``http`` provider: one request with httpx; output ``{status, headers, body}``.
+"""The ``http`` provider: one request; output ``{status, headers, body}``.
 
-httpx is imported only to run a request (or by ``load``), never to validate one.
+httpx is the reference: ``https://`` requests go through it, and a plain ``http://`` one is
+sent with the standard library exactly as httpx would send it (``http_request``,
+``http_wire``), because importing httpx costs a short run more than its requests. httpx is
+imported only to run an https request (or an unusual http one), never to validate one.
 """
 
 from __future__ import annotations
@@ -17,8 +20,6 @@ from chaos.values import has_variables, timeout_problem
 
 if TYPE_CHECKING:
     import ssl
-
-    import httpx
 
 DEFAULT_TIMEOUT = 10.0
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
@@ -54,22 +55,24 @@ def check(spec: HttpSpec) -> list[Problem]:
 
 
 def load() -> None:
-    # httpx imports its transport, httpcore, only when the first Client is built (~12 ms):
-    # importing both here keeps that out of the first probe's duration in the journal,
-    # which should show the system under test, not our imports.
-    import httpcore  # noqa: F401
-    import httpx  # noqa: F401
+    # The plain-http path's imports (http.client, email) and httpx's version for its
+    # User-Agent, so the first probe's duration in the journal shows the system under test,
+    # not our imports. httpx itself waits for the first https request: ``load`` is not told
+    # the URLs, and most runs have none.
+    import chaos.providers.http_wire  # noqa: F401
+    from chaos.providers.http_request import default_headers
+
+    default_headers()
 
 
-def _timeout(value: Any) -> httpx.Timeout:
-    import httpx
-
+def _timeouts(value: Any) -> tuple[float, float]:
+    """(connect, read): one number is both."""
     if value is None:
-        return httpx.Timeout(DEFAULT_TIMEOUT)
+        return DEFAULT_TIMEOUT, DEFAULT_TIMEOUT
     if isinstance(value, list):
         connect, read = (float(v) for v in value)
-        return httpx.Timeout(read, connect=connect)
-    return httpx.Timeout(float(value))
+        return connect, read
+    return float(value), float(value)
 
 
 @cache
@@ -110,28 +113,40 @@ def _request_body(method: str, headers: dict[str, str], args: Any) -> dict[str, 
     return {"content": str(args)}
 
 
-def _headers_as_sent(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
-    """Response headers with their names as the server wrote them; repeats joined."""
-    out: dict[str, str] = {}
-    seen: dict[str, str] = {}
-    for key, value in raw:
-        name, text = key.decode("latin-1"), value.decode("latin-1")
-        first = seen.setdefault(name.lower(), name)
-        out[first] = f"{out[first]}, {text}" if first in out else text
-    return out
-
-
-def run(spec: HttpSpec, call: Call) -> dict[str, Any]:
-    import httpx
-
+def _request(spec: HttpSpec) -> tuple[str, dict[str, str], dict[str, Any]]:
+    """The method, the headers and httpx's keyword for the arguments."""
     method = spec.method.upper()
     headers = {str(k): str(v) for k, v in spec.headers.items()}
     kwargs = _request_body(method, headers, spec.arguments)
     if kwargs.pop("form", False) and not any(k.lower() == "content-type" for k in headers):
         headers["Content-Type"] = "application/x-www-form-urlencoded"
+    return method, headers, kwargs
+
+
+def run(spec: HttpSpec, call: Call) -> dict[str, Any]:
+    from chaos.providers.http_request import plain_request
+
+    method, headers, kwargs = _request(spec)
+    plain = plain_request(method, spec.url, headers, kwargs)
+    if plain is None:
+        return run_with_httpx(spec)
+    from chaos.providers.http_wire import send
+
+    return send(plain, spec.url, *_timeouts(spec.timeout))
+
+
+def run_with_httpx(spec: HttpSpec) -> dict[str, Any]:
+    """The reference path: every https request, and a plain one ``run`` cannot send as
+    httpx would."""
+    import httpx
+
+    from chaos.providers.http_wire import headers_as_sent
+
+    method, headers, kwargs = _request(spec)
+    connect, read = _timeouts(spec.timeout)
     try:
         verify = _verify(spec.url, spec.verify_tls)
-        with httpx.Client(verify=verify, timeout=_timeout(spec.timeout)) as client:
+        with httpx.Client(verify=verify, timeout=httpx.Timeout(read, connect=connect)) as client:
             response = client.request(method, spec.url, headers=headers, **kwargs)
     except httpx.TimeoutException:
         raise ActivityFailed(f"{method} {spec.url} timed out") from None
@@ -146,8 +161,8 @@ def run(spec: HttpSpec, call: Call) -> dict[str, Any]:
             body = response.text
     else:
         body = response.text
-    headers_out = _headers_as_sent(response.headers.raw)
-    return {"status": response.status_code, "headers": headers_out, "body": body}
+    raw = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw]
+    return {"status": response.status_code, "headers": headers_as_sent(raw), "body": body}
 
 
 PROVIDER = ProviderType(name="http", spec=HttpSpec, check=check, run=run, load=load)
