@@ -21,6 +21,8 @@ from chaos.values import has_variables, timeout_problem
 if TYPE_CHECKING:
     import ssl
 
+    from chaos.providers.http_request import PlainRequest
+
 DEFAULT_TIMEOUT = 10.0
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
@@ -123,11 +125,17 @@ def _request(spec: HttpSpec) -> tuple[str, dict[str, str], dict[str, Any]]:
     return method, headers, kwargs
 
 
-def run(spec: HttpSpec, call: Call) -> dict[str, Any]:
+def as_plain_request(spec: HttpSpec) -> PlainRequest | None:
+    """The request ``run`` sends with the standard library, as httpx would; None when it
+    goes through httpx."""
     from chaos.providers.http_request import plain_request
 
     method, headers, kwargs = _request(spec)
-    plain = plain_request(method, spec.url, headers, kwargs)
+    return plain_request(method, spec.url, headers, kwargs)
+
+
+def run(spec: HttpSpec, call: Call) -> dict[str, Any]:
+    plain = as_plain_request(spec)
     if plain is None:
         return run_with_httpx(spec)
     from chaos.providers.http_wire import send

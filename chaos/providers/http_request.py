@@ -111,14 +111,11 @@ def _target(path: str | None, query: str | None, params: Any) -> str | None:
     if path and any(part in (".", "..") for part in path.split("/")):
         return None  # httpx removes dot segments
     if params is not None:
-        # httpx merges the arguments into the URL's own query (theirs win, key by key)
-        # and writes the whole query again.
+        # httpx (since 0.28) replaces the URL's own query with the arguments.
         items = _query_items(params)
         if items is None:
             return None
-        merged = {**parse_qs(query or "", keep_blank_values=True), **items}
-        pairs = [(k, v) for k, values in merged.items() for v in values]
-        query = urlencode(pairs) if merged else None
+        query = urlencode([(k, v) for k, values in items.items() for v in values]) or None
     return (path or "/") + ("" if query is None else f"?{query}")
 
 

@@ -1,0 +1,266 @@
+"""Plain http:// requests go over the standard library exactly as httpx (the reference, and
+still the https path) sends and reads them: one real loopback server records the bytes each
+path sends, and both outputs must be equal."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+import sys
+import textwrap
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from chaos.actions.context import RunContext
+from chaos.actions.errors import ActivityFailed
+from chaos.providers import Call
+from chaos.providers.http import HttpSpec, as_plain_request, run, run_with_httpx
+from tests.chaos.engine.raw_http import RawServer, Reply, full_listener, raw_server
+
+# Request headers the plain path sends differently from httpx on purpose: none. It sends
+# httpx's defaults (User-Agent, Accept, Accept-Encoding, Connection) in httpx's order.
+DELIBERATELY_DIFFERENT: frozenset[bytes] = frozenset()
+
+
+def reply(status: str, headers: list[str], body: bytes = b"") -> bytes:
+    head = "".join(f"{h}\r\n" for h in [f"HTTP/1.1 {status}", *headers])
+    return f"{head}\r\n".encode("latin-1") + body
+
+
+def sized(status: str, headers: list[str], body: bytes) -> bytes:
+    return reply(status, [*headers, f"Content-Length: {len(body)}"], body)
+
+
+def chunked(body: bytes, *headers: str) -> bytes:
+    parts = [body[i : i + 5] for i in range(0, len(body), 5)] + [b""]
+    return reply("200 OK", [*headers, "Transfer-Encoding: chunked"]) + b"".join(
+        b"%x\r\n%s\r\n" % (len(p), p) for p in parts
+    )
+
+
+JSON = b'{"ok": true, "items": [1, 2.5, null], "name": "caf\xc3\xa9"}'
+JSON_REPLY = sized("200 OK", ["Content-Type: application/json"], JSON)
+RAW_DEFLATE = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+RAW = RAW_DEFLATE.compress(JSON) + RAW_DEFLATE.flush()
+ARGS = {"name": "front", "tags": ["a", "b"], "flag": True, "none": None, "x": "3", "n": 2}
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    reply: bytes = JSON_REPLY
+    method: str = "GET"
+    arguments: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    timeout: Any = None
+    query: str = ""  # after the case's path
+    delay: float = 0.0
+
+
+CASES = [
+    # What the server receives.
+    Case("get-arguments-merge-into-the-query", arguments=ARGS, query="?x=1&x=2&keep=%20y"),
+    Case("get-string-arguments", arguments="a=1&b=two%20words&c"),
+    Case("get-pairs-as-repeated-keys", arguments=[["a", 1], ["a", 2], ["b", True]]),
+    Case("get-empty-arguments-drop-the-query", arguments={}, query="?"),
+    Case("get-query-as-written", query="?q=a+b&r=%2F&s=:@/?"),
+    Case("post-form", method="POST", arguments=ARGS),
+    Case("post-empty-form", method="POST", arguments={}),
+    Case("post-nothing", method="POST"),
+    Case("put-nothing", method="PUT"),
+    Case(
+        "post-json",
+        method="POST",
+        headers={"Content-Type": "application/json; charset=utf-8"},
+        arguments={"é": [1, 2.5, None, True], "nested": {"a": "b"}},
+    ),
+    Case(
+        "patch-merge-patch",
+        method="PATCH",
+        headers={"content-type": "application/merge-patch+json"},
+        arguments=[{"op": "x"}],
+    ),
+    Case("put-a-string", method="PUT", arguments="raw text é"),
+    Case("put-an-empty-string", method="PUT", arguments=""),
+    Case("post-pairs", method="POST", arguments=[["a", "1"], ["b", "x y"]]),
+    Case("delete-with-arguments", method="DELETE", arguments={"id": 7}),
+    Case("options", method="OPTIONS"),
+    Case(
+        "given-headers-override-defaults",
+        headers={"accept": "application/json", "X-Trace": "a  b", "user-agent": "probe/1"},
+    ),
+    Case("given-host", headers={"X-First": "1", "Host": "example.test:8080"}),
+    # What the server answers.
+    Case("text-with-charset", reply=sized("200 OK", ["Content-Type: text/plain; charset=utf-8"], "héllo ✓".encode())),
+    Case("latin-1", reply=sized("200 OK", ['Content-Type: text/plain; charset="ISO-8859-1"'], b"caf\xe9")),
+    Case("shift-jis", reply=sized("200 OK", ["Content-Type: text/html; charset=Shift_JIS"], "日本".encode("shift_jis"))),
+    Case("unknown-charset", reply=sized("200 OK", ["Content-Type: text/plain; charset=nope"], b"caf\xc3\xa9 \xff")),
+    Case("no-content-type", reply=sized("200 OK", [], b"bad \xff utf-8")),
+    Case("json-that-is-not", reply=sized("200 OK", ["Content-Type: application/json"], b"not json")),
+    Case("json-in-utf-16", reply=sized("200 OK", ["Content-Type: application/json"], '{"a": "é"}'.encode("utf-16"))),
+    Case("chunked", reply=chunked(JSON, "Content-Type: application/json")),
+    Case("gzip", reply=sized("200 OK", ["Content-Type: application/json", "Content-Encoding: gzip"], gzip.compress(JSON))),
+    Case("chunked-gzip", reply=chunked(gzip.compress(JSON), "Content-Encoding: GZIP", "Content-Type: application/json")),
+    Case("deflate", reply=sized("200 OK", ["Content-Encoding: deflate"], zlib.compress(JSON))),
+    Case("raw-deflate", reply=sized("200 OK", ["Content-Encoding: deflate"], RAW)),
+    Case("gzip-then-identity-then-br", reply=sized("200 OK", ["Content-Encoding: gzip, identity", "Content-Encoding: br"], gzip.compress(JSON))),
+    Case("not-really-gzip", reply=sized("200 OK", ["Content-Encoding: gzip"], JSON)),
+    Case(
+        "repeated-headers",
+        reply=sized(
+            "200 OK",
+            ["Set-Cookie: a=1", "X-Dup: 1", "set-cookie: b=2", "x-dup:2", "X-Pad:  v  ", "X-Empty:"],
+            b"",
+        ),
+    ),
+    Case("no-content", reply=reply("204 No Content", ["Content-Type: application/json"])),
+    Case("head", method="HEAD", reply=reply("200 OK", ["Content-Type: application/json", "Content-Length: 99"])),
+    Case("server-error", reply=sized("500 Internal Server Error", ["Content-Type: text/plain"], b"boom")),
+    Case("redirect-not-followed", reply=sized("302 Found", ["Location: /elsewhere"], b"")),
+    Case("until-close", reply=reply("200 OK", ["Content-Type: text/plain"], b"read to the end")),
+    # How it fails.
+    Case("no-response", reply=b""),
+    Case("truncated-body", reply=reply("200 OK", ["Content-Length: 10"], b"1234")),
+    Case("truncated-chunks", reply=reply("200 OK", ["Transfer-Encoding: chunked"], b"a\r\n12345")),
+    Case("read-timeout", timeout=0.2, delay=1.0),
+    Case("read-timeout-is-the-second", timeout=[5, 0.2], delay=1.0),
+    Case("connect-timeout-is-the-first", timeout=[0.2, 5], delay=0.4),
+]  # fmt: skip
+
+
+def outcome(action: Callable[[], Any]) -> Any:
+    try:
+        return action()
+    except ActivityFailed as exc:
+        return ("failed", str(exc))
+
+
+def seen_by(server: RawServer, action: Callable[[], Any]) -> tuple[Any, list[bytes]]:
+    """What ``action`` returned and the requests the server received meanwhile, without the
+    headers that differ on purpose."""
+    server.requests.clear()
+    result = outcome(action)
+    return result, [
+        b"\r\n".join(
+            line
+            for line in request.split(b"\r\n")
+            if line.split(b":", 1)[0].lower() not in DELIBERATELY_DIFFERENT
+        )
+        for request in server.requests
+    ]
+
+
+def both(spec: HttpSpec, server: RawServer | None = None) -> tuple[Any, Any]:
+    """The plain path's outcome and httpx's; with a server, the requests it saw are equal."""
+    assert as_plain_request(spec) is not None, "expected the plain http path"
+    call = Call(RunContext(), {}, {})
+    if server is None:
+        return outcome(lambda: run(spec, call)), outcome(lambda: run_with_httpx(spec))
+    plain, plain_requests = seen_by(server, lambda: run(spec, call))
+    reference, reference_requests = seen_by(server, lambda: run_with_httpx(spec))
+    assert reference_requests, "the server saw no request"
+    assert plain_requests == reference_requests
+    return plain, reference
+
+
+@pytest.fixture
+def server() -> Iterator[RawServer]:
+    with raw_server() as server:
+        server.replies["/"] = Reply(JSON_REPLY)
+        yield server
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
+def test_sent_and_read_as_httpx_does(server: RawServer, case: Case) -> None:
+    server.replies[f"/{case.id}"] = Reply(case.reply, case.delay)
+    spec = HttpSpec(
+        url=f"{server.base}/{case.id}{case.query}",
+        method=case.method,
+        headers=case.headers,
+        arguments=case.arguments,
+        timeout=case.timeout,
+    )
+    plain, reference = both(spec, server)
+    assert plain == reference
+
+
+def test_a_timeout_and_a_connection_refused_read_as_before(server: RawServer) -> None:
+    server.replies["/slow"] = Reply(JSON_REPLY, delay=1.0)
+    url = f"{server.base}/slow"
+    assert both(HttpSpec(url=url, timeout=0.2), server) == (("failed", f"GET {url} timed out"),) * 2
+    with raw_server() as closed:
+        url = closed.base + "/"
+    expected = ("failed", f"GET {url} failed: [Errno 111] Connection refused")
+    assert both(HttpSpec(url=url)) == (expected, expected)
+
+
+def test_connecting_is_bounded_by_the_connect_timeout() -> None:
+    with full_listener() as port:
+        url = f"http://127.0.0.1:{port}/"
+        plain, reference = both(HttpSpec(url=url, timeout=[0.2, 30]))
+    assert plain == reference == ("failed", f"GET {url} timed out")
+
+
+@pytest.mark.parametrize("suffix", ["", "/?", "/#fragment", "/a/.b/%7e/%zz;p=1", "/?q=%E6%97%A5"])
+def test_url_forms(server: RawServer, suffix: str) -> None:
+    server.replies["/a/.b/%7e/%zz;p=1"] = Reply(JSON_REPLY)
+    plain, reference = both(HttpSpec(url=server.base + suffix), server)
+    assert plain == reference
+    assert plain["status"] == 200
+
+
+def test_a_host_name_and_an_ipv6_literal() -> None:
+    with raw_server("::1") as server:
+        server.replies["/"] = Reply(JSON_REPLY)
+        plain, reference = both(HttpSpec(url=server.base + "/"), server)
+        assert plain == reference
+    with raw_server() as server:
+        server.replies["/x"] = Reply(JSON_REPLY)
+        port = server.base.rsplit(":", 1)[1]
+        plain, reference = both(HttpSpec(url=f"http://LocalHost:{port}/x"), server)
+        assert plain == reference
+
+
+@pytest.mark.parametrize(
+    "url, arguments",
+    [("/a/../b", None), ("/a b", None), ("/é", None), ("/x", 5), ("/x", ["ab"])],
+)
+def test_what_httpx_would_rewrite_goes_through_httpx(url: str, arguments: Any) -> None:
+    spec = HttpSpec(url=f"http://127.0.0.1:1{url}", arguments=arguments)
+    assert as_plain_request(spec) is None
+
+
+def test_an_http_run_does_not_import_httpx() -> None:
+    script = textwrap.dedent(
+        """
+        import json, sys, threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from chaos.actions.context import RunContext
+        from chaos.providers import PROVIDERS, Call
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+            def log_message(self, *args):
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        http = PROVIDERS["http"]
+        http.load()
+        spec = http.read({"type": "http", "url": f"http://127.0.0.1:{server.server_port}/"})
+        output = http.run(spec, Call(RunContext(), {}, {}))
+        print(json.dumps([output["status"], sorted(m for m in sys.modules if m.startswith(("httpx", "httpcore")))]))
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert json.loads(done.stdout) == [200, []]
