@@ -38,8 +38,21 @@ def headers_as_sent(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
 Reply = tuple[int, list[tuple[str, str]], bytes]
 
 
+class _FinalResponse(http.client.HTTPResponse):
+    """The final response: informational ones (103 Early Hints...) are skipped as httpcore
+    skips them, where ``http.client`` skips only 100 Continue."""
+
+    def _read_status(self) -> tuple[str, int, str]:
+        while True:
+            version, status, reason = super()._read_status()  # type: ignore[misc]
+            if not 100 < status < 200 or status == 101:
+                return version, status, reason
+            http.client.parse_headers(self.fp)
+
+
 def _exchange(request: PlainRequest, connect: float, read: float) -> Reply:
     conn = http.client.HTTPConnection(request.host, request.port, timeout=connect)
+    conn.response_class = _FinalResponse
     try:
         conn.connect()
         if conn.sock is not None:

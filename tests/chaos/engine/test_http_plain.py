@@ -129,6 +129,7 @@ CASES = [
     Case("head", method="HEAD", reply=reply("200 OK", [CT_JSON, "Content-Length: 99"])),
     Case("server-error", reply=sized("500 Internal Server Error", [f"{CT}text/plain"], b"boom")),
     Case("redirect-not-followed", reply=sized("302 Found", ["Location: /elsewhere"], b"")),
+    Case("early-hints", reply=reply("103 Early Hints", ["Link: </s.css>"]) + JSON_REPLY),
     Case("until-close", reply=reply("200 OK", [f"{CT}text/plain", "X-Empty:"], b"to the end")),
     # How it fails.
     Case("no-response", reply=b""),
