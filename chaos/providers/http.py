@@ -148,7 +148,7 @@ def run_with_httpx(spec: HttpSpec) -> dict[str, Any]:
     httpx would."""
     import httpx
 
-    from chaos.providers.http_wire import headers_as_sent
+    from chaos.providers.http_reply import headers_as_sent
 
     method, headers, kwargs = _request(spec)
     connect, read = _timeouts(spec.timeout)

@@ -131,6 +131,29 @@ CASES = [
     Case("redirect-not-followed", reply=sized("302 Found", ["Location: /elsewhere"], b"")),
     Case("early-hints", reply=reply("103 Early Hints", ["Link: </s.css>"]) + JSON_REPLY),
     Case("until-close", reply=reply("200 OK", [f"{CT}text/plain", "X-Empty:"], b"to the end")),
+    # A head h11 normalises or refuses.
+    Case("folded-header", reply=reply("200 OK", ["X-Fold: a", "  b", "Content-Length: 2"], b"ok")),
+    Case("bare-line-feeds", reply=b"HTTP/1.1 200 OK\nX-A: 1\nContent-Length: 2\n\nok"),
+    Case(
+        "one-length-of-several",
+        reply=reply("200 OK", ["Content-Length: 2", "content-length: 2, 2"], b"ok"),
+    ),
+    Case(
+        "conflicting-lengths",
+        reply=reply("200 OK", ["Content-Length: 2", "Content-Length: 3"], b"ok"),
+    ),
+    Case("bad-length", reply=reply("200 OK", ["Content-Length: two"], b"ok")),
+    Case(
+        "chunked-in-capitals",
+        reply=reply("200 OK", ["Transfer-Encoding: Chunked"], b"2\r\nok\r\n0\r\n\r\n"),
+    ),
+    Case(
+        "gzip-transfer-coding",
+        reply=reply("200 OK", ["Transfer-Encoding: gzip, chunked"], b"0\r\n\r\n"),
+    ),
+    Case("not-a-header-line", reply=reply("200 OK", ["X-A : 1", "Content-Length: 2"], b"ok")),
+    Case("not-a-header-name", reply=reply("200 OK", ["X(A): 1", "Content-Length: 2"], b"ok")),
+    Case("not-a-status-line", reply=b"HTX/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"),
     # How it fails.
     Case("no-response", reply=b""),
     Case("truncated-body", reply=reply("200 OK", ["Content-Length: 10"], b"1234")),
