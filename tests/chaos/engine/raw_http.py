@@ -4,6 +4,7 @@ canned bytes, for comparing what two HTTP clients put on the wire and read back.
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -20,13 +21,15 @@ class Reply:
 @dataclass
 class RawServer:
     sock: socket.socket
+    tls: ssl.SSLContext | None = None
     replies: dict[str, Reply] = field(default_factory=dict)  # by the target's path
     requests: list[bytes] = field(default_factory=list)
 
     @property
     def base(self) -> str:
         host, port = self.sock.getsockname()[:2]
-        return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+        scheme = "http" if self.tls is None else "https"
+        return f"{scheme}://[{host}]:{port}" if ":" in host else f"{scheme}://{host}:{port}"
 
     def serve(self) -> None:
         while True:
@@ -36,39 +39,44 @@ class RawServer:
                 return
             threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
 
-    def _answer(self, conn: socket.socket) -> None:
-        with conn, suppress(OSError):
-            conn.settimeout(5)
-            data = b""
-            while b"\r\n\r\n" not in data:
-                chunk = conn.recv(65536)
-                if not chunk:
-                    return
-                data += chunk
-            head = data.split(b"\r\n\r\n", 1)[0]
-            length = next(
-                (
-                    int(line.split(b":", 1)[1])
-                    for line in head.split(b"\r\n")[1:]
-                    if line.lower().startswith(b"content-length:")
-                ),
-                0,
-            )
-            while len(data) < len(head) + 4 + length:
-                data += conn.recv(65536)
-            self.requests.append(data)
-            path = head.split(b" ")[1].split(b"?")[0].decode()
-            reply = self.replies[path]
-            time.sleep(reply.delay)
-            conn.sendall(reply.raw)
+    def _answer(self, raw: socket.socket) -> None:
+        with raw, suppress(OSError):
+            raw.settimeout(5)
+            conn = raw if self.tls is None else self.tls.wrap_socket(raw, server_side=True)
+            with conn:
+                self._exchange(conn)
+
+    def _exchange(self, conn: socket.socket) -> None:
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = conn.recv(65536)
+            if not chunk:
+                return
+            data += chunk
+        head = data.split(b"\r\n\r\n", 1)[0]
+        length = next(
+            (
+                int(line.split(b":", 1)[1])
+                for line in head.split(b"\r\n")[1:]
+                if line.lower().startswith(b"content-length:")
+            ),
+            0,
+        )
+        while len(data) < len(head) + 4 + length:
+            data += conn.recv(65536)
+        self.requests.append(data)
+        path = head.split(b" ")[1].split(b"?")[0].decode()
+        reply = self.replies[path]
+        time.sleep(reply.delay)
+        conn.sendall(reply.raw)
 
 
 @contextmanager
-def raw_server(host: str = "127.0.0.1") -> Iterator[RawServer]:
+def raw_server(host: str = "127.0.0.1", tls: ssl.SSLContext | None = None) -> Iterator[RawServer]:
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
     sock.bind((host, 0))
     sock.listen(16)
-    server = RawServer(sock)
+    server = RawServer(sock, tls)
     threading.Thread(target=server.serve, daemon=True).start()
     try:
         yield server

@@ -5,10 +5,6 @@ path sends, and both outputs must be equal."""
 from __future__ import annotations
 
 import gzip
-import json
-import subprocess
-import sys
-import textwrap
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -263,44 +259,3 @@ def test_a_host_name_and_an_ipv6_literal() -> None:
         port = server.base.rsplit(":", 1)[1]
         plain, reference = both(HttpSpec(url=f"http://LocalHost:{port}/x"), server)
         assert plain == reference
-
-
-@pytest.mark.parametrize(
-    "url, arguments",
-    [("/a/../b", None), ("/a b", None), ("/é", None), ("/x", 5), ("/x", ["ab"])],
-)
-def test_what_httpx_would_rewrite_goes_through_httpx(url: str, arguments: Any) -> None:
-    spec = HttpSpec(url=f"http://127.0.0.1:1{url}", arguments=arguments)
-    assert as_plain_request(spec) is None
-
-
-def test_an_http_run_does_not_import_httpx() -> None:
-    script = textwrap.dedent(
-        """
-        import json, sys, threading
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-        from chaos.actions.context import RunContext
-        from chaos.providers import PROVIDERS, Call
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-            def log_message(self, *args):
-                pass
-
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        http = PROVIDERS["http"]
-        http.load()
-        spec = http.read({"type": "http", "url": f"http://127.0.0.1:{server.server_port}/"})
-        output = http.run(spec, Call(RunContext(), {}, {}))
-        loaded = sorted(m for m in sys.modules if m.startswith(("httpx", "httpcore")))
-        print(json.dumps([output["status"], loaded]))
-        """
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
-    )
-    assert json.loads(done.stdout) == [200, []]
