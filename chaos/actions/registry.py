@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from chaos.actions import backend, deployments, pods, prometheus
+from chaos.actions.families import NATIVE_FAMILIES, is_native_module
 
-# Module families chaosrun answers itself: their modules are never imported.
-NATIVE_FAMILIES = ("chaosk8s", "chaosprometheus", "chaosrun")
+__all__ = ["NATIVE_FAMILIES", "NATIVE_MODULES", "NativeFunction", "is_native_module", "lookup"]
 
 
 @dataclass(frozen=True)
@@ -87,12 +87,6 @@ NATIVE: dict[tuple[str, str], NativeFunction] = {(f.module, f.func): f for f in 
 NATIVE_MODULES: dict[str, list[str]] = {}
 for _f in _FUNCTIONS:
     NATIVE_MODULES.setdefault(_f.module, []).append(_f.func)
-
-
-def is_native_module(module: str) -> bool:
-    """True for module names chaosrun answers itself (never imported)."""
-    root = module.split(".", 1)[0]
-    return root in NATIVE_FAMILIES
 
 
 def lookup(module: str, func: str) -> NativeFunction | None:

@@ -6,9 +6,10 @@ import os
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from chaos.drivers.base import Driver
+if TYPE_CHECKING:
+    from chaos.drivers.base import Driver
 
 
 class Target(StrEnum):

@@ -13,7 +13,8 @@ from chaos.engine.journal import now_iso
 from chaos.engine.settings import RunHooks, RunSettings
 from chaos.engine.signals import Interrupted
 from chaos.experiment.journal import ActivityRun
-from chaos.experiment.model import Activity, Experiment, Ref, parse_provider
+from chaos.experiment.model import Activity, Experiment, Ref
+from chaos.experiment.validate import read_provider
 from chaos.providers import PROVIDERS, Call
 
 if TYPE_CHECKING:
@@ -96,8 +97,7 @@ class ActivityRunner:
         signals.sleep(value)
 
     def _call(self, activity: Activity) -> Any:
-        data = activity.provider.model_dump(by_alias=True, exclude_unset=True)
-        provider = parse_provider(substitute(data, self.variables))
+        provider = read_provider(substitute(activity.provider.declared, self.variables))
         return PROVIDERS[provider.type].run(provider.spec(), self.call)
 
     def _skipped_in_dry_run(self, activity: Activity) -> bool:
@@ -114,7 +114,7 @@ class ActivityRunner:
         ``quiet``: a probe run for chaosrun itself (a safeguard's, a tolerance's), neither
         announced nor controlled."""
         signals.checkpoint()
-        declared = activity.model_dump(by_alias=True, exclude_unset=True, mode="json")
+        declared = activity.as_declared()
         controls = None if quiet else self.controls
         if controls:
             controls.before("activity", declared)

@@ -16,9 +16,10 @@ import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from chaos.measure.models import Sample, Transition, percentile
+if TYPE_CHECKING:
+    from chaos.measure.models import Sample
 
 
 class EventLog:
@@ -82,6 +83,9 @@ class SecondFeed:
         self.next_second = last
 
     def _emit_second(self, second: int, samples: list[Sample]) -> None:
+        # Only a measured run feeds seconds: its models (pydantic) are imported by then.
+        from chaos.measure.models import Transition, percentile
+
         for sample in samples:
             if sample.breaker is None:
                 continue

@@ -13,6 +13,7 @@ from chaos.engine.config import substitute
 from chaos.engine.tolerance import within_tolerance
 from chaos.experiment.journal import ActivityRun, SteadyState
 from chaos.experiment.model import Activity, Experiment
+from chaos.experiment.validate import read_activity
 
 if TYPE_CHECKING:
     from chaos.engine.controls import Controls
@@ -52,14 +53,14 @@ class Hypothesis:
             provider["arguments"] = {**(provider.get("arguments") or {}), "value": value}
         declared["provider"] = provider
         declared.setdefault("name", "tolerance")
-        probe = Activity.model_validate(declared)
+        probe = read_activity(declared)
         entry = self.activities.execute(probe, [], quiet=True)
         return entry["status"] == "succeeded" and bool(entry["output"])
 
     def check(self) -> SteadyState:
         hypothesis = self.experiment.steady_state_hypothesis
         assert hypothesis is not None
-        context = hypothesis.model_dump(by_alias=True, exclude_unset=True, mode="json")
+        context = hypothesis.as_declared()
         state: SteadyState = {"steady_state_met": True, "probes": []}
         if self.controls:
             self.controls.before("hypothesis", context)
@@ -95,7 +96,7 @@ class Hypothesis:
             if probe is None:
                 return False, f"no activity named {declared['ref']!r}"
         else:
-            probe = Activity.model_validate(declared)
+            probe = read_activity(declared)
         entry = self.activities.execute(probe, [], quiet=True)
         if self.met(probe, entry):
             return True, ""

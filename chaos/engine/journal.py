@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import platform
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,11 +18,30 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat()
 
 
+class MachinePlatform:
+    """The journal's ``platform``: ``platform.platform()`` runs ``uname -p`` in a subprocess
+    (~5 ms), so it is asked in a thread when the run starts and read when the run ends."""
+
+    def __init__(self) -> None:
+        self._value: str | None = None
+        self._thread = threading.Thread(target=self._ask, name="chaosrun-platform", daemon=True)
+        self._thread.start()
+
+    def _ask(self) -> None:
+        self._value = platform.platform()
+
+    def get(self) -> str:
+        self._thread.join()
+        return self._value if self._value is not None else platform.platform()
+
+
 def new_journal(experiment: dict[str, Any]) -> Journal:
+    """A journal at the start of a run; its ``platform`` is filled in when the run ends
+    (``MachinePlatform``)."""
     return {
         "chaoslib-version": None,
         "chaosrun-version": __version__,
-        "platform": platform.platform(),
+        "platform": "",
         "node": platform.node(),
         "experiment": experiment,
         "start": now_iso(),

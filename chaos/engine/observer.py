@@ -4,14 +4,16 @@ and the SLO gates' verdict. The runner calls one method per moment of the run.""
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chaos.engine.events import EventLog, SecondFeed
 from chaos.engine.settings import RunSettings
 from chaos.engine.watch import MeasurementWatch
 from chaos.experiment.journal import ActivityRun, Journal, SteadyState
 from chaos.experiment.model import Activity
-from chaos.measure.gates import Gate, GateResult, judge
+
+if TYPE_CHECKING:
+    from chaos.measure.gates import Gate, GateResult
 
 logger = logging.getLogger("chaosrun")
 
@@ -102,6 +104,8 @@ class RunObserver:
             ]
             missed = True
         else:
+            from chaos.measure.gates import judge
+
             self.results = judge(self.gates, measurement.summary)
             journal["slo"] = [r.to_journal() for r in self.results]
             missed = not all(r.passed for r in self.results)

@@ -11,7 +11,6 @@ from chaos.defaults import JOURNAL_PATH, PROBE_INTERVAL
 from chaos.drivers.factory import TargetRef
 from chaos.errors import BadInput
 from chaos.files import check_writable
-from chaos.records.store import RecordStore
 
 
 @dataclass(frozen=True)
@@ -88,6 +87,8 @@ def check_url(option: str, url: str) -> None:
 
 def unfinished_warnings() -> list[str]:
     """What earlier runs left deleted, one line each (a directory listing, no network)."""
+    from chaos.records.store import RecordStore
+
     store = RecordStore()
     records, _ = store.unfinished()
     return [

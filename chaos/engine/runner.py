@@ -27,7 +27,7 @@ from chaos.engine.background import Background
 from chaos.engine.config import substitute
 from chaos.engine.controls import Controls, RunScope
 from chaos.engine.hypothesis import DuringMethod, Hypothesis
-from chaos.engine.journal import new_journal, now_iso, write_journal
+from chaos.engine.journal import MachinePlatform, new_journal, now_iso, write_journal
 from chaos.engine.observer import RunObserver
 from chaos.engine.rollbacks import play_rollbacks
 from chaos.engine.safeguards import Safeguards
@@ -242,6 +242,7 @@ class Runner:
 
     def _run(self) -> RunResult:
         journal = new_journal(self.raw)
+        machine = MachinePlatform()
         started = time.monotonic()
         if self.settings.dry_run:
             logger.warning("Dry run: nothing will be changed")
@@ -281,6 +282,7 @@ class Runner:
                 journal["status"] = "failed"
         with shielded():
             try:
+                journal["platform"] = machine.get()
                 self._stop_measuring(journal)
                 self.observer.judge(journal, self.measurement)
                 try:

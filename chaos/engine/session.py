@@ -9,7 +9,7 @@ validates the experiment, runs it with its run record, and returns the ``RunResu
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chaos.actions.context import RunContext
 from chaos.defaults import FRONTEND_SERVICE
@@ -27,18 +27,13 @@ from chaos.engine.outputs import write_outputs
 from chaos.engine.runner import RunHooks, RunResult, RunSettings, run_experiment
 from chaos.engine.slo import parse_rules, rules_of
 from chaos.errors import BadInput
-from chaos.experiment.builtin import (
-    Chaos,
-    DeploymentChaos,
-    LatencyChaos,
-    PodChaos,
-    builtin_experiment,
-)
-from chaos.measure import breaker_url_of
 from chaos.providers import PROVIDERS
 from chaos.records.store import RecordStore
 from chaos.records.writer import RecordWriter
 from services.contract import FAULTS_PATH
+
+if TYPE_CHECKING:
+    from chaos.experiment.builtin import Chaos
 
 logger = logging.getLogger("chaosrun")
 
@@ -145,6 +140,7 @@ class Session:
             return given
         import json
 
+        from chaos.measure import breaker_url_of
         from chaos.measure.transport import ProbeError, open_client
 
         candidate = breaker_url_of(frontend)
@@ -163,6 +159,13 @@ class Session:
     def run_builtin(self, chaos: Chaos, frontend_url: str | None = None) -> RunResult:
         """``chaosrun pod`` / ``deployment`` / ``latency``: find the frontend, build the tutorial's
         experiment against it, run it measuring the frontend (unless told not to)."""
+        from chaos.experiment.builtin import (
+            DeploymentChaos,
+            LatencyChaos,
+            PodChaos,
+            builtin_experiment,
+        )
+
         check_namespace(chaos.namespace, self.options.allow_system_namespaces)
         self.prepare()
         self.connect()

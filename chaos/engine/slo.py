@@ -8,10 +8,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chaos.errors import BadInput
-from chaos.measure.gates import Gate, GateSyntaxError, parse_gates
+
+if TYPE_CHECKING:
+    from chaos.measure.gates import Gate
 
 EXTENSION = "chaosrun"
 
@@ -46,12 +48,21 @@ def _strings(entry: dict[str, Any], key: str) -> list[str]:
     return value
 
 
-def parse_rules(slo: tuple[str, ...], abort_if: tuple[str, ...]) -> Rules:
-    """The command line's rules (``BadInput`` naming the first bad one)."""
+def _parse(texts: list[str] | tuple[str, ...], where: str) -> tuple[Gate, ...]:
+    """``BadInput`` naming the first bad gate; most runs have none (nothing to import)."""
+    if not texts:
+        return ()
+    from chaos.measure.gates import GateSyntaxError, parse_gates
+
     try:
-        return Rules(parse_gates(slo, "--slo"), parse_gates(abort_if, "--abort-if"))
+        return parse_gates(texts, where)
     except GateSyntaxError as exc:
         raise BadInput(str(exc)) from None
+
+
+def parse_rules(slo: tuple[str, ...], abort_if: tuple[str, ...]) -> Rules:
+    """The command line's rules (``BadInput`` naming the first bad one)."""
+    return Rules(_parse(slo, "--slo"), _parse(abort_if, "--abort-if"))
 
 
 def rules_of(raw: dict[str, Any], slo: tuple[str, ...], abort_if: tuple[str, ...]) -> Rules:
@@ -59,9 +70,6 @@ def rules_of(raw: dict[str, Any], slo: tuple[str, ...], abort_if: tuple[str, ...
     given = parse_rules(slo, abort_if)
     entry = _extension(raw)
     where = f"extensions[{EXTENSION}]"
-    try:
-        gates = parse_gates(_strings(entry, "slo"), f"{where}.slo")
-        abort = parse_gates(_strings(entry, "abort_if"), f"{where}.abort_if")
-    except GateSyntaxError as exc:
-        raise BadInput(str(exc)) from None
+    gates = _parse(_strings(entry, "slo"), f"{where}.slo")
+    abort = _parse(_strings(entry, "abort_if"), f"{where}.abort_if")
     return Rules(given.gates + gates, given.abort + abort)

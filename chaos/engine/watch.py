@@ -6,12 +6,13 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chaos.engine import signals
 from chaos.engine.events import SecondFeed
-from chaos.measure.gates import Gate, GateResult
-from chaos.measure.models import summarise
+
+if TYPE_CHECKING:
+    from chaos.measure.gates import Gate, GateResult
 
 logger = logging.getLogger("chaosrun")
 
@@ -70,6 +71,8 @@ class MeasurementWatch:
             self.feed.feed(samples, elapsed - self.lag)
         if self.abort is not None or not self.rules or not samples:
             return
+        from chaos.measure.models import summarise
+
         summary = summarise(samples, elapsed)
         for rule in self.rules:
             result = rule.check(summary)

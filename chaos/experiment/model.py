@@ -1,144 +1,140 @@
-"""The Chaos Toolkit experiment format as pydantic models.
+"""The experiment the engine runs: plain objects read from a document already validated.
 
-Unknown keys (``controls``, ``extensions``, ``contributions`` ...) are kept but unused.
-Numbers that may be written as ``${name}`` references accept strings too; they are
-resolved by the engine before use. A provider's model is built from its type's spec
-(``chaos.providers``), so the model names no provider type.
+``chaos.experiment.validate`` hands the engine these: read straight from the file when it
+conforms (``chaos.experiment.shape``), else from what the pydantic schema
+(``chaos.experiment.schema``) made of it. Running a well-formed file so never imports
+pydantic. Each object keeps its document as ``declared``; ``as_declared()`` gives the copy
+the journal and the controls see (JSON values only, as pydantic's ``mode="json"`` dump).
 """
 
 from __future__ import annotations
 
-from dataclasses import MISSING, fields
-from functools import reduce
-from operator import or_
-from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args, get_type_hints
+from datetime import date, datetime, time
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, TypeAdapter, create_model
-
-from chaos.providers import NON_EMPTY, PROVIDERS, ProviderType
+from chaos.providers import PROVIDERS
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+def jsonable(value: Any) -> Any:
+    """A copy of ``value`` made of JSON types (dates as ISO text, tuples and sets as lists),
+    as pydantic's JSON dump makes it; an infinite or NaN number stays as the file gave it
+    (the Chaos Toolkit's journal keeps it too)."""
+    if isinstance(value, dict):
+        return {_key(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [jsonable(v) for v in value]
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return value
 
 
-class Pauses(_Model):
-    before: float | str | None = None
-    after: float | str | None = None
+def _key(key: Any) -> Any:
+    if isinstance(key, str):
+        return key
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    return str(jsonable(key))
 
 
-class ProviderModel(_Model):
-    """An activity's ``provider``; each provider type's model adds its spec's fields."""
+class Provider:
+    """An activity's ``provider``: its type and its fields as declared."""
 
-    type: str
+    __slots__ = ("declared", "type")
+
+    def __init__(self, declared: dict[str, Any]) -> None:
+        self.declared = declared
+        self.type: str = declared["type"]
 
     def spec(self) -> Any:
         """The provider type's own typed view of these fields (what it checks and runs)."""
-        return PROVIDERS[self.type].read(dict(self))
+        return PROVIDERS[self.type].read(self.declared)
+
+    def as_declared(self) -> dict[str, Any]:
+        return jsonable(self.declared)
 
 
-def _annotation(hint: Any) -> Any:
-    """A spec's annotation as pydantic wants it: ``NON_EMPTY`` becomes ``min_length=1``."""
-    if hasattr(hint, "__metadata__") and NON_EMPTY in hint.__metadata__:
-        return Annotated[get_args(hint)[0], Field(min_length=1)]
-    return hint
+class Pauses:
+    __slots__ = ("after", "before")
+
+    def __init__(self, declared: dict[str, Any]) -> None:
+        self.before: float | str | None = declared.get("before")
+        self.after: float | str | None = declared.get("after")
 
 
-def _provider_model(kind: ProviderType[Any]) -> type[ProviderModel]:
-    hints = get_type_hints(kind.spec, include_extras=True)
-    definitions: dict[str, Any] = {"type": (Literal[kind.name], ...)}
-    for f in fields(kind.spec):
-        if f.default is not MISSING:
-            default: Any = f.default
-        elif f.default_factory is not MISSING:
-            default = Field(default_factory=f.default_factory)
-        else:
-            default = ...
-        definitions[f.name] = (_annotation(hints[f.name]), default)
-    name = f"{kind.name.capitalize()}Provider"
-    return create_model(name, __base__=ProviderModel, __module__=__name__, **definitions)
+class Activity:
+    """An action or a probe."""
+
+    __slots__ = ("background", "declared", "name", "pauses", "provider", "tolerance", "type")
+
+    def __init__(self, declared: dict[str, Any]) -> None:
+        self.declared = declared
+        self.type: Literal["action", "probe"] = declared["type"]
+        self.name: str = declared["name"]
+        self.provider = Provider(declared["provider"])
+        self.tolerance: Any = declared.get("tolerance")
+        pauses = declared.get("pauses")
+        self.pauses = Pauses(pauses) if pauses is not None else None
+        self.background: bool = declared.get("background", False)
+
+    def as_declared(self) -> dict[str, Any]:
+        return jsonable(self.declared)
 
 
-PROVIDER_MODELS: dict[str, type[ProviderModel]] = {
-    name: _provider_model(kind) for name, kind in PROVIDERS.items()
-}
-# A tuple: a file's "type" may be anything, a list included, and a tuple needs no hash.
-_PROVIDER_TYPES = tuple(PROVIDERS)
+class Ref:
+    """An activity named again by ``ref`` (the first activity of that name)."""
 
-# Tags of our tagged unions start with "@"; validation drops them from error locations.
+    __slots__ = ("declared", "ref")
 
-
-def _provider_tag(value: Any) -> str | None:
-    kind = value.get("type") if isinstance(value, dict) else getattr(value, "type", None)
-    return f"@{kind}" if kind in _PROVIDER_TYPES else None
+    def __init__(self, declared: dict[str, Any]) -> None:
+        self.declared = declared
+        self.ref: str = declared["ref"]
 
 
-# Type checkers see the base every provider model shares; pydantic sees the tagged union of
-# the table's models, which exists only once the table has been read.
-if TYPE_CHECKING:
-    Provider = ProviderModel
-else:
-    Provider = Annotated[
-        reduce(or_, (Annotated[m, Tag(f"@{name}")] for name, m in PROVIDER_MODELS.items())),
-        Discriminator(
-            _provider_tag,
-            custom_error_type="provider_type",
-            custom_error_message="must be one of " + ", ".join(map(repr, _PROVIDER_TYPES)),
-        ),
-    ]
-
-_PROVIDER: TypeAdapter[ProviderModel] = TypeAdapter(Provider)
+def read_item(declared: dict[str, Any]) -> Activity | Ref:
+    return Ref(declared) if "ref" in declared else Activity(declared)
 
 
-def parse_provider(data: Any) -> ProviderModel:
-    """Validate one provider mapping (the engine's, after substituting variables)."""
-    return _PROVIDER.validate_python(data)
+def _items(values: list[dict[str, Any]] | None) -> list[Activity | Ref]:
+    return [read_item(v) for v in values or ()]
 
 
-class Activity(_Model):
-    type: Literal["action", "probe"]
-    name: str = Field(min_length=1)
-    provider: Provider
-    tolerance: Any = None
-    pauses: Pauses | None = None
-    background: bool = False
+class Hypothesis:
+    __slots__ = ("declared", "probes", "title")
+
+    def __init__(self, declared: dict[str, Any]) -> None:
+        self.declared = declared
+        self.title: str = declared["title"]
+        self.probes = _items(declared.get("probes"))
+
+    def as_declared(self) -> dict[str, Any]:
+        return jsonable(self.declared)
 
 
-class Ref(_Model):
-    ref: str = Field(min_length=1)
+class Experiment:
+    """A whole experiment; keys the engine does not read (``controls``, ``runtime``,
+    ``extensions`` ...) stay in ``declared``."""
 
-
-def _activity_tag(value: Any) -> str:
-    if isinstance(value, Ref) or (isinstance(value, dict) and "ref" in value):
-        return "@ref"
-    return "@activity"
-
-
-ActivityOrRef = Annotated[
-    Annotated[Activity, Tag("@activity")] | Annotated[Ref, Tag("@ref")],
-    Discriminator(_activity_tag),
-]
-
-
-class Hypothesis(_Model):
-    title: str = Field(min_length=1)
-    probes: list[ActivityOrRef] = Field(default_factory=list)
-
-
-class Experiment(_Model):
-    version: str | None = None
-    title: str = Field(min_length=1)
-    # Required, as chaostoolkit-lib's validation requires it (the spec's MUST).
-    description: str = Field(min_length=1)
-    tags: list[str] = Field(default_factory=list)
-    configuration: dict[str, Any] = Field(default_factory=dict)
-    secrets: dict[str, Any] = Field(default_factory=dict)
-    steady_state_hypothesis: Hypothesis | None = Field(
-        default=None, alias="steady-state-hypothesis"
+    __slots__ = (
+        "configuration",
+        "declared",
+        "method",
+        "rollbacks",
+        "secrets",
+        "steady_state_hypothesis",
+        "title",
     )
-    # Required but may be empty: a hypothesis-only experiment (chaostoolkit-lib accepts one).
-    method: list[ActivityOrRef]
-    rollbacks: list[ActivityOrRef] = Field(default_factory=list)
+
+    def __init__(self, declared: dict[str, Any]) -> None:
+        self.declared = declared
+        self.title: str = declared["title"]
+        self.configuration: dict[str, Any] = dict(declared.get("configuration") or {})
+        self.secrets: dict[str, Any] = dict(declared.get("secrets") or {})
+        hypothesis = declared.get("steady-state-hypothesis")
+        self.steady_state_hypothesis = Hypothesis(hypothesis) if hypothesis is not None else None
+        self.method = _items(declared["method"])
+        self.rollbacks = _items(declared.get("rollbacks"))
 
     def activities(self) -> list[Activity]:
         """Every concrete (non-ref) activity: hypothesis probes, method, rollbacks."""

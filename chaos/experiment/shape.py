@@ -1,11 +1,12 @@
 """A strict structural check of an experiment dict, without pydantic.
 
-``conforms(raw)`` is True only when the pydantic model (``chaos.experiment.model``) surely
+``conforms(raw)`` is True only when the pydantic schema (``chaos.experiment.schema``) surely
 accepts ``raw`` as it is: every value already has the exact type the model wants, so no
 coercion is involved. It says nothing about *why* a document does not conform; callers
-then validate with the model, which names every problem. This lets ``chaosrun validate``
-answer for a well-formed file without importing pydantic (~50 ms of start-up). A test
-mutates experiments at random and holds the two to agreement.
+then validate with the schema, which names every problem. This lets ``chaosrun validate``
+and ``chaosrun run`` take a well-formed file without importing pydantic (~50 ms of
+start-up, and as much again to build the schema). A test mutates experiments at random and
+holds the two to agreement.
 """
 
 from __future__ import annotations
@@ -123,6 +124,11 @@ def _activity(value: Any) -> bool:
 def activity_conforms(value: Any) -> bool:
     """True when ``value`` is an activity or a ref the model surely accepts."""
     return _activity(value)
+
+
+def provider_conforms(value: Any) -> bool:
+    """True when ``value`` is a provider mapping the model surely accepts unchanged."""
+    return _provider(value)
 
 
 def _activities(value: Any, *, empty: bool = True) -> bool:

@@ -1,10 +1,11 @@
 """Validate an experiment dict, naming the exact place of every problem.
 
 Messages look like ``method[0].provider.func: unknown chaosk8s function 'delete_pod'``.
-The structure is the pydantic model's (``chaos.experiment.model``); what the Chaos Toolkit
-checks before a run comes after it (``chaos.experiment.checks``). ``check_experiment``
-imports pydantic only for a document that does not conform (``chaos.experiment.shape``),
-so ``chaosrun validate`` of a well-formed file stays fast.
+The structure is the pydantic schema's (``chaos.experiment.schema``); what the Chaos Toolkit
+checks before a run comes after it (``chaos.experiment.checks``). pydantic is imported only
+for a document that does not conform (``chaos.experiment.shape``), so ``chaosrun validate``
+and ``chaosrun run`` of a well-formed file stay fast; either way the engine gets the plain
+objects of ``chaos.experiment.model``.
 """
 
 from __future__ import annotations
@@ -16,12 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 from chaos.experiment.checks import semantic_problems, unset_environment
 from chaos.experiment.loader import ExperimentError, load_raw
-from chaos.experiment.shape import conforms
+from chaos.experiment.model import Activity, Experiment, Provider
+from chaos.experiment.shape import activity_conforms, conforms, provider_conforms
 
 if TYPE_CHECKING:
-    from pydantic import ValidationError
-
-    from chaos.experiment.model import Experiment
+    from pydantic import BaseModel, ValidationError
 
 
 # Pydantic names the member of a union an error belongs to in its location
@@ -108,30 +108,62 @@ def _pydantic_problems(exc: ValidationError) -> list[str]:
     return problems
 
 
-def validate_experiment(raw: dict[str, Any], source: str = "experiment") -> Experiment:
-    """Return the model or raise ``ExperimentError`` listing every problem found."""
+def _declared(model: BaseModel) -> dict[str, Any]:
+    """What the schema made of a document, as a document again (its keys as given)."""
+    return model.model_dump(by_alias=True, exclude_unset=True)
+
+
+def validate_by_schema(raw: dict[str, Any], source: str = "experiment") -> dict[str, Any]:
+    """What the pydantic schema makes of ``raw`` (``ExperimentError`` naming every problem):
+    the path of a document that does not conform, and the reference the fast path is
+    tested against."""
     from pydantic import ValidationError
 
-    from chaos.experiment.model import Experiment
+    from chaos.experiment import schema
 
     try:
-        experiment = Experiment.model_validate(raw)
+        experiment = schema.Experiment.model_validate(raw)
     except ValidationError as exc:
         raise ExperimentError(source, _pydantic_problems(exc)) from None
-    problems = semantic_problems(experiment.model_dump(by_alias=True))
-    if problems:
+    if problems := semantic_problems(experiment.model_dump(by_alias=True)):
         raise ExperimentError(source, problems)
-    return experiment
+    return _declared(experiment)
+
+
+def validate_experiment(raw: dict[str, Any], source: str = "experiment") -> Experiment:
+    """The experiment to run, or ``ExperimentError`` listing every problem found."""
+    if not conforms(raw):
+        return Experiment(validate_by_schema(raw, source))
+    if problems := semantic_problems(raw):
+        raise ExperimentError(source, problems)
+    return Experiment(raw)
+
+
+def read_activity(declared: dict[str, Any]) -> Activity:
+    """An activity declared outside the experiment's lists (a safeguard's probe, a probe
+    tolerance); ``pydantic.ValidationError`` when it is no activity."""
+    if activity_conforms(declared) and "ref" not in declared:
+        return Activity(declared)
+    from chaos.experiment import schema
+
+    return Activity(_declared(schema.Activity.model_validate(declared)))
+
+
+def read_provider(declared: dict[str, Any]) -> Provider:
+    """A provider once its ``${name}`` references are substituted: the values a variable
+    put there are checked (and coerced) as the file's own are."""
+    if provider_conforms(declared):
+        return Provider(declared)
+    from chaos.experiment import schema
+
+    return Provider(_declared(schema.parse_provider(declared)))
 
 
 def check_experiment(raw: dict[str, Any], source: str = "experiment") -> None:
     """Raise ``ExperimentError`` listing every problem, as ``validate_experiment`` would,
-    without building the model when ``raw`` conforms; and, as ``run`` would, each
+    without building the schema when ``raw`` conforms; and, as ``run`` would, each
     configuration entry read from an unset environment variable with no default."""
-    if not conforms(raw):
-        validate_experiment(raw, source)
-    elif problems := semantic_problems(raw):
-        raise ExperimentError(source, problems)
+    validate_experiment(raw, source)
     if problems := unset_environment(raw, os.environ):
         raise ExperimentError(source, problems)
 

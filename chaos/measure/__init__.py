@@ -10,10 +10,19 @@ Usage (the engine does this around the method)::
     m: Measurement = prober.stop()
     journal["measurements"] = m.to_journal()
     for label, value in m.summary_rows(): ...
+
+Its names are imported when first used: a run that measures nothing imports neither the
+models (pydantic) nor the prober's HTTP client.
 """
 
-from chaos.measure.models import Measurement, Outage, Sample, Summary, Transition
-from chaos.measure.prober import Prober, breaker_url_of
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from chaos.measure.models import Measurement, Outage, Sample, Summary, Transition
+    from chaos.measure.prober import Prober, breaker_url_of
 
 __all__ = [
     "Measurement",
@@ -24,3 +33,19 @@ __all__ = [
     "Transition",
     "breaker_url_of",
 ]
+
+_HOMES = {
+    "Measurement": "models",
+    "Outage": "models",
+    "Sample": "models",
+    "Summary": "models",
+    "Transition": "models",
+    "Prober": "prober",
+    "breaker_url_of": "prober",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOMES:
+        return getattr(import_module(f"chaos.measure.{_HOMES[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

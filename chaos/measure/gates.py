@@ -23,8 +23,10 @@ import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from chaos.measure.models import Summary
+if TYPE_CHECKING:
+    from chaos.measure.models import Summary
 
 OPERATORS: dict[str, Callable[[float, float], bool]] = {
     "<=": operator.le,

@@ -11,11 +11,14 @@ from __future__ import annotations
 import importlib
 import inspect
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chaos.actions.errors import ActivityFailed
-from chaos.actions.registry import NATIVE_MODULES, is_native_module, lookup
+from chaos.actions.families import is_native_module
 from chaos.providers.base import Call, NonEmptyText, Problem, ProviderType, TargetUse
+
+if TYPE_CHECKING:
+    from chaos.actions.registry import NativeFunction
 
 # Passed by the runner when the function declares them, never by the experiment.
 _INJECTED = ("configuration", "secrets")
@@ -52,13 +55,22 @@ def signature_problems(
     return problems
 
 
+def _native(module: str, func: str) -> NativeFunction | None:
+    # The registry imports every action to read its signature: only when one is named.
+    from chaos.actions.registry import lookup
+
+    return lookup(module, func)
+
+
 def _check_native(spec: PythonSpec) -> list[Problem]:
+    from chaos.actions.registry import NATIVE_MODULES
+
     module, func = spec.module, spec.func
     if module not in NATIVE_MODULES:
         supported = ", ".join(sorted(NATIVE_MODULES))
         message = f"module {module!r} is not supported by chaosrun (supported: {supported})"
         return [Problem("module", message)]
-    native = lookup(module, func)
+    native = _native(module, func)
     if native is None:
         family = module.split(".", 1)[0]
         known = ", ".join(NATIVE_MODULES[module])
@@ -106,7 +118,7 @@ def _scoped_secrets(spec: PythonSpec, secrets: dict[str, Any]) -> dict[str, Any]
 def run(spec: PythonSpec, call: Call) -> Any:
     arguments = dict(spec.arguments)
     if is_native_module(spec.module):
-        native = lookup(spec.module, spec.func)
+        native = _native(spec.module, spec.func)
         if native is None:
             raise ActivityFailed(f"unknown function {spec.module}.{spec.func}")
         declared = {p.name for p in native.parameters()}
@@ -141,7 +153,7 @@ def _is_native(spec: PythonSpec) -> bool:
     # the others (Prometheus queries) are skipped in one, as http probes are.
     if not is_native_module(spec.module):
         return False
-    native = lookup(spec.module, spec.func)
+    native = _native(spec.module, spec.func)
     return native is None or native.uses_target
 
 
@@ -149,7 +161,7 @@ def _target_use(spec: PythonSpec, namespace: str) -> TargetUse | None:
     # Only chaosrun's own functions reach the target; other modules bring their own clients.
     if not is_native_module(spec.module):
         return None
-    native = lookup(spec.module, spec.func)
+    native = _native(spec.module, spec.func)
     if native is not None and not native.uses_target:
         return None
     destructive = native is not None and native.destructive

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from typing import Any
 
-from chaos.experiment.model import PROVIDER_MODELS
+from chaos.experiment.schema import PROVIDER_MODELS
 from chaos.providers import PROVIDERS, TargetUse
 from testbed.procs import REPO_ROOT
 

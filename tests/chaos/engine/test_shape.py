@@ -11,6 +11,7 @@ counts.
 from __future__ import annotations
 
 import copy
+import math
 import os
 import random
 from collections import Counter
@@ -21,10 +22,13 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from chaos.experiment import ExperimentError, check_experiment, load_raw, validate_experiment
+from chaos.experiment import ExperimentError, check_experiment, load_raw
+from chaos.experiment import model as plain
 from chaos.experiment.checks import semantic_problems, unset_environment
-from chaos.experiment.model import PROVIDER_MODELS, Activity, Experiment, Hypothesis, Pauses, Ref
+from chaos.experiment.schema import PROVIDER_MODELS, Activity, Experiment, Hypothesis, Pauses, Ref
 from chaos.experiment.shape import conforms
+from chaos.experiment.validate import validate_by_schema
+from chaos.providers import PROVIDERS
 from testbed.procs import REPO_ROOT
 from tests.chaos.engine.test_validation import BASE
 
@@ -46,9 +50,9 @@ REJECTED = "rejected by the model"
 # A mutation inside a safeguard's ``controls`` (the model leaves controls untyped; the
 # semantic checks judge them) is accepted by the model without conforming.
 MUTANT_COUNTS = {CONFORMS: 12545, COERCED: 518, REJECTED: 13291}
-# Of the single mutations that compare check_experiment with validate_experiment, those
-# that conform take check_experiment's own path; the others are handed to
-# validate_experiment, so only the first number measures what that test checks.
+# Of the single mutations that compare check_experiment with the schema's verdict
+# (validate_by_schema), those that conform take the fast path; the others are handed to
+# the schema, so only the first number measures what that test checks.
 SINGLE_MUTATION_COUNTS = {CONFORMS: 121, COERCED: 9, REJECTED: 170}
 
 VALUES: list[Any] = [
@@ -195,6 +199,61 @@ def _outcome(doc: dict[str, Any]) -> str:
     return COERCED if problem is None else REJECTED
 
 
+def _finite(value: Any) -> Any:
+    """``value`` with every infinite or NaN number as None: pydantic's JSON dump writes them
+    so where a field is untyped; the journal keeps the file's value, as the Chaos Toolkit's
+    does. The only difference allowed between the two declarations."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
+
+
+def _dumped(model: Any) -> Any:
+    return _finite(model.model_dump(by_alias=True, exclude_unset=True, mode="json"))
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal, counting NaN equal to NaN (a value the mutants use)."""
+    return bool(a == b) or repr(a) == repr(b)
+
+
+def _same_items(items: list[plain.Activity | plain.Ref], models: list[Any]) -> None:
+    assert len(items) == len(models)
+    for item, model in zip(items, models, strict=True):
+        if isinstance(model, Ref):
+            assert isinstance(item, plain.Ref) and item.ref == model.ref
+            continue
+        assert isinstance(item, plain.Activity) and isinstance(model, Activity)
+        assert _finite(item.as_declared()) == _dumped(model)
+        assert (item.type, item.name, item.background) == (model.type, model.name, model.background)
+        assert _same(item.tolerance, model.tolerance)
+        pauses = (item.pauses.before, item.pauses.after) if item.pauses else None
+        assert _same(pauses, (model.pauses.before, model.pauses.after) if model.pauses else None)
+        provider = item.provider
+        assert provider.type == model.provider.type
+        assert _same(provider.spec(), PROVIDERS[provider.type].read(dict(model.provider)))
+
+
+def _reads_as_the_schema(doc: dict[str, Any], model: Experiment) -> None:
+    """The plain experiment the engine runs is, field by field, what the schema makes of
+    ``doc``; journal and controls see the same declarations as the schema's JSON dump."""
+    read = plain.Experiment(doc)
+    assert read.title == model.title
+    assert (read.configuration, read.secrets) == (model.configuration, model.secrets)
+    hypothesis, expected = read.steady_state_hypothesis, model.steady_state_hypothesis
+    assert (hypothesis is None) == (expected is None)
+    if hypothesis is not None and expected is not None:
+        assert hypothesis.title == expected.title
+        assert _finite(hypothesis.as_declared()) == _dumped(expected)
+        _same_items(hypothesis.probes, expected.probes)
+    _same_items(read.method, model.method)
+    _same_items(read.rollbacks, model.rollbacks)
+
+
 def test_conforming_mutants_are_accepted_by_the_model_with_the_same_problems() -> None:
     counts: Counter[str] = Counter()
     for doc in _mutants():
@@ -203,6 +262,7 @@ def test_conforming_mutants_are_accepted_by_the_model_with_the_same_problems() -
         if outcome == CONFORMS:
             model = Experiment.model_validate(doc)
             assert semantic_problems(doc) == semantic_problems(model.model_dump(by_alias=True)), doc
+            _reads_as_the_schema(doc, model)
     assert dict(counts) == MUTANT_COUNTS
 
 
@@ -211,7 +271,7 @@ def test_top_levels_that_are_not_mappings_do_not_conform() -> None:
         assert not conforms(value)
 
 
-def test_check_experiment_reports_what_validate_experiment_reports() -> None:
+def test_check_experiment_reports_what_the_schema_reports() -> None:
     rng = random.Random(7)
     seeds = _seeds()
     counts: Counter[str] = Counter()
@@ -220,7 +280,7 @@ def test_check_experiment_reports_what_validate_experiment_reports() -> None:
         _mutate(doc, rng)
         counts[_outcome(doc)] += 1
         try:
-            validate_experiment(copy.deepcopy(doc))
+            validate_by_schema(copy.deepcopy(doc))
         except ExperimentError as exc:
             expected: list[str] | None = exc.problems
         else:

@@ -1,0 +1,13 @@
+"""Which Python modules chaosrun answers itself: a name check that imports no action, so a
+run or a validation without such a function never loads the registry."""
+
+from __future__ import annotations
+
+# Module families chaosrun answers itself: their modules are never imported.
+NATIVE_FAMILIES = ("chaosk8s", "chaosprometheus", "chaosrun")
+
+
+def is_native_module(module: str) -> bool:
+    """True for module names chaosrun answers itself (never imported)."""
+    root = module.split(".", 1)[0]
+    return root in NATIVE_FAMILIES
