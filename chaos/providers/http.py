@@ -1,9 +1,10 @@
 """The ``http`` provider: one request; output ``{status, headers, body}``.
 
 httpx is the reference: ``https://`` requests go through it, and a plain ``http://`` one is
-sent with the standard library exactly as httpx would send it (``http_request``,
-``http_wire``), because importing httpx costs a short run more than its requests. httpx is
-imported only to run an https request (or an unusual http one), never to validate one.
+built as httpx would build it (``http_request``), sent over ``http.client`` (``http_wire``)
+and read as httpx reads the answer (``http_reply``), because importing httpx costs a short
+run more than its requests. httpx is imported only to run an https request (or an unusual
+http one), never to validate one.
 """
 
 from __future__ import annotations

@@ -46,12 +46,13 @@ class PlainRequest:
 
 @cache
 def default_headers() -> tuple[tuple[str, str], ...]:
-    """httpx's ``Client`` defaults, so a probe looks the same over http:// and https:// and as
-    it did before chaosrun stopped using httpx for plain http: the servers' logs and rules
-    keep matching. (The Chaos Toolkit sends ``python-requests/...``; sending that would name
-    a library chaosrun does not run.) ``Accept-Encoding`` names what this module's reader
-    decodes, gzip and deflate: httpx adds br and zstd only when brotli or zstandard are
-    installed, which chaosrun does not require."""
+    """httpx's ``Client`` defaults, User-Agent included although this path does not run
+    httpx: what users expect is one identity for every probe chaosrun sends, over http:// or
+    https://, and the one it has always sent, so their servers' logs, rate limits and rules
+    keep matching. The Chaos Toolkit sends ``python-requests/...``; claiming that would name
+    a library chaosrun never runs. ``Accept-Encoding`` names what ``http_reply`` decodes,
+    gzip and deflate: httpx adds br and zstd only when brotli or zstandard is installed,
+    which chaosrun does not require (then, and only then, the two paths differ)."""
     return (
         ("Accept", "*/*"),
         ("Accept-Encoding", "gzip, deflate"),
