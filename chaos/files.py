@@ -5,8 +5,18 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
+
+
+def _scratch_file(path: Path, suffix: str) -> tuple[int, str]:
+    """A new file beside ``path``, created exclusively (as ``tempfile.mkstemp`` does, without
+    importing tempfile: ~2 ms of every run's start)."""
+    while True:
+        name = path.parent / f".{path.name}.{os.urandom(6).hex()}{suffix}"
+        try:
+            return os.open(name, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600), str(name)
+        except FileExistsError:
+            continue
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -16,7 +26,7 @@ def write_atomic(path: Path, text: str) -> None:
     fsynced so that the rename itself survives a crash.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _scratch_file(path, ".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
@@ -44,7 +54,7 @@ def check_writable(path: Path) -> str | None:
         return "it is a directory"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".check", dir=path.parent)
+        fd, tmp = _scratch_file(path, ".check")
     except OSError as exc:
         return exc.strerror.lower() if exc.strerror else type(exc).__name__
     os.close(fd)

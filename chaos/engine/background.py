@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING
 
 from chaos.engine import signals
 from chaos.experiment.journal import ActivityRun
 from chaos.experiment.model import Activity
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 logger = logging.getLogger("chaosrun")
 
@@ -33,6 +36,9 @@ class Background:
 
     def start(self, activity: Activity, into: list[ActivityRun]) -> None:
         if self._pool is None:
+            # Imported here: most experiments have no background activity.
+            from concurrent.futures import ThreadPoolExecutor
+
             self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="chaosrun-bg")
         logger.info("%s '%s' runs in the background", activity.type.capitalize(), activity.name)
         self._started.append((activity, self._pool.submit(self._execute, activity, into)))
@@ -42,6 +48,8 @@ class Background:
         ended (one interrupted in its thread is in the journal already, marked failed)."""
         if self._pool is None:
             return []
+        from concurrent.futures import CancelledError
+
         logger.info("Waiting for %d background activit%s", *_count(len(self._started)))
         ended: list[tuple[Activity, ActivityRun]] = []
         try:
@@ -72,6 +80,8 @@ class Background:
 
 
 def _done(future: Future[ActivityRun]) -> bool:
+    from concurrent.futures import CancelledError
+
     try:
         future.exception(timeout=0.05)
     except TimeoutError:
