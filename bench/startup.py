@@ -5,7 +5,8 @@ A fresh process (``python bench/startup.py --child ...``) does what ``chaosrun p
 
 * *CLI*: the console script's modules and reading the command line (``chaos.cli.fastargs``);
 * *kubernetes package*: ``import kubernetes`` (both tools pay it);
-* *engine imports*: the session, runner, experiment model (pydantic) and httpx;
+* *engine imports*: the session and the runner (the experiment model, pydantic-free since the
+  run path reads a conforming file directly);
 * *configuration*: the run's options, the journal path check, earlier runs' records;
 * *client set-up*: kubeconfig, the API client, the reachability request;
 * *frontend / breaker check*: whether the frontend serves v2's breaker endpoint;

@@ -160,3 +160,36 @@ def test_validate_of_a_file_with_controls_stays_on_the_fast_path(tmp_path: Path)
     out = _entry("validate", str(path))
     assert "Experiment looks valid" in out and "EXIT 0" in out, out
     assert "LOADED []" in out, out
+
+
+def test_run_of_a_well_formed_http_file_loads_neither_typer_nor_pydantic(tmp_path: Path) -> None:
+    """The run path, like validate's, reads a conforming file without pydantic (nor Typer,
+    nor rich: a run that measures nothing prints no table)."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from threading import Thread
+
+    class Ok(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Ok)
+    Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/"
+        experiment = REPO_ROOT / "bench" / "experiments" / "http-only.json"
+        journal = tmp_path / "journal.json"
+        out = _entry(
+            "run", str(experiment), "--var", f"frontend_url={url}", "--journal-path", str(journal)
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "EXIT 0" in out, out
+    assert json.loads(journal.read_text())["status"] == "completed"
+    assert "LOADED []" in out, out
