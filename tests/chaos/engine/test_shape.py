@@ -1,7 +1,9 @@
 """The pydantic-free structure check agrees with the model.
 
-``chaosrun validate`` trusts ``conforms()`` instead of building the model, so a document it
-accepts must be one the model accepts, with the same semantic problems. Checked here on
+``chaosrun validate`` and ``chaosrun run`` trust ``conforms()`` instead of building the model,
+so a document it accepts must be one the model accepts, with the same semantic problems, and
+the plain experiment the engine then runs (``chaos.experiment.model``) must be, field by
+field, what the model makes of it. Checked here on
 the shipped experiments and on thousands of random mutations of them, with the model's own
 verdict as the oracle and exact counts of each outcome: a rule of ``shape.py`` that grows
 too loose fails the oracle, one that grows too strict (or a model that changes) moves the
@@ -24,6 +26,13 @@ from pydantic import ValidationError
 
 from chaos.experiment import ExperimentError, check_experiment, load_raw
 from chaos.experiment import model as plain
+from chaos.experiment.builtin import (
+    Chaos,
+    DeploymentChaos,
+    LatencyChaos,
+    PodChaos,
+    builtin_experiment,
+)
 from chaos.experiment.checks import semantic_problems, unset_environment
 from chaos.experiment.schema import PROVIDER_MODELS, Activity, Experiment, Hypothesis, Pauses, Ref
 from chaos.experiment.shape import conforms
@@ -177,6 +186,12 @@ def _mutants() -> Iterator[dict[str, Any]]:
 def test_every_shipped_experiment_conforms(path: Path) -> None:
     # Otherwise ``chaosrun validate`` would take the slow path for our own examples.
     assert conforms(load_raw(path))
+
+
+@pytest.mark.parametrize("chaos", [PodChaos(), DeploymentChaos(), LatencyChaos()], ids=repr)
+def test_every_builtin_experiment_conforms(chaos: Chaos) -> None:
+    # ``chaosrun pod``, ``deployment`` and ``latency`` run these: without pydantic.
+    assert conforms(builtin_experiment(chaos, "http://127.0.0.1:8080/"))
 
 
 def _model_problem(doc: dict[str, Any]) -> ValidationError | None:
