@@ -1,9 +1,9 @@
 """The ``http`` provider: one request; output ``{status, headers, body}``.
 
 httpx is the reference: ``https://`` requests go through it, and a plain ``http://`` one is
-built as httpx would build it (``http_request``), sent over ``http.client`` (``http_wire``)
-and read as httpx reads the answer (``http_reply``), because importing httpx costs a short
-run more than its requests. httpx is imported only to run an https request (or an unusual
+built as httpx would build it (``http_request``), sent over a socket (``http_wire``) and read
+as httpx reads the answer (``http_read``, ``http_reply``), because importing httpx costs a
+short run more than its requests. httpx is imported only to run an https request (or an unusual
 http one), never to validate one.
 """
 
@@ -58,10 +58,10 @@ def check(spec: HttpSpec) -> list[Problem]:
 
 
 def load() -> None:
-    # The plain-http path's imports (http.client, email) and httpx's version for its
-    # User-Agent, so the first probe's duration in the journal shows the system under test,
-    # not our imports. httpx itself waits for the first https request: ``load`` is not told
-    # the URLs, and most runs have none.
+    # The plain-http path's modules and httpx's version for its User-Agent, so the first
+    # probe's duration in the journal shows the system under test, not our imports. httpx
+    # itself waits for the first https request: ``load`` is not told the URLs, and most runs
+    # have none.
     import chaos.providers.http_wire  # noqa: F401
     from chaos.providers.http_request import default_headers
 

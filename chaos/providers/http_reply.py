@@ -1,5 +1,6 @@
 """A response read as httpx reads one: its headers as h11 accepts and normalises them, its
-body without its content codings (gzip, deflate), as JSON or as text in its charset."""
+body without its content codings (gzip, deflate), as JSON or as text in the charset its
+``Content-Type`` names (``http_charset``)."""
 
 from __future__ import annotations
 
@@ -8,59 +9,70 @@ import json
 import re
 import zlib
 from collections.abc import Callable, Iterable
-from email.message import Message
 from typing import Any
 
-_FOLD = re.compile(r"\r?\n[ \t]+")
-_TOKEN = re.compile(r"[-!#$%&'*+.^_`|~0-9a-zA-Z]+")
-_VCHAR = r"[^\x00 \t\n\r\x0b\x0c]"  # visible ASCII and obs-text, as h11's field-vchar
-_FIELD_VALUE = re.compile(rf"(?:{_VCHAR}+(?:[ \t]+{_VCHAR}+)*)?")
-_DIGITS = re.compile(r"[0-9]{1,20}")
-_SPACE = " \t\n\r\x0b\x0c"  # what bytes.strip() strips
+from chaos.providers.http_charset import content_charset
+
+# h11's header line: a token, a colon, the value between optional blanks.
+_FIELD = re.compile(
+    rb"(?P<name>[-!#$%&'*+.^_`|~0-9a-zA-Z]+):[ \t]*"
+    rb"(?P<value>(?:[^\x00\s]+(?:[ \t]+[^\x00\s]+)*)?)[ \t]*"
+)
+_FOLDED = re.compile(rb"[ \t]+")
+_DIGITS = re.compile(rb"[0-9]{1,20}")
 
 
 class Malformed(Exception):
-    """A response head h11 would refuse, in h11's words."""
+    """A response httpx would refuse, in its words (h11's and httpcore's)."""
 
 
-def _line(text: str) -> str:
-    return f"illegal header line: {bytearray(text.encode('latin-1'))!r}"
+def _unfolded(lines: Iterable[bytearray]) -> list[bytearray]:
+    """Folded continuation lines joined to their header line by one space, as h11 joins them."""
+    out: list[bytearray] = []
+    for line in lines:
+        fold = _FOLDED.match(line)
+        if fold is None:
+            out.append(line)
+        elif out:
+            out[-1] += b" " + line[fold.end() :]
+        else:
+            raise Malformed("continuation line at start of headers")
+    return out
 
 
-def response_headers(head: Message) -> list[tuple[str, str]]:
-    """The response's headers as h11 hands them to httpx: names as written, values without
+def response_headers(lines: Iterable[bytearray]) -> list[tuple[str, str]]:
+    """The header lines of a head as h11 hands them to httpx: names as written, values without
     surrounding blanks, folded lines joined, one ``Content-Length``, ``Transfer-Encoding``
     lowercased; ``Malformed`` where h11 refuses them."""
-    rest = head.get_payload()
-    if isinstance(rest, str) and rest:
-        # email's parser ends the headers at a line it cannot read as one; h11 refuses it.
-        raise Malformed(_line(rest.splitlines()[0]))
     headers: list[tuple[str, str]] = []
-    length: str | None = None
+    length: bytes | None = None
     chunked = False
-    for name, raw in head.items():
-        value = _FOLD.sub(" ", raw).strip(" \t")
-        if not _TOKEN.fullmatch(name) or not _FIELD_VALUE.fullmatch(value):
-            raise Malformed(_line(f"{name}: {value}"))
+    for line in _unfolded(lines):
+        match = _FIELD.fullmatch(line)
+        if match is None:
+            raise Malformed(f"illegal header line: {line!r}")
+        name, value = match["name"], match["value"]
         lowered = name.lower()
-        if lowered == "content-length":
-            lengths = {part.strip(_SPACE) for part in value.split(",")}
-            if len(lengths) != 1 or length not in (None, *lengths):
+        if lowered == b"content-length":
+            lengths = {part.strip() for part in value.split(b",")}
+            if len(lengths) != 1:
                 raise Malformed("conflicting Content-Length headers")
             value = lengths.pop()
             if not _DIGITS.fullmatch(value):
                 raise Malformed("bad Content-Length")
             if length is not None:
+                if length != value:
+                    raise Malformed("conflicting Content-Length headers")
                 continue
             length = value
-        elif lowered == "transfer-encoding":
+        elif lowered == b"transfer-encoding":
             if chunked:
                 raise Malformed("multiple Transfer-Encoding headers")
             value = value.lower()
-            if value != "chunked":
+            if value != b"chunked":
                 raise Malformed("Only Transfer-Encoding: chunked is supported")
             chunked = True
-        headers.append((name, value))
+        headers.append((name.decode("latin-1"), value.decode("latin-1")))
     return headers
 
 
@@ -117,11 +129,7 @@ def _decoded(headers: list[tuple[str, str]], content: bytes) -> bytes:
 def _text(content: bytes, content_type: str | None) -> str:
     if not content:
         return ""
-    encoding = None
-    if content_type is not None:
-        message = Message()
-        message["content-type"] = content_type
-        encoding = message.get_content_charset(failobj=None)
+    encoding = None if content_type is None else content_charset(content_type)
     if encoding is not None:
         try:
             codecs.lookup(encoding)

@@ -30,8 +30,9 @@ _OCTET = re.compile(r"0|[1-9][0-9]{0,2}")
 # What h11 accepts as a header's name and value; anything else is left to httpx's own error.
 _TOKEN = re.compile(r"[-!#$%&'*+.^_`|~0-9a-zA-Z]+")
 _VALUE = re.compile(r"(?:[\x21-\x7e]+(?:[ \t]+[\x21-\x7e]+)*)?")
-# Headers httpx (h11) frames the body by or checks specially.
-_HTTPX_OWNS = frozenset({"content-length", "transfer-encoding"})
+# Headers httpx (h11) frames the body by or checks specially (an Upgrade proposes to switch
+# protocols, after which h11 accepts a 101 answer).
+_HTTPX_OWNS = frozenset({"content-length", "transfer-encoding", "upgrade"})
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,11 @@ def test_what_httpx_would_rewrite_goes_through_httpx(url: str, arguments: Any) -
     assert as_plain_request(spec) is None
 
 
+def test_a_protocol_switch_goes_through_httpx() -> None:
+    spec = HttpSpec(url="http://127.0.0.1:1/", headers={"Upgrade": "websocket"})
+    assert as_plain_request(spec) is None
+
+
 def test_an_http_run_does_not_import_httpx() -> None:
     script = textwrap.dedent(
         """
@@ -65,6 +70,51 @@ def test_an_http_run_does_not_import_httpx() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
     )
     assert json.loads(done.stdout) == [200, []]
+
+
+# What the plain path would otherwise import, each costing a short run milliseconds.
+NOT_FOR_PLAIN_HTTP = ("http.client", "ssl", "email", "email.parser", "encodings.idna", "httpx")
+
+
+def test_an_http_run_imports_neither_http_client_ssl_email_nor_idna() -> None:
+    """A fresh process: a raw socket server (``http.server`` would import ``http.client``
+    itself), one plain http activity against it."""
+    script = textwrap.dedent(
+        """
+        import json, socket, sys, threading
+        from chaos.actions.context import RunContext
+        from chaos.providers import PROVIDERS, Call
+
+        listener = socket.create_server(("127.0.0.1", 0))
+
+        def answer():
+            conn, _ = listener.accept()
+            with conn:
+                data = b""
+                while b"\\r\\n\\r\\n" not in data:
+                    data += conn.recv(65536)
+                conn.sendall(
+                    b"HTTP/1.1 200 OK\\r\\nContent-Type: text/plain; charset=utf-8\\r\\n"
+                    b"Content-Length: 2\\r\\n\\r\\nok"
+                )
+
+        threading.Thread(target=answer, daemon=True).start()
+        http = PROVIDERS["http"]
+        http.load()
+        url = f"http://localhost:{listener.getsockname()[1]}/"
+        output = http.run(http.read({"type": "http", "url": url}), Call(RunContext(), {}, {}))
+        loaded = [m for m in sys.argv[1:] if m in sys.modules]
+        print(json.dumps([output["status"], output["body"], loaded]))
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, *NOT_FOR_PLAIN_HTTP],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert json.loads(done.stdout) == [200, "ok", []]
 
 
 OPENSSL_SELF_SIGNED = (

@@ -150,10 +150,66 @@ CASES = [
     Case("not-a-header-line", reply=reply("200 OK", ["X-A : 1", "Content-Length: 2"], b"ok")),
     Case("not-a-header-name", reply=reply("200 OK", ["X(A): 1", "Content-Length: 2"], b"ok")),
     Case("not-a-status-line", reply=b"HTX/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"),
+    Case("status-without-reason", reply=b"HTTP/1.1 200\r\nContent-Length: 2\r\n\r\nok"),
+    Case("status-with-two-spaces", reply=b"HTTP/1.1  200 OK\r\nContent-Length: 2\r\n\r\nok"),
+    Case("status-below-100", reply=reply("099 Odd", ["Content-Length: 2"], b"ok")),
+    Case("switching-protocols", reply=reply("101 Switching Protocols", ["Upgrade: x"])),
+    Case("http-1.0-until-close", reply=b"HTTP/1.0 200 OK\r\nX-A: 1\r\n\r\nto the end"),
+    Case("leading-blank-line", reply=b"\r\n" + JSON_REPLY),
+    Case("continuation-at-start", reply=reply("200 OK", ["  x", "Content-Length: 2"], b"ok")),
+    Case(
+        "length-then-a-bad-one", reply=reply("200 OK", ["Content-Length: 2", "Content-Length: x"])
+    ),
+    Case("two-transfer-encodings", reply=reply("200 OK", [*["Transfer-Encoding: chunked"] * 2])),
+    Case("not-modified-with-length", reply=reply("304 Not Modified", ["Content-Length: 5"])),
+    Case(
+        "chunked-beats-length",
+        reply=reply(
+            "200 OK", ["Content-Length: 99", "Transfer-Encoding: chunked"], b"2\r\nok\r\n0\r\n\r\n"
+        ),
+    ),
+    Case(
+        "chunk-extensions-and-trailers",
+        reply=reply(
+            "200 OK",
+            ["Transfer-Encoding: chunked"],
+            b"5;name=v \r\nhello\r\n1 \r\n!\r\n0;x\r\nX-Trailer: 1\r\n  folded\r\n\r\n",
+        ),
+    ),
+    Case("bad-chunk-header", reply=reply("200 OK", ["Transfer-Encoding: chunked"], b"z\r\n")),
+    Case(
+        "bad-chunk-footer",
+        reply=reply("200 OK", ["Transfer-Encoding: chunked"], b"2\r\nokX\r\n0\r\n\r\n"),
+    ),
+    Case(
+        "bad-trailer",
+        reply=reply("200 OK", ["Transfer-Encoding: chunked"], b"0\r\nX Y: 1\r\n\r\n"),
+    ),
+    # Bounds: h11's 100 KiB on an incomplete head, not http.client's per line and per header.
+    Case("head-too-long", reply=reply("200 OK", ["X-Big: " + "a" * 200_000, "Content-Length: 0"])),
+    Case(
+        "long-header-line", reply=reply("200 OK", ["X-Big: " + "a" * 70_000, "Content-Length: 0"])
+    ),
+    Case(
+        "many-headers",
+        reply=reply("200 OK", [f"X-{i}: {i}" for i in range(150)] + ["Content-Length: 0"]),
+    ),
+    Case("large-body", reply=ok(b"x" * 300_000, f"{CT}text/plain")),
+    Case("large-body-until-close", reply=reply("200 OK", [], b"y" * 300_000)),
+    # Charsets as email's Message reads them (httpx's way).
+    Case("quoted-charset-escapes", reply=ok(b"caf\xe9", f'{CT}text/plain; charset="latin\\-1"')),
+    Case("charset-in-rfc-2231", reply=ok(b"caf\xe9", f"{CT}text/plain; charset*=''latin-1")),
+    Case(
+        "charset-after-semicolons",
+        reply=ok(b"caf\xe9", f'{CT}text/plain;; a="x;y"; CharSet = latin-1'),
+    ),
     # How it fails.
     Case("no-response", reply=b""),
     Case("truncated-body", reply=reply("200 OK", ["Content-Length: 10"], b"1234")),
     Case("truncated-chunks", reply=reply("200 OK", ["Transfer-Encoding: chunked"], b"a\r\n12345")),
+    Case("truncated-head", reply=b"HTTP/1.1 200 OK\r\nX-A: 1"),
+    Case("truncated-chunk-header", reply=reply("200 OK", ["Transfer-Encoding: chunked"], b"a")),
+    Case("truncated-trailers", reply=reply("200 OK", ["Transfer-Encoding: chunked"], b"0\r\nX: 1")),
     Case("read-timeout", timeout=0.2, delay=1.0),
 ]
 
