@@ -37,7 +37,7 @@ from chaos.engine.strategies import Runtime
 from chaos.experiment.controls import SAFEGUARDS_MODULE
 from chaos.experiment.journal import Journal, SteadyState
 from chaos.experiment.model import Experiment
-from chaos.providers import PROVIDERS, Call
+from chaos.providers import Call
 
 logger = logging.getLogger("chaosrun")
 
@@ -173,14 +173,9 @@ class Runner:
         play_rollbacks(self.activities, self.raw, journal, method_started)
 
     # -- the run ------------------------------------------------------------------------
-    def _load_providers(self) -> None:
-        """Import what the providers this experiment uses run with, before the run's clock
-        starts, so the journal's times measure the activities (httpx alone takes ~60 ms)."""
-        for kind in sorted({a.provider.type for a in self.experiment.activities()}):
-            PROVIDERS[kind].load()
 
     def run(self) -> RunResult:
-        self._load_providers()
+        self.activities.load_providers()
         self._load_controls()
         try:
             return self._run()

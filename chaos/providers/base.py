@@ -55,7 +55,7 @@ class Call:
     secrets: dict[str, Any]
 
 
-def _nothing() -> None:
+def _nothing(_specs: list[Any]) -> None:
     return None
 
 
@@ -80,8 +80,9 @@ class ProviderType(Generic[Spec]):
     check: Callable[[Spec], list[Problem]]
     # The activity's output, or an exception (``ActivityFailed`` for a one-sentence one).
     run: Callable[[Spec, Call], Any]
-    # Imports what ``run`` needs, so the run's clock does not count them.
-    load: Callable[[], None] = _nothing
+    # Imports what ``run`` needs for these specs (the experiment's activities of this type,
+    # their variables substituted), so the run's clock does not count them.
+    load: Callable[[list[Spec]], None] = _nothing
     # True when the activity honours a dry run itself, so it runs in one; others are skipped.
     runs_in_dry_run: Callable[[Spec], bool] = _never
     # How the activity acts on the target, given the run's namespace; None: it does not,

@@ -57,15 +57,17 @@ def check(spec: HttpSpec) -> list[Problem]:
     return problems
 
 
-def load() -> None:
+def load(specs: list[HttpSpec]) -> None:
     # The plain-http path's modules and httpx's version for its User-Agent, so the first
-    # probe's duration in the journal shows the system under test, not our imports. httpx
-    # itself waits for the first https request: ``load`` is not told the URLs, and most runs
-    # have none.
+    # probe's duration in the journal shows the system under test, not our imports; httpx
+    # (~40 ms) only when an activity will go through it (https, or a request it rewrites).
     import chaos.providers.http_wire  # noqa: F401
     from chaos.providers.http_request import default_headers
 
     default_headers()
+    if any(as_plain_request(spec) is None for spec in specs):
+        import httpcore  # noqa: F401
+        import httpx  # noqa: F401
 
 
 def _timeouts(value: Any) -> tuple[float, float]:

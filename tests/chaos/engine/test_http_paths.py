@@ -59,7 +59,7 @@ def test_an_http_run_does_not_import_httpx() -> None:
         server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         http = PROVIDERS["http"]
-        http.load()
+        http.load([])
         spec = http.read({"type": "http", "url": f"http://127.0.0.1:{server.server_port}/"})
         output = http.run(spec, Call(RunContext(), {}, {}))
         loaded = sorted(m for m in sys.modules if m.startswith(("httpx", "httpcore")))
@@ -100,7 +100,7 @@ def test_an_http_run_imports_neither_http_client_ssl_email_nor_idna() -> None:
 
         threading.Thread(target=answer, daemon=True).start()
         http = PROVIDERS["http"]
-        http.load()
+        http.load([])
         url = f"http://localhost:{listener.getsockname()[1]}/"
         output = http.run(http.read({"type": "http", "url": url}), Call(RunContext(), {}, {}))
         loaded = [m for m in sys.argv[1:] if m in sys.modules]
@@ -147,3 +147,38 @@ def test_https_still_goes_through_httpx(tls_server: RawServer) -> None:
     assert b"User-Agent: python-httpx/" in tls_server.requests[0]
     with pytest.raises(ActivityFailed, match="CERTIFICATE_VERIFY_FAILED"):
         run(HttpSpec(url=url), call)
+
+
+WARMING = """
+import json, sys
+from chaos.actions.context import RunContext
+from chaos.engine.activity import ActivityRunner
+from chaos.engine.settings import RunHooks, RunSettings
+from chaos.experiment import validate_experiment
+from chaos.providers import Call
+
+probe = {"type": "probe", "name": "p", "provider": {"type": "http", "url": "${url}"}}
+experiment = validate_experiment({"title": "t", "description": "d", "method": [probe]})
+call, variables = Call(RunContext(), {}, {}), {"url": sys.argv[1]}
+runner = ActivityRunner(experiment, call, variables, RunSettings(), RunHooks())
+runner.load_providers()
+print(json.dumps("httpx" in sys.modules))
+"""
+
+
+@pytest.mark.parametrize(
+    "url, imported",
+    [
+        ("http://127.0.0.1:1/", False),
+        ("https://127.0.0.1:1/", True),
+        ("http://127.0.0.1:1/a b", True),
+    ],
+)
+def test_providers_are_loaded_for_the_urls_the_run_will_use(url: str, imported: bool) -> None:
+    """Before the run's clock starts, httpx is imported when an activity will go through
+    it, the URL known once its variables are substituted, and only then."""
+    done = subprocess.run(
+        [sys.executable, "-c", WARMING, url], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) is imported
