@@ -142,16 +142,3 @@ class Experiment(_Model):
     # Required but may be empty: a hypothesis-only experiment (chaostoolkit-lib accepts one).
     method: list[ActivityOrRef]
     rollbacks: list[ActivityOrRef] = Field(default_factory=list)
-
-    def activities(self) -> list[Activity]:
-        """Every concrete (non-ref) activity: hypothesis probes, method, rollbacks."""
-        items: list[Activity | Ref] = []
-        if self.steady_state_hypothesis is not None:
-            items.extend(self.steady_state_hypothesis.probes)
-        items.extend(self.method)
-        items.extend(self.rollbacks)
-        return [a for a in items if isinstance(a, Activity)]
-
-    def find(self, name: str) -> Activity | None:
-        """The first activity called ``name`` (what a ``ref`` points to)."""
-        return next((a for a in self.activities() if a.name == name), None)
