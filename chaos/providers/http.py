@@ -1,10 +1,10 @@
 """The ``http`` provider: one request; output ``{status, headers, body}``.
 
 httpx is the reference: ``https://`` requests go through it, and a plain ``http://`` one is
-built as httpx would build it (``http_request``), sent over a socket (``http_wire``) and read
-as httpx reads the answer (``http_read``, ``http_reply``), because importing httpx costs a
-short run more than its requests. httpx is imported only to run an https request (or an unusual
-http one), never to validate one.
+built as httpx would build it (``http_request``) and exchanged by h11, httpx's own HTTP/1.1
+engine, over a socket (``http_wire``; the body decoded in ``http_reply``), because importing
+httpx and httpcore costs a short run more than its requests. httpx is imported only to run
+an https request (or an unusual http one), never to validate one.
 """
 
 from __future__ import annotations
