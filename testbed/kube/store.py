@@ -17,7 +17,7 @@ import secrets
 import string
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from testbed.kube.resources import (
@@ -48,21 +48,47 @@ def _random_suffix(length: int = 5) -> str:
 _DNS_LABEL = set(string.ascii_lowercase + string.digits + "-.")
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
+Key = tuple[str, str, str]  # (plural, namespace, name)
+
+
+def _selection(
+    resource: Resource,
+    namespace: str | None,
+    label_selector: str | None,
+    field_selector: str | None,
+) -> Callable[[Key, Obj], bool]:
+    """Which stored objects a list of ``resource`` answers with (a bad selector: 400)."""
+    try:
+        by_labels = label_predicate(label_selector)
+        by_fields = field_predicate(field_selector, resource.plural)
+    except SelectorError as exc:
+        raise ApiError(400, "BadRequest", str(exc)) from None
+
+    def wanted(key: Key, obj: Obj) -> bool:
+        return (
+            key[0] == resource.plural
+            and (namespace is None or key[1] == namespace)
+            and by_labels(obj)
+            and by_fields(obj)
+        )
+
+    return wanted
+
 
 class Store:
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self.changed = threading.Condition(self.lock)
-        self._objects: dict[tuple[str, str, str], Obj] = {}  # (plural, namespace, name) -> obj
+        self._objects: dict[Key, Obj] = {}
         self._rv = itertools.count(1000)
         self.writes = 0  # bumped on every change: lets waiters skip changes they have seen
-        self._json: dict[tuple[str, str, str], tuple[str, str]] = {}  # key -> (rv, list item)
+        self._json: dict[Key, tuple[str, str]] = {}  # key -> (rv, list item)
         for namespace in SYSTEM_NAMESPACES:
             self.create(NAMESPACES, None, {"metadata": {"name": namespace}})
 
     # ---- helpers -------------------------------------------------------------------------
 
-    def _key(self, resource: Resource, namespace: str | None, name: str) -> tuple[str, str, str]:
+    def _key(self, resource: Resource, namespace: str | None, name: str) -> Key:
         return (resource.plural, namespace or "" if resource.namespaced else "", name)
 
     def _touch(self, obj: Obj) -> None:
@@ -206,19 +232,10 @@ class Store:
         label_selector: str | None = None,
         field_selector: str | None = None,
     ) -> tuple[list[Obj], str]:
-        try:
-            by_labels = label_predicate(label_selector)
-            by_fields = field_predicate(field_selector, resource.plural)
-        except SelectorError as exc:
-            raise ApiError(400, "BadRequest", str(exc)) from None
+        wanted = _selection(resource, namespace, label_selector, field_selector)
         with self.lock:
             found = [
-                copy.deepcopy(obj)
-                for (plural, obj_namespace, _), obj in sorted(self._objects.items())
-                if plural == resource.plural
-                and (namespace is None or obj_namespace == namespace)
-                and by_labels(obj)
-                and by_fields(obj)
+                copy.deepcopy(obj) for key, obj in sorted(self._objects.items()) if wanted(key, obj)
             ]
             return found, str(next(self._rv))
 
@@ -231,19 +248,12 @@ class Store:
     ) -> bytes:
         """The list answer, serialized under the lock (no copy of each object first); as on
         a real server, the items carry no kind/apiVersion of their own."""
-        try:
-            by_labels = label_predicate(label_selector)
-            by_fields = field_predicate(field_selector, resource.plural)
-        except SelectorError as exc:
-            raise ApiError(400, "BadRequest", str(exc)) from None
+        wanted = _selection(resource, namespace, label_selector, field_selector)
         with self.lock:
             items = ",".join(
                 self._item_json(key, obj)
                 for key, obj in sorted(self._objects.items())
-                if key[0] == resource.plural
-                and (namespace is None or key[1] == namespace)
-                and by_labels(obj)
-                and by_fields(obj)
+                if wanted(key, obj)
             )
             head = _encode(
                 {
@@ -254,7 +264,7 @@ class Store:
             )
         return f'{head[:-1]},"items":[{items}]}}'.encode()
 
-    def _item_json(self, key: tuple[str, str, str], obj: Obj) -> str:
+    def _item_json(self, key: Key, obj: Obj) -> str:
         """An object as a list item, re-encoded only when its resourceVersion moved."""
         rv = obj["metadata"]["resourceVersion"]
         cached = self._json.get(key)
