@@ -5,32 +5,16 @@ scripts/docker-smoke builds and runs them for real (CI runs it after the test su
 
 from __future__ import annotations
 
-import ast
 import importlib.util
 import json
 import re
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from services.backend.settings import BackendServerSettings
 from services.frontend.settings import FrontendServerSettings
 from testbed.procs import REPO_ROOT
-
-
-def _load_requirements_script() -> ModuleType:
-    """scripts/docker/requirements.py, the dependency list the Dockerfiles install."""
-    path = REPO_ROOT / "scripts" / "docker" / "requirements.py"
-    spec = importlib.util.spec_from_file_location("chaosrun_docker_requirements", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_requirements = _load_requirements_script()
-normalize, requirements = _requirements.normalize, _requirements.requirements
 
 BACKEND_PORT = BackendServerSettings.model_fields["port"].default
 FRONTEND_PORT = FrontendServerSettings.model_fields["port"].default
@@ -77,11 +61,21 @@ IMAGES = [
 ]
 
 
-@pytest.mark.parametrize("name", ["Dockerfile.backend", "Dockerfile.frontend", "Dockerfile.runner"])
+# The lock each image installs (bash scripts/lock makes them; tests/manifests/test_lock.py
+# holds them to pyproject.toml).
+LOCK = {
+    "Dockerfile.backend": "services.lock",
+    "Dockerfile.frontend": "services.lock",
+    "Dockerfile.runner": "runner.lock",
+}
+PINNED_BASE = re.compile(r"PYTHON_IMAGE=python:3\.12-slim@sha256:[0-9a-f]{64}")
+
+
+@pytest.mark.parametrize("name", sorted(LOCK))
 def test_common_shape(name: str) -> None:
     path = REPO_ROOT / name
     first = instructions(path)[0]
-    assert first == ("ARG", "PYTHON_IMAGE=python:3.12-slim")
+    assert first[0] == "ARG" and PINNED_BASE.fullmatch(first[1]), "the base pinned by digest"
     froms = [rest for word, rest in instructions(path) if word == "FROM"]
     assert froms[0] == "${PYTHON_IMAGE} AS builder"
     by_stage = stages(path)
@@ -139,29 +133,44 @@ def test_build_context_holds_only_what_the_images_need() -> None:
         "README.md",
         "services",
         "chaos",
-        "scripts/docker/requirements.py",
+        "requirements/*.lock",
     }
 
 
-def imported_modules(package: Path) -> set[str]:
-    found = set()
-    for path in package.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(), str(path))):
-            if isinstance(node, ast.Import):
-                found |= {alias.name.split(".")[0] for alias in node.names}
-            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                found.add(node.module.split(".")[0])
+def test_the_three_dockerfiles_pin_the_same_base() -> None:
+    assert len({instructions(REPO_ROOT / name)[0] for name in LOCK}) == 1
+
+
+def pip_installs(name: str) -> list[list[str]]:
+    """The words of every ``pip install`` of the builder stage."""
+    found = []
+    for run in the(stages(REPO_ROOT / name)["builder"], "RUN"):
+        for command in run.split("&&"):
+            words = command.split()
+            if len(words) > 1 and words[0].endswith("/pip") and words[1] == "install":
+                found.append(words)
     return found
 
 
+@pytest.mark.parametrize("name", sorted(LOCK))
+def test_every_package_comes_from_a_lock_with_its_hash(name: str) -> None:
+    """Each install is a lock with --require-hashes, or the project's own wheel, without
+    dependencies and without an index: nothing is resolved at build time."""
+    installs = pip_installs(name)
+    locks = [words[words.index("-r") + 1] for words in installs if "-r" in words]
+    assert locks == [f"requirements/{LOCK[name]}", "requirements/build.lock"]
+    for words in installs:
+        assert "--no-deps" in words, words
+        if "-r" in words:
+            assert {"--require-hashes", "--only-binary"} <= set(words), words
+        else:
+            assert "--no-index" in words and words[-1] == "/tmp/dist/*.whl", words
+    wheel = [run for run in the(stages(REPO_ROOT / name)["builder"], "RUN") if "pip wheel" in run]
+    assert len(wheel) == 1 and "--no-build-isolation" in wheel[0], "built by the locked backend"
+
+
 @pytest.mark.parametrize("name", ["Dockerfile.backend", "Dockerfile.frontend"])
-def test_service_images_leave_out_only_what_the_services_do_not_import(name: str) -> None:
+def test_service_images_hold_no_runner_code(name: str) -> None:
     builder = stages(REPO_ROOT / name)["builder"]
-    (arg,) = [a for a in the(builder, "ARG") if a.startswith("RUNNER_ONLY_DEPS=")]
-    left_out = set(json.loads(arg.partition("=")[2]).split())
-    assert "kubernetes" in left_out
-    deps = requirements(REPO_ROOT / "pyproject.toml", set())
-    assert left_out <= {normalize(re.split(r"[^A-Za-z0-9._-]", d)[0]) for d in deps}
-    assert not left_out & imported_modules(REPO_ROOT / "services")
     # The services' package only: chaos/ is not copied into the service images.
     assert [c for c in the(builder, "COPY") if "chaos" in c] == []

@@ -62,7 +62,7 @@ DOCUMENTED_FLAGS: dict[str, dict[str, set[str]]] = {
         "delete": {"-k", "-n", "--ignore-not-found"},
         "get": {"-n", "-o"},
         "kustomize": set(),
-        "label": set(),
+        "label": {"--overwrite"},
         "logs": {"-n", "-f", "--pod-running-timeout"},
         "rollout status": {"--timeout"},
         "scale": {"--replicas"},
