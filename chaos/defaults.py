@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 NAMESPACE = "default"
+# Kubernetes' own namespaces: chaos there is refused unless asked for, and a run record kept in
+# the cluster may never restore into one.
+SYSTEM_NAMESPACES = frozenset({"kube-system", "kube-public", "kube-node-lease"})
 PAUSE = 10.0  # seconds after the chaos before the hypothesis is checked again
 PROBE_INTERVAL = 0.1  # seconds between the live measurement's requests
 # Seconds between two reads of v2's breaker transitions: far less than its event buffer
@@ -57,4 +60,5 @@ __all__ = [
     "PROBE_INTERVAL",
     "PROMETHEUS_BASE_URL",
     "PROMETHEUS_TIMEOUT",
+    "SYSTEM_NAMESPACES",
 ]

@@ -10,14 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from chaos.defaults import SYSTEM_NAMESPACES
+
 if TYPE_CHECKING:  # not imported at run time: validating a file needs none of them
     from chaos.drivers.base import DeploymentSnapshot, Driver
     from chaos.records.model import ObjectState, RecordedObject
     from chaos.records.writer import RecordWriter
 
 logger = logging.getLogger("chaosrun")
-
-SYSTEM_NAMESPACES = frozenset({"kube-system", "kube-public", "kube-node-lease"})
 
 
 def system_namespace_refusal(namespace: str, allowed: bool) -> str | None:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import sys
 from typing import Annotated
 
 import typer
 
 from chaos.drivers.base import Driver
 from chaos.drivers.factory import Target, TargetRef, make_driver
-from chaos.engine.recovery import Found, Outcome, Recovery, Verdict, gather
-from chaos.errors import EXIT_BAD_INPUT
+from chaos.engine.recovery import ClusterRecords, Found, Outcome, Recovery, Verdict, gather
+from chaos.errors import EXIT_BAD_INPUT, EXIT_FAILED
+from chaos.records.model import RunRecord
 from chaos.records.store import RecordStore
 
 EPILOG = (
@@ -18,7 +19,11 @@ EPILOG = (
     "(in $CHAOSRUN_RECORDS_DIR, default ~/.local/state/chaosrun/runs) and closes the record "
     "once the restore is confirmed. A run that was killed leaves its record open: this "
     "command finds it and restores from it. Exit codes: 0 everything is back (or nothing was "
-    "left), 1 something could not be restored, 2 a target could not be reached."
+    "left), 1 something could not be restored or a record was refused, 2 a target could not be "
+    "reached, or a record not written on this machine would need a confirmation that no "
+    "terminal can give. A record kept in the cluster is acted on only when its seal (an HMAC "
+    "with the key in Secret chaosrun-records-key) is intact and it names only objects of its "
+    "own namespace, which is not a system one."
 )
 
 
@@ -28,7 +33,7 @@ def _connect(ref: TargetRef) -> Driver:
     return driver
 
 
-def _cluster_lister(ref: TargetRef, namespace: str) -> Callable[[], list[str]] | None:
+def _cluster_lister(ref: TargetRef, namespace: str) -> ClusterRecords | None:
     """How to read the records kept in the cluster, when a cluster is configured at all."""
     import os
 
@@ -38,12 +43,13 @@ def _cluster_lister(ref: TargetRef, namespace: str) -> Callable[[], list[str]] |
     if not existing and not os.environ.get("KUBERNETES_SERVICE_HOST"):
         return None
     from chaos.drivers.kubernetes import KubernetesDriver
+    from chaos.records.seal import read_sealed
 
     driver = KubernetesDriver(context=ref.context, kubeconfig=ref.kubeconfig)
 
-    def records() -> list[str]:
+    def records() -> tuple[list[RunRecord], list[str]]:
         driver.check_reachable()
-        return driver.list_records(namespace)
+        return read_sealed(driver, namespace)
 
     return records
 
@@ -63,6 +69,32 @@ def _print(outcome: Outcome) -> None:
     typer.echo(f"  {outcome.label}: {outcome.verdict.value}{detail}")
 
 
+def _confirmed(found: Found) -> bool:
+    """Say what restoring a record not written here would do, and ask."""
+    for action in found.actions():
+        typer.echo(f"  will {action}")
+    try:
+        return typer.confirm(
+            f"  Run {found.record.id} was not written on this machine; restore it?", default=False
+        )
+    except typer.Abort:  # end of input: no answer is no
+        return False
+
+
+def _refuse_unattended(foreign: list[Found]) -> None:
+    for found in foreign:
+        typer.echo(_describe(found))
+        for action in found.actions():
+            typer.echo(f"  would {action}")
+    typer.echo(
+        f"Error: {len(foreign)} run record(s) not written on this machine need a confirmation "
+        "and standard input is not a terminal; nothing was restored (pass --yes to restore "
+        "them without asking).",
+        err=True,
+    )
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
 def _exit_code(outcomes: list[Outcome]) -> int:
     if any(o.verdict is Verdict.UNREACHABLE for o in outcomes):
         return EXIT_BAD_INPUT
@@ -79,6 +111,15 @@ def restore(
             "--force",
             help="Replace an object that stands with a spec other than the snapshot's "
             "(reported and left alone otherwise).",
+        ),
+    ] = False,
+    yes: Annotated[
+        bool,
+        typer.Option(
+            "--yes",
+            "-y",
+            help="Restore records not written on this machine (kept only in the cluster, or "
+            "by another host) without asking first; for scripts.",
         ),
     ] = False,
     namespace: Annotated[
@@ -100,16 +141,29 @@ def restore(
     plan = gather(store, _cluster_lister(cluster, namespace))
     for problem in plan.problems:
         typer.echo(f"Warning: {problem}", err=True)
+    for refusal in plan.refused:
+        typer.echo(f"Refused: {refusal}", err=True)
+    refused = EXIT_FAILED if plan.refused else 0
     if not plan.found:
-        typer.echo("Nothing to restore: no unfinished run records.")
-        raise typer.Exit(0)
+        if not plan.refused:
+            typer.echo("Nothing to restore: no unfinished run records.")
+        raise typer.Exit(refused)
+    ask = not (yes or dry_run)
+    foreign = [found for found in plan.found if found.foreign]
+    if ask and foreign and not sys.stdin.isatty():
+        _refuse_unattended(foreign)
     recovery = Recovery(
         store, _connect, force=force, dry_run=dry_run, cluster_target=cluster.pinned()
     )
     outcomes: list[Outcome] = []
     for found in plan.found:
         typer.echo(_describe(found))
+        if ask and found.foreign and not _confirmed(found):
+            declined = Outcome(found.record, f"run {found.record.id}", Verdict.DECLINED)
+            _print(declined)
+            outcomes.append(declined)
+            continue
         for outcome in recovery.restore(found):
             _print(outcome)
             outcomes.append(outcome)
-    raise typer.Exit(_exit_code(outcomes))
+    raise typer.Exit(max(_exit_code(outcomes), refused))

@@ -72,6 +72,16 @@ class DeploymentSnapshot:
     manifest: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class KeptRecord:
+    """A run record as the target keeps it: its text and the seal written beside it."""
+
+    name: str  # where it is kept (on Kubernetes: the ConfigMap's name)
+    namespace: str
+    text: str
+    seal: str | None  # None: kept without one
+
+
 @runtime_checkable
 class Driver(Protocol):
     """Operations a target offers to chaos actions and probes."""

@@ -6,7 +6,7 @@ that stands with another spec is reported and left alone unless ``force`` replac
 
 from __future__ import annotations
 
-import json
+import socket
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,9 +23,13 @@ from chaos.drivers.base import (
     TargetUnreachable,
 )
 from chaos.drivers.factory import TargetRef
+from chaos.records.kinds import DEPLOYMENT, describe, unknown_kind
 from chaos.records.model import ObjectState, RecordedObject, RunRecord
+from chaos.records.seal import RecordMirror, SealedMirror
 from chaos.records.store import RecordStore
-from chaos.records.writer import RecordMirror, mirror_discard, mirror_save
+
+# The run records kept in a cluster that passed their checks, and a sentence for each other.
+ClusterRecords = Callable[[], tuple[list[RunRecord], list[str]]]
 
 
 class Verdict(StrEnum):
@@ -37,6 +41,7 @@ class Verdict(StrEnum):
     FAILED = "failed"
     UNREACHABLE = "unreachable"
     IN_PROGRESS = "in progress"
+    DECLINED = "left alone, not confirmed"
 
     @property
     def ok(self) -> bool:
@@ -71,33 +76,42 @@ class Found:
     local: bool  # in this machine's record directory
     in_cluster: bool = False
 
+    @property
+    def foreign(self) -> bool:
+        """Not written on this machine: kept only in the cluster, or by another host."""
+        return not self.local or self.record.host != socket.gethostname()
+
+    def actions(self) -> list[str]:
+        """What restoring it would create or change, one line per object."""
+        return [describe(obj) for obj in self.record.pending()]
+
 
 @dataclass
 class RecoveryPlan:
     found: list[Found] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # unreadable records, unreachable lists
+    # Records read but not to be acted on (unsealed, altered, out of their namespace).
+    refused: list[str] = field(default_factory=list)
 
 
-def gather(
-    store: RecordStore,
-    cluster_records: Callable[[], list[str]] | None = None,
-) -> RecoveryPlan:
+def gather(store: RecordStore, cluster_records: ClusterRecords | None = None) -> RecoveryPlan:
     """Unfinished records on disk and, when ``cluster_records`` is given, in the cluster."""
     plan = RecoveryPlan()
     records, plan.problems = store.unfinished()
-    by_id = {r.id: Found(r, local=True) for r in records}
+    by_id: dict[str, Found] = {}
+    for record in records:
+        if problem := unknown_kind(record):
+            plan.refused.append(f"run record {record.id} was not acted on: {problem}")
+        else:
+            by_id[record.id] = Found(record, local=True)
     if cluster_records is not None:
         try:
-            texts = cluster_records()
+            kept, refused = cluster_records()
         except DriverError as exc:
             plan.problems.append(f"run records in the cluster not read: {exc}")
-            texts = []
-        for text in texts:
-            try:
-                record = RunRecord.from_dict(json.loads(text))
-            except ValueError as exc:
-                plan.problems.append(f"a run record in the cluster is not readable ({exc})")
-                continue
+            kept, refused = [], []
+        plan.refused += refused
+        for record in kept:
             if record.done:
                 continue
             if record.id in by_id:
@@ -152,9 +166,13 @@ class Recovery:
         return self._drivers[ref]
 
     def _target(self, found: Found) -> TargetRef:
-        if not found.local and self.cluster_target is not None:
-            return self.cluster_target
-        return found.record.target
+        """A record kept only in the cluster is restored into the cluster it was read from,
+        never into the target it names: it may have been written by someone else."""
+        if found.local:
+            return found.record.target
+        if self.cluster_target is None:
+            raise TargetUnreachable("no cluster is configured to restore a record kept in one")
+        return self.cluster_target
 
     def restore(self, found: Found) -> list[Outcome]:
         record = found.record
@@ -180,6 +198,8 @@ class Recovery:
     def _restore_object(self, driver: Driver, obj: RecordedObject, record: RunRecord) -> Outcome:
         if obj.kind == FAULT_KIND:
             return self._end_fault(driver, obj, record)
+        if obj.kind != DEPLOYMENT:  # refused before: gather lets no other kind through
+            return Outcome(record, obj.label, Verdict.FAILED, "chaosrun does not record this kind")
         try:
             result = driver.restore_deployment(_snapshot(obj), force=self.force)
         except Conflict as exc:
@@ -206,7 +226,8 @@ class Recovery:
         if found.local:
             self.store.save(record)
         if found.in_cluster and isinstance(driver, RecordMirror):
+            mirror = SealedMirror(driver)
             if record.done:
-                mirror_discard(driver, record)
+                mirror.discard(record)
             else:
-                mirror_save(driver, record)
+                mirror.save(record)

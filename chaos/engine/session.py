@@ -271,7 +271,7 @@ class Session:
         )
 
     def _mirror(self) -> Any:
-        from chaos.records.writer import RecordMirror
+        from chaos.records.seal import RecordMirror
 
         driver = self.connect()
         if not isinstance(driver, RecordMirror):

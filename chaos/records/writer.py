@@ -7,43 +7,20 @@ import os
 import socket
 import threading
 from collections.abc import Callable
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
+from chaos.defaults import SYSTEM_NAMESPACES
 from chaos.drivers.factory import TargetRef
 from chaos.errors import RunFailure
 from chaos.records.model import ObjectState, RecordedObject, RunRecord, now_iso
-from chaos.records.store import RecordStore, new_record_id, record_text
+from chaos.records.seal import RecordMirror, SealedMirror, mirror_namespace
+from chaos.records.store import RecordStore, new_record_id
 
 logger = logging.getLogger("chaosrun")
 
 
 class RecordError(RunFailure):
     """The run record could not be written, so the destructive change was not made."""
-
-
-@runtime_checkable
-class RecordMirror(Protocol):
-    """A copy of the record kept in the target itself (a ConfigMap on Kubernetes), so that a
-    runner that died with its disk can be recovered from another machine."""
-
-    def save_record(self, record_id: str, namespace: str, text: str) -> None: ...
-
-    def discard_record(self, record_id: str, namespace: str) -> None: ...
-
-    def list_records(self, namespace: str) -> list[str]: ...
-
-
-def mirror_namespace(record: RunRecord) -> str:
-    """Kept beside what the run changed: the RBAC that allowed the chaos covers it."""
-    return record.objects[0].namespace if record.objects else "default"
-
-
-def mirror_save(mirror: RecordMirror, record: RunRecord) -> None:
-    mirror.save_record(record.id, mirror_namespace(record), record_text(record))
-
-
-def mirror_discard(mirror: RecordMirror, record: RunRecord) -> None:
-    mirror.discard_record(record.id, mirror_namespace(record))
 
 
 class RecordWriter:
@@ -60,7 +37,7 @@ class RecordWriter:
         self.target = target
         self.experiment = experiment
         self.journal_path = journal_path
-        self.mirror = mirror
+        self.mirror = SealedMirror(mirror) if mirror is not None else None
         self.record: RunRecord | None = None
         self._lock_fd: int | None = None
         self._lock = threading.Lock()  # background activities may delete concurrently
@@ -92,7 +69,7 @@ class RecordWriter:
             logger.error("Could not update the run record: %s", exc.strerror or exc)
         if self.mirror is not None:
             try:
-                mirror_save(self.mirror, self.record)
+                self.mirror.save(self.record)
             except Exception as exc:
                 if strict:
                     raise RecordError(f"cannot keep the run record in the cluster: {exc}") from None
@@ -110,12 +87,30 @@ class RecordWriter:
         change); raise ``RecordError`` if it is not kept."""
         with self._lock:
             record = self._open()
+            self._check_mirrored(record, kind, name, namespace)
             entry = RecordedObject(
                 kind=kind, name=name, namespace=namespace, manifest=manifest, state=state
             )
             record.objects.append(entry)
             self._save(strict=True)
             return entry
+
+    def _check_mirrored(self, record: RunRecord, kind: str, name: str, namespace: str) -> None:
+        """A record kept in the cluster holds only its own namespace's objects, never a
+        system namespace's: ``chaosrun restore`` would refuse it, so the change is not made."""
+        if self.mirror is None:
+            return
+        if namespace in SYSTEM_NAMESPACES:
+            raise RecordError(
+                "a run record kept in the cluster cannot hold a change in the system namespace "
+                f"{namespace!r}"
+            )
+        own = mirror_namespace(record) if record.objects else namespace
+        if namespace != own:
+            raise RecordError(
+                f"a run record kept in the cluster holds the changes of one namespace ({own!r}), "
+                f"not {kind} {namespace}/{name}"
+            )
 
     def mark(self, entry: RecordedObject, state: ObjectState, note: str | None = None) -> None:
         with self._lock:
@@ -135,7 +130,7 @@ class RecordWriter:
             self._save(strict=False)
             if record.done and self.mirror is not None:
                 try:
-                    mirror_discard(self.mirror, record)
+                    self.mirror.discard(record)
                 except Exception as exc:
                     logger.warning("Could not remove the run record from the cluster: %s", exc)
             self.store.release(record.id, self._lock_fd, finished=record.done)

@@ -34,12 +34,14 @@ RESOURCES: tuple[Resource, ...] = (
     Resource("", "v1", "pods", "Pod", subresources=("status",)),
     Resource("", "v1", "services", "Service", subresources=("status",)),
     Resource("", "v1", "configmaps", "ConfigMap"),
+    Resource("", "v1", "secrets", "Secret"),
     Resource("apps", "v1", "deployments", "Deployment", subresources=("status", "scale")),
     Resource("apps", "v1", "replicasets", "ReplicaSet", subresources=("status", "scale")),
 )
 BY_KIND = {resource.kind: resource for resource in RESOURCES}
 PODS, DEPLOYMENTS, REPLICASETS = BY_KIND["Pod"], BY_KIND["Deployment"], BY_KIND["ReplicaSet"]
 NAMESPACES, SERVICES, CONFIGMAPS = BY_KIND["Namespace"], BY_KIND["Service"], BY_KIND["ConfigMap"]
+SECRETS = BY_KIND["Secret"]
 SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public")
 
 

@@ -28,6 +28,7 @@ from testbed.kube.resources import (
     PODS,
     REPLICASETS,
     RESOURCES,
+    SECRETS,
     SERVICES,
     SYSTEM_NAMESPACES,
     ApiError,
@@ -178,7 +179,7 @@ class Store:
 
     def _prepare_for_create(self, resource: Resource, obj: Obj) -> None:
         """Defaulting and validation, as the real registry strategies do for these kinds."""
-        if resource is CONFIGMAPS:
+        if resource in (CONFIGMAPS, SECRETS):
             return  # data only: nothing to default
         spec = obj.setdefault("spec", {})
         name = obj["metadata"]["name"]

@@ -1,20 +1,28 @@
 """Run records as ConfigMaps, so a runner that died with its disk can be recovered elsewhere.
 
-The driver stores a record's text under its id; what a record holds is ``chaos.records``'.
+The driver stores a record's text and its seal under its id, and keeps the key of the seals in
+a Secret; what a record holds and how it is sealed is ``chaos.records``'.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 from typing import Any
 from urllib.parse import quote
 
 from kubernetes import client
 
-from chaos.drivers.base import NotFound
+from chaos.drivers.base import DriverError, KeptRecord, NotFound
 from chaos.drivers.kubernetes.transport import CORE, ApiCalls
 
 RECORD_KEY = "record.json"
+SEAL_KEY = "seal"
+# The key of the records' seals: one Secret per namespace, made by the first run that keeps a
+# record there, read by name only (the runner's Role names it in resourceNames).
+KEY_SECRET = "chaosrun-records-key"
+KEY_FIELD = "key"
 MANAGED_BY = "app.kubernetes.io/managed-by"
 RECORD_LABEL = "chaosrun.io/run-record"
 RECORD_SELECTOR = f"{MANAGED_BY}=chaosrun,{RECORD_LABEL}=true"
@@ -24,7 +32,7 @@ def record_configmap_name(record_id: str) -> str:
     return f"chaosrun-run-{record_id.lower()}"
 
 
-def record_configmap(record_id: str, namespace: str, text: str) -> dict[str, Any]:
+def record_configmap(record_id: str, namespace: str, text: str, seal: str) -> dict[str, Any]:
     return {
         "apiVersion": "v1",
         "kind": "ConfigMap",
@@ -33,16 +41,31 @@ def record_configmap(record_id: str, namespace: str, text: str) -> dict[str, Any
             "namespace": namespace,
             "labels": {MANAGED_BY: "chaosrun", RECORD_LABEL: "true"},
         },
-        "data": {RECORD_KEY: text},
+        "data": {RECORD_KEY: text, SEAL_KEY: seal},
+    }
+
+
+def key_secret(namespace: str, key: bytes) -> dict[str, Any]:
+    return {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "type": "Opaque",
+        "immutable": True,
+        "metadata": {
+            "name": KEY_SECRET,
+            "namespace": namespace,
+            "labels": {MANAGED_BY: "chaosrun"},
+        },
+        "data": {KEY_FIELD: base64.b64encode(key).decode("ascii")},
     }
 
 
 class RecordConfigMaps(ApiCalls):
     """The ``RecordMirror`` of a Kubernetes target: run records as ConfigMaps."""
 
-    def save_record(self, record_id: str, namespace: str, text: str) -> None:
+    def save_record(self, record_id: str, namespace: str, text: str, seal: str) -> None:
         name = record_configmap_name(record_id)
-        body = record_configmap(record_id, namespace, text)
+        body = record_configmap(record_id, namespace, text, seal)
         path = f"{CORE}/namespaces/{quote(namespace)}/configmaps"
         doing = f"keep the run record in ConfigMap {name!r} in namespace {namespace!r}"
 
@@ -67,8 +90,8 @@ class RecordConfigMaps(ApiCalls):
                 lambda: self.present(path),
             )
 
-    def list_records(self, namespace: str) -> list[str]:
-        """The texts of the run records kept in ``namespace``."""
+    def list_records(self, namespace: str) -> list[KeptRecord]:
+        """The run records kept in ``namespace``, each with its seal."""
         listing = self.call(
             f"list ConfigMaps in namespace {namespace!r}",
             None,
@@ -78,8 +101,57 @@ class RecordConfigMaps(ApiCalls):
                 query={"labelSelector": RECORD_SELECTOR},
             ),
         )
-        return [
-            str(item["data"][RECORD_KEY])
-            for item in listing.get("items", [])
-            if RECORD_KEY in (item.get("data") or {})
-        ]
+        kept = []
+        for item in listing.get("items", []):
+            data = item.get("data") or {}
+            if RECORD_KEY not in data:
+                continue
+            seal = data.get(SEAL_KEY)
+            kept.append(
+                KeptRecord(
+                    name=str(item.get("metadata", {}).get("name", "")),
+                    namespace=namespace,
+                    text=str(data[RECORD_KEY]),
+                    seal=str(seal) if seal is not None else None,
+                )
+            )
+        return kept
+
+    def records_key(self, namespace: str, new_key: bytes | None = None) -> bytes:
+        """The key of the seals in ``namespace``. A missing one is created as ``new_key`` when
+        given (a key another run created first wins), else ``NotFound``."""
+        path = f"{CORE}/namespaces/{quote(namespace)}/secrets"
+        doing = f"read Secret {KEY_SECRET!r} in namespace {namespace!r}"
+        missing = (
+            f"Secret {KEY_SECRET!r} in namespace {namespace!r}, which holds the key of the run "
+            "records' seals, does not exist"
+        )
+        for _ in range(3):  # read, create, read what won; more means it keeps vanishing
+            try:
+                secret = self.call(doing, missing, lambda: self.send("GET", f"{path}/{KEY_SECRET}"))
+                return _key_of(secret, namespace)
+            except NotFound:
+                if new_key is None:
+                    raise
+
+            def create() -> bool:
+                try:
+                    self.send("POST", path, body=key_secret(namespace, new_key))
+                except client.ApiException as exc:
+                    if exc.status == 409:  # another run made it meanwhile: read theirs
+                        return False
+                    raise
+                return True
+
+            if self.call(f"create Secret {KEY_SECRET!r} in namespace {namespace!r}", None, create):
+                return new_key
+        raise DriverError(f"Secret {KEY_SECRET!r} in namespace {namespace!r} keeps vanishing")
+
+
+def _key_of(secret: dict[str, Any], namespace: str) -> bytes:
+    try:
+        return base64.b64decode((secret.get("data") or {})[KEY_FIELD], validate=True)
+    except (KeyError, TypeError, binascii.Error):
+        raise DriverError(
+            f"Secret {KEY_SECRET!r} in namespace {namespace!r} holds no key in {KEY_FIELD!r}"
+        ) from None

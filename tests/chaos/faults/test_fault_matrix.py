@@ -184,11 +184,12 @@ def test_a_record_kept_in_the_cluster_restores_from_another_machine(rig: Rig) ->
     wait_until(lambda: rig.back() is None, 30, "the Deployment to go", interval=0.02)
     (configmap,) = rig.cluster_records()
     assert configmap["metadata"]["labels"]["chaosrun.io/run-record"] == "true"
+    assert configmap["data"]["seal"].startswith("hmac-sha256:")
     stop(process, signal.SIGKILL)
     for path in rig.records_dir.iterdir():  # this machine is gone with its disk
         path.unlink()
 
-    restored = rig.chaosrun("restore")
+    restored = rig.chaosrun("restore", "--yes")
 
     assert restored.returncode == 0, restored.stdout + restored.stderr
     assert "record on the cluster" in restored.stdout

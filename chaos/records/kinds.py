@@ -1,0 +1,121 @@
+"""The kinds of object a run record may hold: an allow-list, each kind with its check and the
+words that say what restoring it does.
+
+A record kept in a cluster can be edited by whoever may edit ConfigMaps there, so before one is
+acted on every object in it must be of a kind chaosrun records, in the record's own namespace,
+not a system namespace, and shaped as chaosrun would have recorded it from a real object there.
+A new kind of change is one entry in ``RECORDED_KINDS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from chaos.defaults import SYSTEM_NAMESPACES
+from chaos.records.model import RecordedObject, RunRecord
+
+DEPLOYMENT = "Deployment"
+# A fault injected into a Service's backend (chaos.actions.backend.FAULT_KIND).
+SERVICE_FAULT = "ServiceFault"
+
+
+@dataclass(frozen=True)
+class RecordedKind:
+    # Why the object is not as chaosrun records it (one phrase), or None.
+    check: Callable[[RecordedObject], str | None]
+    # What restoring it creates or changes, for the question asked before acting.
+    describe: Callable[[RecordedObject], str]
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _check_deployment(obj: RecordedObject) -> str | None:
+    manifest = obj.manifest
+    if manifest.get("apiVersion") != "apps/v1" or manifest.get("kind") != DEPLOYMENT:
+        return f"its snapshot of {obj.label} is not an apps/v1 Deployment"
+    meta = _mapping(manifest.get("metadata"))
+    if meta.get("name") != obj.name:
+        return f"its snapshot of {obj.label} names another Deployment ({meta.get('name')!r})"
+    if meta.get("namespace", obj.namespace) != obj.namespace:
+        return f"its snapshot of {obj.label} names namespace {meta.get('namespace')!r}"
+    return None
+
+
+def _notable(pod: dict[str, Any]) -> list[str]:
+    """What in a pod spec gives it power over its node: said before it is created."""
+    notes = [f"{host} true" for host in ("hostPID", "hostNetwork", "hostIPC") if pod.get(host)]
+    containers = [_mapping(c) for c in pod.get("containers") or []]
+    containers += [_mapping(c) for c in pod.get("initContainers") or []]
+    notes += [
+        f"container {c.get('name')!r} privileged"
+        for c in containers
+        if _mapping(c.get("securityContext")).get("privileged")
+    ]
+    notes += [
+        f"hostPath volume {_mapping(v).get('name')!r}"
+        for v in pod.get("volumes") or []
+        if _mapping(v).get("hostPath")
+    ]
+    if pod.get("serviceAccountName"):
+        notes.append(f"service account {pod['serviceAccountName']!r}")
+    return notes
+
+
+def _describe_deployment(obj: RecordedObject) -> str:
+    spec = _mapping(obj.manifest.get("spec"))
+    pod = _mapping(_mapping(spec.get("template")).get("spec"))
+    images = [str(_mapping(c).get("image")) for c in pod.get("containers") or []]
+    details = [f"{spec.get('replicas', obj.manifest.get('replicas', 1))} replica(s)"]
+    if images:
+        details.append("image " + ", ".join(images))
+    return f"create {obj.label} from its snapshot ({'; '.join(details + _notable(pod))})"
+
+
+def _check_service_fault(obj: RecordedObject) -> str | None:
+    manifest = obj.manifest
+    if set(manifest) - {"service", "fault"} or manifest.get("service") != obj.name:
+        return f"its {obj.label} is not a fault chaosrun injected"
+    return None
+
+
+def _describe_service_fault(obj: RecordedObject) -> str:
+    return f"end the fault injected into Service {obj.namespace}/{obj.name}"
+
+
+RECORDED_KINDS: dict[str, RecordedKind] = {
+    DEPLOYMENT: RecordedKind(_check_deployment, _describe_deployment),
+    SERVICE_FAULT: RecordedKind(_check_service_fault, _describe_service_fault),
+}
+
+
+def unknown_kind(record: RunRecord) -> str | None:
+    """Why a record holds something restore cannot know how to put back, or None."""
+    for obj in record.objects:
+        if obj.kind not in RECORDED_KINDS:
+            return f"it holds a {obj.kind}, a kind chaosrun does not record"
+    return None
+
+
+def in_cluster_refusal(record: RunRecord, namespace: str) -> str | None:
+    """Why a record kept in ``namespace`` of a cluster must not be acted on, or None."""
+    for obj in record.objects:
+        if obj.namespace in SYSTEM_NAMESPACES:
+            return f"it names {obj.label}, in the system namespace {obj.namespace!r}"
+        if obj.namespace != namespace:
+            return f"it names {obj.label}, outside its own namespace {namespace!r}"
+    if problem := unknown_kind(record):
+        return problem
+    for obj in record.objects:
+        if problem := RECORDED_KINDS[obj.kind].check(obj):
+            return problem
+    return None
+
+
+def describe(obj: RecordedObject) -> str:
+    """What restoring ``obj`` creates or changes."""
+    kind = RECORDED_KINDS.get(obj.kind)
+    return kind.describe(obj) if kind else f"restore {obj.label}"
