@@ -10,6 +10,10 @@ import pytest
 from testbed.kube.cluster import FakeCluster
 from tests.chaos.engine.http_target import Target, http_target
 
+# The session's own HOME, XDG_STATE_HOME and records directory, and the check that the real
+# state directory is left as it was.
+pytest_plugins = ["tests.support.own_home"]
+
 
 @pytest.fixture(autouse=True)
 def own_run_records(

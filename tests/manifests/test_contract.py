@@ -188,7 +188,7 @@ def test_the_runner_may_do_only_what_chaosrun_does(runner_jobs: dict[str, list[O
     for objects in runner_jobs.values():
         role = find(objects, "Role", "chaosrun")
         rules = {
-            (group, resource): sorted(rule["verbs"])
+            (group, resource, *rule.get("resourceNames", [])): sorted(rule["verbs"])
             for rule in role["rules"]
             for group in rule["apiGroups"]
             for resource in rule["resources"]
@@ -197,6 +197,9 @@ def test_the_runner_may_do_only_what_chaosrun_does(runner_jobs: dict[str, list[O
             ("", "pods"): ["delete", "get", "list"],
             ("apps", "deployments"): ["create", "delete", "get"],
             ("", "configmaps"): ["create", "delete", "get", "update"],
+            # The key of the run records' seals: made once, then read by its name only.
+            ("", "secrets"): ["create"],
+            ("", "secrets", "chaosrun-records-key"): ["get"],
         }
         assert not [o for o in objects if o["kind"] in ("ClusterRole", "ClusterRoleBinding")]
         binding = find(objects, "RoleBinding", "chaosrun")

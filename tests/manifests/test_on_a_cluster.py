@@ -131,7 +131,26 @@ def assert_role_allows(role: Obj, requests: list[Any]) -> set[tuple[str, ...]]:
     made = {r for req in requests if (r := rbac_request(req.method, req.path, req.query))}
     assert made, "chaosrun made no API request"
     assert made <= allowed, f"the runner's Role does not allow {sorted(made - allowed)}"
+    for req in requests:
+        _assert_named_allowed(role, req.method, req.path, req.query)
     return made
+
+
+def _assert_named_allowed(role: Obj, method: str, path: str, query: dict[str, str]) -> None:
+    """A request covered only by rules that list resourceNames names one of those objects."""
+    seen = rbac_request(method, path, query)
+    if seen is None:
+        return
+    _, group, resource, verb = seen
+    rules = [
+        rule
+        for rule in role["rules"]
+        if group in rule["apiGroups"] and resource in rule["resources"] and verb in rule["verbs"]
+    ]
+    if rules and all("resourceNames" in rule for rule in rules):
+        name = path.rstrip("/").split("/")[-1]
+        names = {n for rule in rules for n in rule["resourceNames"]}
+        assert name in names, f"the runner's Role does not allow {verb} on {resource} {name!r}"
 
 
 def test_chaosrun_pod_against_the_v1_install(
