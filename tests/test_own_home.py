@@ -62,8 +62,11 @@ def _nested_session(tmp_path: Path, test: str) -> subprocess.CompletedProcess[st
     for name in ("XDG_STATE_HOME", "CHAOSRUN_RECORDS_DIR"):
         env.pop(name, None)
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "tests.support.own_home", "-p", "no:cacheprovider"]
-        + ["-c", str(tmp_path / "pytest.ini"), "--rootdir", str(tmp_path), str(tmp_path)],
+        [
+            *(sys.executable, "-m", "pytest", "-p", "tests.support.own_home"),
+            *("-p", "no:cacheprovider", "-c", str(tmp_path / "pytest.ini")),
+            *("--rootdir", str(tmp_path), str(tmp_path)),
+        ],
         cwd=REPO_ROOT,
         env=env,
         capture_output=True,
