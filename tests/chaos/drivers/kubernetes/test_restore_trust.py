@@ -38,20 +38,21 @@ PRIVILEGED_POD = {
 }
 
 
-def _run_away(driver: KubernetesDriver, tmp_path: Path, name: str = "back") -> RunRecord:
-    """What a killed run on another machine leaves: ``name`` deleted, its record in the cluster."""
-    snapshot = driver.get_deployment(name, "default")
+@pytest.fixture
+def record(bare_stack: Stack, driver: KubernetesDriver, tmp_path: Path) -> RunRecord:
+    """What a killed run on another machine leaves: ``back`` deleted, its record in the cluster."""
+    snapshot = driver.get_deployment("back", "default")
     writer = RecordWriter(
         RecordStore(tmp_path / "the-other-machine"), TargetRef, experiment="t", mirror=driver
     )
     writer.before_delete("Deployment", snapshot.name, snapshot.namespace, snapshot.manifest)
-    driver.delete_deployment(name, "default")
-    wait_until(lambda: driver_gone(driver, name), 10, f"{name} to go")
+    driver.delete_deployment("back", "default")
+    wait_until(lambda: _gone(driver, "back"), 10, "back to go")
     assert writer.record is not None
     return writer.record
 
 
-def driver_gone(driver: KubernetesDriver, name: str) -> bool:
+def _gone(driver: KubernetesDriver, name: str) -> bool:
     return not [d for d in driver.list_deployments("default") if d.name == name]
 
 
@@ -129,9 +130,8 @@ def _refused_only(result: Any, why: str) -> None:
 
 
 def test_a_tampered_record_is_refused_and_nothing_is_created(
-    bare_stack: Stack, driver: KubernetesDriver, tmp_path: Path
+    bare_stack: Stack, record: RunRecord
 ) -> None:
-    record = _run_away(driver, tmp_path)
     stated = _configmap(bare_stack.cluster, record.id)["data"]["seal"]
     manifest = record.objects[0].manifest
     manifest["spec"]["template"]["spec"].update(PRIVILEGED_POD)
@@ -146,10 +146,7 @@ def test_a_tampered_record_is_refused_and_nothing_is_created(
     _configmap(bare_stack.cluster, record.id)  # kept, for whoever looks into it
 
 
-def test_an_unsealed_record_is_refused(
-    bare_stack: Stack, driver: KubernetesDriver, tmp_path: Path
-) -> None:
-    record = _run_away(driver, tmp_path)
+def test_an_unsealed_record_is_refused(bare_stack: Stack, record: RunRecord) -> None:
     _put(bare_stack.cluster, "default", record, None)
 
     result = _restore(bare_stack, "--yes")
@@ -158,10 +155,7 @@ def test_an_unsealed_record_is_refused(
     assert bare_stack.cluster.deployment("back") is None
 
 
-def test_a_record_whose_key_is_gone_is_refused(
-    bare_stack: Stack, driver: KubernetesDriver, tmp_path: Path
-) -> None:
-    _run_away(driver, tmp_path)
+def test_a_record_whose_key_is_gone_is_refused(bare_stack: Stack, record: RunRecord) -> None:
     bare_stack.cluster.store.delete(SECRETS, "default", KEY_SECRET)
 
     result = _restore(bare_stack, "--yes")
@@ -171,9 +165,8 @@ def test_a_record_whose_key_is_gone_is_refused(
 
 
 def test_a_sealed_record_copied_into_another_namespace_is_refused(
-    bare_stack: Stack, driver: KubernetesDriver, tmp_path: Path
+    bare_stack: Stack, driver: KubernetesDriver, record: RunRecord
 ) -> None:
-    record = _run_away(driver, tmp_path)
     bare_stack.cluster.create_namespace("team-a")
     driver.records_key("team-a", new_key=os.urandom(32))
     _put(
@@ -202,12 +195,11 @@ def test_a_sealed_record_copied_into_another_namespace_is_refused(
 def test_a_sealed_record_that_leaves_its_namespace_or_kind_is_refused(
     bare_stack: Stack,
     driver: KubernetesDriver,
-    tmp_path: Path,
+    record: RunRecord,
     namespace: str,
     edit: dict[str, str],
     why: str,
 ) -> None:
-    record = _run_away(driver, tmp_path)
     bare_stack.cluster.create_namespace("team-a")
     (obj,) = record.objects
     obj.manifest["spec"]["template"]["spec"].update(PRIVILEGED_POD)
@@ -247,10 +239,7 @@ def test_a_run_keeping_its_record_in_the_cluster_leaves_a_system_namespace_alone
 # -- an intact record, and the question asked before acting on it -------------------------
 
 
-def test_an_intact_sealed_record_restores_with_yes(
-    bare_stack: Stack, driver: KubernetesDriver, tmp_path: Path
-) -> None:
-    record = _run_away(driver, tmp_path)
+def test_an_intact_sealed_record_restores_with_yes(bare_stack: Stack, record: RunRecord) -> None:
 
     result = _restore(bare_stack, "--yes")
 
@@ -265,9 +254,8 @@ def test_an_intact_sealed_record_restores_with_yes(
 
 
 def test_restore_says_what_it_will_create_and_acts_on_yes(
-    bare_stack: Stack, driver: KubernetesDriver, tmp_path: Path
+    bare_stack: Stack, record: RunRecord
 ) -> None:
-    record = _run_away(driver, tmp_path)
 
     result = _restore(bare_stack, terminal_answer="y\n")
 
@@ -283,10 +271,7 @@ def test_restore_says_what_it_will_create_and_acts_on_yes(
     assert bare_stack.cluster.deployment("back") is not None
 
 
-def test_restore_leaves_the_record_alone_on_no(
-    bare_stack: Stack, driver: KubernetesDriver, tmp_path: Path
-) -> None:
-    record = _run_away(driver, tmp_path)
+def test_restore_leaves_the_record_alone_on_no(bare_stack: Stack, record: RunRecord) -> None:
 
     result = _restore(bare_stack, terminal_answer="n\n")
 
@@ -297,9 +282,8 @@ def test_restore_leaves_the_record_alone_on_no(
 
 
 def test_restore_without_a_terminal_refuses_rather_than_acting(
-    bare_stack: Stack, driver: KubernetesDriver, tmp_path: Path
+    bare_stack: Stack, record: RunRecord
 ) -> None:
-    _run_away(driver, tmp_path)
 
     result = _restore(bare_stack)
 
@@ -314,9 +298,8 @@ def test_restore_without_a_terminal_refuses_rather_than_acting(
 
 
 def test_a_local_record_written_by_another_host_is_asked_about(
-    bare_stack: Stack, driver: KubernetesDriver, tmp_path: Path
+    bare_stack: Stack, record: RunRecord
 ) -> None:
-    record = _run_away(driver, tmp_path)
     bare_stack.cluster.store.delete(CONFIGMAPS, "default", record_configmap_name(record.id))
     record.host = "another-host"
     RecordStore(Path(bare_stack.env["CHAOSRUN_RECORDS_DIR"])).save(record)
