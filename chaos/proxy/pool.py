@@ -1,0 +1,47 @@
+"""The upstream's kept-alive connections, reused request after request."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+
+import h11
+
+from chaos.proxy.options import POOL_SIZE, ProxyOptions
+from chaos.proxy.wire import Wire
+
+
+class UpstreamPool:
+    def __init__(self, options: ProxyOptions) -> None:
+        self._options = options
+        self.upstream = options.upstream
+        self._idle: deque[Wire] = deque()
+
+    async def acquire(self) -> tuple[Wire, bool]:
+        """A connection to the upstream and whether it was reused (it may have gone stale)."""
+        while self._idle:
+            wire = self._idle.pop()
+            if not wire.reader.at_eof() and not wire.writer.is_closing():
+                return wire, True
+            wire.close()
+        return await self.connect(), False
+
+    async def connect(self) -> Wire:
+        upstream = self._options.upstream
+        async with asyncio.timeout(self._options.connect_timeout):
+            reader, writer = await asyncio.open_connection(
+                upstream.host, upstream.port, limit=2**20
+            )
+        return Wire(reader, writer, h11.CLIENT, read_timeout=self._options.read_timeout)
+
+    def release(self, wire: Wire) -> None:
+        """Keep ``wire`` for the next request when its exchange ended cleanly; else close it."""
+        if wire.reusable and len(self._idle) < POOL_SIZE and not wire.writer.is_closing():
+            wire.conn.start_next_cycle()
+            self._idle.append(wire)
+        else:
+            wire.close()
+
+    def close(self) -> None:
+        while self._idle:
+            self._idle.pop().close()

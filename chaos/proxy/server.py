@@ -1,0 +1,165 @@
+"""The proxy's server: client connections kept alive, the faults, the readiness path, a clean
+stop on SIGTERM or Ctrl-C."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Callable
+
+import h11
+
+from chaos.errors import BadInput
+from chaos.proxy.exchange import UpstreamFailed, forward
+from chaos.proxy.faults import ERROR_BODY, Dice
+from chaos.proxy.options import ProxyOptions
+from chaos.proxy.pool import UpstreamPool
+from chaos.proxy.wire import Wire
+
+#: Answered by the proxy itself, never forwarded: 200 once the upstream accepts a connection,
+#: 503 while it does not, so a Deployment's readiness probe holds traffic back until the proxy
+#: can forward it.
+READY_PATH = b"/__chaosrun/ready"
+_log = logging.getLogger("chaosrun")
+
+
+def _plain(status: int, body: bytes, close: bool = False) -> tuple[h11.Response, bytes]:
+    fields = [
+        (b"content-type", b"text/plain; charset=utf-8"),
+        (b"content-length", b"%d" % len(body)),
+    ]
+    if close:
+        fields.append((b"connection", b"close"))
+    return h11.Response(status_code=status, headers=fields), body
+
+
+class FaultProxy:
+    """Serves client connections: each request waits the delay, then fails or is forwarded."""
+
+    def __init__(self, options: ProxyOptions) -> None:
+        self.options = options
+        self.pool = UpstreamPool(options)
+        self._dice = Dice(options)
+        self._idle: set[Wire] = set()
+        self._busy: set[Wire] = set()
+        self._stopping = False
+
+    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        client = Wire(reader, writer, h11.SERVER)
+        try:
+            while not self._stopping:
+                self._idle.add(client)
+                try:
+                    event = await client.next_event()
+                finally:
+                    self._idle.discard(client)
+                if not isinstance(event, h11.Request):
+                    break
+                self._busy.add(client)
+                try:
+                    await self._exchange(client, event)
+                finally:
+                    self._busy.discard(client)
+                if not client.reusable or self._stopping:
+                    break
+                client.conn.start_next_cycle()
+        except h11.RemoteProtocolError as exc:  # a malformed or oversized request
+            self._answer(client, exc.error_status_hint, f"{exc}\n".encode(), close=True)
+        except (OSError, EOFError, h11.LocalProtocolError):
+            pass
+        finally:
+            with contextlib.suppress(OSError):
+                await writer.drain()
+            client.close()
+
+    async def _exchange(self, client: Wire, request: h11.Request) -> None:
+        if request.target == READY_PATH and request.method in (b"GET", b"HEAD"):
+            await client.next_event()
+            ready = await self._upstream_accepts()
+            self._answer(client, 200 if ready else 503, b"ready\n" if ready else b"not ready\n")
+            return
+        if self.options.delay:
+            await asyncio.sleep(self.options.delay)
+        if self._dice.fails():
+            self._answer(client, 503, ERROR_BODY)
+            return
+        try:
+            await forward(client, request, self.pool)
+        except UpstreamFailed as exc:
+            self._answer(client, exc.status, f"chaosrun proxy: {exc}\n".encode(), close=True)
+
+    def _answer(self, client: Wire, status: int, body: bytes, close: bool = False) -> None:
+        """A small text answer of the proxy's own, when the client still awaits one."""
+        if client.conn.our_state not in (h11.IDLE, h11.SEND_RESPONSE) or client.writer.is_closing():
+            return
+        head, data = _plain(status, body, close=close or self._stopping)
+        with contextlib.suppress(h11.LocalProtocolError):
+            client.send(head)
+            client.send(h11.Data(data=data))
+            client.send(h11.EndOfMessage())
+
+    async def _upstream_accepts(self) -> bool:
+        try:
+            wire = await self.pool.connect()
+        except (OSError, TimeoutError):
+            return False
+        wire.close()
+        return True
+
+    async def stop(self, grace: float) -> None:
+        """Close idle client connections; let busy ones finish their request for ``grace`` s."""
+        self._stopping = True
+        for client in list(self._idle):
+            client.close()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + grace
+        while self._busy and loop.time() < deadline:
+            await asyncio.sleep(0.01)
+        for client in list(self._busy):
+            client.close()
+        self.pool.close()
+
+
+async def run(options: ProxyOptions) -> None:
+    """Serve until SIGTERM or SIGINT, then stop cleanly."""
+    proxy = FaultProxy(options)
+    try:
+        server = await asyncio.start_server(
+            proxy.handle, options.host, options.port, limit=2**20, backlog=1024
+        )
+    except OSError as exc:
+        raise BadInput(
+            f"Cannot listen on {options.host}:{options.port}: {exc.strerror or exc}."
+        ) from None
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    port = server.sockets[0].getsockname()[1]
+    _log.info(
+        "chaosrun proxy listening on http://%s:%s, forwarding to %s (delay %g s, error share %g)",
+        options.host,
+        port,
+        options.upstream.url,
+        options.delay,
+        options.error_share,
+    )
+    await stop.wait()
+    _log.info("chaosrun proxy stopping: finishing the requests in flight")
+    server.close()
+    await proxy.stop(options.grace)
+    await server.wait_closed()
+
+
+def serve(options: ProxyOptions) -> None:
+    """Run the proxy in this thread until it is told to stop (on uvloop when installed)."""
+    try:
+        import uvloop
+
+        factory: Callable[[], asyncio.AbstractEventLoop] | None = uvloop.new_event_loop
+    except ImportError:
+        factory = None
+    with asyncio.Runner(loop_factory=factory) as runner:
+        runner.run(run(options))
