@@ -46,3 +46,13 @@ def target() -> Iterator[Target]:
     """A small controllable HTTP server on loopback (see ``tests/chaos/engine/http_target.py``)."""
     with http_target() as t:
         yield t
+
+
+@pytest.fixture(scope="session")
+def proxy_upstream(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The fault proxy's tests' upstream (``tests/support/upstream_app.py``) under uvicorn."""
+    from testbed.procs import running_service
+
+    logs = tmp_path_factory.mktemp("upstream")
+    with running_service("tests.support.upstream_app", logs) as service:
+        yield service.url

@@ -5,6 +5,8 @@ upstream that answers while it still reads (an echo) cannot deadlock the proxy."
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
+from typing import Any
 
 import h11
 
@@ -39,11 +41,14 @@ def _upstream_request(request: h11.Request, upstream: Upstream) -> h11.Request:
     fields = headers.forwarded(list(request.headers), chunked=headers.is_chunked(request.headers))
     if headers.host_of(fields) is None:  # HTTP/1.0 clients may send none
         fields.insert(0, (b"host", upstream.authority.encode()))
-    return h11.Request(method=request.method, target=_target(request, upstream), headers=fields)
+    # h11 validated every name and value as it parsed them; the proxy adds only constants.
+    return h11.Request(
+        method=request.method, target=_target(request, upstream), headers=fields, _parsed=True
+    )
 
 
-async def _read(wire: Wire) -> object:
-    event = await wire.next_event()
+async def _read(wire: Wire, before_wait: Wire | None = None) -> Any:
+    event = await wire.next_event(before_wait)
     if isinstance(event, h11.ConnectionClosed):
         raise EOFError("the connection closed in the middle of a message")
     return event
@@ -59,6 +64,7 @@ async def _pump_body(client: Wire, up: Wire) -> None:
                 await up.send_data(bytes(event.data))
             elif isinstance(event, h11.EndOfMessage):
                 up.send(h11.EndOfMessage())
+                up.flush()
                 await up.writer.drain()
                 return
     except BaseException:
@@ -67,37 +73,48 @@ async def _pump_body(client: Wire, up: Wire) -> None:
         raise
 
 
-async def _answer_head(up: Wire) -> h11.Response:
-    while True:
-        event = await _read(up)
-        if isinstance(event, h11.Response):
-            return event
+async def _answer_head(up: Wire, timeout: float) -> h11.Response:
+    async with asyncio.timeout(timeout):
+        while True:
+            event = await _read(up)
+            if isinstance(event, h11.Response):
+                return event
 
 
-async def _start(request: h11.Request, pool: UpstreamPool, body: bool) -> tuple[Wire, bool]:
+async def _start(request: h11.Request, pool: UpstreamPool, body: bool, fresh: bool) -> Wire:
     """A connection with the request head sent (and its end, when it has no body)."""
     outgoing = _upstream_request(request, pool.upstream)
-    up, reused = await pool.acquire()
+    up = await (pool.connect() if fresh else pool.acquire())
     up.send(outgoing)
     if not body:
         up.send(h11.EndOfMessage())
-    return up, reused
+    up.flush()
+    return up
 
 
-async def _relay(client: Wire, up: Wire, first: h11.Response) -> None:
+async def _relay(client: Wire, up: Wire, first: h11.Response, close: bool) -> None:
     fields = headers.forwarded(list(first.headers), chunked=headers.is_chunked(first.headers))
-    client.send(h11.Response(status_code=first.status_code, headers=fields, reason=first.reason))
+    if close:
+        fields.append((b"connection", b"close"))
+    head = h11.Response(
+        status_code=first.status_code, headers=fields, reason=first.reason, _parsed=True
+    )
+    client.send(head)
     while True:
-        event = await _read(up)
+        event = await _read(up, before_wait=client)
         if isinstance(event, h11.Data):
-            await client.send_data(bytes(event.data))
+            client.send(h11.Data(data=event.data))
         elif isinstance(event, h11.EndOfMessage):
             client.send(h11.EndOfMessage())
+            client.flush()
             return
 
 
-async def forward(client: Wire, request: h11.Request, pool: UpstreamPool) -> None:
-    """Forward ``request`` (its head just read from ``client``) and relay the answer.
+async def forward(
+    client: Wire, request: h11.Request, pool: UpstreamPool, closing: Callable[[], bool]
+) -> None:
+    """Forward ``request`` (its head just read from ``client``) and relay the answer, saying
+    ``Connection: close`` when ``closing()`` is true by the time the answer begins.
 
     Raises ``UpstreamFailed`` when nothing of the answer was sent yet (the caller answers
     502/504); any later failure closes the client's connection.
@@ -105,31 +122,32 @@ async def forward(client: Wire, request: h11.Request, pool: UpstreamPool) -> Non
     body = headers.has_body(request.headers)
     if not body:
         await _read(client)  # the request's EndOfMessage, already parsed
-    if client.conn.they_are_waiting_for_100_continue:
+    elif client.conn.they_are_waiting_for_100_continue:
         client.send(h11.InformationalResponse(status_code=100, headers=[]))
+        client.flush()
     pump: asyncio.Task[None] | None = None
     up: Wire | None = None
+    timeout = pool.read_timeout
     try:
         try:
-            up, reused = await _start(request, pool, body)
+            up = await _start(request, pool, body, fresh=False)
+            reused = up.reused
             if body:
                 pump = asyncio.create_task(_pump_body(client, up))
             try:
-                first = await _answer_head(up)
+                first = await _answer_head(up, timeout)
             except _UPSTREAM_ERRORS:
                 if not reused or body:
                     raise
                 # A kept-alive connection the upstream had closed meanwhile: once more, new.
                 up.close()
-                up = await pool.connect()
-                up.send(_upstream_request(request, pool.upstream))
-                up.send(h11.EndOfMessage())
-                first = await _answer_head(up)
+                up = await _start(request, pool, body, fresh=True)
+                first = await _answer_head(up, timeout)
         except TimeoutError:
             raise UpstreamFailed(504, "the upstream did not answer in time") from None
         except _UPSTREAM_ERRORS as exc:
             raise UpstreamFailed(502, f"the upstream failed: {exc or type(exc).__name__}") from None
-        await _relay(client, up, first)
+        await _relay(client, up, first, closing())
     finally:
         if pump is not None:
             await _settle(pump, client, up)

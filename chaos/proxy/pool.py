@@ -15,16 +15,18 @@ class UpstreamPool:
     def __init__(self, options: ProxyOptions) -> None:
         self._options = options
         self.upstream = options.upstream
+        self.read_timeout = options.read_timeout
         self._idle: deque[Wire] = deque()
 
-    async def acquire(self) -> tuple[Wire, bool]:
-        """A connection to the upstream and whether it was reused (it may have gone stale)."""
+    async def acquire(self) -> Wire:
+        """A connection to the upstream, kept alive from before when one is idle."""
         while self._idle:
             wire = self._idle.pop()
             if not wire.reader.at_eof() and not wire.writer.is_closing():
-                return wire, True
+                wire.reused = True
+                return wire
             wire.close()
-        return await self.connect(), False
+        return await self.connect()
 
     async def connect(self) -> Wire:
         upstream = self._options.upstream
@@ -32,7 +34,7 @@ class UpstreamPool:
             reader, writer = await asyncio.open_connection(
                 upstream.host, upstream.port, limit=2**20
             )
-        return Wire(reader, writer, h11.CLIENT, read_timeout=self._options.read_timeout)
+        return Wire(reader, writer, h11.CLIENT)
 
     def release(self, wire: Wire) -> None:
         """Keep ``wire`` for the next request when its exchange ended cleanly; else close it."""

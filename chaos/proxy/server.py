@@ -14,6 +14,7 @@ import h11
 from chaos.errors import BadInput
 from chaos.proxy.exchange import UpstreamFailed, forward
 from chaos.proxy.faults import ERROR_BODY, Dice
+from chaos.proxy.headers import has_body
 from chaos.proxy.options import ProxyOptions
 from chaos.proxy.pool import UpstreamPool
 from chaos.proxy.wire import Wire
@@ -75,20 +76,25 @@ class FaultProxy:
             client.close()
 
     async def _exchange(self, client: Wire, request: h11.Request) -> None:
-        if request.target == READY_PATH and request.method in (b"GET", b"HEAD"):
-            await client.next_event()
-            ready = await self._upstream_accepts()
-            self._answer(client, 200 if ready else 503, b"ready\n" if ready else b"not ready\n")
-            return
-        if self.options.delay:
+        own = request.target == READY_PATH and request.method in (b"GET", b"HEAD")
+        if self.options.delay and not own:
             await asyncio.sleep(self.options.delay)
-        if self._dice.fails():
-            self._answer(client, 503, ERROR_BODY)
+        if not own and not self._dice.fails():
+            try:
+                await forward(client, request, self.pool, lambda: self._stopping)
+            except UpstreamFailed as exc:
+                self._answer(client, exc.status, f"chaosrun proxy: {exc}\n".encode(), close=True)
             return
-        try:
-            await forward(client, request, self.pool)
-        except UpstreamFailed as exc:
-            self._answer(client, exc.status, f"chaosrun proxy: {exc}\n".encode(), close=True)
+        # Answered here: a body the request may carry is not read, so the connection closes.
+        body = has_body(request.headers)
+        if not body:
+            await client.next_event()  # the request's end, already parsed
+        if not own:
+            self._answer(client, 503, ERROR_BODY, close=body)
+        elif await self._upstream_accepts():
+            self._answer(client, 200, b"ready\n", close=body)
+        else:
+            self._answer(client, 503, b"not ready\n", close=body)
 
     def _answer(self, client: Wire, status: int, body: bytes, close: bool = False) -> None:
         """A small text answer of the proxy's own, when the client still awaits one."""
@@ -99,6 +105,7 @@ class FaultProxy:
             client.send(head)
             client.send(h11.Data(data=data))
             client.send(h11.EndOfMessage())
+        client.flush()
 
     async def _upstream_accepts(self) -> bool:
         try:
