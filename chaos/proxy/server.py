@@ -15,7 +15,7 @@ from chaos.errors import BadInput
 from chaos.proxy.exchange import UpstreamFailed, forward
 from chaos.proxy.faults import ERROR_BODY, Dice
 from chaos.proxy.headers import has_body
-from chaos.proxy.options import ProxyOptions
+from chaos.proxy.options import MAX_HEAD_BYTES, ProxyOptions
 from chaos.proxy.pool import UpstreamPool
 from chaos.proxy.wire import Wire
 
@@ -34,6 +34,11 @@ def _plain(status: int, body: bytes, close: bool = False) -> tuple[h11.Response,
     if close:
         fields.append((b"connection", b"close"))
     return h11.Response(status_code=status, headers=fields), body
+
+
+def _head_size(request: h11.Request) -> int:
+    # h11 bounds a head still incomplete; one that arrived whole in a read is bounded here.
+    return len(request.target) + sum(len(name) + len(value) + 4 for name, value in request.headers)
 
 
 class FaultProxy:
@@ -58,6 +63,8 @@ class FaultProxy:
                     self._idle.discard(client)
                 if not isinstance(event, h11.Request):
                     break
+                if _head_size(event) > MAX_HEAD_BYTES:
+                    raise h11.RemoteProtocolError("request head too large", 431)
                 self._busy.add(client)
                 try:
                     await self._exchange(client, event)

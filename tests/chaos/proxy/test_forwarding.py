@@ -53,7 +53,8 @@ class RawClient:
             elif isinstance(event, h11.Data):
                 body += event.data
             elif isinstance(event, h11.EndOfMessage):
-                self.conn.start_next_cycle()
+                if self.conn.our_state is h11.DONE and self.conn.their_state is h11.DONE:
+                    self.conn.start_next_cycle()
                 return status, body
 
     def close(self) -> None:
@@ -187,3 +188,12 @@ def test_unreachable_upstream() -> None:
     finally:
         proc.terminate()
         proc.communicate(timeout=20)
+
+
+def test_an_oversized_head_is_refused(proxy: RunningProxy) -> None:
+    client = RawClient(proxy.url)
+    try:
+        status, _ = client.get("/peer", [("x-big", "a" * 70_000)])
+    finally:
+        client.close()
+    assert status == 431
