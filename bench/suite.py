@@ -1,6 +1,6 @@
 """Every benchmark in one run; ``bash bench/run`` starts it in the bench venv.
 
-    python bench/suite.py [--quick] [--only runner,scale,prober,...,slow] [--no-doc]
+    python bench/suite.py [--quick] [--only runner,scale,prober,...,proxy] [--no-doc]
 
 Writes ``bench/out/results.json`` and (unless ``--no-doc``) ``docs/benchmarks.md``.
 """
@@ -21,7 +21,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench import report
 from bench.common import BENCH, ROOT, log, machine
 
-SECTIONS = ("runner", "scale", "prober", "frontends", "breaker", "recovery", "slow", "report")
+SECTIONS = (
+    "runner",
+    "scale",
+    "prober",
+    "frontends",
+    "breaker",
+    "recovery",
+    "slow",
+    "report",
+    "proxy",
+)
 
 
 def clean(out_dir: Path) -> None:
@@ -104,6 +114,12 @@ def main() -> int:
         from bench import reporting
 
         sections["report"] = reporting.run(3 if quick else 7, out_dir)
+    if "proxy" in only:
+        from bench import proxy
+
+        sections["proxy"] = proxy.run(
+            3 if quick else 7, 2 if quick else 4, args.connections, out_dir
+        )
     results["finished"] = time.strftime("%H:%M", time.gmtime())
     results["command"] = shlex.join(["bash", "bench/run", *sys.argv[1:]])
     (out_dir / "results.json").write_text(json.dumps(results, indent=2))

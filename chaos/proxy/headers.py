@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 Headers = list[tuple[bytes, bytes]]
-#: What h11 gives: a sequence of (lower-case name, value).
+#: (lower-case name, value) pairs, as the parser gives them.
 Fields = Sequence[tuple[bytes, bytes]]
 
 #: Headers that describe one connection, never the message (RFC 9110 7.6.1, RFC 9112 9.6).
@@ -22,7 +22,7 @@ HOP_BY_HOP = frozenset(
         b"trailer",
         b"transfer-encoding",
         b"upgrade",
-        # The proxy answers 100-continue itself (h11 reads the body when it is asked for).
+        # The proxy answers 100-continue itself, before it reads the body.
         b"expect",
     }
 )
@@ -38,18 +38,12 @@ def _connection_tokens(headers: Iterable[tuple[bytes, bytes]]) -> frozenset[byte
     )
 
 
-def forwarded(headers: Headers, *, chunked: bool) -> Headers:
-    """``headers`` (lower-case names, as h11 gives them) for the next hop.
-
-    The message's framing is h11's to write: a body of known length keeps its
-    ``Content-Length``; one that came chunked goes on chunked (h11 falls back to closing the
-    connection for an HTTP/1.0 client).
-    """
+def forwarded(headers: Fields) -> Headers:
+    """``headers`` (lower-case names) for the next hop, ``Via`` added; the framing headers
+    (``Transfer-Encoding``, and ``Content-Length`` where the framing changes) are the
+    caller's to add."""
     drop = HOP_BY_HOP | _connection_tokens(headers)
     out = [(name, value) for name, value in headers if name not in drop]
-    if chunked:
-        out = [(name, value) for name, value in out if name != b"content-length"]
-        out.append((b"transfer-encoding", b"chunked"))
     via = next((i for i, (name, _) in enumerate(out) if name == b"via"), None)
     if via is None:
         out.append((b"via", VIA))
@@ -58,17 +52,9 @@ def forwarded(headers: Headers, *, chunked: bool) -> Headers:
     return out
 
 
-def is_chunked(headers: Fields) -> bool:
-    return any(name == b"transfer-encoding" for name, _ in headers)
-
-
-def has_body(headers: Fields) -> bool:
-    """Whether a request with these headers carries a body (RFC 9112 6.3)."""
-    for name, value in headers:
-        if name == b"transfer-encoding" or (name == b"content-length" and value.strip() != b"0"):
-            return True
-    return False
-
-
 def host_of(headers: Fields) -> bytes | None:
     return next((value for name, value in headers if name == b"host"), None)
+
+
+def expects_continue(headers: Fields) -> bool:
+    return any(name == b"expect" and value.lower() == b"100-continue" for name, value in headers)

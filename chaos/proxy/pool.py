@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 
-import h11
-
 from chaos.proxy.options import POOL_SIZE, ProxyOptions
 from chaos.proxy.wire import Wire
 
@@ -34,12 +32,12 @@ class UpstreamPool:
             reader, writer = await asyncio.open_connection(
                 upstream.host, upstream.port, limit=2**20
             )
-        return Wire(reader, writer, h11.CLIENT)
+        return Wire(reader, writer, server=False)
 
-    def release(self, wire: Wire) -> None:
+    def release(self, wire: Wire, reusable: bool) -> None:
         """Keep ``wire`` for the next request when its exchange ended cleanly; else close it."""
-        if wire.reusable and len(self._idle) < POOL_SIZE and not wire.writer.is_closing():
-            wire.conn.start_next_cycle()
+        keep = reusable and not wire.must_close and not wire.writer.is_closing()
+        if keep and len(self._idle) < POOL_SIZE:
             self._idle.append(wire)
         else:
             wire.close()

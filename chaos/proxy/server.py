@@ -9,36 +9,26 @@ import logging
 import signal
 from collections.abc import Callable
 
-import h11
-
 from chaos.errors import BadInput
 from chaos.proxy.exchange import UpstreamFailed, forward
 from chaos.proxy.faults import ERROR_BODY, Dice
-from chaos.proxy.headers import has_body
-from chaos.proxy.options import MAX_HEAD_BYTES, ProxyOptions
+from chaos.proxy.options import ProxyOptions
 from chaos.proxy.pool import UpstreamPool
-from chaos.proxy.wire import Wire
+from chaos.proxy.wire import Head, ProtocolError, Wire
 
 #: Answered by the proxy itself, never forwarded: 200 once the upstream accepts a connection,
 #: 503 while it does not, so a Deployment's readiness probe holds traffic back until the proxy
 #: can forward it.
 READY_PATH = b"/__chaosrun/ready"
+_REASONS = {
+    200: b"OK",
+    400: b"Bad Request",
+    431: b"Request Header Fields Too Large",
+    502: b"Bad Gateway",
+    503: b"Service Unavailable",
+    504: b"Gateway Timeout",
+}
 _log = logging.getLogger("chaosrun")
-
-
-def _plain(status: int, body: bytes, close: bool = False) -> tuple[h11.Response, bytes]:
-    fields = [
-        (b"content-type", b"text/plain; charset=utf-8"),
-        (b"content-length", b"%d" % len(body)),
-    ]
-    if close:
-        fields.append((b"connection", b"close"))
-    return h11.Response(status_code=status, headers=fields), body
-
-
-def _head_size(request: h11.Request) -> int:
-    # h11 bounds a head still incomplete; one that arrived whole in a read is bounded here.
-    return len(request.target) + sum(len(name) + len(value) + 4 for name, value in request.headers)
 
 
 class FaultProxy:
@@ -53,7 +43,7 @@ class FaultProxy:
         self._stopping = False
 
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        client = Wire(reader, writer, h11.SERVER)
+        client = Wire(reader, writer, server=True)
         try:
             while not self._stopping:
                 self._idle.add(client)
@@ -61,28 +51,28 @@ class FaultProxy:
                     event = await client.next_event()
                 finally:
                     self._idle.discard(client)
-                if not isinstance(event, h11.Request):
+                if not isinstance(event, Head):
                     break
-                if _head_size(event) > MAX_HEAD_BYTES:
-                    raise h11.RemoteProtocolError("request head too large", 431)
                 self._busy.add(client)
                 try:
                     await self._exchange(client, event)
                 finally:
                     self._busy.discard(client)
-                if not client.reusable or self._stopping:
+                client.flush()
+                if client.must_close or self._stopping:
                     break
-                client.conn.start_next_cycle()
-        except h11.RemoteProtocolError as exc:  # a malformed or oversized request
-            self._answer(client, exc.error_status_hint, f"{exc}\n".encode(), close=True)
-        except (OSError, EOFError, h11.LocalProtocolError):
+        except ProtocolError as exc:  # a malformed or oversized request
+            self._answer(client, exc.status, f"{exc}\n".encode(), close=True)
+        except (OSError, EOFError):
             pass
         finally:
             with contextlib.suppress(OSError):
+                client.flush()
                 await writer.drain()
             client.close()
 
-    async def _exchange(self, client: Wire, request: h11.Request) -> None:
+    async def _exchange(self, client: Wire, request: Head) -> None:
+        client.head_sent = False
         own = request.target == READY_PATH and request.method in (b"GET", b"HEAD")
         if self.options.delay and not own:
             await asyncio.sleep(self.options.delay)
@@ -93,25 +83,31 @@ class FaultProxy:
                 self._answer(client, exc.status, f"chaosrun proxy: {exc}\n".encode(), close=True)
             return
         # Answered here: a body the request may carry is not read, so the connection closes.
-        body = has_body(request.headers)
+        body = request.has_body
         if not body:
             await client.next_event()  # the request's end, already parsed
+        close = body or not request.keep_alive
         if not own:
-            self._answer(client, 503, ERROR_BODY, close=body)
+            self._answer(client, 503, ERROR_BODY, close=close)
         elif await self._upstream_accepts():
-            self._answer(client, 200, b"ready\n", close=body)
+            self._answer(client, 200, b"ready\n", close=close)
         else:
-            self._answer(client, 503, b"not ready\n", close=body)
+            self._answer(client, 503, b"not ready\n", close=close)
 
     def _answer(self, client: Wire, status: int, body: bytes, close: bool = False) -> None:
         """A small text answer of the proxy's own, when the client still awaits one."""
-        if client.conn.our_state not in (h11.IDLE, h11.SEND_RESPONSE) or client.writer.is_closing():
+        if client.head_sent or client.writer.is_closing():
             return
-        head, data = _plain(status, body, close=close or self._stopping)
-        with contextlib.suppress(h11.LocalProtocolError):
-            client.send(head)
-            client.send(h11.Data(data=data))
-            client.send(h11.EndOfMessage())
+        fields = [
+            (b"content-type", b"text/plain; charset=utf-8"),
+            (b"content-length", b"%d" % len(body)),
+        ]
+        if close or self._stopping:
+            client.must_close = True
+            fields.append((b"connection", b"close"))
+        client.chunked_out = False
+        client.write_head(b"HTTP/1.1 %d %s" % (status, _REASONS.get(status, b"")), fields)
+        client.write_body(body)
         client.flush()
 
     async def _upstream_accepts(self) -> bool:

@@ -7,6 +7,7 @@ tests.support.upstream_app``, ``HOST`` and ``PORT`` from the environment), plain
   ``headers``: name -> list of values);
 - ``POST /echo``: the request body streamed back as it arrives (chunked);
 - ``GET /bytes?n=N``: ``N`` bytes of ``pattern()`` with a Content-Length, in 64 KiB pieces;
+- ``GET /empty``: 204, no body;
 - ``GET /healthz``: 200.
 """
 
@@ -73,6 +74,9 @@ async def app(scope: Scope, receive: Receive, send: Send) -> None:
         await _echo(receive, send)
     elif path == "/bytes":
         await _bytes(scope, send)
+    elif path == "/empty":
+        await send({"type": "http.response.start", "status": 204, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
     elif path == "/peer":
         await _plain(send, str(scope["client"][1]).encode())
     elif path == "/count":

@@ -4,34 +4,47 @@ request in flight still answered), and bad options refused in one sentence with 
 from __future__ import annotations
 
 import socket
-import threading
+from pathlib import Path
 
 import httpx
 import pytest
 
+from testbed.polling import wait_until
 from testbed.procs import free_port
 from tests.support.cli import run_chaosrun
 from tests.support.proxy import running_proxy
 
 
+def _unread_by(port: int, peer: int) -> int | None:
+    """Bytes waiting in the kernel on the socket at ``port`` connected to ``peer`` (None:
+    no such socket), from /proc/net/tcp."""
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local, remote = (int(a.rsplit(":", 1)[1], 16) for a in fields[1:3])
+        if (local, remote) == (port, peer):
+            return int(fields[4].split(":")[1], 16)
+    return None
+
+
 def test_sigterm_finishes_the_request_in_flight_and_exits_0(proxy_upstream: str) -> None:
     with running_proxy(proxy_upstream, "--delay", "1") as proxy:
+        port = int(proxy.url.rsplit(":", 1)[1])
         idle = httpx.Client(trust_env=False)
         idle.get(f"{proxy.url}/__chaosrun/ready")  # a kept-alive connection, idle at the stop
-        answer: list[httpx.Response] = []
-        call = threading.Thread(
-            target=lambda: answer.append(httpx.get(f"{proxy.url}/peer", trust_env=False))
-        )
-        call.start()
-        # The call is in its delay once its connection is accepted; then stop the proxy.
-        ready = httpx.get(f"{proxy.url}/__chaosrun/ready", trust_env=False)
-        assert ready.status_code == 200
+        call = socket.create_connection(("127.0.0.1", port), timeout=20)
+        call.sendall(b"GET /peer HTTP/1.1\r\nHost: t\r\n\r\n")
+        # The proxy has read the request (it is in its delay): now stop it.
+        wait_until(lambda: _unread_by(port, call.getsockname()[1]) == 0, 10, "the read")
         out = proxy.stop()
-        call.join(timeout=20)
+        answer = b""
+        while chunk := call.recv(65536):
+            answer += chunk
+        call.close()
         idle.close()
     assert proxy.proc.returncode == 0, out
-    assert answer and answer[0].status_code == 200
-    assert answer[0].headers["connection"] == "close"
+    head = answer.split(b"\r\n\r\n", 1)[0].lower()
+    assert head.startswith(b"http/1.1 200"), answer
+    assert b"\r\nconnection: close" in head
     lines = out.splitlines()
     assert sum("chaosrun proxy listening on" in line for line in lines) == 1, out
     assert f"forwarding to {proxy_upstream}" in lines[0]
