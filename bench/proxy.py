@@ -14,6 +14,7 @@ backend. The load comes from Debian's ``wrk`` (C, its own process), the two side
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tempfile
@@ -70,6 +71,7 @@ def _figures(series: list[dict[str, Any]], key: str) -> dict[str, Any]:
 
 def run(reps: int, seconds: float, connections: int, out_dir: Path) -> dict[str, Any]:
     logs = Path(tempfile.mkdtemp(prefix="proxy-", dir=out_dir))
+    load_before = os.getloadavg()[0]
     log("proxy: frontend v1 -> backend, direct and through chaosrun proxy")
     with ExitStack() as stack:
         backend = stack.enter_context(service("services.backend", logs))
@@ -98,7 +100,12 @@ def run(reps: int, seconds: float, connections: int, out_dir: Path) -> dict[str,
             single[side].append(frontends.wrk(url, 1, seconds, 0))
         if proc.poll() is not None:
             raise RuntimeError("the proxy exited during the benchmark")
-    result: dict[str, Any] = {"reps": reps, "seconds": seconds, "connections": connections}
+    result: dict[str, Any] = {
+        "reps": reps,
+        "seconds": seconds,
+        "connections": connections,
+        "load": [load_before, os.getloadavg()[0]],
+    }
     for side in SIDES:
         result[side] = {
             "rps": _figures(loaded[side], "rps"),
@@ -154,7 +161,11 @@ def report_lines(section: dict[str, Any], targets: list[tuple[str, str, bool]]) 
         f"{section['reps']} repetitions per side, alternating; each is `wrk -t1 "
         f"-c{section['connections']} -d{section['seconds']:g}s` for the throughput, then "
         f"`wrk -t1 -c1 -d{section['seconds']:g}s` for the latency (one connection: no queue, so "
-        "the p50 difference is the proxy's own time). Median (min–max) over the repetitions.",
+        "the p50 difference is the proxy's own time). Median (min–max) over the repetitions. "
+        "1-minute load average before and after: "
+        + " / ".join(f"{x:.1f}" for x in section.get("load", []))
+        + " (other engineers' tests shared the machine: a ratio above 1 is that noise, not a "
+        "faster path).",
         "",
         f"| path | answers/s (c{section['connections']}) | p50 ms (c1) | p99 ms (c1) | p50 ms "
         f"(c{section['connections']}) | HTTP 200 |",
