@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import frontends
-from bench.common import ROOT, Summary, alternate, free_port, log, service
+from bench.common import ROOT, Service, Summary, alternate, free_port, log, service
 from services.contract import MESSAGE_PATH
 from testbed.polling import answers, wait_until
 
@@ -33,36 +33,17 @@ P50_ADDED_MS = 1.0
 READY_PATH = "/__chaosrun/ready"
 
 
-def _start_proxy(upstream: str, logs: Path) -> tuple[subprocess.Popen[bytes], str]:
+def _start_proxy(upstream: str, logs: Path) -> Service:
     port = free_port()
-    with (logs / "proxy.log").open("wb") as out:
+    log_path = logs / "proxy.log"
+    with log_path.open("wb") as out:
+        argv = [sys.executable, "-m", "chaos", "proxy", "--listen", f"127.0.0.1:{port}"]
         proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "chaos",
-                "proxy",
-                "--listen",
-                f"127.0.0.1:{port}",
-                "--upstream",
-                upstream,
-            ],
-            cwd=ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
+            [*argv, "--upstream", upstream], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT
         )
-    url = f"http://127.0.0.1:{port}"
-    wait_until(lambda: answers(url + READY_PATH), 20, "the proxy's readiness")
-    return proc, url
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    proxy = Service("chaos proxy", port, proc, log_path)
+    wait_until(lambda: answers(proxy.url + READY_PATH), 20, "the proxy's readiness")
+    return proxy
 
 
 def _figures(series: list[dict[str, Any]], key: str) -> dict[str, Any]:
@@ -75,9 +56,10 @@ def run(reps: int, seconds: float, connections: int, out_dir: Path) -> dict[str,
     log("proxy: frontend v1 -> backend, direct and through chaosrun proxy")
     with ExitStack() as stack:
         backend = stack.enter_context(service("services.backend", logs))
-        proc, proxy_url = _start_proxy(backend.url, logs)
-        stack.callback(_stop, proc)
-        urls = {"direct": backend.url, "proxy": proxy_url}
+        proxy = _start_proxy(backend.url, logs)
+        stack.callback(proxy.stop)
+        proc = proxy.proc
+        urls = {"direct": backend.url, "proxy": proxy.url}
         fronts = {
             side: stack.enter_context(
                 service("services.frontend_v1", logs, env={"BACKEND_URL": url + MESSAGE_PATH})
