@@ -87,15 +87,19 @@ class FaultProxy:
         if not body:
             await client.next_event()  # the request's end, already parsed
         close = body or not request.keep_alive
+        head = request.method == b"HEAD"
         if not own:
-            self._answer(client, 503, ERROR_BODY, close=close)
+            self._answer(client, 503, ERROR_BODY, close=close, head=head)
         elif await self._upstream_accepts():
-            self._answer(client, 200, b"ready\n", close=close)
+            self._answer(client, 200, b"ready\n", close=close, head=head)
         else:
-            self._answer(client, 503, b"not ready\n", close=close)
+            self._answer(client, 503, b"not ready\n", close=close, head=head)
 
-    def _answer(self, client: Wire, status: int, body: bytes, close: bool = False) -> None:
-        """A small text answer of the proxy's own, when the client still awaits one."""
+    def _answer(
+        self, client: Wire, status: int, body: bytes, close: bool = False, head: bool = False
+    ) -> None:
+        """A small text answer of the proxy's own, when the client still awaits one (its
+        head alone for a HEAD request)."""
         if client.head_sent or client.writer.is_closing():
             return
         fields = [
@@ -107,7 +111,8 @@ class FaultProxy:
             fields.append((b"connection", b"close"))
         client.chunked_out = False
         client.write_head(b"HTTP/1.1 %d %s" % (status, _REASONS.get(status, b"")), fields)
-        client.write_body(body)
+        if not head:
+            client.write_body(body)
         client.flush()
 
     async def _upstream_accepts(self) -> bool:

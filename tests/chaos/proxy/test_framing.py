@@ -66,6 +66,17 @@ def test_head_and_204_carry_no_body_and_keep_the_connection(proxy: RunningProxy)
     assert parts[1].endswith(b"\r\n\r\n") and parts[2].endswith(b"\r\n\r\n")
 
 
+def test_the_proxys_own_answer_to_head_has_no_body(proxy: RunningProxy) -> None:
+    answer = _talk(
+        proxy,
+        b"HEAD /__chaosrun/ready HTTP/1.1\r\nHost: t\r\n\r\n"
+        b"GET /__chaosrun/ready HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+    )
+    assert answer.count(b"HTTP/1.1 200 OK") == 2
+    assert answer.endswith(b"\r\n\r\nready\n")
+    assert answer.count(b"ready\n") == 1
+
+
 def test_expect_100_continue(proxy: RunningProxy) -> None:
     with _connect(proxy) as sock:
         sock.sendall(
