@@ -70,14 +70,21 @@ def run(reps: int, seconds: float, connections: int, out_dir: Path) -> dict[str,
             frontends.wrk(f"{fronts[side].url}/", connections, 1, 0)
         loaded: dict[str, list[dict[str, Any]]] = {side: [] for side in SIDES}
         single: dict[str, list[dict[str, Any]]] = {side: [] for side in SIDES}
-        cpu_us: list[float] = []
+        cpu_us: dict[str, list[dict[str, float]]] = {side: [] for side in SIDES}
         for _, side in alternate(reps, SIDES):
             url = f"{fronts[side].url}/"
-            before = frontends._cpu_seconds(proc.pid)
-            run = frontends.wrk(url, connections, seconds, 0)
+            pids = {"frontend": fronts[side].proc.pid, "backend": backend.proc.pid}
             if side == "proxy":
-                used = frontends._cpu_seconds(proc.pid) - before
-                cpu_us.append(used / max(run["requests"], 1) * 1e6)
+                pids["proxy"] = proc.pid
+            before = {name: frontends._cpu_seconds(pid) for name, pid in pids.items()}
+            run = frontends.wrk(url, connections, seconds, 0)
+            answers_ = max(run["requests"], 1)
+            cpu_us[side].append(
+                {
+                    name: (frontends._cpu_seconds(pid) - before[name]) / answers_ * 1e6
+                    for name, pid in pids.items()
+                }
+            )
             loaded[side].append(run)
             single[side].append(frontends.wrk(url, 1, seconds, 0))
         if proc.poll() is not None:
@@ -107,10 +114,25 @@ def run(reps: int, seconds: float, connections: int, out_dir: Path) -> dict[str,
         ]
     ).as_dict()
     result["p50_added_ms"] = proxied["p50_ms"]["median"] - direct["p50_ms"]["median"]
-    result["proxy_cpu_us_per_answer"] = Summary.of(cpu_us).as_dict()
+    # Of the least disturbed repetitions: on a shared machine the medians can even invert.
+    result["p50_added_min_ms"] = proxied["p50_ms"]["min"] - direct["p50_ms"]["min"]
+    # CPU per answer of every process on the path: what a saturated machine divides among
+    # them, and what other engineers' load does not change (unlike answers/s).
+    for side in SIDES:
+        for name in cpu_us[side][0]:
+            result[side][f"{name}_cpu_us"] = _figures(cpu_us[side], name)
+        result[side]["path_cpu_us"] = Summary.of([sum(c.values()) for c in cpu_us[side]]).as_dict()
+    result["proxy_cpu_us_per_answer"] = proxied["proxy_cpu_us"]
+    # The proxy's CPU added to the direct path's: if it changed nothing else, the share of
+    # throughput kept once every core is busy. (The measured path through the proxy has also
+    # come out cheaper than direct, its frontend spending less per answer on a busy machine:
+    # not counted, so this ratio errs low.)
+    direct_cpu = direct["path_cpu_us"]["median"]
+    result["cpu_ratio"] = direct_cpu / (direct_cpu + proxied["proxy_cpu_us"]["median"])
     log(
         f"  throughput x{result['rps_ratio']:.2f}, p50 added {result['p50_added_ms']:.2f} ms, "
-        f"proxy CPU {result['proxy_cpu_us_per_answer']['median']:.0f} µs per answer"
+        f"proxy CPU {result['proxy_cpu_us_per_answer']['median']:.0f} µs per answer, "
+        f"CPU-bound throughput x{result['cpu_ratio']:.2f}"
     )
     return result
 
@@ -121,54 +143,62 @@ def _cell(s: dict[str, float], digits: int = 0) -> str:
 
 
 def report_lines(section: dict[str, Any], targets: list[tuple[str, str, bool]]) -> list[str]:
-    """The section of docs/benchmarks.md, and its targets."""
-    ratio, added = section["rps_ratio"], section["p50_added_ms"]
+    """The section of docs/benchmarks.md, and its targets.
+
+    The throughput target is judged on the lower of two ratios: answers/s as measured, and
+    the CPU-bound one (path CPU per answer, direct / through the proxy), which a machine
+    shared with other work does not disturb as much.
+    """
+    wall, cpu = section["rps_ratio"], section["cpu_ratio"]
+    ratio = min(wall, cpu)
+    added = max(section["p50_added_ms"], section["p50_added_min_ms"])
     rps_ok, p50_ok = ratio >= THROUGHPUT_RATIO, added <= P50_ADDED_MS
-    targets.append(
-        (
-            f"proxy at zero fault: throughput >= {THROUGHPUT_RATIO:g}x direct",
-            f"x{ratio:.2f}",
-            rps_ok,
-        )
-    )
+    name = f"proxy at zero fault: throughput >= {THROUGHPUT_RATIO:g}x direct"
+    targets.append((name, f"x{ratio:.2f} (answers/s x{wall:.2f}, CPU x{cpu:.2f})", rps_ok))
     targets.append(
         (f"proxy at zero fault: p50 added <= {P50_ADDED_MS:g} ms", f"{added:.2f} ms", p50_ok)
     )
+    c = section["connections"]
     lines = [
         "## 10. The fault proxy at zero fault (`chaosrun proxy`)",
         "",
         "`bench/proxy.py`: frontend v1 calls the backend directly, or through `chaosrun proxy "
         "--delay 0 --error-share 0` (its own process) in front of the same backend; two v1 "
         "processes side by side, one per path, every process real on 127.0.0.1. "
-        f"{section['reps']} repetitions per side, alternating; each is `wrk -t1 "
-        f"-c{section['connections']} -d{section['seconds']:g}s` for the throughput, then "
-        f"`wrk -t1 -c1 -d{section['seconds']:g}s` for the latency (one connection: no queue, so "
-        "the p50 difference is the proxy's own time). Median (min–max) over the repetitions. "
-        "1-minute load average before and after: "
+        f"{section['reps']} repetitions per side, alternating; each is `wrk -t1 -c{c} "
+        f"-d{section['seconds']:g}s` for the throughput and the CPU (user + system per answer of "
+        f"each process on the path, from /proc), then `wrk -t1 -c1 -d{section['seconds']:g}s` "
+        "for the latency (one connection: no queue, so the p50 difference is the proxy's own "
+        "time). Median (min–max) over the repetitions. 1-minute load average before and after: "
         + " / ".join(f"{x:.1f}" for x in section.get("load", []))
-        + " (other engineers' tests shared the machine: a ratio above 1 is that noise, not a "
-        "faster path).",
+        + ": other engineers' tests shared the 2 CPUs, so answers/s swing between repetitions "
+        "(a ratio above 1 is that noise, not a faster path); CPU per answer swings far less.",
         "",
-        f"| path | answers/s (c{section['connections']}) | p50 ms (c1) | p99 ms (c1) | p50 ms "
-        f"(c{section['connections']}) | HTTP 200 |",
-        "|---|---:|---:|---:|---:|---:|",
+        f"| path | answers/s (c{c}) | p50 ms (c1) | p99 ms (c1) | p50 ms (c{c}) | HTTP 200 "
+        "| CPU µs per answer: frontend | backend | proxy | whole path |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for side in SIDES:
         s = section[side]
+        proxy_cpu = _cell(s["proxy_cpu_us"]) if "proxy_cpu_us" in s else "–"
         lines.append(
             f"| {side} | {_cell(s['rps'])} | {_cell(s['p50_ms'], 2)} | {_cell(s['p99_ms'], 2)} | "
-            f"{_cell(s['p50_ms_loaded'], 2)} | {s['ok_share']['min']:.1%} |"
+            f"{_cell(s['p50_ms_loaded'], 2)} | {s['ok_share']['min']:.1%} | "
+            f"{_cell(s['frontend_cpu_us'])} | {_cell(s['backend_cpu_us'])} | {proxy_cpu} | "
+            f"{_cell(s['path_cpu_us'])} |"
         )
     paired = section["paired_rps_ratio"]
     lines += [
         "",
-        f"Throughput through the proxy: x{ratio:.2f} of direct (paired "
-        f"{_cell(paired, 2)}), target >= {THROUGHPUT_RATIO:g}: {'met' if rps_ok else 'missed'}. "
-        f"p50 added at one connection: {added:.2f} ms, target <= {P50_ADDED_MS:g} ms: "
-        f"{'met' if p50_ok else 'missed'}. The proxy's CPU per answer: "
-        f"{_cell(section['proxy_cpu_us_per_answer'])} µs (user + system, from /proc); on this "
-        "2-CPU machine the proxy, both frontends, the backend and wrk share the cores, so its "
-        "CPU is taken from the frontend's throughput.",
+        f"Throughput through the proxy: answers/s x{wall:.2f} of direct (paired "
+        f"{_cell(paired, 2)}); CPU-bound x{cpu:.2f} (the direct path's CPU per answer over "
+        "the same plus the proxy's: the share of throughput kept when every core is busy, "
+        "if the proxy changed nothing else). Target >= "
+        f"{THROUGHPUT_RATIO:g} on the lower, x{ratio:.2f}: {'met' if rps_ok else 'missed'}. "
+        f"p50 added at one connection: {section['p50_added_ms']:.2f} ms between the medians, "
+        f"{section['p50_added_min_ms']:.2f} ms between the minima (the least disturbed "
+        f"repetitions); target <= {P50_ADDED_MS:g} ms on the larger, {added:.2f} ms: "
+        f"{'met' if p50_ok else 'missed'}.",
         "",
     ]
     return lines
