@@ -11,7 +11,7 @@ from chaos.errors import BadInput
 
 #: Seconds a proxy waits for its upstream to accept a connection.
 CONNECT_TIMEOUT = 5.0
-#: Seconds a proxy waits for any bytes of the upstream's answer before giving up (504).
+#: Seconds a proxy waits for the upstream's answer to begin before giving up (504).
 READ_TIMEOUT = 300.0
 #: Seconds a stopping proxy lets its requests in flight finish.
 GRACE = 10.0
