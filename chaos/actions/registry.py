@@ -4,6 +4,8 @@
 chaostoolkit-prometheus (neither extension need be installed); ``chaosrun.*`` names are
 chaosrun's own additions. Each implementation takes a ``RunContext`` first, then the
 documented arguments (``configuration`` and ``secrets`` are passed when it declares them).
+The ``chaosk8s`` catalogue is read from its declarations (``catalogue.MODULES``): every
+function a module exports, with what ``declare`` says of it.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from chaos.actions import backend, deployments, pods, prometheus
+from chaos.actions import backend, catalogue, deployments, prometheus
+from chaos.actions.declare import declaration_of
 from chaos.actions.families import NATIVE_FAMILIES, is_native_module
 
 __all__ = ["NATIVE_FAMILIES", "NATIVE_MODULES", "NativeFunction", "is_native_module", "lookup"]
@@ -24,13 +27,18 @@ class NativeFunction:
     module: str
     func: str
     impl: Callable[..., Any]
-    kind: str  # "action" or "probe"
+    kind: str  # "action", "probe" or "other"
     destructive: bool = False
     # False for functions that never reach the run's target (the cluster or the local stack):
     # a run of those alone connects to nothing, and a dry run skips them as it skips http.
     uses_target: bool = True
     # Problems with literal arguments beyond the signature, one phrase each.
     check: Callable[[dict[str, Any]], list[str]] | None = None
+    # False: declared (validation accepts it), not run natively yet; ``why`` says otherwise.
+    native: bool = True
+    why: str | None = None
+    # False: the local target cannot play it.
+    local: bool = True
 
     @property
     def qualified(self) -> str:
@@ -40,30 +48,47 @@ class NativeFunction:
         """The parameters an experiment may pass (the run context excluded)."""
         return list(inspect.signature(self.impl).parameters.values())[1:]
 
+    def refusal(self, target: str) -> str | None:
+        """Why a run on ``target`` may not call it (one sentence), or None."""
+        if not self.native:
+            if self.why:
+                return f"{self.qualified} cannot be run by chaosrun: {self.why}"
+            return f"{self.qualified} is not implemented natively by chaosrun yet"
+        if target == "local" and not self.local:
+            return (
+                f"{self.qualified} needs a Kubernetes cluster: the local target has no such objects"
+            )
+        return None
+
+
+def _declared() -> list[NativeFunction]:
+    """The catalogue's functions, from their modules' exports and declarations."""
+    found = []
+    for module in catalogue.MODULES:
+        for name in module.__all__:
+            impl = getattr(module, name)
+            declared = declaration_of(impl)
+            if declared is None:
+                raise RuntimeError(f"{module.__name__}.{name} is exported but not declared")
+            found.append(
+                NativeFunction(
+                    catalogue.extension_name(module),
+                    name,
+                    impl,
+                    declared.kind,
+                    declared.destructive,
+                    uses_target=declared.uses_target,
+                    native=declared.native,
+                    why=declared.why,
+                    local=declared.local,
+                    check=declared.check,
+                )
+            )
+    return found
+
 
 _FUNCTIONS = [
-    NativeFunction("chaosk8s.pod.actions", "terminate_pods", pods.terminate_pods, "action", True),
-    NativeFunction("chaosk8s.pod.actions", "delete_pods", pods.delete_pods, "action", True),
-    NativeFunction(
-        "chaosk8s.deployment.actions",
-        "delete_deployment",
-        deployments.delete_deployment,
-        "action",
-        True,
-    ),
-    NativeFunction(
-        "chaosk8s.deployment.actions",
-        "scale_deployment",
-        deployments.scale_deployment,
-        "action",
-        True,
-    ),
-    NativeFunction("chaosk8s.probes", "all_pods_healthy", pods.all_pods_healthy, "probe"),
-    NativeFunction(
-        "chaosk8s.probes", "all_microservices_healthy", pods.all_microservices_healthy, "probe"
-    ),
-    NativeFunction("chaosk8s.pod.probes", "pods_in_phase", pods.pods_in_phase, "probe"),
-    NativeFunction("chaosk8s.pod.probes", "count_pods", pods.count_pods, "probe"),
+    *_declared(),
     *(
         NativeFunction(
             "chaosprometheus.probes",

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from chaos.actions.errors import ActivityFailed
-from chaos.actions.families import is_native_module
+from chaos.actions.families import EXTENSION_PACKAGES, is_native_module
+from chaos.errors import BadInput
 from chaos.providers.base import Call, NonEmptyText, Problem, ProviderType, TargetUse
 
 if TYPE_CHECKING:
@@ -55,6 +56,16 @@ def signature_problems(
     return problems
 
 
+def import_problem(module: str, exc: Exception) -> str:
+    """Why ``module`` cannot be imported, naming what to install when it is missing."""
+    root = module.split(".", 1)[0]
+    if isinstance(exc, ModuleNotFoundError) and exc.name in (root, module):
+        package = EXTENSION_PACKAGES.get(root)
+        install = f"pip install {package}" if package else f"install the package providing {root!r}"
+        return f"cannot import module {module!r}: it is not installed ({install})"
+    return f"cannot import module {module!r} ({exc})"
+
+
 def _native(module: str, func: str) -> NativeFunction | None:
     # The registry imports every action to read its signature: only when one is named.
     from chaos.actions.registry import lookup
@@ -88,7 +99,7 @@ def check(spec: PythonSpec) -> list[Problem]:
     try:
         mod = importlib.import_module(module)
     except Exception as exc:
-        return [Problem("module", f"cannot import module {module!r} ({exc})")]
+        return [Problem("module", import_problem(module, exc))]
     function = getattr(mod, func, None)
     if not callable(function):
         return [Problem("func", f"module {module!r} has no function {func!r}")]
@@ -121,6 +132,9 @@ def run(spec: PythonSpec, call: Call) -> Any:
         native = _native(spec.module, spec.func)
         if native is None:
             raise ActivityFailed(f"unknown function {spec.module}.{spec.func}")
+        refusal = native.refusal(call.ctx.driver().target if native.uses_target else "")
+        if refusal is not None:
+            raise BadInput(refusal)
         declared = {p.name for p in native.parameters()}
         if call.ctx.namespace and "ns" in declared and "ns" not in arguments:
             arguments["ns"] = call.ctx.namespace
@@ -129,7 +143,7 @@ def run(spec: PythonSpec, call: Call) -> Any:
     try:
         module = importlib.import_module(spec.module)
     except Exception as exc:
-        raise ActivityFailed(f"cannot import module {spec.module!r}: {exc}") from None
+        raise BadInput(import_problem(spec.module, exc)) from None
     function = getattr(module, spec.func, None)
     if not callable(function):
         raise ActivityFailed(f"module {spec.module!r} has no function {spec.func!r}")
@@ -165,7 +179,12 @@ def _target_use(spec: PythonSpec, namespace: str) -> TargetUse | None:
     if native is not None and not native.uses_target:
         return None
     destructive = native is not None and native.destructive
-    return TargetUse(spec.arguments.get("ns", namespace), destructive)
+    return TargetUse(
+        spec.arguments.get("ns", namespace),
+        destructive,
+        refusal=native.refusal("kubernetes") if native else None,
+        local_refusal=native.refusal("local") if native else None,
+    )
 
 
 PROVIDER = ProviderType(
