@@ -21,8 +21,7 @@ from chaos.drivers.local.layout import NAMESPACE, SERVICE_ALIASES, Program
 
 def needs_cluster(kind: ObjectKind) -> NeedsCluster:
     return NeedsCluster(
-        f"the local target has no {kind.kind} objects: this needs a Kubernetes cluster "
-        "(drop --local)"
+        f"the local target has no {kind.kind} objects: this needs a Kubernetes cluster"
     )
 
 
