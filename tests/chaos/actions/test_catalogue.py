@@ -101,8 +101,7 @@ def test_every_catalogue_function_is_registered_with_its_signature() -> None:
         assert native is not None, f"{qualified} is not registered"
         assert native.kind == entry["kind"], qualified
         ours = [
-            (p.name, p.default is inspect.Parameter.empty, p.default)
-            for p in native.parameters()
+            (p.name, p.default is inspect.Parameter.empty, p.default) for p in native.parameters()
         ]
         theirs = [
             (
@@ -119,7 +118,10 @@ def test_every_catalogue_function_is_registered_with_its_signature() -> None:
 def test_nothing_registered_under_chaosk8s_beyond_the_catalogue_but_the_tutorials_names() -> None:
     listed = {(e["module"], e["function"]) for e in catalogue()}
     extra = {(f.module, f.func) for f in chaosk8s()} - listed
-    assert extra == {("chaosk8s.pod.actions", "delete_pods"), ("chaosk8s.probes", "all_pods_healthy")}
+    assert extra == {
+        ("chaosk8s.pod.actions", "delete_pods"),
+        ("chaosk8s.probes", "all_pods_healthy"),
+    }
 
 
 def test_the_extension_is_not_installed() -> None:
@@ -202,9 +204,7 @@ def test_the_client_factory_is_refused_with_its_reason(tmp_path: Path) -> None:
 
 def test_a_cluster_only_probe_on_the_local_target_needs_a_cluster(tmp_path: Path) -> None:
     raw = experiment([NATIVE[("chaosk8s.node.probes", "get_nodes")]])
-    result = chaosrun(
-        "run", write(tmp_path / "e.json", raw), "--target", "local", "--no-measure"
-    )
+    result = chaosrun("run", write(tmp_path / "e.json", raw), "--target", "local", "--no-measure")
     assert result.exit_code == 2, result.stdout + result.stderr
     assert (
         "chaosk8s.node.probes.get_nodes needs a Kubernetes cluster: the local target has no "
@@ -224,7 +224,11 @@ def test_a_module_not_installed_names_the_package(
 ) -> None:
     raw = experiment([])
     raw["method"] = [
-        {"type": "action", "name": "a", "provider": {"type": "python", "module": module, "func": "f"}}
+        {
+            "type": "action",
+            "name": "a",
+            "provider": {"type": "python", "module": module, "func": "f"},
+        }
     ]
     result = chaosrun("validate", write(tmp_path / "e.json", raw))
     assert result.exit_code == 2
