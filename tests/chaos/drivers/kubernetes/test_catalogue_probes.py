@@ -27,7 +27,7 @@ from chaos.drivers.base import (
 from chaos.drivers.kubernetes import KubernetesDriver
 from chaos.drivers.kubernetes.objects import collection_path
 from testbed.kube.cluster import FakeCluster, wait_until
-from testbed.kube.controller import PHASE_ANNOTATION
+from testbed.kube.controller import PHASE_ANNOTATION, READY_ANNOTATION
 from testbed.kube.resources import PODS, RESOURCES
 
 
@@ -328,43 +328,63 @@ def test_namespace_exists(fake_cluster: FakeCluster, driver: KubernetesDriver) -
 # ---- kinds the test server may not serve yet -----------------------------------------------
 
 
-def node(name: str, conditions: dict[str, str], labels: dict[str, str]) -> dict[str, Any]:
+def node(name: str, ready: bool, pool: str) -> dict[str, Any]:
+    """A node as its kubelet reports it; the annotation keeps the test server's kubelet, where
+    it has one, reporting the same."""
+    stamp = "2026-01-01T00:00:00Z"
+    conditions = {"MemoryPressure": "False", "PIDPressure": "False", "Ready": str(ready)}
     return {
-        "metadata": {"name": name, "labels": labels},
-        "status": {"conditions": [{"type": t, "status": s} for t, s in conditions.items()]},
+        "metadata": {
+            "name": name,
+            "labels": {"pool": pool},
+            "annotations": {READY_ANNOTATION: str(ready).lower()},
+        },
+        "status": {
+            "conditions": [
+                {"type": t, "status": s, "lastHeartbeatTime": stamp, "lastTransitionTime": stamp}
+                for t, s in conditions.items()
+            ]
+        },
     }
 
 
 @unserved(NODES)
 def test_node_probes(fake_cluster: FakeCluster, driver: KubernetesDriver) -> None:
-    healthy = {"Ready": "True", "PIDPressure": "False", "MemoryPressure": "False"}
-    sick = {"Ready": "False", "PIDPressure": "True", "MemoryPressure": "False"}
-    for name, conditions, pool in (("n-ok", healthy, "a"), ("n-sick", sick, "b")):
-        create(driver, NODES, node(name, conditions, {"pool": pool}), None)
-        set_status(driver, NODES, name, node(name, conditions, {})["status"], None)
+    for name, ready, pool in (("n-ok", True, "a"), ("n-sick", False, "b")):
+        body = node(name, ready, pool)
+        create(driver, NODES, body, None)
+        set_status(driver, NODES, name, body["status"], None)
     listed = call(driver, "chaosk8s.node.probes.get_nodes", label_selector="pool=a")
+    assert listed["kind"] == "NodeList"
     assert [n["metadata"]["name"] for n in listed["items"]] == ["n-ok"]
-    statuses = call(
-        driver,
-        "chaosk8s.node.probes.get_all_node_status_conditions",
-        label_selector="pool in (a,b)",
+    conditions = "chaosk8s.node.probes.get_all_node_status_conditions"
+    wait_until(
+        lambda: (
+            {(s["name"], s.get("Ready")) for s in call(driver, conditions, label_selector="pool")}
+            == {("n-ok", "True"), ("n-sick", "False")}
+        ),
+        what="the nodes' conditions",
     )
-    assert {"name": "n-ok", **healthy} in statuses and {"name": "n-sick", **sick} in statuses
+    statuses = call(driver, conditions, label_selector="pool in (a,b)")
+    assert all(s["PIDPressure"] == "False" for s in statuses)
     ready = "chaosk8s.node.probes.all_nodes_must_be_ready_to_schedule"
     assert call(driver, ready, label_selector="pool=a") is True
     assert call(driver, ready, label_selector="pool in (a,b)") is False
     verify = "chaosk8s.node.probes.verify_nodes_condition"
-    assert call(driver, verify, label_selector="pool=a") is True  # PIDPressure False
-    assert call(driver, verify, label_selector="pool=b") is False
+    assert call(driver, verify, label_selector="pool") is True  # PIDPressure False everywhere
+    assert (
+        call(driver, verify, condition_type="Ready", condition_value="True", label_selector="pool")
+        is False
+    )
     assert (
         call(
             driver, verify, condition_type="Ready", condition_value="False", label_selector="pool=b"
         )
         is True
     )
-    healthy_probe = "chaosk8s.node.probes.nodes_must_be_healthy"
-    assert call(driver, healthy_probe, label_selector="pool=a") is True
-    assert call(driver, healthy_probe, label_selector="pool=b") is False
+    healthy = "chaosk8s.node.probes.nodes_must_be_healthy"
+    assert call(driver, healthy, label_selector="pool=a") is True
+    assert call(driver, healthy, label_selector="pool=b") is False
 
 
 def workload(name: str, replicas: int | None) -> dict[str, Any]:
@@ -382,37 +402,44 @@ def workload(name: str, replicas: int | None) -> dict[str, Any]:
     return {"metadata": {"name": name, "labels": labels}, "spec": spec}
 
 
+def unready(cluster: FakeCluster, selector: str) -> None:
+    """Every pod ``selector`` matches fails its readiness probe."""
+    pods = wait_until(lambda: cluster.pod_names(selector=selector), what=f"pods of {selector}")
+    for pod in pods:
+        cluster.set_pod_ready(pod, False)
+
+
 @unserved(STATEFULSETS)
 def test_statefulset_probes(fake_cluster: FakeCluster, driver: KubernetesDriver) -> None:
-    create(driver, STATEFULSETS, workload("db", 0))  # nothing wanted: fully available
+    create(driver, STATEFULSETS, workload("db", 1))
     fully = "chaosk8s.statefulset.probes.statefulset_fully_available"
     not_fully = "chaosk8s.statefulset.probes.statefulset_not_fully_available"
-    assert call(driver, fully, name="db", timeout=5) is True
+    assert call(driver, fully, name="db", timeout=10) is True
     assert call(driver, not_fully, name="db", timeout=1, raise_on_fully_available=False) is False
     with pytest.raises(ActivityFailed, match="microservice 'db' failed to stop running within 1s"):
         call(driver, not_fully, name="db", timeout=1)
-    with pytest.raises(ActivityFailed, match="microservice 'nope' failed to recover within 1s"):
-        call(driver, fully, name="nope", timeout=1)
+    unready(fake_cluster, "app=db")
+    assert call(driver, not_fully, name="db", label_selector="app=db", timeout=10) is True
+    with pytest.raises(ActivityFailed, match="microservice 'db' failed to recover within 1s"):
+        call(driver, fully, name="db", timeout=1)
+    assert call(driver, fully, name="nope", timeout=1, raise_on_not_fully_available=False) is False
 
 
 @unserved(DAEMONSETS)
 def test_daemonset_probes(fake_cluster: FakeCluster, driver: KubernetesDriver) -> None:
+    """On the test server's one node, the DaemonSet runs one pod."""
     create(driver, DAEMONSETS, workload("agent", None))
-    status = {
-        "desiredNumberScheduled": 2,
-        "numberReady": 1,
-        "currentNumberScheduled": 2,
-        "numberMisscheduled": 0,
-    }
-    set_status(driver, DAEMONSETS, "agent", status)
     probes = "chaosk8s.daemonset.probes."
-    wait_until(
-        lambda: call(driver, probes + "daemon_set_partially_available", name="agent") is True,
-        what="the DaemonSet's status",
-    )
-    assert call(driver, probes + "daemon_set_available_and_healthy", name="agent") is False
+    assert call(driver, probes + "daemon_set_fully_available", name="agent", timeout=10) is True
+    assert call(driver, probes + "daemon_set_available_and_healthy", name="agent") is True
+    assert call(driver, probes + "daemon_set_partially_available", name="agent") is True
     assert call(driver, probes + "daemon_set_available_and_healthy", name="nope") is False
-    assert call(driver, probes + "daemon_set_not_fully_available", name="agent", timeout=1) is True
+    assert call(driver, probes + "daemon_set_partially_available", name="nope") is False
+    assert call(driver, probes + "daemon_set_not_fully_available", name="agent", timeout=1) is False
+    unready(fake_cluster, "app=agent")
+    assert call(driver, probes + "daemon_set_not_fully_available", name="agent", timeout=10) is True
+    assert call(driver, probes + "daemon_set_available_and_healthy", name="agent") is False
+    assert call(driver, probes + "daemon_set_partially_available", name="agent") is False
     assert call(driver, probes + "daemon_set_fully_available", name="agent", timeout=1) is False
 
 
