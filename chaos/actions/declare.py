@@ -15,6 +15,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 ATTRIBUTE = "__chaosrun__"
 
+# How the native mutating functions' changes are undone, as the README's table says.
+BY_CONTROLLERS = "pods come back through their controllers"
+FROM_SNAPSHOT = "re-created from its snapshot (rollback, `chaosrun restore`)"
+IRREVERSIBLE = "cannot be undone: not yet, then only with --allow-irreversible"
+
 
 @dataclass(frozen=True)
 class Declaration:
@@ -31,6 +36,14 @@ class Declaration:
     why: str | None = None
     # Problems with literal arguments beyond the signature, for ``chaosrun validate``.
     check: Callable[[dict[str, Any]], list[str]] | None = None
+    # How the change is undone, for the README's table (a probe changes nothing).
+    undo: str | None = None
+
+    @property
+    def undone_by(self) -> str:
+        if self.undo is not None:
+            return self.undo
+        return "not yet" if self.destructive else "read-only"
 
 
 def declare(kind: str, **options: Any) -> Callable[[F], F]:

@@ -23,10 +23,10 @@ def portable_type(annotation: Any) -> str:
 
 def activities(prefix: str) -> list[dict[str, Any]]:
     """The actions and probes of the registered modules whose name starts with ``prefix``."""
-    from chaos.actions.registry import NATIVE
+    from chaos.actions.registry import all_functions
 
     found = []
-    for native in NATIVE.values():
+    for native in all_functions():
         if not native.module.startswith(prefix) or native.kind == "other":
             continue
         signature = inspect.signature(native.impl)
@@ -48,3 +48,20 @@ def activities(prefix: str) -> list[dict[str, Any]]:
             activity["arguments"].append(argument)
         found.append(activity)
     return found
+
+
+def markdown_table() -> str:
+    """The README's table of the ``chaosk8s`` catalogue, from the declarations."""
+    from chaos.actions.registry import all_functions
+
+    lines = [
+        "| module | function | kind | run natively | local target | undone |",
+        "|---|---|---|---|---|---|",
+    ]
+    for f in all_functions():
+        if not f.module.startswith("chaosk8s"):
+            continue
+        native = "yes" if f.native else "not yet"
+        local = "yes" if f.local and f.native else "no"
+        lines.append(f"| `{f.module}` | `{f.func}` | {f.kind} | {native} | {local} | {f.undo} |")
+    return "\n".join(lines) + "\n"

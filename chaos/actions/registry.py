@@ -4,12 +4,13 @@
 chaostoolkit-prometheus (neither extension need be installed); ``chaosrun.*`` names are
 chaosrun's own additions. Each implementation takes a ``RunContext`` first, then the
 documented arguments (``configuration`` and ``secrets`` are passed when it declares them).
-The ``chaosk8s`` catalogue is read from its declarations (``catalogue.MODULES``): every
-function a module exports, with what ``declare`` says of it.
+The ``chaosk8s`` catalogue is read from its declarations (``catalogue``): every function a
+module exports, with what ``declare`` says of it, one module at a time as files name them.
 """
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,7 +20,15 @@ from chaos.actions import backend, catalogue, deployments, prometheus
 from chaos.actions.declare import declaration_of
 from chaos.actions.families import NATIVE_FAMILIES, is_native_module
 
-__all__ = ["NATIVE_FAMILIES", "NATIVE_MODULES", "NativeFunction", "is_native_module", "lookup"]
+__all__ = [
+    "NATIVE_FAMILIES",
+    "NativeFunction",
+    "all_functions",
+    "functions_in",
+    "is_native_module",
+    "lookup",
+    "native_modules",
+]
 
 
 @dataclass(frozen=True)
@@ -39,6 +48,8 @@ class NativeFunction:
     why: str | None = None
     # False: the local target cannot play it.
     local: bool = True
+    # How its change is undone ("read-only" for a probe), as the README's table says.
+    undo: str = "read-only"
 
     @property
     def qualified(self) -> str:
@@ -61,34 +72,34 @@ class NativeFunction:
         return None
 
 
-def _declared() -> list[NativeFunction]:
-    """The catalogue's functions, from their modules' exports and declarations."""
-    found = []
-    for module in catalogue.MODULES:
-        for name in module.__all__:
-            impl = getattr(module, name)
-            declared = declaration_of(impl)
-            if declared is None:
-                raise RuntimeError(f"{module.__name__}.{name} is exported but not declared")
-            found.append(
-                NativeFunction(
-                    catalogue.extension_name(module),
-                    name,
-                    impl,
-                    declared.kind,
-                    declared.destructive,
-                    uses_target=declared.uses_target,
-                    native=declared.native,
-                    why=declared.why,
-                    local=declared.local,
-                    check=declared.check,
-                )
-            )
+@functools.cache
+def _declared(name: str) -> dict[str, NativeFunction]:
+    """The functions the catalogue module ``name`` declares, by function name."""
+    module = catalogue.load(name)
+    found = {}
+    for func in module.__all__:
+        impl = getattr(module, func)
+        declared = declaration_of(impl)
+        if declared is None:
+            raise RuntimeError(f"{module.__name__}.{func} is exported but not declared")
+        found[func] = NativeFunction(
+            name,
+            func,
+            impl,
+            declared.kind,
+            declared.destructive,
+            uses_target=declared.uses_target,
+            native=declared.native,
+            why=declared.why,
+            local=declared.local,
+            check=declared.check,
+            undo=declared.undone_by,
+        )
     return found
 
 
+# chaosrun's own and chaostoolkit-prometheus' functions.
 _FUNCTIONS = [
-    *_declared(),
     *(
         NativeFunction(
             "chaosprometheus.probes",
@@ -108,11 +119,28 @@ _FUNCTIONS = [
     NativeFunction("chaosrun.backend", "restore_speed", backend.restore_speed, "action"),
 ]
 
-NATIVE: dict[tuple[str, str], NativeFunction] = {(f.module, f.func): f for f in _FUNCTIONS}
-NATIVE_MODULES: dict[str, list[str]] = {}
-for _f in _FUNCTIONS:
-    NATIVE_MODULES.setdefault(_f.module, []).append(_f.func)
+_FIXED: dict[tuple[str, str], NativeFunction] = {(f.module, f.func): f for f in _FUNCTIONS}
+
+
+def native_modules() -> list[str]:
+    """Every module chaosrun answers itself (nothing imported)."""
+    return [*catalogue.MODULES, *dict.fromkeys(f.module for f in _FUNCTIONS)]
+
+
+def functions_in(module: str) -> list[str]:
+    """The function names of one module chaosrun answers itself."""
+    if module in catalogue.MODULES:
+        return list(_declared(module))
+    return [f.func for f in _FUNCTIONS if f.module == module]
 
 
 def lookup(module: str, func: str) -> NativeFunction | None:
-    return NATIVE.get((module, func))
+    if module in catalogue.MODULES:
+        return _declared(module).get(func)
+    return _FIXED.get((module, func))
+
+
+def all_functions() -> list[NativeFunction]:
+    """Every function chaosrun answers itself (imports every catalogue module)."""
+    declared = [f for name in catalogue.MODULES for f in _declared(name).values()]
+    return [*declared, *_FUNCTIONS]

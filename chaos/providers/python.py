@@ -67,24 +67,24 @@ def import_problem(module: str, exc: Exception) -> str:
 
 
 def _native(module: str, func: str) -> NativeFunction | None:
-    # The registry imports every action to read its signature: only when one is named.
+    # The registry imports a module's functions to read their signatures: only when named.
     from chaos.actions.registry import lookup
 
     return lookup(module, func)
 
 
 def _check_native(spec: PythonSpec) -> list[Problem]:
-    from chaos.actions.registry import NATIVE_MODULES
+    from chaos.actions.registry import functions_in, native_modules
 
     module, func = spec.module, spec.func
-    if module not in NATIVE_MODULES:
-        supported = ", ".join(sorted(NATIVE_MODULES))
+    if module not in native_modules():
+        supported = ", ".join(sorted(native_modules()))
         message = f"module {module!r} is not supported by chaosrun (supported: {supported})"
         return [Problem("module", message)]
     native = _native(module, func)
     if native is None:
         family = module.split(".", 1)[0]
-        known = ", ".join(NATIVE_MODULES[module])
+        known = ", ".join(functions_in(module))
         return [Problem("func", f"unknown {family} function {func!r} in {module} (known: {known})")]
     problems = signature_problems(native.parameters(), spec.arguments, native.qualified)
     if native.check is not None:

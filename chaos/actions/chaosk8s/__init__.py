@@ -21,6 +21,7 @@ VERSION = "0.39.0"
 @planned(
     "other",
     destructive=False,
+    undo="not run (a client object)",
     why="it returns a Python client object, which an experiment run by chaosrun has no use for",
 )
 def create_k8s_api_client(ctx: RunContext, secrets: Any = None) -> Any:

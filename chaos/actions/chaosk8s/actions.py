@@ -6,7 +6,7 @@ from typing import Any
 
 from chaos.actions import deployments, pods
 from chaos.actions.context import RunContext
-from chaos.actions.declare import declare, planned
+from chaos.actions.declare import BY_CONTROLLERS, declare, planned
 
 __all__ = [
     "kill_microservice",
@@ -38,7 +38,7 @@ def scale_microservice(
     deployments.scale_deployment(ctx, name, replicas, ns=ns)
 
 
-@declare("action", destructive=True)
+@declare("action", destructive=True, undo=BY_CONTROLLERS)
 def kill_microservice(
     ctx: RunContext,
     name: str,

@@ -8,12 +8,15 @@ import ast
 import importlib.util
 import inspect
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from chaos.actions.registry import NATIVE, NativeFunction, lookup
+from chaos.actions import catalogue
+from chaos.actions.registry import NativeFunction, all_functions, lookup
 from chaos.experiment import ExperimentError, check_experiment
 from testbed.procs import REPO_ROOT
 from tests.chaos.cli.helpers import chaosrun, write
@@ -52,12 +55,19 @@ EXAMPLES: dict[str, Any] = {
 BY_TYPE = {"str": "x", "int": 1, "bool": True, "dict": {"a": "b"}}
 
 
-def catalogue() -> list[dict[str, Any]]:
+def released() -> list[dict[str, Any]]:
     return list(json.loads(CATALOGUE_FILE.read_text())["functions"])
 
 
 def chaosk8s() -> list[NativeFunction]:
-    return [f for f in NATIVE.values() if f.module.startswith("chaosk8s")]
+    return [f for f in all_functions() if f.module.startswith("chaosk8s")]
+
+
+def declared(qualified: str) -> NativeFunction:
+    module, _, func = qualified.rpartition(".")
+    found = lookup(module, func)
+    assert found is not None, qualified
+    return found
 
 
 def example(param: inspect.Parameter) -> Any:
@@ -95,7 +105,7 @@ def experiment(natives: list[NativeFunction]) -> dict[str, Any]:
 
 @needs_catalogue
 def test_every_catalogue_function_is_registered_with_its_signature() -> None:
-    for entry in catalogue():
+    for entry in released():
         qualified = f"{entry['module']}.{entry['function']}"
         native = lookup(entry["module"], entry["function"])
         assert native is not None, f"{qualified} is not registered"
@@ -116,7 +126,7 @@ def test_every_catalogue_function_is_registered_with_its_signature() -> None:
 
 @needs_catalogue
 def test_nothing_registered_under_chaosk8s_beyond_the_catalogue_but_the_tutorials_names() -> None:
-    listed = {(e["module"], e["function"]) for e in catalogue()}
+    listed = {(e["module"], e["function"]) for e in released()}
     extra = {(f.module, f.func) for f in chaosk8s()} - listed
     assert extra == {
         ("chaosk8s.pod.actions", "delete_pods"),
@@ -144,34 +154,32 @@ def test_chaosrun_validate_accepts_the_whole_catalogue(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("arguments", "expected"),
+    ("qualified", "arguments", "expected"),
     [
-        ({}, "missing required argument 'name' for chaosk8s.node.actions.cordon_node"),
         (
+            "chaosk8s.deployment.probes.deployment_available_and_healthy",
+            {},
+            "missing required argument 'name'",
+        ),
+        (
+            "chaosk8s.node.actions.cordon_node",
             {"name": "n1", "selector": "x"},
-            "unexpected argument 'selector' for chaosk8s.node.actions.cordon_node",
+            "unexpected argument 'selector'",
         ),
     ],
 )
 def test_validate_names_the_activity_and_the_argument(
-    arguments: dict[str, Any], expected: str, tmp_path: Path
+    qualified: str, arguments: dict[str, Any], expected: str, tmp_path: Path
 ) -> None:
-    raw = experiment([NATIVE[("chaosk8s.node.actions", "cordon_node")]])
+    raw = experiment([declared(qualified)])
     raw["method"][0]["provider"]["arguments"] = arguments
-    if "name" not in arguments:
-        raw["method"][0]["provider"]["module"] = "chaosk8s.deployment.probes"
-        raw["method"][0]["provider"]["func"] = "deployment_available_and_healthy"
-        expected = expected.replace(
-            "chaosk8s.node.actions.cordon_node",
-            "chaosk8s.deployment.probes.deployment_available_and_healthy",
-        )
     result = chaosrun("validate", write(tmp_path / "e.json", raw))
     assert result.exit_code == 2
-    assert f"method[0].provider.arguments: {expected}" in result.stderr
+    assert f"method[0].provider.arguments: {expected} for {qualified}" in result.stderr
 
 
 def test_validate_checks_a_log_duration(tmp_path: Path) -> None:
-    raw = experiment([NATIVE[("chaosk8s.pod.probes", "read_pod_logs")]])
+    raw = experiment([declared("chaosk8s.pod.probes.read_pod_logs")])
     raw["method"][0]["provider"]["arguments"]["last"] = "a while"
     with pytest.raises(ExperimentError) as info:
         check_experiment(raw)
@@ -183,7 +191,7 @@ def test_validate_checks_a_log_duration(tmp_path: Path) -> None:
 def test_running_a_function_not_run_natively_yet_is_refused_before_the_run(
     tmp_path: Path,
 ) -> None:
-    raw = experiment([NATIVE[("chaosk8s.node.actions", "drain_nodes")]])
+    raw = experiment([declared("chaosk8s.node.actions.drain_nodes")])
     result = chaosrun("run", write(tmp_path / "e.json", raw), "--no-measure")
     assert result.exit_code == 2, result.stdout + result.stderr
     assert (
@@ -194,7 +202,7 @@ def test_running_a_function_not_run_natively_yet_is_refused_before_the_run(
 
 
 def test_the_client_factory_is_refused_with_its_reason(tmp_path: Path) -> None:
-    raw = experiment([NATIVE[("chaosk8s", "create_k8s_api_client")]])
+    raw = experiment([declared("chaosk8s.create_k8s_api_client")])
     result = chaosrun("run", write(tmp_path / "e.json", raw), "--no-measure")
     assert result.exit_code == 2
     assert "chaosk8s.create_k8s_api_client cannot be run by chaosrun: it returns a Python" in (
@@ -203,7 +211,7 @@ def test_the_client_factory_is_refused_with_its_reason(tmp_path: Path) -> None:
 
 
 def test_a_cluster_only_probe_on_the_local_target_needs_a_cluster(tmp_path: Path) -> None:
-    raw = experiment([NATIVE[("chaosk8s.node.probes", "get_nodes")]])
+    raw = experiment([declared("chaosk8s.node.probes.get_nodes")])
     result = chaosrun("run", write(tmp_path / "e.json", raw), "--target", "local", "--no-measure")
     assert result.exit_code == 2, result.stdout + result.stderr
     assert (
@@ -252,3 +260,23 @@ def test_discover_lists_the_catalogue_as_chaostoolkit_discover_does() -> None:
         {"name": "secrets", "default": None, "type": "object"},
     ]
     assert ("chaosk8s", "discover") not in by_name
+
+
+def test_every_declaring_module_is_listed_and_only_named_ones_are_imported() -> None:
+    root = REPO_ROOT / "chaos" / "actions"
+    files = {
+        ".".join(path.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
+        for path in (root / "chaosk8s").rglob("*.py")
+        if path.name != "__init__.py" or path.parent == root / "chaosk8s"
+    }
+    assert files == set(catalogue.MODULES)
+    code = (
+        "import sys; from chaos.actions.registry import lookup; "
+        "lookup('chaosk8s.node.probes', 'get_nodes'); "
+        "print(sorted(m for m in sys.modules if m.startswith('chaos.actions.chaosk8s.')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+    )
+    loaded = "['chaos.actions.chaosk8s.node', 'chaos.actions.chaosk8s.node.probes']"
+    assert out.stdout.strip() == loaded

@@ -6,11 +6,13 @@ from typing import Any
 
 from chaos.actions import deployments
 from chaos.actions.context import RunContext
-from chaos.actions.declare import declare, planned
+from chaos.actions.declare import FROM_SNAPSHOT, declare, planned
 
 __all__ = ["create_deployment", "delete_deployment", "rollout_deployment", "scale_deployment"]
 
-delete_deployment = declare("action", destructive=True)(deployments.delete_deployment)
+delete_deployment = declare("action", destructive=True, undo=FROM_SNAPSHOT)(
+    deployments.delete_deployment
+)
 scale_deployment = declare("action", destructive=True)(deployments.scale_deployment)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from chaos.actions.context import RunContext
-from chaos.actions.declare import planned
+from chaos.actions.declare import IRREVERSIBLE, planned
 
 __all__ = ["create_namespace", "delete_namespace"]
 
@@ -20,6 +20,6 @@ def create_namespace(
     raise NotImplementedError
 
 
-@planned(local=False)
+@planned(local=False, undo=IRREVERSIBLE)
 def delete_namespace(ctx: RunContext, name: str, secrets: Any = None) -> None:
     raise NotImplementedError

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from chaos.actions.context import RunContext
-from chaos.actions.declare import planned
+from chaos.actions.declare import IRREVERSIBLE, planned
 
 __all__ = ["cordon_node", "create_node", "delete_nodes", "drain_nodes", "uncordon_node"]
 
 
-@planned(local=False)
+@planned(local=False, undo=IRREVERSIBLE)
 def delete_nodes(
     ctx: RunContext,
     label_selector: str | None = None,

@@ -6,17 +6,16 @@ from typing import Any
 
 from chaos.actions import pods
 from chaos.actions.context import RunContext
-from chaos.actions.declare import declare, planned
+from chaos.actions.declare import BY_CONTROLLERS, IRREVERSIBLE, declare, planned
 
 __all__ = ["delete_pods", "exec_in_pods", "terminate_pods"]
 
-# Pods come back through their controllers: nothing to undo.
-terminate_pods = declare("action", destructive=True)(pods.terminate_pods)
+terminate_pods = declare("action", destructive=True, undo=BY_CONTROLLERS)(pods.terminate_pods)
 # The name chaosk8s used before terminate_pods (kept for the tutorial's files).
-delete_pods = declare("action", destructive=True)(pods.delete_pods)
+delete_pods = declare("action", destructive=True, undo=BY_CONTROLLERS)(pods.delete_pods)
 
 
-@planned(local=False)
+@planned(local=False, undo=IRREVERSIBLE)
 def exec_in_pods(
     ctx: RunContext,
     cmd: str | list[str],
