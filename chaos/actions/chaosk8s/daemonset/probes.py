@@ -6,8 +6,8 @@ from typing import Any
 
 from chaos.actions.context import RunContext
 from chaos.actions.declare import probe
-from chaos.actions.reads import by_name, count, items
-from chaos.actions.workloads import fully_ready, reaches_readiness
+from chaos.actions.reads import count
+from chaos.actions.workloads import Workload, fully_ready, reaches_readiness
 from chaos.drivers.base import DAEMONSETS
 
 __all__ = [
@@ -27,7 +27,7 @@ def daemon_set_available_and_healthy(
     secrets: Any = None,
 ) -> bool:
     """True when the DaemonSet exists and has a ready pod on every node it is scheduled on."""
-    found = items(ctx, DAEMONSETS, ns, label_selector, by_name(name))
+    found = Workload(DAEMONSETS, name, ns, label_selector).found(ctx)
     return bool(found) and all(fully_ready(d, DAEMONSETS) for d in found)
 
 
@@ -40,7 +40,7 @@ def daemon_set_partially_available(
     secrets: Any = None,
 ) -> bool:
     """True when the DaemonSet has at least one ready pod."""
-    found = items(ctx, DAEMONSETS, ns, label_selector, by_name(name))
+    found = Workload(DAEMONSETS, name, ns, label_selector).found(ctx)
     return bool(found) and count(found[0], "status", "numberReady") >= 1
 
 
@@ -54,7 +54,7 @@ def daemon_set_not_fully_available(
     secrets: Any = None,
 ) -> bool:
     """Wait up to ``timeout`` seconds for the DaemonSet to miss a ready pod; True once so."""
-    return reaches_readiness(ctx, DAEMONSETS, name, ns, label_selector, False, timeout)
+    return reaches_readiness(ctx, Workload(DAEMONSETS, name, ns, label_selector), False, timeout)
 
 
 @probe(local=False)
@@ -67,4 +67,4 @@ def daemon_set_fully_available(
     secrets: Any = None,
 ) -> bool:
     """Wait up to ``timeout`` seconds for the DaemonSet's pods all to be ready."""
-    return reaches_readiness(ctx, DAEMONSETS, name, ns, label_selector, True, timeout)
+    return reaches_readiness(ctx, Workload(DAEMONSETS, name, ns, label_selector), True, timeout)

@@ -6,8 +6,8 @@ from typing import Any
 
 from chaos.actions.context import RunContext
 from chaos.actions.declare import probe
-from chaos.actions.reads import by_name, count, items, verdict
-from chaos.actions.workloads import reaches_readiness
+from chaos.actions.reads import count, verdict
+from chaos.actions.workloads import Workload, readiness_verdict
 from chaos.drivers.base import DEPLOYMENTS
 
 __all__ = [
@@ -16,10 +16,6 @@ __all__ = [
     "deployment_not_fully_available",
     "deployment_partially_available",
 ]
-
-
-def _named(ctx: RunContext, name: str, ns: str, label_selector: str | None) -> list[dict[str, Any]]:
-    return items(ctx, DEPLOYMENTS, ns, label_selector, by_name(name))
 
 
 @probe()
@@ -32,7 +28,7 @@ def deployment_available_and_healthy(
     secrets: Any = None,
 ) -> bool | None:
     """True when the Deployment has as many available replicas as it wants."""
-    found = _named(ctx, name, ns, label_selector)
+    found = Workload(DEPLOYMENTS, name, ns, label_selector).found(ctx)
     if not found:
         return verdict(False, f"Deployment '{name}' was not found", raise_on_unavailable)
     healthy = all(
@@ -51,7 +47,7 @@ def deployment_partially_available(
     secrets: Any = None,
 ) -> bool | None:
     """True when the Deployment has at least one available replica."""
-    found = _named(ctx, name, ns, label_selector)
+    found = Workload(DEPLOYMENTS, name, ns, label_selector).found(ctx)
     if not found:
         return verdict(
             False, f"Deployment '{name}' was not found", raise_on_not_partially_available
@@ -75,11 +71,13 @@ def deployment_not_fully_available(
 ) -> bool | None:
     """Wait up to ``timeout`` seconds for the Deployment to have fewer ready replicas than
     it wants; True once it has."""
-    reached = reaches_readiness(ctx, DEPLOYMENTS, name, ns, label_selector, False, timeout)
-    return verdict(
-        reached,
-        f"deployment '{name}' failed to stop running within {timeout}s",
+    return readiness_verdict(
+        ctx,
+        Workload(DEPLOYMENTS, name, ns, label_selector),
+        False,
+        timeout,
         raise_on_fully_available,
+        "deployment",
     )
 
 
@@ -94,9 +92,11 @@ def deployment_fully_available(
     secrets: Any = None,
 ) -> bool | None:
     """Wait up to ``timeout`` seconds for every replica the Deployment wants to be ready."""
-    reached = reaches_readiness(ctx, DEPLOYMENTS, name, ns, label_selector, True, timeout)
-    return verdict(
-        reached,
-        f"deployment '{name}' failed to recover within {timeout}s",
+    return readiness_verdict(
+        ctx,
+        Workload(DEPLOYMENTS, name, ns, label_selector),
+        True,
+        timeout,
         raise_on_not_fully_available,
+        "deployment",
     )

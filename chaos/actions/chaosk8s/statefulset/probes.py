@@ -6,8 +6,7 @@ from typing import Any
 
 from chaos.actions.context import RunContext
 from chaos.actions.declare import probe
-from chaos.actions.reads import verdict
-from chaos.actions.workloads import reaches_readiness
+from chaos.actions.workloads import Workload, readiness_verdict
 from chaos.drivers.base import STATEFULSETS
 
 __all__ = ["statefulset_fully_available", "statefulset_not_fully_available"]
@@ -25,11 +24,13 @@ def statefulset_not_fully_available(
 ) -> bool:
     """Wait up to ``timeout`` seconds for the StatefulSet to have fewer ready replicas than
     it wants; True once it has."""
-    reached = reaches_readiness(ctx, STATEFULSETS, name, ns, label_selector, False, timeout)
-    return verdict(
-        reached,
-        f"microservice '{name}' failed to stop running within {timeout}s",
+    return readiness_verdict(
+        ctx,
+        Workload(STATEFULSETS, name, ns, label_selector),
+        False,
+        timeout,
         raise_on_fully_available,
+        "microservice",
     )
 
 
@@ -44,9 +45,11 @@ def statefulset_fully_available(
     secrets: Any = None,
 ) -> bool:
     """Wait up to ``timeout`` seconds for every replica the StatefulSet wants to be ready."""
-    reached = reaches_readiness(ctx, STATEFULSETS, name, ns, label_selector, True, timeout)
-    return verdict(
-        reached,
-        f"microservice '{name}' failed to recover within {timeout}s",
+    return readiness_verdict(
+        ctx,
+        Workload(STATEFULSETS, name, ns, label_selector),
+        True,
+        timeout,
         raise_on_not_fully_available,
+        "microservice",
     )
