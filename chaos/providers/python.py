@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from chaos.actions.errors import ActivityFailed
 from chaos.actions.families import EXTENSION_PACKAGES, is_native_module
-from chaos.errors import BadInput
 from chaos.providers.base import Call, NonEmptyText, Problem, ProviderType, TargetUse
 
 if TYPE_CHECKING:
@@ -133,8 +132,8 @@ def run(spec: PythonSpec, call: Call) -> Any:
         if native is None:
             raise ActivityFailed(f"unknown function {spec.module}.{spec.func}")
         refusal = native.refusal(call.ctx.driver().target if native.uses_target else "")
-        if refusal is not None:
-            raise BadInput(refusal)
+        if refusal is not None:  # the session refuses it before the run: this is a backstop
+            raise ActivityFailed(refusal)
         declared = {p.name for p in native.parameters()}
         if call.ctx.namespace and "ns" in declared and "ns" not in arguments:
             arguments["ns"] = call.ctx.namespace
@@ -143,7 +142,7 @@ def run(spec: PythonSpec, call: Call) -> Any:
     try:
         module = importlib.import_module(spec.module)
     except Exception as exc:
-        raise BadInput(import_problem(spec.module, exc)) from None
+        raise ActivityFailed(import_problem(spec.module, exc)) from None
     function = getattr(module, spec.func, None)
     if not callable(function):
         raise ActivityFailed(f"module {spec.module!r} has no function {spec.func!r}")
