@@ -5,6 +5,9 @@ arguments the extension's documentation shows, asserted on what they return (the
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pytest
 
 from chaos.actions.context import RunContext
@@ -14,6 +17,7 @@ from chaos.drivers.kubernetes import KubernetesDriver
 from testbed.kube.cluster import FakeCluster, wait_until
 from testbed.kube.controller import PHASE_ANNOTATION
 from testbed.kube.resources import PODS
+from tests.chaos.drivers.kubernetes.stack import Stack
 from tests.support.kube_objects import POD_KIND, call, unserved
 
 
@@ -254,3 +258,49 @@ def test_namespace_exists(fake_cluster: FakeCluster, driver: KubernetesDriver) -
     fake_cluster.create_namespace("shop")
     assert call(driver, "chaosk8s.namespace.probes.namespace_exists", name="shop") is True
     assert call(driver, "chaosk8s.namespace.probes.namespace_exists", name="nope") is False
+
+
+# ---- a Chaos Toolkit file of them, run by chaosrun ------------------------------------------
+
+
+def python_probe(title: str, qualified: str, **arguments: Any) -> dict[str, Any]:
+    module, _, func = qualified.rpartition(".")
+    provider = {"type": "python", "module": module, "func": func, "arguments": arguments}
+    return {"type": "probe", "name": title, "provider": provider}
+
+
+def test_a_file_of_catalogue_probes_runs_end_to_end(bare_stack: Stack) -> None:
+    experiment = {
+        "title": "the backend stands",
+        "description": "read-only chaosk8s probes only",
+        "steady-state-hypothesis": {
+            "title": "backend available",
+            "probes": [
+                {
+                    **python_probe(
+                        "back-healthy",
+                        "chaosk8s.deployment.probes.deployment_available_and_healthy",
+                        name="back",
+                    ),
+                    "tolerance": True,
+                },
+            ],
+        },
+        "method": [
+            python_probe("count", "chaosk8s.pod.probes.count_pods", label_selector="app=back"),
+            python_probe(
+                "service", "chaosk8s.service.probes.service_is_initialized", name="backend"
+            ),
+            python_probe("discover", "chaosk8s.discover"),
+        ],
+    }
+    path = bare_stack.workdir / "probes.json"
+    path.write_text(json.dumps(experiment))
+    result = bare_stack.chaosrun("run", str(path), "--no-measure")
+    assert result.returncode == 0, result.stderr
+    journal = bare_stack.journal()
+    assert journal["status"] == "completed"
+    outputs = {run["activity"]["name"]: run["output"] for run in journal["run"]}
+    assert outputs["count"] == 1
+    assert outputs["service"] is True
+    assert outputs["discover"]["extension"]["name"] == "chaostoolkit-kubernetes"
