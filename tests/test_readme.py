@@ -19,3 +19,12 @@ def test_readme_opens_with_the_main_job_and_the_test_command() -> None:
 
 def test_readme_configuration_table_is_the_generated_one() -> None:
     assert markdown_table().strip() in README
+
+
+def test_readme_catalogue_table_is_the_generated_one() -> None:
+    from chaos.actions.discovery import markdown_table
+
+    table = markdown_table()
+    assert table.count("\n") == 2 + 105  # the 103 functions and the tutorial's two older names
+    for readme in ("README.md", "README.ja.md"):
+        assert table in (REPO_ROOT / readme).read_text(encoding="utf-8"), readme

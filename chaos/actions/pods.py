@@ -12,6 +12,7 @@ from typing import Any
 
 from chaos.actions.context import RunContext, system_namespace_refusal
 from chaos.actions.errors import ActivityFailed
+from chaos.actions.reads import verdict
 from chaos.drivers.base import PodInfo
 from chaos.drivers.labels import SelectorError, parse_selector
 
@@ -214,16 +215,20 @@ def pods_in_phase(
     label_selector: str,
     phase: str = "Running",
     ns: str = "default",
+    raise_on_invalid_phase: bool = True,
     secrets: Any = None,
 ) -> bool:
-    """True when at least one pod matches and all matching pods are in ``phase``."""
+    """True when at least one pod matches and all matching pods are in ``phase``; otherwise
+    fail naming them, or False with ``raise_on_invalid_phase`` false."""
     pods = matching_pods(ctx, ns, label_selector)
     if not pods:
-        raise ActivityFailed(f"no pod matches {_describe(label_selector, None, ns)}")
+        return verdict(
+            False, f"no pod matches {_describe(label_selector, None, ns)}", raise_on_invalid_phase
+        )
     others = [f"{p.name} ({p.phase})" for p in pods if p.phase != phase]
-    if others:
-        raise ActivityFailed(f"pods not in phase {phase}: {', '.join(others)}")
-    return True
+    return verdict(
+        not others, f"pods not in phase {phase}: {', '.join(others)}", raise_on_invalid_phase
+    )
 
 
 def count_pods(

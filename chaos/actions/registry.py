@@ -4,19 +4,31 @@
 chaostoolkit-prometheus (neither extension need be installed); ``chaosrun.*`` names are
 chaosrun's own additions. Each implementation takes a ``RunContext`` first, then the
 documented arguments (``configuration`` and ``secrets`` are passed when it declares them).
+The ``chaosk8s`` catalogue is read from its declarations (``catalogue``): every function a
+module exports, with what ``declare`` says of it, one module at a time as files name them.
 """
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from chaos.actions import backend, deployments, pods, prometheus
+from chaos.actions import backend, catalogue, deployments, prometheus
+from chaos.actions.declare import declaration_of
 from chaos.actions.families import NATIVE_FAMILIES, is_native_module
 
-__all__ = ["NATIVE_FAMILIES", "NATIVE_MODULES", "NativeFunction", "is_native_module", "lookup"]
+__all__ = [
+    "NATIVE_FAMILIES",
+    "NativeFunction",
+    "all_functions",
+    "functions_in",
+    "is_native_module",
+    "lookup",
+    "native_modules",
+]
 
 
 @dataclass(frozen=True)
@@ -24,13 +36,20 @@ class NativeFunction:
     module: str
     func: str
     impl: Callable[..., Any]
-    kind: str  # "action" or "probe"
+    kind: str  # "action", "probe" or "other"
     destructive: bool = False
     # False for functions that never reach the run's target (the cluster or the local stack):
     # a run of those alone connects to nothing, and a dry run skips them as it skips http.
     uses_target: bool = True
     # Problems with literal arguments beyond the signature, one phrase each.
     check: Callable[[dict[str, Any]], list[str]] | None = None
+    # False: declared (validation accepts it), not run natively yet; ``why`` says otherwise.
+    native: bool = True
+    why: str | None = None
+    # False: the local target cannot play it.
+    local: bool = True
+    # How its change is undone ("read-only" for a probe), as the README's table says.
+    undo: str = "read-only"
 
     @property
     def qualified(self) -> str:
@@ -40,30 +59,47 @@ class NativeFunction:
         """The parameters an experiment may pass (the run context excluded)."""
         return list(inspect.signature(self.impl).parameters.values())[1:]
 
+    def refusal(self, target: str) -> str | None:
+        """Why a run on ``target`` may not call it (one sentence), or None."""
+        if not self.native:
+            if self.why:
+                return f"{self.qualified} cannot be run by chaosrun: {self.why}"
+            return f"{self.qualified} is not implemented natively by chaosrun yet"
+        if target == "local" and not self.local:
+            return (
+                f"{self.qualified} needs a Kubernetes cluster: the local target has no such objects"
+            )
+        return None
 
+
+@functools.cache
+def _declared(name: str) -> dict[str, NativeFunction]:
+    """The functions the catalogue module ``name`` declares, by function name."""
+    module = catalogue.load(name)
+    found = {}
+    for func in module.__all__:
+        impl = getattr(module, func)
+        declared = declaration_of(impl)
+        if declared is None:
+            raise RuntimeError(f"{module.__name__}.{func} is exported but not declared")
+        found[func] = NativeFunction(
+            name,
+            func,
+            impl,
+            declared.kind,
+            declared.destructive,
+            uses_target=declared.uses_target,
+            native=declared.native,
+            why=declared.why,
+            local=declared.local,
+            check=declared.check,
+            undo=declared.undone_by,
+        )
+    return found
+
+
+# chaosrun's own and chaostoolkit-prometheus' functions.
 _FUNCTIONS = [
-    NativeFunction("chaosk8s.pod.actions", "terminate_pods", pods.terminate_pods, "action", True),
-    NativeFunction("chaosk8s.pod.actions", "delete_pods", pods.delete_pods, "action", True),
-    NativeFunction(
-        "chaosk8s.deployment.actions",
-        "delete_deployment",
-        deployments.delete_deployment,
-        "action",
-        True,
-    ),
-    NativeFunction(
-        "chaosk8s.deployment.actions",
-        "scale_deployment",
-        deployments.scale_deployment,
-        "action",
-        True,
-    ),
-    NativeFunction("chaosk8s.probes", "all_pods_healthy", pods.all_pods_healthy, "probe"),
-    NativeFunction(
-        "chaosk8s.probes", "all_microservices_healthy", pods.all_microservices_healthy, "probe"
-    ),
-    NativeFunction("chaosk8s.pod.probes", "pods_in_phase", pods.pods_in_phase, "probe"),
-    NativeFunction("chaosk8s.pod.probes", "count_pods", pods.count_pods, "probe"),
     *(
         NativeFunction(
             "chaosprometheus.probes",
@@ -83,11 +119,28 @@ _FUNCTIONS = [
     NativeFunction("chaosrun.backend", "restore_speed", backend.restore_speed, "action"),
 ]
 
-NATIVE: dict[tuple[str, str], NativeFunction] = {(f.module, f.func): f for f in _FUNCTIONS}
-NATIVE_MODULES: dict[str, list[str]] = {}
-for _f in _FUNCTIONS:
-    NATIVE_MODULES.setdefault(_f.module, []).append(_f.func)
+_FIXED: dict[tuple[str, str], NativeFunction] = {(f.module, f.func): f for f in _FUNCTIONS}
+
+
+def native_modules() -> list[str]:
+    """Every module chaosrun answers itself (nothing imported)."""
+    return [*catalogue.MODULES, *dict.fromkeys(f.module for f in _FUNCTIONS)]
+
+
+def functions_in(module: str) -> list[str]:
+    """The function names of one module chaosrun answers itself."""
+    if module in catalogue.MODULES:
+        return list(_declared(module))
+    return [f.func for f in _FUNCTIONS if f.module == module]
 
 
 def lookup(module: str, func: str) -> NativeFunction | None:
-    return NATIVE.get((module, func))
+    if module in catalogue.MODULES:
+        return _declared(module).get(func)
+    return _FIXED.get((module, func))
+
+
+def all_functions() -> list[NativeFunction]:
+    """Every function chaosrun answers itself (imports every catalogue module)."""
+    declared = [f for name in catalogue.MODULES for f in _declared(name).values()]
+    return [*declared, *_FUNCTIONS]

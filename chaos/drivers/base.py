@@ -34,6 +34,12 @@ class Conflict(DriverError):
     """An object of that name exists and differs from the snapshot: it was not overwritten."""
 
 
+class NeedsCluster(DriverError, BadInput):
+    """The target cannot play this kind of object (the local stack has no Nodes): exit 2."""
+
+    exit_code = BadInput.exit_code
+
+
 class OutcomeUnknown(DriverError):
     """A change may or may not have been applied: no answer said so, and reading the
     object's state did not tell either before the deadline."""
@@ -43,6 +49,58 @@ class RestoreOutcome(StrEnum):
     CREATED = "created"
     ALREADY_PRESENT = "already present"  # the same object stands: nothing to do
     REPLACED = "replaced"  # a different one stood and ``force`` replaced it
+
+
+@dataclass(frozen=True)
+class ObjectKind:
+    """A kind of Kubernetes object as its REST path names it (group, version, plural)."""
+
+    kind: str  # "Deployment": for messages
+    group: str  # "" for the core group
+    version: str
+    plural: str
+    namespaced: bool = True
+
+    @property
+    def api_version(self) -> str:
+        return f"{self.group}/{self.version}" if self.group else self.version
+
+
+def custom_kind(group: str, version: str, plural: str, namespaced: bool = True) -> ObjectKind:
+    """A custom resource's kind, as ``CustomObjectsApi`` names it."""
+    return ObjectKind(plural, group, version, plural, namespaced)
+
+
+PODS = ObjectKind("Pod", "", "v1", "pods")
+SERVICES = ObjectKind("Service", "", "v1", "services")
+SECRETS = ObjectKind("Secret", "", "v1", "secrets")
+NAMESPACES = ObjectKind("Namespace", "", "v1", "namespaces", namespaced=False)
+NODES = ObjectKind("Node", "", "v1", "nodes", namespaced=False)
+DEPLOYMENTS = ObjectKind("Deployment", "apps", "v1", "deployments")
+STATEFULSETS = ObjectKind("StatefulSet", "apps", "v1", "statefulsets")
+DAEMONSETS = ObjectKind("DaemonSet", "apps", "v1", "daemonsets")
+INGRESSES = ObjectKind("Ingress", "networking.k8s.io", "v1", "ingresses")
+EVENTS = ObjectKind("Event", "events.k8s.io", "v1", "events")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which objects of a kind a list returns: ``namespace`` None lists all namespaces."""
+
+    namespace: str | None = None
+    label_selector: str | None = None
+    field_selector: str | None = None
+    limit: int | None = None
+
+
+@dataclass(frozen=True)
+class LogRequest:
+    """What ``read_log`` reads of a pod: the API's ``pods/log`` parameters."""
+
+    container: str | None = None
+    since_seconds: int | None = None
+    previous: bool = False
+    timestamps: bool = True
 
 
 @dataclass(frozen=True)
@@ -114,6 +172,16 @@ class Driver(Protocol):
         unless ``force`` replaces it."""
 
     def scale_deployment(self, name: str, namespace: str, replicas: int) -> None: ...
+
+    def list_objects(self, kind: ObjectKind, selection: Selection) -> dict[str, Any]:
+        """The API's list of ``kind`` as it answers it (``kind``, ``metadata``, ``items``);
+        ``NeedsCluster`` when this target has no such objects."""
+
+    def read_object(self, kind: ObjectKind, name: str, namespace: str | None) -> dict[str, Any]:
+        """One object as the API answers it; ``NotFound`` if it does not exist."""
+
+    def read_log(self, pod: str, namespace: str, request: LogRequest) -> str:
+        """A pod's log as text; ``NotFound`` if the pod does not exist."""
 
     def service_url(self, name: str, namespace: str) -> str | None:
         """The externally reachable URL of a Service (load-balancer address), or None."""

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from chaos.actions.context import RunContext
 from chaos.defaults import FRONTEND_SERVICE
 from chaos.drivers.base import Driver, DriverError, NotFound
-from chaos.drivers.factory import DriverFactory
+from chaos.drivers.factory import DriverFactory, Target
 from chaos.engine.inputs import RunInputs
 from chaos.engine.options import (
     RunOptions,
@@ -291,6 +291,10 @@ class Session:
             if use is None:
                 continue
             uses = True
+            local = self.options.target.kind is Target.local
+            refusal = use.refusal or (use.local_refusal if local else None)
+            if refusal is not None:
+                raise BadInput(f"activity '{activity.name}': {refusal}")
             ns = substitute(use.namespace, configuration)
             if use.destructive:
                 check_namespace(str(ns), self.options.allow_system_namespaces)

@@ -44,6 +44,10 @@ class TargetUse(NamedTuple):
 
     namespace: Any  # as the file gives it: may hold ``${name}`` references
     destructive: bool
+    # Why no run may call it (one sentence), or None.
+    refusal: str | None = None
+    # Why a run on the local target may not call it, or None.
+    local_refusal: str | None = None
 
 
 @dataclass(frozen=True)

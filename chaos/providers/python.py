@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from chaos.actions.errors import ActivityFailed
-from chaos.actions.families import is_native_module
+from chaos.actions.families import EXTENSION_PACKAGES, is_native_module
 from chaos.providers.base import Call, NonEmptyText, Problem, ProviderType, TargetUse
 
 if TYPE_CHECKING:
@@ -55,25 +55,35 @@ def signature_problems(
     return problems
 
 
+def import_problem(module: str, exc: Exception) -> str:
+    """Why ``module`` cannot be imported, naming what to install when it is missing."""
+    root = module.split(".", 1)[0]
+    if isinstance(exc, ModuleNotFoundError) and exc.name in (root, module):
+        package = EXTENSION_PACKAGES.get(root)
+        install = f"pip install {package}" if package else f"install the package providing {root!r}"
+        return f"cannot import module {module!r}: it is not installed ({install})"
+    return f"cannot import module {module!r} ({exc})"
+
+
 def _native(module: str, func: str) -> NativeFunction | None:
-    # The registry imports every action to read its signature: only when one is named.
+    # The registry imports a module's functions to read their signatures: only when named.
     from chaos.actions.registry import lookup
 
     return lookup(module, func)
 
 
 def _check_native(spec: PythonSpec) -> list[Problem]:
-    from chaos.actions.registry import NATIVE_MODULES
+    from chaos.actions.registry import functions_in, native_modules
 
     module, func = spec.module, spec.func
-    if module not in NATIVE_MODULES:
-        supported = ", ".join(sorted(NATIVE_MODULES))
+    if module not in native_modules():
+        supported = ", ".join(sorted(native_modules()))
         message = f"module {module!r} is not supported by chaosrun (supported: {supported})"
         return [Problem("module", message)]
     native = _native(module, func)
     if native is None:
         family = module.split(".", 1)[0]
-        known = ", ".join(NATIVE_MODULES[module])
+        known = ", ".join(functions_in(module))
         return [Problem("func", f"unknown {family} function {func!r} in {module} (known: {known})")]
     problems = signature_problems(native.parameters(), spec.arguments, native.qualified)
     if native.check is not None:
@@ -88,7 +98,7 @@ def check(spec: PythonSpec) -> list[Problem]:
     try:
         mod = importlib.import_module(module)
     except Exception as exc:
-        return [Problem("module", f"cannot import module {module!r} ({exc})")]
+        return [Problem("module", import_problem(module, exc))]
     function = getattr(mod, func, None)
     if not callable(function):
         return [Problem("func", f"module {module!r} has no function {func!r}")]
@@ -121,6 +131,9 @@ def run(spec: PythonSpec, call: Call) -> Any:
         native = _native(spec.module, spec.func)
         if native is None:
             raise ActivityFailed(f"unknown function {spec.module}.{spec.func}")
+        refusal = native.refusal(call.ctx.driver().target if native.uses_target else "")
+        if refusal is not None:  # the session refuses it before the run: this is a backstop
+            raise ActivityFailed(refusal)
         declared = {p.name for p in native.parameters()}
         if call.ctx.namespace and "ns" in declared and "ns" not in arguments:
             arguments["ns"] = call.ctx.namespace
@@ -129,7 +142,7 @@ def run(spec: PythonSpec, call: Call) -> Any:
     try:
         module = importlib.import_module(spec.module)
     except Exception as exc:
-        raise ActivityFailed(f"cannot import module {spec.module!r}: {exc}") from None
+        raise ActivityFailed(import_problem(spec.module, exc)) from None
     function = getattr(module, spec.func, None)
     if not callable(function):
         raise ActivityFailed(f"module {spec.module!r} has no function {spec.func!r}")
@@ -165,7 +178,12 @@ def _target_use(spec: PythonSpec, namespace: str) -> TargetUse | None:
     if native is not None and not native.uses_target:
         return None
     destructive = native is not None and native.destructive
-    return TargetUse(spec.arguments.get("ns", namespace), destructive)
+    return TargetUse(
+        spec.arguments.get("ns", namespace),
+        destructive,
+        refusal=native.refusal("kubernetes") if native else None,
+        local_refusal=native.refusal("local") if native else None,
+    )
 
 
 PROVIDER = ProviderType(

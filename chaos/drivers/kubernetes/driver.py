@@ -19,6 +19,7 @@ from chaos.drivers.base import (
     TargetUnreachable,
 )
 from chaos.drivers.kubernetes.manifests import same_spec, strip_server_fields
+from chaos.drivers.kubernetes.objects import ObjectReads
 from chaos.drivers.kubernetes.records import RecordConfigMaps
 from chaos.drivers.kubernetes.transport import APPS, CORE, Retryable
 
@@ -29,8 +30,9 @@ T = TypeVar("T")
 REACHABLE_DEADLINE = 10.0
 
 
-class KubernetesDriver(RecordConfigMaps):
-    """Pods, Deployments and Services of one cluster (kubeconfig context or in-cluster)."""
+class KubernetesDriver(RecordConfigMaps, ObjectReads):
+    """Pods, Deployments and Services of one cluster (kubeconfig context or in-cluster);
+    any kind of object, read."""
 
     target = "kubernetes"
     # (connect, read) seconds for the reachability check: a dead cluster is reported quickly.

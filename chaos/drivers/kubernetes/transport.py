@@ -69,11 +69,13 @@ class ApiCalls:
         body: Any = None,
         content_type: str = "application/json",
         timeout: tuple[float, float] | None = None,
+        text: bool = False,
     ) -> Any:
-        """One request; the answer's JSON, or ``ApiException`` for a non-2xx answer."""
+        """One request; the answer's JSON (its text with ``text``), or ``ApiException`` for a
+        non-2xx answer."""
         api = self.api_client
         configuration = api.configuration
-        headers = {"Accept": "application/json", **api.default_headers}
+        headers = {"Accept": "*/*" if text else "application/json", **api.default_headers}
         if body is not None:
             headers["Content-Type"] = content_type
         for auth in configuration.auth_settings().values():
@@ -93,6 +95,8 @@ class ApiCalls:
         data = response.data if response.data is not None else response.read()
         if not 200 <= response.status <= 299:
             raise client.ApiException(http_resp=response)
+        if text:
+            return data.decode("utf-8", "replace") if isinstance(data, bytes) else str(data)
         return json.loads(data)
 
     def once(self, doing: str, missing: str | None, call: Callable[[], T]) -> T:

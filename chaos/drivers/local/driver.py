@@ -21,13 +21,19 @@ from pathlib import Path
 from typing import Any
 
 from chaos.drivers.base import (
+    DEPLOYMENTS,
+    PODS,
     Conflict,
     DeploymentSnapshot,
     DriverError,
+    LogRequest,
     NotFound,
+    ObjectKind,
     PodInfo,
     RestoreOutcome,
+    Selection,
 )
+from chaos.drivers.local import objects
 from chaos.drivers.local.labels import parse_selector
 from chaos.drivers.local.layout import NAMESPACE, SERVICE_ALIASES, Program
 from chaos.drivers.local.ports import call_json, readyz
@@ -43,6 +49,10 @@ _PHASES = {
     "FATAL": "Failed",
     "STOPPED": "Succeeded",
 }
+
+
+# How much of a program's output ``read_log`` returns (its most recent bytes).
+LOG_TAIL_BYTES = 1_000_000
 
 
 class LocalDriver:
@@ -206,6 +216,36 @@ class LocalDriver:
         method = "startProcessGroup" if replicas else "stopProcessGroup"
         with contextlib.suppress(SupervisorFault):  # ALREADY_STARTED / NOT_RUNNING
             self.stack.client.call(method, name, False)
+
+    # -- any object, read ------------------------------------------------------------------
+
+    def _objects(self, kind: ObjectKind) -> list[dict[str, Any]]:
+        if kind not in objects.SERVED:
+            raise objects.needs_cluster(kind)
+        pods = self.list_pods(NAMESPACE)
+        if kind == PODS:
+            return [objects.pod_object(p) for p in pods]
+        if kind == DEPLOYMENTS:
+            return [objects.deployment_object(p, pods) for p in self._live().values()]
+        return objects.services(self._live())
+
+    def list_objects(self, kind: ObjectKind, selection: Selection) -> dict[str, Any]:
+        return objects.listing(kind, objects.select(self._objects(kind), selection))
+
+    def read_object(self, kind: ObjectKind, name: str, namespace: str | None) -> dict[str, Any]:
+        if namespace not in (None, NAMESPACE):
+            raise NotFound(f"{kind.kind} {name!r} not found in namespace {namespace!r}")
+        return objects.find(kind, self._objects(kind), name)
+
+    def read_log(self, pod: str, namespace: str, request: LogRequest) -> str:
+        """The program's output as supervisord keeps it (no timestamps, no previous run)."""
+        program_name = pod.rpartition("-")[0]
+        if namespace != NAMESPACE or program_name not in self._live():
+            raise NotFound(f"pod {pod!r} not found in namespace {namespace!r}")
+        text, _offset, _overflow = self.stack.client.call(
+            "tailProcessStdoutLog", program_name, 0, LOG_TAIL_BYTES
+        )
+        return str(text)
 
     # -- services --------------------------------------------------------------------------
 

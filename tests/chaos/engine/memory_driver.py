@@ -14,7 +14,18 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from chaos.drivers.base import Conflict, DeploymentSnapshot, NotFound, PodInfo, RestoreOutcome
+from chaos.drivers.base import (
+    PODS,
+    Conflict,
+    DeploymentSnapshot,
+    LogRequest,
+    NeedsCluster,
+    NotFound,
+    ObjectKind,
+    PodInfo,
+    RestoreOutcome,
+    Selection,
+)
 
 _T0 = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -145,3 +156,29 @@ class MemoryDriver:
         if key not in self.answers:
             raise NotFound(f"Service {name} does not serve {path}")
         return self.answers[key]
+
+    # -- any object, read: pods only (the probes' own tests run against the API server) ----
+
+    def list_objects(self, kind: ObjectKind, selection: Selection) -> dict[str, Any]:
+        if kind != PODS:
+            raise NeedsCluster(f"the memory target has no {kind.kind} objects")
+        pods = self.list_pods(selection.namespace or "default", selection.label_selector)
+        items = [
+            {
+                "metadata": {"name": p.name, "namespace": p.namespace, "labels": p.labels},
+                "status": {"phase": p.phase},
+            }
+            for p in pods
+        ]
+        return {"kind": "PodList", "items": items}
+
+    def read_object(self, kind: ObjectKind, name: str, namespace: str | None) -> dict[str, Any]:
+        for item in self.list_objects(kind, Selection(namespace))["items"]:
+            if item["metadata"]["name"] == name:
+                return dict(item)
+        raise NotFound(f"{kind.kind} {name} not found")
+
+    def read_log(self, pod: str, namespace: str, request: LogRequest) -> str:
+        if (namespace, pod) not in self.pods:
+            raise NotFound(f"pod {pod} not found")
+        return f"log of {pod}\n"

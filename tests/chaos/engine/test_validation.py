@@ -105,8 +105,8 @@ def test_base_is_valid() -> None:
         ),
         (
             "method.0.provider.module",
-            "chaosk8s.node.actions",
-            "method[0].provider.module: module 'chaosk8s.node.actions' is not supported",
+            "chaosk8s.volume.actions",
+            "method[0].provider.module: module 'chaosk8s.volume.actions' is not supported",
         ),
         (
             "method.0.provider.arguments",

@@ -1,0 +1,50 @@
+"""``chaosk8s.actions``: the extension's first, deprecated names, mapped as it maps them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chaos.actions import deployments, pods
+from chaos.actions.context import RunContext
+from chaos.actions.declare import BY_CONTROLLERS, declare, planned
+
+__all__ = [
+    "kill_microservice",
+    "remove_service_endpoint",
+    "scale_microservice",
+    "start_microservice",
+]
+
+
+@planned()
+def start_microservice(
+    ctx: RunContext, spec_path: str, ns: str = "default", secrets: Any = None
+) -> None:
+    raise NotImplementedError
+
+
+@planned()
+def remove_service_endpoint(
+    ctx: RunContext, name: str, ns: str = "default", secrets: Any = None
+) -> None:
+    raise NotImplementedError
+
+
+@declare("action", destructive=True)
+def scale_microservice(
+    ctx: RunContext, name: str, replicas: int, ns: str = "default", secrets: Any = None
+) -> None:
+    """``scale_deployment`` under its old name."""
+    deployments.scale_deployment(ctx, name, replicas, ns=ns)
+
+
+@declare("action", destructive=True, undo=BY_CONTROLLERS)
+def kill_microservice(
+    ctx: RunContext,
+    name: str,
+    ns: str = "default",
+    label_selector: str = "name in ({name})",
+    secrets: Any = None,
+) -> None:
+    """Delete the pods selected (``{name}`` in the selector is ``name``): ``delete_pods``."""
+    pods.delete_pods(ctx, name, ns=ns, label_selector=label_selector)

@@ -1,0 +1,1 @@
+"""``chaosk8s.chaosmesh``, as chaosrun runs it."""

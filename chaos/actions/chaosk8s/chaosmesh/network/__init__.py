@@ -1,0 +1,1 @@
+"""``chaosk8s.chaosmesh.network``, as chaosrun runs it."""

@@ -1,0 +1,27 @@
+"""``chaosk8s.chaosmesh.network.probes``: Chaos Mesh NetworkChaos objects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chaos.actions.chaosk8s.crd.probes import get_custom_object, list_custom_objects
+from chaos.actions.context import RunContext
+from chaos.actions.declare import probe
+
+__all__ = ["get_network_fault", "get_network_faults"]
+
+GROUP, VERSION, PLURAL = "chaos-mesh.org", "v1alpha1", "networkchaos"
+
+
+@probe(local=False)
+def get_network_faults(ctx: RunContext, ns: str = "default", secrets: Any = None) -> dict[str, Any]:
+    """The namespace's NetworkChaos objects, as the API lists them."""
+    return list_custom_objects(ctx, GROUP, VERSION, PLURAL, ns)
+
+
+@probe(local=False)
+def get_network_fault(
+    ctx: RunContext, name: str, ns: str = "default", secrets: Any = None
+) -> dict[str, Any]:
+    """One NetworkChaos object."""
+    return get_custom_object(ctx, GROUP, VERSION, PLURAL, name, ns)

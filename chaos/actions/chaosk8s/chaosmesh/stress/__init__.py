@@ -1,0 +1,1 @@
+"""``chaosk8s.chaosmesh.stress``, as chaosrun runs it."""

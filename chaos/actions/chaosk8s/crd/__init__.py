@@ -1,0 +1,1 @@
+"""``chaosk8s.crd``, as chaosrun runs it."""

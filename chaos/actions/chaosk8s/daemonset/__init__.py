@@ -1,0 +1,1 @@
+"""``chaosk8s.daemonset``, as chaosrun runs it."""

@@ -1,0 +1,1 @@
+"""``chaosk8s.deployment``, as chaosrun runs it."""

@@ -1,0 +1,1 @@
+"""``chaosk8s.event``, as chaosrun runs it."""

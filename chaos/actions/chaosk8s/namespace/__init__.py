@@ -1,0 +1,1 @@
+"""``chaosk8s.namespace``, as chaosrun runs it."""

@@ -1,0 +1,1 @@
+"""``chaosk8s.networking``, as chaosrun runs it."""

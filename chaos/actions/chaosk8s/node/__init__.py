@@ -1,0 +1,1 @@
+"""``chaosk8s.node``, as chaosrun runs it."""

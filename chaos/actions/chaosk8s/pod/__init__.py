@@ -1,0 +1,1 @@
+"""``chaosk8s.pod``, as chaosrun runs it."""

@@ -1,0 +1,1 @@
+"""``chaosk8s.replicaset``, as chaosrun runs it."""

@@ -1,0 +1,1 @@
+"""``chaosk8s.secret``, as chaosrun runs it."""

@@ -1,0 +1,1 @@
+"""``chaosk8s.service``, as chaosrun runs it."""

@@ -1,0 +1,1 @@
+"""``chaosk8s.statefulset``, as chaosrun runs it."""

@@ -1,0 +1,1 @@
+"""Tests of chaos/actions: the chaosk8s catalogues declarations."""
