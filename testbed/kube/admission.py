@@ -133,7 +133,7 @@ def _prepare_workload(resource: Resource, obj: Obj, name: str) -> None:
         }
         return
     spec.setdefault("replicas", 1)
-    obj["status"] = {"replicas": 0} if resource is STATEFULSETS else {}
+    obj["status"] = {} if resource is DEPLOYMENTS else {"replicas": 0}
     if resource is DEPLOYMENTS:
         spec.setdefault("progressDeadlineSeconds", 600)
         spec.setdefault("strategy", {"type": "RollingUpdate"})
