@@ -36,12 +36,9 @@ def sync_statefulset(store: Store, sts: Obj, owned: list[Obj]) -> None:
         pod_name = f"{name}-{ordinal}"
         if pod_name in pods:
             continue
-        if not parallel and not all(
-            pod_ready(pods[f"{name}-{i}"]) for i in range(ordinal) if f"{name}-{i}" in pods
-        ):
-            break
-        if not parallel and any(f"{name}-{i}" not in pods for i in range(ordinal)):
-            break
+        lower = (pods.get(f"{name}-{i}") for i in range(ordinal))
+        if not parallel and not all(pod is not None and pod_ready(pod) for pod in lower):
+            break  # OrderedReady: the next ordinal waits for every lower one to be Ready
         labels = {REVISION_LABEL: revision, POD_NAME_LABEL: pod_name}
         pods[pod_name] = store.create(
             PODS, namespace, pod_from_template(sts, labels, name=pod_name)
