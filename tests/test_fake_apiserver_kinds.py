@@ -1,6 +1,6 @@
-"""The fake API server's other kinds (Secrets, Events, Endpoints, NetworkPolicies, Ingresses,
-CustomResourceDefinitions and their objects), namespace termination, discovery, the 403 switch,
-``pods/log`` and ``pods/exec``, and the fault proxy on these paths, through the real client."""
+"""The fake API server's NetworkPolicies, Ingresses, CustomResourceDefinitions and their objects,
+namespace termination, discovery, the 403 switch, ``pods/log`` and ``pods/exec``, and the fault
+proxy on these paths, through the real ``kubernetes`` client."""
 
 from __future__ import annotations
 
@@ -37,58 +37,6 @@ NETWORK_CHAOS = {
 
 def error(exc: pytest.ExceptionInfo[client.ApiException]) -> tuple[int, str]:
     return exc.value.status, json.loads(exc.value.body)["message"]
-
-
-def test_secrets(fake_cluster: FakeCluster, kube_api: Any) -> None:
-    core = client.CoreV1Api(kube_api)
-    body = {"metadata": {"name": "token", "labels": {"app": "x"}}, "stringData": {"key": "v"}}
-    created = core.create_namespaced_secret("default", body)
-    assert (created.type, created.data) == ("Opaque", {"key": "dg=="})
-    listed = core.list_namespaced_secret("default", label_selector="app=x").items
-    assert [s.metadata.name for s in listed] == ["token"]
-    patched = core.patch_namespaced_secret("token", "default", {"data": {"key": "dw=="}})
-    assert patched.data == {"key": "dw=="}
-    with pytest.raises(client.ApiException) as bad:
-        core.create_namespaced_secret("default", {"metadata": {"name": "b"}, "data": {"k": "!"}})
-    assert bad.value.status == 400
-    core.delete_namespaced_secret("token", "default")
-    assert core.list_namespaced_secret("default").items == []
-
-
-def test_events_core_and_by_field(fake_cluster: FakeCluster, kube_api: Any) -> None:
-    core = client.CoreV1Api(kube_api)
-    for name, reason in (("back.1", "ChaosInjected"), ("back.2", "ChaosReverted")):
-        core.create_namespaced_event(
-            "default",
-            {
-                "metadata": {"name": name},
-                "involvedObject": {"kind": "Deployment", "name": "back", "namespace": "default"},
-                "reason": reason,
-                "message": "what chaosrun did",
-                "type": "Normal",
-                "source": {"component": "chaosrun"},
-                "reportingComponent": "chaosrun",
-                "reportingInstance": "run-1",
-            },
-        )
-    events = core.list_event_for_all_namespaces(
-        field_selector="involvedObject.name=back,reason=ChaosReverted"
-    )
-    assert events.kind == "EventList"
-    assert [(e.metadata.name, e.source.component) for e in events.items] == [("back.2", "chaosrun")]
-    assert len(core.list_namespaced_event("default", limit=10).items) == 2
-    with pytest.raises(client.ApiException) as unsupported:
-        core.list_namespaced_event("default", field_selector="message=x")
-    assert error(unsupported) == (400, 'field label not supported: "message"')
-
-
-def test_endpoints(fake_cluster: FakeCluster, kube_api: Any) -> None:
-    core = client.CoreV1Api(kube_api)
-    subsets = [{"addresses": [{"ip": "10.244.0.5"}], "ports": [{"port": 8081}]}]
-    core.create_namespaced_endpoints(
-        "default", {"metadata": {"name": "backend"}, "subsets": subsets}
-    )
-    assert core.read_namespaced_endpoints("backend", "default").subsets[0].ports[0].port == 8081
 
 
 def test_network_policies_and_ingresses(fake_cluster: FakeCluster, kube_api: Any) -> None:
@@ -268,6 +216,7 @@ def test_pod_log_and_exec(fake_cluster: FakeCluster, kube_api: Any) -> None:
     }
     core.create_namespaced_pod("default", body)
     assert core.read_namespaced_pod_log("p", "default") == "started\nready\n"
+    assert core.read_namespaced_pod_log("p", "default", container="") == "started\nready\n"
     with pytest.raises(client.ApiException) as container:
         core.read_namespaced_pod_log("p", "default", container="other")
     assert error(container) == (400, "container other is not valid for pod p")

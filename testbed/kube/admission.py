@@ -56,6 +56,7 @@ def prepare_for_create(resource: Resource, obj: Obj) -> None:
             raise invalid(resource, name, "spec.containers", "Required value")
         spec.setdefault("restartPolicy", "Always")
         spec.setdefault("terminationGracePeriodSeconds", 30)
+        _mount_service_account(spec)
         obj["status"] = {"phase": "Pending", "conditions": []}
     elif resource is SERVICES:
         spec.setdefault("type", "ClusterIP")
@@ -102,6 +103,46 @@ def check_kind(resource: Resource, obj: Obj) -> None:
 def prepare_for_update(resource: Resource, obj: Obj) -> None:
     if resource is SECRETS:
         _prepare_secret(obj, obj.get("metadata", {}).get("name", ""))
+
+
+def _mount_service_account(spec: Obj) -> None:
+    """The ServiceAccount admission plugin: every pod runs as an account (``default`` unless
+    named) with its token mounted from a projected volume, unless automounting is off."""
+    account = spec.setdefault("serviceAccountName", spec.get("serviceAccount") or "default")
+    spec["serviceAccount"] = account
+    if spec.get("automountServiceAccountToken") is False:
+        return
+    volume = f"kube-api-access-{_suffix()}"
+    spec["volumes"] = [
+        *(spec.get("volumes") or []),
+        {
+            "name": volume,
+            "projected": {
+                "defaultMode": 420,
+                "sources": [
+                    {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
+                    {
+                        "configMap": {
+                            "name": "kube-root-ca.crt",
+                            "items": [{"key": "ca.crt", "path": "ca.crt"}],
+                        }
+                    },
+                ],
+            },
+        },
+    ]
+    mount = {
+        "name": volume,
+        "readOnly": True,
+        "mountPath": "/var/run/secrets/kubernetes.io/serviceaccount",
+    }
+    for container in spec.get("containers") or []:
+        container["volumeMounts"] = [*(container.get("volumeMounts") or []), mount]
+
+
+def _suffix() -> str:
+    alphabet = "bcdfghjklmnpqrstvwxz2456789"
+    return "".join(secrets.choice(alphabet) for _ in range(5))
 
 
 def _prepare_workload(resource: Resource, obj: Obj, name: str) -> None:

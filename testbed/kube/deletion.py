@@ -16,6 +16,7 @@ from testbed.kube.resources import (
     CRDS,
     NAMESPACES,
     PODS,
+    SERVICES,
     SYSTEM_NAMESPACES,
     ApiError,
     Obj,
@@ -70,7 +71,7 @@ def delete(
         meta["deletionGracePeriodSeconds"] = 30 if grace_period is None else grace_period
     removed = copy.deepcopy(obj)
     store.remove(resource, obj)
-    return removed if resource is PODS else None
+    return removed if resource in (PODS, SERVICES) else None  # ReturnDeletedObject, as real
 
 
 def _drop_custom_objects(store: Store, crd: Obj) -> None:

@@ -32,7 +32,7 @@ def pod_log(store: Store, namespace: str, name: str, container: str | None) -> s
 
 def _check_container(pod: Obj, container: str | None) -> None:
     names = [c.get("name") for c in pod["spec"].get("containers") or []]
-    if container is not None and container not in names:
+    if container and container not in names:  # "" is no container named, as None
         raise ApiError(
             400,
             "BadRequest",

@@ -41,6 +41,7 @@ RESOURCES: tuple[Resource, ...] = (
     Resource("", "v1", "configmaps", "ConfigMap", True, ()),
     Resource("", "v1", "secrets", "Secret", True, ()),
     Resource("", "v1", "events", "Event", True, ()),
+    Resource("events.k8s.io", "v1", "events", "Event", True, ()),  # a view of core Events
     Resource("apps", "v1", "deployments", "Deployment", True, ("status", "scale")),
     Resource("apps", "v1", "replicasets", "ReplicaSet", True, ("status", "scale")),
     Resource("apps", "v1", "statefulsets", "StatefulSet", True, ("status", "scale")),
@@ -57,7 +58,7 @@ RESOURCES: tuple[Resource, ...] = (
         ("status",),
     ),
 )
-BY_KIND = {resource.kind: resource for resource in RESOURCES}
+BY_KIND = {r.kind: r for r in RESOURCES if r.group != "events.k8s.io"}  # core Event by kind
 PODS, DEPLOYMENTS, REPLICASETS = BY_KIND["Pod"], BY_KIND["Deployment"], BY_KIND["ReplicaSet"]
 NAMESPACES, SERVICES, CONFIGMAPS = BY_KIND["Namespace"], BY_KIND["Service"], BY_KIND["ConfigMap"]
 NODES, SECRETS, EVENTS, ENDPOINTS = (
@@ -69,6 +70,7 @@ NODES, SECRETS, EVENTS, ENDPOINTS = (
 STATEFULSETS, DAEMONSETS = BY_KIND["StatefulSet"], BY_KIND["DaemonSet"]
 NETWORKPOLICIES, INGRESSES = BY_KIND["NetworkPolicy"], BY_KIND["Ingress"]
 PDBS, CRDS = BY_KIND["PodDisruptionBudget"], BY_KIND["CustomResourceDefinition"]
+EVENTS_V1 = next(r for r in RESOURCES if r.group == "events.k8s.io")
 SCALABLE = (DEPLOYMENTS, REPLICASETS, STATEFULSETS)
 SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public")
 

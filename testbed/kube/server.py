@@ -21,12 +21,13 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 
+from testbed.kube import events_v1
 from testbed.kube.access import Access, verb_of
 from testbed.kube.discovery import discover
 from testbed.kube.disruption import evict
 from testbed.kube.pod_io import ExecLog, pod_log, upgrade_required
 from testbed.kube.proxy import ServiceProxy, is_service_proxy
-from testbed.kube.resources import PODS, ApiError, Resource, no_such_path
+from testbed.kube.resources import EVENTS_V1, PODS, ApiError, Resource, no_such_path
 from testbed.kube.scale import scale_of
 from testbed.kube.store import Store
 from testbed.kube.watch import watch_response
@@ -118,6 +119,8 @@ class FakeApiServer:
         self.access.check(user, verb_of(method, name, watch), resource, sub, namespace, name)
         if watch and method == "GET" and name is None:
             return watch_response(self.store, request, resource, namespace, query)
+        if resource is EVENTS_V1:
+            return events_v1.answer(self.store, method, namespace, name, query, body)
         if name is None:
             return self._collection(method, resource, namespace, query, body)
         if sub in ("eviction", "exec", "log"):
