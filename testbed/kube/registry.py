@@ -9,6 +9,7 @@ from testbed.kube.resources import RESOURCES, ApiError, Obj, Resource, now_rfc33
 class Registry:
     def __init__(self) -> None:
         self._custom: dict[str, tuple[Resource, ...]] = {}  # CRD name -> one Resource per version
+        self._stored = {r.qualified: r for r in RESOURCES}  # asked for every object, every pass
 
     def all(self) -> list[Resource]:
         return [*RESOURCES, *(r for served in self._custom.values() for r in served)]
@@ -20,7 +21,7 @@ class Registry:
 
     def stored(self, qualified: str) -> Resource:
         """The resource of a store key (any served version: the store keeps one copy)."""
-        return next(r for r in self.all() if r.qualified == qualified)
+        return self._stored[qualified]
 
     def group_versions(self) -> dict[str, list[str]]:
         """Group -> its versions, in the order served ("" is the core group)."""
@@ -46,9 +47,14 @@ class Registry:
             for version in spec["versions"]
             if version.get("served", True)
         )
+        self._index()
 
     def forget(self, crd_name: str) -> None:
         self._custom.pop(crd_name, None)
+        self._index()
+
+    def _index(self) -> None:
+        self._stored = {r.qualified: r for r in reversed(self.all())}
 
 
 def check_definition(crd: Obj) -> None:
