@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from kubernetes import client
 
-from testbed.kube.cluster import FakeCluster
+from testbed.kube.cluster import FakeCluster, wait_until
 
 
 def error(exc: pytest.ExceptionInfo[client.ApiException]) -> tuple[int, str]:
@@ -137,3 +137,32 @@ def test_deleting_a_service_returns_it(fake_cluster: FakeCluster, kube_api: Any)
     deleted = core.delete_namespaced_service("backend", "default")
     assert (deleted.kind, deleted.metadata.name) == ("Service", "backend")
     assert core.list_namespaced_service("default").items == []
+
+
+def test_endpoints_follow_the_service_pods(fake_cluster: FakeCluster, kube_api: Any) -> None:
+    core = client.CoreV1Api(kube_api)
+    fake_cluster.apply_deployment("back", {"app": "back"}, replicas=2)
+    pods = fake_cluster.wait_ready("app=back", count=2)
+    fake_cluster.apply_service("backend", {"app": "back"}, 80, 8081)
+
+    def endpoints() -> Any:
+        try:
+            return core.read_namespaced_endpoints("backend", "default")
+        except client.ApiException:
+            return None
+
+    ready = wait_until(lambda: (e := endpoints()) and e.subsets and e)
+    (subset,) = ready.subsets
+    assert {a.ip for a in subset.addresses} == {p["status"]["podIP"] for p in pods}
+    assert {a.target_ref.name for a in subset.addresses} == {p["metadata"]["name"] for p in pods}
+    assert [(p.port, p.protocol) for p in subset.ports] == [(8081, "TCP")]
+    fake_cluster.set_pod_ready(pods[0]["metadata"]["name"], ready=False)
+    wait_until(
+        lambda: (
+            [a.target_ref.name for a in endpoints().subsets[0].not_ready_addresses or []]
+            == [pods[0]["metadata"]["name"]]
+        ),
+        what="the pod listed as not ready",
+    )
+    core.delete_namespaced_service("backend", "default")
+    wait_until(lambda: endpoints() is None, what="the Endpoints gone with the Service")

@@ -12,6 +12,7 @@ cloud load-balancer controller that the chaos experiments observe.
   (once bound to a node, when the cluster has nodes; a pod no node fits stays ``Pending``).
   The annotations ``fake.chaosrun/phase`` and ``fake.chaosrun/ready: "false"`` let tests set
   a pod's phase or make it not ready, through the real API.
+- Services with a selector get Endpoints of their pods (``endpoints``).
 - Services of type LoadBalancer get ``status.loadBalancer.ingress`` (ip ``127.0.0.1``, or the
   hostname in annotation ``fake.chaosrun/lb-hostname``).
 """
@@ -25,6 +26,7 @@ from functools import partial
 from typing import Any
 
 from testbed.kube.disruption import budget_status, pod_ready
+from testbed.kube.endpoints import sync_endpoints
 from testbed.kube.nodes import READY_ANNOTATION, schedule, sync_nodes, unschedulable_reason
 from testbed.kube.ownership import deleting, owned_by, owner_ref, template_hash
 from testbed.kube.resources import (
@@ -113,6 +115,7 @@ class Controller:
                 store.set_status(PDBS, meta["namespace"], meta["name"], budget_status(store, pdb))
             for service in store.items(SERVICES):
                 self._load_balancer(service)
+            sync_endpoints(store)
 
     # ---- deployment controller -----------------------------------------------------------
 
