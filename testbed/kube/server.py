@@ -217,7 +217,7 @@ class FakeApiServer:
     def _list(self, resource: Resource, namespace: str | None, query: dict[str, str]) -> Response:
         """A list, answered from the serialized copy of the same query while nothing changed
         (so that the benchmarks measure the tools, not this server, on large namespaces)."""
-        key = (resource.plural, namespace, tuple(sorted(query.items())))
+        key = (resource.api_version, resource.plural, namespace, tuple(sorted(query.items())))
         writes = self.store.writes  # read first: the cached body is never older than its tag
         cached = self._lists.get(key)
         if cached is None or cached[0] != writes:
