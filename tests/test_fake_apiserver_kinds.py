@@ -234,6 +234,18 @@ def test_pod_log_and_exec(fake_cluster: FakeCluster, kube_api: Any) -> None:
     assert out == "hi\n"
     (call,) = fake_cluster.api.execs.calls
     assert (call.pod, call.container, call.command) == ("p", "main", ("sh", "-c", "kill 1"))
+    fake_cluster.api.access.deny("create", "pods/exec")
+    refused = stream(
+        core.connect_get_namespaced_pod_exec,
+        "p",
+        "default",
+        command=["true"],
+        stdout=True,
+        _preload_content=False,
+    )
+    refused.run_forever(timeout=10)
+    assert json.loads(refused.read_channel(3))["reason"] == "Forbidden"
+    assert len(fake_cluster.api.execs.calls) == 1
     with pytest.raises(client.ApiException) as plain:
         core.connect_get_namespaced_pod_exec("p", "default", command=["true"], stdout=True)
     assert error(plain) == (400, "Upgrade request required")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from starlette.websockets import WebSocket
@@ -58,7 +59,9 @@ class ExecLog:
         self.calls: list[Exec] = []
         self._lock = threading.Lock()
 
-    async def serve(self, websocket: WebSocket, user: str | None) -> None:
+    async def serve(
+        self, websocket: WebSocket, user: str | None, check: Callable[[str, str], None]
+    ) -> None:
         offered = [
             p.strip() for p in websocket.headers.get("sec-websocket-protocol", "").split(",")
         ]
@@ -69,6 +72,7 @@ class ExecLog:
         try:
             if user is None:
                 raise ApiError(401, "Unauthorized", "Unauthorized")
+            check(namespace, name)  # 403 if the user may not exec there
             pod = self.store.get(PODS, namespace, name)
             _check_container(pod, container)
             command = tuple(websocket.query_params.getlist("command"))

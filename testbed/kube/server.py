@@ -73,7 +73,12 @@ class FakeApiServer:
         return self.users.get(authorization.removeprefix("Bearer "))
 
     async def _exec(self, websocket: WebSocket) -> None:
-        await self.execs.serve(websocket, self._user(websocket.headers.get("authorization", "")))
+        user = self._user(websocket.headers.get("authorization", ""))
+
+        def check(namespace: str, name: str) -> None:
+            self.access.check(user or "", "create", PODS, "exec", namespace, name)
+
+        await self.execs.serve(websocket, user, check)
 
     async def _handle(self, request: Request) -> Response:
         raw = await request.body()
@@ -153,15 +158,14 @@ class FakeApiServer:
                 raise no_such_path()
             return found
 
-        if rest[0] == "namespaces" and len(rest) >= 3:
+        inner = registry.find(group_version, rest[2]) if len(rest) >= 3 else None
+        if rest[0] == "namespaces" and inner is not None and inner.namespaced:
             if len(rest) > 5:
                 raise no_such_path()
             resource = find(rest[2])
             name = rest[3] if len(rest) > 3 else None
             sub = rest[4] if len(rest) > 4 else None
             namespace: str | None = rest[1]
-            if not resource.namespaced:
-                raise no_such_path()
         else:
             if len(rest) > 3:
                 raise no_such_path()
