@@ -37,6 +37,7 @@ PATCH_TYPES = (
     "application/strategic-merge-patch+json",
 )
 _EXEC_PATH = "/api/v1/namespaces/{namespace}/pods/{name}/exec"
+_TRUE = ("1", "t", "T", "TRUE", "true", "True")  # what Go's strconv.ParseBool takes for true
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ class FakeApiServer:
         else:
             raise no_such_path()
         resource, namespace, name, sub = self._route(group_version, rest)
-        watch = query.get("watch") in ("true", "1")
+        watch = query.get("watch") in _TRUE
         self.access.check(user, verb_of(method, name, watch), resource, sub, namespace, name)
         if watch and method == "GET" and name is None:
             return watch_response(self.store, request, resource, namespace, query)
