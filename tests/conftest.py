@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -39,6 +40,18 @@ def fake_cluster() -> Iterator[FakeCluster]:
 def kubeconfig(fake_cluster: FakeCluster, tmp_path: Path) -> Path:
     """A kubeconfig file whose current context ``fake`` reaches ``fake_cluster``."""
     return fake_cluster.write_kubeconfig(tmp_path / "kubeconfig")
+
+
+@pytest.fixture
+def kube_api(kubeconfig: Path) -> Iterator[Any]:
+    """The real ``kubernetes`` client (an ``ApiClient``) talking to ``fake_cluster``."""
+    from kubernetes import config
+
+    api = config.new_client_from_config(str(kubeconfig))
+    try:
+        yield api
+    finally:
+        api.close()
 
 
 @pytest.fixture

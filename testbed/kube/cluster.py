@@ -9,7 +9,9 @@ Usage (the tests get it as the ``fake_cluster`` and ``kubeconfig`` fixtures of t
 
 The real ``kubernetes`` client reaches the server over HTTP through the kubeconfig file
 (context ``fake``, the current one; context ``unreachable`` points at a closed port; context
-``viewer`` may read but not write, like a service account bound to the ``view`` role).
+``viewer`` may read but not write, like a service account bound to the ``view`` role;
+``api.access.deny(verb, resource)`` makes any user's such requests 403 from then on).
+The cluster starts with ``nodes`` Ready nodes (``node-1``, ...); ``add_node`` adds more.
 ``ProcessBinding`` ties a real service process to a Deployment: the process runs while the
 Deployment has a running pod and is killed when it has none, as a kubelet would.
 """
@@ -29,7 +31,16 @@ import yaml
 from services.contract import BACKEND_PORT, BACKEND_SERVICE, FRONTEND_PORT
 from testbed import polling
 from testbed.kube.controller import READY_ANNOTATION, Controller
-from testbed.kube.resources import DEPLOYMENTS, NAMESPACES, PODS, SERVICES, ApiError, Obj
+from testbed.kube.resources import (
+    DEPLOYMENTS,
+    NAMESPACES,
+    NODES,
+    PDBS,
+    PODS,
+    SERVICES,
+    ApiError,
+    Obj,
+)
 from testbed.kube.server import FakeApiServer
 from testbed.kube.store import Store
 from testbed.procs import Service, free_port, start_service
@@ -41,10 +52,12 @@ def wait_until(condition: Callable[[], Any], timeout: float = 10.0, what: str = 
 
 
 class FakeCluster:
-    def __init__(self, pod_start_delay: float = 0.0) -> None:
+    def __init__(self, pod_start_delay: float = 0.0, nodes: int = 1) -> None:
         self.token = secrets.token_hex(16)
         self.viewer_token = secrets.token_hex(16)
         self.store = Store()
+        for index in range(nodes):
+            self.add_node(f"node-{index + 1}")
         self.api = FakeApiServer(self.store, self.token, self.viewer_token)
         self.controller = Controller(self.store, pod_start_delay=pod_start_delay)
         # Bound here and handed to uvicorn: no window in which another process takes the port.
@@ -114,6 +127,46 @@ class FakeCluster:
 
     def create_namespace(self, name: str) -> None:
         self.store.create(NAMESPACES, None, {"metadata": {"name": name}})
+
+    def add_node(
+        self,
+        name: str,
+        labels: dict[str, str] | None = None,
+        unschedulable: bool = False,
+        taints: list[Obj] | None = None,
+    ) -> Obj:
+        """A Node, Ready once the controller has seen it (``set_node_ready`` to change that)."""
+        spec: Obj = {"unschedulable": True} if unschedulable else {}
+        if taints:
+            spec["taints"] = taints
+        labels = {"kubernetes.io/hostname": name, "kubernetes.io/os": "linux", **(labels or {})}
+        return self.store.create(
+            NODES, None, {"metadata": {"name": name, "labels": labels}, "spec": spec}
+        )
+
+    def set_node_ready(self, name: str, ready: bool) -> None:
+        """Make a node (not) Ready, as a kubelet that stops posting its status would."""
+        node = self.store.get(NODES, None, name)
+        annotations = {
+            **(node["metadata"].get("annotations") or {}),
+            READY_ANNOTATION: str(ready).lower(),
+        }
+        self.store.update_meta(NODES, None, name, annotations=annotations)
+
+    def apply_pdb(
+        self,
+        name: str,
+        labels: dict[str, str],
+        min_available: int | str | None = None,
+        max_unavailable: int | str | None = None,
+        namespace: str = "default",
+    ) -> Obj:
+        spec: Obj = {"selector": {"matchLabels": dict(labels)}}
+        if min_available is not None:
+            spec["minAvailable"] = min_available
+        if max_unavailable is not None:
+            spec["maxUnavailable"] = max_unavailable
+        return self.store.create(PDBS, namespace, {"metadata": {"name": name}, "spec": spec})
 
     def apply_deployment(
         self,

@@ -5,58 +5,49 @@ cloud load-balancer controller that the chaos experiments observe.
   ``pod-template-hash`` label, ``deployment.kubernetes.io/revision`` annotation); older ones
   scaled to zero; Deployment status summed from its ReplicaSets.
 - ReplicaSet -> Pods from ``generateName`` with an owner reference; surplus pods deleted.
+- StatefulSet and DaemonSet -> their pods (``workloads``); PodDisruptionBudget status
+  (``disruption``); Node status, binding pods to nodes, pods of deleted nodes removed (``nodes``).
 - Garbage collection: foreground deletions finish once dependents are gone; orphans go.
-- Kubelet: a pod starts ``Pending`` and becomes ``Running`` and Ready after ``pod_start_delay``.
+- Kubelet: a pod starts ``Pending`` and becomes ``Running`` and Ready after ``pod_start_delay``
+  (once bound to a node, when the cluster has nodes; a pod no node fits stays ``Pending``).
   The annotations ``fake.chaosrun/phase`` and ``fake.chaosrun/ready: "false"`` let tests set
   a pod's phase or make it not ready, through the real API.
+- Services with a selector get Endpoints of their pods (``endpoints``).
 - Services of type LoadBalancer get ``status.loadBalancer.ingress`` (ip ``127.0.0.1``, or the
   hostname in annotation ``fake.chaosrun/lb-hostname``).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 import time
 from functools import partial
 from typing import Any
 
-from testbed.kube.resources import DEPLOYMENTS, PODS, REPLICASETS, SERVICES, Obj, now_rfc3339
+from testbed.kube.disruption import budget_status, pod_ready
+from testbed.kube.endpoints import sync_endpoints
+from testbed.kube.nodes import READY_ANNOTATION, schedule, sync_nodes, unschedulable_reason
+from testbed.kube.ownership import deleting, owned_by, owner_ref, template_hash
+from testbed.kube.resources import (
+    DAEMONSETS,
+    DEPLOYMENTS,
+    NODES,
+    PDBS,
+    PODS,
+    REPLICASETS,
+    SERVICES,
+    STATEFULSETS,
+    Obj,
+    now_rfc3339,
+)
 from testbed.kube.store import Store
+from testbed.kube.workloads import sync_daemonset, sync_statefulset
 
 PHASE_ANNOTATION = "fake.chaosrun/phase"
-READY_ANNOTATION = "fake.chaosrun/ready"
 LB_HOSTNAME_ANNOTATION = "fake.chaosrun/lb-hostname"
 REVISION_ANNOTATION = "deployment.kubernetes.io/revision"
-
-
-def template_hash(template: Obj) -> str:
-    digest = hashlib.sha256(json.dumps(template, sort_keys=True).encode()).digest()
-    alphabet = "bcdfghjklmnpqrstvwxz2456789"
-    return "".join(alphabet[byte % len(alphabet)] for byte in digest[:10])
-
-
-def owner_ref(owner: Obj) -> Obj:
-    return {
-        "apiVersion": owner["apiVersion"],
-        "kind": owner["kind"],
-        "name": owner["metadata"]["name"],
-        "uid": owner["metadata"]["uid"],
-        "controller": True,
-        "blockOwnerDeletion": True,
-    }
-
-
-def _owned_by(obj: Obj, owner: Obj) -> bool:
-    return any(
-        ref.get("uid") == owner["metadata"]["uid"]
-        for ref in obj["metadata"].get("ownerReferences") or []
-    )
-
-
-def _deleting(obj: Obj) -> bool:
-    return bool(obj["metadata"].get("deletionTimestamp"))
+__all__ = ["READY_ANNOTATION", "Controller"]
 
 
 class Controller:
@@ -98,20 +89,33 @@ class Controller:
             store.finish_foreground_deletions()
             store.collect_orphans()
             for deployment in store.items(DEPLOYMENTS):
-                if not _deleting(deployment):
+                if not deleting(deployment):
                     self._sync_deployment(deployment)
             owned: dict[str, list[Obj]] = {}  # owner uid -> its live pods, read once per pass
             for pod in store.items(PODS):
-                if not _deleting(pod):
+                if not deleting(pod):
                     for ref in pod["metadata"].get("ownerReferences") or []:
                         owned.setdefault(ref.get("uid"), []).append(pod)
             for replicaset in store.items(REPLICASETS):
-                if not _deleting(replicaset):
+                if not deleting(replicaset):
                     self._sync_replicaset(replicaset, owned.get(replicaset["metadata"]["uid"], []))
+            for sts in store.items(STATEFULSETS):
+                if not deleting(sts):
+                    sync_statefulset(store, sts, owned.get(sts["metadata"]["uid"], []))
+            sync_nodes(store)
+            for ds in store.items(DAEMONSETS):
+                if not deleting(ds):
+                    sync_daemonset(store, ds, owned.get(ds["metadata"]["uid"], []))
+            schedule(store)
+            has_nodes = any(True for _ in store.items(NODES))
             for pod in store.items(PODS):
-                self._kubelet(pod)
+                self._kubelet(pod, has_nodes)
+            for pdb in store.items(PDBS):
+                meta = pdb["metadata"]
+                store.set_status(PDBS, meta["namespace"], meta["name"], budget_status(store, pdb))
             for service in store.items(SERVICES):
                 self._load_balancer(service)
+            sync_endpoints(store)
 
     # ---- deployment controller -----------------------------------------------------------
 
@@ -119,7 +123,7 @@ class Controller:
         store, meta, spec = self.store, deployment["metadata"], deployment["spec"]
         namespace = meta["namespace"]
         pod_hash = template_hash(spec["template"])
-        owned = [rs for rs in store.items(REPLICASETS) if _owned_by(rs, deployment)]
+        owned = [rs for rs in store.items(REPLICASETS) if owned_by(rs, deployment)]
         current = next(
             (rs for rs in owned if rs["metadata"]["labels"].get("pod-template-hash") == pod_hash),
             None,
@@ -168,7 +172,7 @@ class Controller:
                 store.patch(
                     REPLICASETS, namespace, rs["metadata"]["name"], {"spec": {"replicas": wanted}}
                 )
-        owned_now = [rs for rs in store.items(REPLICASETS) if _owned_by(rs, deployment)]
+        owned_now = [rs for rs in store.items(REPLICASETS) if owned_by(rs, deployment)]
         statuses = [rs.get("status") or {} for rs in owned_now]
         ready = sum(s.get("readyReplicas", 0) for s in statuses)
         updated = sum(
@@ -223,7 +227,7 @@ class Controller:
             store.delete(PODS, namespace, pod["metadata"]["name"], grace_period=0)
         gone = {id(pod) for pod in surplus}  # deleted at once (grace period 0)
         live = [p for p in pods if id(p) not in gone]
-        ready = sum(1 for p in live if _pod_ready(p))
+        ready = sum(1 for p in live if pod_ready(p))
         store.set_status(
             REPLICASETS,
             namespace,
@@ -239,11 +243,14 @@ class Controller:
 
     # ---- kubelet -------------------------------------------------------------------------
 
-    def _kubelet(self, pod: Obj) -> None:
+    def _kubelet(self, pod: Obj, has_nodes: bool) -> None:
         meta, status = pod["metadata"], pod.get("status") or {}
         uid = meta["uid"]
         if self._settled.get(uid) == meta["resourceVersion"]:
             return  # unchanged since its status was last found right (a large namespace)
+        if has_nodes and not pod["spec"].get("nodeName"):
+            self._unschedulable(pod)
+            return
         annotations = meta.get("annotations") or {}
         if status.get("phase") == "Pending" and self.pod_start_delay:
             first_seen = self._started_at.setdefault(uid, time.monotonic())
@@ -286,6 +293,16 @@ class Controller:
         else:
             self._settled[uid] = meta["resourceVersion"]
 
+    def _unschedulable(self, pod: Obj) -> None:
+        condition = {
+            "type": "PodScheduled",
+            "status": "False",
+            "reason": "Unschedulable",
+            "message": unschedulable_reason(self.store),
+        }
+        status = {"phase": "Pending", "conditions": [condition]}
+        self.store.set_status(PODS, pod["metadata"]["namespace"], pod["metadata"]["name"], status)
+
     # ---- cloud load balancer -------------------------------------------------------------
 
     def _load_balancer(self, service: Obj) -> None:
@@ -301,10 +318,3 @@ class Controller:
 
 def _changed_since(store: Store, writes: int) -> bool:
     return store.writes != writes
-
-
-def _pod_ready(pod: Obj) -> bool:
-    return any(
-        c.get("type") == "Ready" and c.get("status") == "True"
-        for c in (pod.get("status") or {}).get("conditions") or []
-    )

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 Obj = dict[str, Any]
+_ALL_VERBS = ("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch")
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,7 @@ class Resource:
     kind: str
     namespaced: bool = True
     subresources: tuple[str, ...] = ()
+    verbs: tuple[str, ...] = _ALL_VERBS
 
     @property
     def api_version(self) -> str:
@@ -25,23 +27,51 @@ class Resource:
 
     @property
     def qualified(self) -> str:
-        """How the real server names the resource in messages: ``pods``, ``deployments.apps``."""
+        """How the real server names the resource in messages: ``pods``, ``deployments.apps``;
+        also the store's key, the same for every version of a kind."""
         return f"{self.plural}.{self.group}" if self.group else self.plural
 
 
 RESOURCES: tuple[Resource, ...] = (
-    Resource("", "v1", "namespaces", "Namespace", namespaced=False, subresources=("status",)),
-    Resource("", "v1", "pods", "Pod", subresources=("status",)),
-    Resource("", "v1", "services", "Service", subresources=("status",)),
-    Resource("", "v1", "configmaps", "ConfigMap"),
-    Resource("", "v1", "secrets", "Secret"),
-    Resource("apps", "v1", "deployments", "Deployment", subresources=("status", "scale")),
-    Resource("apps", "v1", "replicasets", "ReplicaSet", subresources=("status", "scale")),
+    Resource("", "v1", "namespaces", "Namespace", False, ("status",)),
+    Resource("", "v1", "nodes", "Node", False, ("status",)),
+    Resource("", "v1", "pods", "Pod", True, ("status", "eviction", "exec", "log")),
+    Resource("", "v1", "services", "Service", True, ("status",)),
+    Resource("", "v1", "endpoints", "Endpoints", True, ()),
+    Resource("", "v1", "configmaps", "ConfigMap", True, ()),
+    Resource("", "v1", "secrets", "Secret", True, ()),
+    Resource("", "v1", "events", "Event", True, ()),
+    Resource("events.k8s.io", "v1", "events", "Event", True, ()),  # a view of core Events
+    Resource("apps", "v1", "deployments", "Deployment", True, ("status", "scale")),
+    Resource("apps", "v1", "replicasets", "ReplicaSet", True, ("status", "scale")),
+    Resource("apps", "v1", "statefulsets", "StatefulSet", True, ("status", "scale")),
+    Resource("apps", "v1", "daemonsets", "DaemonSet", True, ("status",)),
+    Resource("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", True, ()),
+    Resource("networking.k8s.io", "v1", "ingresses", "Ingress", True, ("status",)),
+    Resource("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", True, ("status",)),
+    Resource(
+        "apiextensions.k8s.io",
+        "v1",
+        "customresourcedefinitions",
+        "CustomResourceDefinition",
+        False,
+        ("status",),
+    ),
 )
-BY_KIND = {resource.kind: resource for resource in RESOURCES}
+BY_KIND = {r.kind: r for r in RESOURCES if r.group != "events.k8s.io"}  # core Event by kind
 PODS, DEPLOYMENTS, REPLICASETS = BY_KIND["Pod"], BY_KIND["Deployment"], BY_KIND["ReplicaSet"]
 NAMESPACES, SERVICES, CONFIGMAPS = BY_KIND["Namespace"], BY_KIND["Service"], BY_KIND["ConfigMap"]
-SECRETS = BY_KIND["Secret"]
+NODES, SECRETS, EVENTS, ENDPOINTS = (
+    BY_KIND["Node"],
+    BY_KIND["Secret"],
+    BY_KIND["Event"],
+    BY_KIND["Endpoints"],
+)
+STATEFULSETS, DAEMONSETS = BY_KIND["StatefulSet"], BY_KIND["DaemonSet"]
+NETWORKPOLICIES, INGRESSES = BY_KIND["NetworkPolicy"], BY_KIND["Ingress"]
+PDBS, CRDS = BY_KIND["PodDisruptionBudget"], BY_KIND["CustomResourceDefinition"]
+EVENTS_V1 = next(r for r in RESOURCES if r.group == "events.k8s.io")
+SCALABLE = (DEPLOYMENTS, REPLICASETS, STATEFULSETS)
 SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public")
 
 
@@ -70,6 +100,26 @@ def not_found(resource: Resource, name: str) -> ApiError:
     if resource.group:
         details["group"] = resource.group
     return ApiError(404, "NotFound", f'{resource.qualified} "{name}" not found', details)
+
+
+def no_such_path() -> ApiError:
+    return ApiError(404, "NotFound", "the server could not find the requested resource")
+
+
+def invalid(resource: Resource, name: str, path: str, why: str) -> ApiError:
+    """The real server's 422 for a field it rejects."""
+    return ApiError(
+        422,
+        "Invalid",
+        f'{resource.kind}{"." + resource.group if resource.group else ""} "{name}" is invalid: '
+        f"{path}: {why}",
+        {
+            "name": name,
+            "kind": resource.kind,
+            "group": resource.group,
+            "causes": [{"reason": "FieldValueInvalid", "message": why, "field": path}],
+        },
+    )
 
 
 def now_rfc3339() -> str:

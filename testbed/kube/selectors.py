@@ -21,7 +21,32 @@ _EXISTS_RE = re.compile(rf"^\s*(!?)\s*({_KEY})\s*$")
 
 # Field selectors the fake accepts, by resource plural (the real server rejects unknown ones too).
 FIELD_LABELS: Mapping[str, frozenset[str]] = {
-    "pods": frozenset({"status.phase", "spec.nodeName", "spec.restartPolicy"}),
+    "pods": frozenset(
+        {
+            "status.phase",
+            "spec.nodeName",
+            "spec.restartPolicy",
+            "spec.schedulerName",
+            "status.podIP",
+        }
+    ),
+    "nodes": frozenset({"spec.unschedulable"}),
+    "secrets": frozenset({"type"}),
+    "events": frozenset(
+        {
+            "involvedObject.kind",
+            "involvedObject.namespace",
+            "involvedObject.name",
+            "involvedObject.uid",
+            "involvedObject.apiVersion",
+            "involvedObject.resourceVersion",
+            "involvedObject.fieldPath",
+            "reason",
+            "reportingComponent",
+            "source",
+            "type",
+        }
+    ),
 }
 _COMMON_FIELDS = frozenset({"metadata.name", "metadata.namespace"})
 
@@ -126,3 +151,12 @@ def field_predicate(selector: str | None, plural: str) -> Predicate:
             raise SelectorError(f'field label not supported: "{path}"')
         checks.append(_field_check(path, value, negated=operator == "!="))
     return lambda obj: all(check(obj) for check in checks)
+
+
+def object_predicate(
+    label_selector: str | None, field_selector: str | None, plural: str
+) -> Predicate:
+    """Both selectors of a list or watch request, on objects of ``plural``."""
+    by_labels = label_predicate(label_selector)
+    by_fields = field_predicate(field_selector, plural)
+    return lambda obj: by_labels(obj) and by_fields(obj)

@@ -1,9 +1,12 @@
 """The fake Kubernetes API server's HTTP face: a Starlette app over a ``Store``.
 
-Speaks the REST paths the official client uses (``/api/v1/...``, ``/apis/apps/v1/...``, with or
-without a trailing slash), discovery (``/version``, ``/api``, ``/apis``, group versions),
-bearer-token authentication, ``Status`` bodies for errors, and records every request so tests
-can check what the driver actually sent (e.g. ``gracePeriodSeconds``, ``propagationPolicy``).
+Speaks the REST paths the official client uses (``/api/v1/...``, ``/apis/{group}/{version}/...``
+for the built-in kinds and those CustomResourceDefinitions define, with or without a trailing
+slash), discovery (``discovery``), watches (``watch``), the subresources ``status``, ``scale``,
+``pods/eviction`` (``disruption``), ``pods/log`` and ``pods/exec`` (``pod_io``), bearer-token
+authentication with 403s a test may switch on (``access``), ``Status`` bodies for errors, and
+records every request so tests can check what the driver actually sent (e.g.
+``gracePeriodSeconds``, ``propagationPolicy``).
 """
 
 from __future__ import annotations
@@ -14,17 +17,27 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket
 
+from testbed.kube import events_v1
+from testbed.kube.access import Access, verb_of
+from testbed.kube.discovery import discover
+from testbed.kube.disruption import evict
+from testbed.kube.pod_io import ExecLog, pod_log, upgrade_required
 from testbed.kube.proxy import ServiceProxy, is_service_proxy
-from testbed.kube.resources import RESOURCES, ApiError, Obj, Resource
+from testbed.kube.resources import EVENTS_V1, PODS, ApiError, Resource, no_such_path
+from testbed.kube.scale import scale_of
 from testbed.kube.store import Store
+from testbed.kube.watch import watch_response
 
 PATCH_TYPES = (
     "application/merge-patch+json",
     "application/strategic-merge-patch+json",
 )
+_EXEC_PATH = "/api/v1/namespaces/{namespace}/pods/{name}/exec"
+_TRUE = ("1", "t", "T", "TRUE", "true", "True")  # what Go's strconv.ParseBool takes for true
 
 
 @dataclass(frozen=True)
@@ -33,63 +46,6 @@ class RecordedRequest:
     path: str
     query: dict[str, str]
     body: Any
-
-
-def _version_info() -> Obj:
-    return {
-        "major": "1",
-        "minor": "31",
-        "gitVersion": "v1.31.0-fake.chaosrun",
-        "gitCommit": "0000000000000000000000000000000000000000",
-        "gitTreeState": "clean",
-        "buildDate": "2026-01-01T00:00:00Z",
-        "goVersion": "go1.22.0",
-        "compiler": "gc",
-        "platform": "linux/amd64",
-    }
-
-
-def _resource_list(group_version: str) -> Obj:
-    resources: list[Obj] = []
-    for res in RESOURCES:
-        if res.api_version != group_version:
-            continue
-        resources.append(
-            {
-                "name": res.plural,
-                "singularName": res.kind.lower(),
-                "namespaced": res.namespaced,
-                "kind": res.kind,
-                "verbs": ["create", "delete", "deletecollection", "get", "list", "patch", "update"],
-            }
-        )
-        for sub in res.subresources:
-            kind = "Scale" if sub == "scale" else res.kind
-            resources.append(
-                {
-                    "name": f"{res.plural}/{sub}",
-                    "namespaced": res.namespaced,
-                    "kind": kind,
-                    "verbs": ["get", "patch", "update"],
-                }
-            )
-    return {
-        "kind": "APIResourceList",
-        "apiVersion": "v1",
-        "groupVersion": group_version,
-        "resources": resources,
-    }
-
-
-def _group(name: str) -> Obj:
-    version = {"groupVersion": f"{name}/v1", "version": "v1"}
-    return {
-        "kind": "APIGroup",
-        "apiVersion": "v1",
-        "name": name,
-        "versions": [version],
-        "preferredVersion": version,
-    }
 
 
 class FakeApiServer:
@@ -101,13 +57,29 @@ class FakeApiServer:
         self.requests: list[RecordedRequest] = []
         self._lists: dict[tuple[Any, ...], tuple[int, bytes]] = {}
         self.proxy = ServiceProxy(store)
+        self.access = Access()  # ``access.deny(verb, resource)``: 403 from then on
+        self.execs = ExecLog(store)  # the commands run through ``pods/exec``
         self.app = Starlette(
             routes=[
+                WebSocketRoute(_EXEC_PATH, self._exec),
                 Route(
                     "/{path:path}", self._handle, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]
-                )
+                ),
             ]
         )
+
+    def _user(self, authorization: str) -> str | None:
+        if not authorization.startswith("Bearer "):
+            return None
+        return self.users.get(authorization.removeprefix("Bearer "))
+
+    async def _exec(self, websocket: WebSocket) -> None:
+        user = self._user(websocket.headers.get("authorization", ""))
+
+        def check(namespace: str, name: str) -> None:
+            self.access.check(user or "", "create", PODS, "exec", namespace, name)
+
+        await self.execs.serve(websocket, user, check)
 
     async def _handle(self, request: Request) -> Response:
         raw = await request.body()
@@ -117,8 +89,7 @@ class FakeApiServer:
             return self._error(ApiError(400, "BadRequest", "the request body is not valid JSON"))
         query = dict(request.query_params)
         self.requests.append(RecordedRequest(request.method, request.url.path, query, body))
-        auth = request.headers.get("authorization", "")
-        user = self.users.get(auth.removeprefix("Bearer ")) if auth.startswith("Bearer ") else None
+        user = self._user(request.headers.get("authorization", ""))
         if user is None:
             return self._error(ApiError(401, "Unauthorized", "Unauthorized"))
         parts = [p for p in request.url.path.split("/") if p]
@@ -129,7 +100,7 @@ class FakeApiServer:
                         403, "Forbidden", f'User "{user}" cannot proxy to services with a write'
                     )
                 return await self.proxy.forward(request, parts[2:], raw)
-            return self._dispatch(request, parts, query, body, user)
+            return await self._dispatch(request, parts, query, body, user)
         except ApiError as exc:
             return self._error(exc)
 
@@ -137,92 +108,76 @@ class FakeApiServer:
     def _error(exc: ApiError) -> Response:
         return JSONResponse(exc.status(), status_code=exc.code)
 
-    def _dispatch(
+    async def _dispatch(
         self, request: Request, parts: list[str], query: dict[str, str], body: Any, user: str
     ) -> Response:
         method = request.method
-        if parts == ["version"]:
-            return JSONResponse(_version_info())
-        if parts == ["api"]:
-            return JSONResponse(
-                {"kind": "APIVersions", "versions": ["v1"], "serverAddressByClientCIDRs": []}
-            )
-        if parts == ["apis"]:
-            return JSONResponse(
-                {"kind": "APIGroupList", "apiVersion": "v1", "groups": [_group("apps")]}
-            )
-        if parts == ["apis", "apps"]:
-            return JSONResponse(_group("apps"))
-        if parts[:1] == ["api"] and len(parts) >= 2:
+        if method == "GET" and (document := discover(parts, self.store.registry)) is not None:
+            return JSONResponse(document)
+        if parts[:1] == ["api"] and len(parts) >= 3:
             group_version, rest = parts[1], parts[2:]
-        elif parts[:1] == ["apis"] and len(parts) >= 3:
+        elif parts[:1] == ["apis"] and len(parts) >= 4:
             group_version, rest = f"{parts[1]}/{parts[2]}", parts[3:]
         else:
-            raise ApiError(404, "NotFound", "the server could not find the requested resource")
-        if not rest:
-            if method != "GET" or group_version not in {r.api_version for r in RESOURCES}:
-                raise ApiError(404, "NotFound", "the server could not find the requested resource")
-            return JSONResponse(_resource_list(group_version))
+            raise no_such_path()
         resource, namespace, name, sub = self._route(group_version, rest)
-        if user == "viewer" and method != "GET":
-            raise self._forbidden(user, method, resource, namespace, name, sub)
-        if query.get("watch") in ("true", "1"):
-            raise ApiError(405, "MethodNotAllowed", "watch is not supported by the fake API server")
+        watch = query.get("watch") in _TRUE
+        self.access.check(user, verb_of(method, name, watch), resource, sub, namespace, name)
+        if watch and method == "GET" and name is None:
+            return watch_response(self.store, request, resource, namespace, query)
+        if resource is EVENTS_V1:
+            return events_v1.answer(self.store, method, namespace, name, query, body)
         if name is None:
             return self._collection(method, resource, namespace, query, body)
+        if sub in ("eviction", "exec", "log"):
+            return self._pod_subresource(method, namespace or "", name, sub, query, body)
         return self._object(request, resource, namespace, name, sub, query, body)
 
-    @staticmethod
-    def _forbidden(
-        user: str,
-        method: str,
-        resource: Resource,
-        namespace: str | None,
-        name: str | None,
-        sub: str | None,
-    ) -> ApiError:
-        verb = {"POST": "create", "PUT": "update", "PATCH": "patch"}.get(
-            method, "delete" if name else "deletecollection"
-        )
-        plural = f"{resource.plural}/{sub}" if sub else resource.plural
-        where = f' in the namespace "{namespace}"' if namespace else ""
-        return ApiError(
-            403,
-            "Forbidden",
-            f'{resource.qualified} "{name or ""}" is forbidden: User "{user}" cannot {verb} '
-            f'resource "{plural}" in API group "{resource.group}"{where}',
-            {"name": name or "", "kind": resource.plural, "group": resource.group},
-        )
+    def _pod_subresource(
+        self, method: str, namespace: str, name: str, sub: str, query: dict[str, str], body: Any
+    ) -> Response:
+        if sub == "log" and method == "GET":
+            return PlainTextResponse(pod_log(self.store, namespace, name, query.get("container")))
+        if sub == "exec" and method in ("GET", "POST"):
+            self.store.get(PODS, namespace, name)  # 404 first, as the real server
+            raise upgrade_required()
+        if sub == "eviction" and method == "POST":
+            if not isinstance(body, dict):
+                raise ApiError(400, "BadRequest", "the request body must be an Eviction object")
+            with self.store.lock:
+                return JSONResponse(evict(self.store, namespace, name, body), status_code=201)
+        raise ApiError(405, "MethodNotAllowed", f"{method} is not allowed on pods/{sub}")
 
-    @staticmethod
     def _route(
-        group_version: str, rest: list[str]
+        self, group_version: str, rest: list[str]
     ) -> tuple[Resource, str | None, str | None, str | None]:
-        def find(plural: str) -> Resource:
-            for res in RESOURCES:
-                if res.api_version == group_version and res.plural == plural:
-                    return res
-            raise ApiError(404, "NotFound", "the server could not find the requested resource")
+        registry = self.store.registry
 
-        namespaced_plurals = {r.plural for r in RESOURCES if r.namespaced}
-        if rest[0] == "namespaces" and len(rest) >= 3 and rest[2] in namespaced_plurals:
+        def find(plural: str) -> Resource:
+            found = registry.find(group_version, plural)
+            if found is None:
+                raise no_such_path()
+            return found
+
+        inner = registry.find(group_version, rest[2]) if len(rest) >= 3 else None
+        if rest[0] == "namespaces" and inner is not None and inner.namespaced:
             if len(rest) > 5:
-                raise ApiError(404, "NotFound", "the server could not find the requested resource")
+                raise no_such_path()
             resource = find(rest[2])
             name = rest[3] if len(rest) > 3 else None
             sub = rest[4] if len(rest) > 4 else None
             namespace: str | None = rest[1]
         else:
             if len(rest) > 3:
-                raise ApiError(404, "NotFound", "the server could not find the requested resource")
+                raise no_such_path()
             resource = find(rest[0])
             name = rest[1] if len(rest) > 1 else None
             sub = rest[2] if len(rest) > 2 else None
             namespace = None
             if name is not None and resource.namespaced:
-                raise ApiError(404, "NotFound", "the server could not find the requested resource")
+                raise no_such_path()
         if sub is not None and sub not in resource.subresources:
-            raise ApiError(404, "NotFound", "the server could not find the requested resource")
+            raise no_such_path()
         return resource, namespace, name, sub
 
     def _collection(
@@ -267,7 +222,7 @@ class FakeApiServer:
     def _list(self, resource: Resource, namespace: str | None, query: dict[str, str]) -> Response:
         """A list, answered from the serialized copy of the same query while nothing changed
         (so that the benchmarks measure the tools, not this server, on large namespaces)."""
-        key = (resource.plural, namespace, tuple(sorted(query.items())))
+        key = (resource.api_version, resource.plural, namespace, tuple(sorted(query.items())))
         writes = self.store.writes  # read first: the cached body is never older than its tag
         cached = self._lists.get(key)
         if cached is None or cached[0] != writes:
@@ -300,7 +255,7 @@ class FakeApiServer:
         store, method = self.store, request.method
         if method == "GET":
             obj = store.get(resource, namespace, name)
-            return JSONResponse(store.scale_of(resource, obj) if sub == "scale" else obj)
+            return JSONResponse(scale_of(obj) if sub == "scale" else obj)
         content_type = request.headers.get("content-type", "").split(";")[0].strip()
         if method == "PATCH" and content_type not in PATCH_TYPES:
             raise ApiError(

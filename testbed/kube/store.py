@@ -1,10 +1,10 @@
 """The fake API server's object store: what the real API server and etcd do, in memory.
 
-Objects are plain JSON dicts, as on the wire. The store fills the server-managed fields
-(uid, resourceVersion, creationTimestamp, generation, names from generateName, status reset on
-create), validates what a real server would reject for our kinds, applies merge patches and
-implements deletion with ``propagationPolicy`` (Foreground keeps the owner with a
-``foregroundDeletion`` finalizer until the controller has removed its dependents).
+Objects are plain JSON dicts, as on the wire, keyed by (qualified resource, namespace, name).
+The store fills the server-managed fields (uid, resourceVersion, creationTimestamp, names from
+generateName), runs the create-time defaulting and validation (``admission``), applies merge
+patches and the scale subresource (``scale``), and deletes as ``deletion`` says. Which kinds
+exist, built in or defined by a CustomResourceDefinition, is its ``registry``.
 All access goes through one lock; every write wakes the controller through ``changed``.
 """
 
@@ -20,25 +20,24 @@ import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from testbed.kube import deletion
+from testbed.kube.admission import check_kind, prepare_for_create, prepare_for_update
+from testbed.kube.registry import Registry
 from testbed.kube.resources import (
-    BY_KIND,
-    CONFIGMAPS,
-    DEPLOYMENTS,
+    CRDS,
     NAMESPACES,
     PODS,
-    REPLICASETS,
-    RESOURCES,
-    SECRETS,
-    SERVICES,
     SYSTEM_NAMESPACES,
     ApiError,
     Obj,
     Resource,
+    invalid,
     merge_patch,
     not_found,
     now_rfc3339,
 )
-from testbed.kube.selectors import SelectorError, field_predicate, label_predicate, labels_match
+from testbed.kube.scale import scale_of, scaled_spec
+from testbed.kube.selectors import SelectorError, object_predicate
 
 
 def _random_suffix(length: int = 5) -> str:
@@ -49,10 +48,11 @@ def _random_suffix(length: int = 5) -> str:
 _DNS_LABEL = set(string.ascii_lowercase + string.digits + "-.")
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
-Key = tuple[str, str, str]  # (plural, namespace, name)
+Key = tuple[str, str, str]  # (qualified resource name, namespace, name)
+_NOT_WRITTEN = frozenset({"metadata", "kind", "apiVersion"})  # set by the server, not by a write
 
 
-def _selection(
+def selection(
     resource: Resource,
     namespace: str | None,
     label_selector: str | None,
@@ -60,20 +60,12 @@ def _selection(
 ) -> Callable[[Key, Obj], bool]:
     """Which stored objects a list of ``resource`` answers with (a bad selector: 400)."""
     try:
-        by_labels = label_predicate(label_selector)
-        by_fields = field_predicate(field_selector, resource.plural)
+        matches = object_predicate(label_selector, field_selector, resource.plural)
     except SelectorError as exc:
         raise ApiError(400, "BadRequest", str(exc)) from None
-
-    def wanted(key: Key, obj: Obj) -> bool:
-        return (
-            key[0] == resource.plural
-            and (namespace is None or key[1] == namespace)
-            and by_labels(obj)
-            and by_fields(obj)
-        )
-
-    return wanted
+    return lambda key, obj: (
+        key[0] == resource.qualified and namespace in (None, key[1]) and matches(obj)
+    )
 
 
 class Store:
@@ -84,20 +76,21 @@ class Store:
         self._rv = itertools.count(1000)
         self.writes = 0  # bumped on every change: lets waiters skip changes they have seen
         self._json: dict[Key, tuple[str, str]] = {}  # key -> (rv, list item)
+        self.registry = Registry()
         for namespace in SYSTEM_NAMESPACES:
             self.create(NAMESPACES, None, {"metadata": {"name": namespace}})
 
     # ---- helpers -------------------------------------------------------------------------
 
     def _key(self, resource: Resource, namespace: str | None, name: str) -> Key:
-        return (resource.plural, namespace or "" if resource.namespaced else "", name)
+        return (resource.qualified, namespace or "" if resource.namespaced else "", name)
 
-    def _touch(self, obj: Obj) -> None:
+    def touch(self, obj: Obj) -> None:
         obj["metadata"]["resourceVersion"] = str(next(self._rv))
         self.writes += 1
         self.changed.notify_all()
 
-    def _find(self, resource: Resource, namespace: str | None, name: str) -> Obj:
+    def find(self, resource: Resource, namespace: str | None, name: str) -> Obj:
         obj = self._objects.get(self._key(resource, namespace, name))
         if obj is None:
             raise not_found(resource, name)
@@ -105,12 +98,19 @@ class Store:
 
     def items(self, resource: Resource) -> Iterator[Obj]:
         """Live objects of a kind (for the controller, under ``lock``)."""
-        return iter([obj for key, obj in self._objects.items() if key[0] == resource.plural])
+        return iter([obj for key, obj in self._objects.items() if key[0] == resource.qualified])
+
+    def entries(self) -> list[tuple[Key, Resource, Obj]]:
+        """Every live object with its key and resource (for the garbage collector)."""
+        return [(key, self.registry.stored(key[0]), obj) for key, obj in self._objects.items()]
+
+    def exists(self, key: Key) -> bool:
+        return key in self._objects
 
     def dependents(self, uid: str) -> list[tuple[Resource, Obj]]:
         return [
-            (BY_KIND[obj["kind"]], obj)
-            for obj in self._objects.values()
+            (resource, obj)
+            for _, resource, obj in self.entries()
             if any(ref.get("uid") == uid for ref in obj["metadata"].get("ownerReferences") or [])
         ]
 
@@ -133,27 +133,36 @@ class Store:
                         "the namespace of the provided object does not match the namespace "
                         "sent on the request",
                     )
-                if not self._objects.get(self._key(NAMESPACES, None, namespace)):
+                owner = self._objects.get(self._key(NAMESPACES, None, namespace))
+                if not owner:
                     raise not_found(NAMESPACES, namespace)
+                if owner["metadata"].get("deletionTimestamp"):
+                    raise ApiError(
+                        403,
+                        "Forbidden",
+                        f'{resource.qualified} "{meta.get("name") or ""}" is forbidden: unable to '
+                        f"create new content in namespace {namespace} because it is being "
+                        "terminated",
+                        {"name": meta.get("name") or "", "kind": resource.plural},
+                    )
                 meta["namespace"] = namespace
             if not meta.get("name"):
                 if not meta.get("generateName"):
-                    raise self._invalid(
-                        resource, "", "metadata.name", "name or generateName is required"
-                    )
+                    raise invalid(resource, "", "metadata.name", "name or generateName is required")
                 while True:
                     meta["name"] = meta["generateName"] + _random_suffix()
                     if self._key(resource, namespace, meta["name"]) not in self._objects:
                         break
             name = meta["name"]
             if not set(name) <= _DNS_LABEL:
-                raise self._invalid(resource, name, "metadata.name", "a lowercase RFC 1123 name")
+                raise invalid(resource, name, "metadata.name", "a lowercase RFC 1123 name")
             key = self._key(resource, namespace, name)
             if key in self._objects:
                 details = {"name": name, "kind": resource.plural, "group": resource.group}
                 raise ApiError(
                     409, "AlreadyExists", f'{resource.qualified} "{name}" already exists', details
                 )
+            check_kind(resource, obj)
             obj["kind"], obj["apiVersion"] = resource.kind, resource.api_version
             meta["uid"] = str(uuid.uuid4())
             meta["creationTimestamp"] = now_rfc3339()
@@ -163,68 +172,16 @@ class Store:
                 "managedFields",
             ):
                 meta.pop(server_field, None)
-            self._prepare_for_create(resource, obj)
+            prepare_for_create(resource, obj)
+            if resource is CRDS:
+                self.registry.define(obj)
             self._objects[key] = obj
-            self._touch(obj)
+            self.touch(obj)
             return copy.deepcopy(obj)
-
-    def _invalid(self, resource: Resource, name: str, path: str, why: str) -> ApiError:
-        return ApiError(
-            422,
-            "Invalid",
-            f'{resource.kind}{"." + resource.group if resource.group else ""} "{name}" is invalid: '
-            f"{path}: {why}",
-            {"name": name, "kind": resource.kind, "group": resource.group},
-        )
-
-    def _prepare_for_create(self, resource: Resource, obj: Obj) -> None:
-        """Defaulting and validation, as the real registry strategies do for these kinds."""
-        if resource in (CONFIGMAPS, SECRETS):
-            return  # data only: nothing to default
-        spec = obj.setdefault("spec", {})
-        name = obj["metadata"]["name"]
-        if resource in (DEPLOYMENTS, REPLICASETS):
-            selector = spec.get("selector")
-            template_labels = (spec.get("template") or {}).get("metadata", {}).get("labels") or {}
-            if not selector:
-                raise self._invalid(resource, name, "spec.selector", "Required value")
-            if not spec.get("template", {}).get("spec", {}).get("containers"):
-                raise self._invalid(
-                    resource, name, "spec.template.spec.containers", "Required value"
-                )
-            if not labels_match(selector, template_labels):
-                raise self._invalid(
-                    resource,
-                    name,
-                    "spec.template.metadata.labels",
-                    "`selector` does not match template `labels`",
-                )
-            spec.setdefault("replicas", 1)
-            obj["metadata"]["generation"] = 1
-            obj["status"] = {}
-            if resource is DEPLOYMENTS:
-                spec.setdefault("revisionHistoryLimit", 10)
-                spec.setdefault("progressDeadlineSeconds", 600)
-                spec.setdefault("strategy", {"type": "RollingUpdate"})
-        elif resource is PODS:
-            if not spec.get("containers"):
-                raise self._invalid(resource, name, "spec.containers", "Required value")
-            spec.setdefault("restartPolicy", "Always")
-            obj["status"] = {"phase": "Pending", "conditions": []}
-        elif resource is SERVICES:
-            spec.setdefault("type", "ClusterIP")
-            spec.setdefault("clusterIP", f"10.96.{secrets.randbelow(250)}.{secrets.randbelow(250)}")
-            for port in spec.get("ports") or []:
-                port.setdefault("protocol", "TCP")
-                port.setdefault("targetPort", port.get("port"))
-            obj["status"] = {"loadBalancer": {}}
-        elif resource is NAMESPACES:
-            obj["spec"] = {"finalizers": ["kubernetes"]}
-            obj["status"] = {"phase": "Active"}
 
     def get(self, resource: Resource, namespace: str | None, name: str) -> Obj:
         with self.lock:
-            return copy.deepcopy(self._find(resource, namespace, name))
+            return copy.deepcopy(self.find(resource, namespace, name))
 
     def list(
         self,
@@ -233,7 +190,7 @@ class Store:
         label_selector: str | None = None,
         field_selector: str | None = None,
     ) -> tuple[list[Obj], str]:
-        wanted = _selection(resource, namespace, label_selector, field_selector)
+        wanted = selection(resource, namespace, label_selector, field_selector)
         with self.lock:
             found = [
                 copy.deepcopy(obj) for key, obj in sorted(self._objects.items()) if wanted(key, obj)
@@ -249,7 +206,7 @@ class Store:
     ) -> bytes:
         """The list answer, serialized under the lock (no copy of each object first); as on
         a real server, the items carry no kind/apiVersion of their own."""
-        wanted = _selection(resource, namespace, label_selector, field_selector)
+        wanted = selection(resource, namespace, label_selector, field_selector)
         with self.lock:
             items = ",".join(
                 self._item_json(key, obj)
@@ -285,14 +242,10 @@ class Store:
         subresource: str | None = None,
     ) -> Obj:
         with self.lock:
-            current = self._find(resource, namespace, name)
+            current = self.find(resource, namespace, name)
             if subresource == "scale":
-                patched = merge_patch(self.scale_of(resource, current), patch)
-                replicas = (patched.get("spec") or {}).get("replicas")
-                if not isinstance(replicas, int) or replicas < 0:
-                    raise self._invalid(resource, name, "spec.replicas", "must be >= 0")
-                self._set_spec(current, {**current["spec"], "replicas": replicas})
-                return self.scale_of(resource, current)
+                self._set_spec(current, scaled_spec(resource, current, patch))
+                return scale_of(current)
             patched = merge_patch(current, patch)
             return self._write(resource, current, patched, subresource)
 
@@ -305,7 +258,7 @@ class Store:
         subresource: str | None,
     ) -> Obj:
         with self.lock:
-            current = self._find(resource, namespace, name)
+            current = self.find(resource, namespace, name)
             sent_rv = (body.get("metadata") or {}).get("resourceVersion")
             if sent_rv and sent_rv != current["metadata"]["resourceVersion"]:
                 raise ApiError(
@@ -332,12 +285,22 @@ class Store:
                     meta[key] = new_meta[key]
                 else:
                     meta.pop(key, None)
-            if resource is not PODS and "spec" in new and new["spec"] != current.get("spec"):
-                self._set_spec(current, new["spec"])
-                return copy.deepcopy(current)
-        self._touch(current)
+            prepare_for_update(resource, new)
+            old_spec = current.get("spec")
+            for key in {*current, *new} - _NOT_WRITTEN:
+                if (key == "status" and "status" in resource.subresources) or (
+                    key == "spec" and resource is PODS  # a pod's spec is (mostly) immutable
+                ):
+                    continue
+                if key in new:
+                    current[key] = new[key]
+                else:
+                    current.pop(key)
+            if current.get("spec") != old_spec and "generation" in meta:
+                meta["generation"] += 1
+        self.touch(current)
         if meta.get("deletionTimestamp") and not meta.get("finalizers"):
-            self._remove(resource, current)
+            self.remove(resource, current)
         return copy.deepcopy(current)
 
     def _set_spec(self, obj: Obj, spec: Obj) -> None:
@@ -345,25 +308,7 @@ class Store:
             obj["spec"] = spec
             if "generation" in obj["metadata"]:
                 obj["metadata"]["generation"] += 1
-        self._touch(obj)
-
-    def scale_of(self, resource: Resource, obj: Obj) -> Obj:
-        selector = obj["spec"].get("selector") or {}
-        return {
-            "kind": "Scale",
-            "apiVersion": "autoscaling/v1",
-            "metadata": {
-                key: obj["metadata"][key]
-                for key in ("name", "namespace", "uid", "resourceVersion", "creationTimestamp")
-            },
-            "spec": {"replicas": obj["spec"].get("replicas", 1)},
-            "status": {
-                "replicas": obj.get("status", {}).get("replicas", 0),
-                "selector": ",".join(
-                    f"{k}={v}" for k, v in (selector.get("matchLabels") or {}).items()
-                ),
-            },
-        }
+        self.touch(obj)
 
     def set_status(self, resource: Resource, namespace: str | None, name: str, status: Obj) -> None:
         """What the controller and kubelet do: replace an object's status if it changed."""
@@ -371,7 +316,7 @@ class Store:
             obj = self._objects.get(self._key(resource, namespace, name))
             if obj is not None and obj.get("status") != status:
                 obj["status"] = copy.deepcopy(status)
-                self._touch(obj)
+                self.touch(obj)
 
     def update_meta(
         self, resource: Resource, namespace: str | None, name: str, **meta: Any
@@ -380,9 +325,9 @@ class Store:
             obj = self._objects.get(self._key(resource, namespace, name))
             if obj is not None:
                 obj["metadata"].update(copy.deepcopy(meta))
-                self._touch(obj)
+                self.touch(obj)
 
-    # ---- delete --------------------------------------------------------------------------
+    # ---- delete (the rules live in ``deletion``) -------------------------------------------
 
     def delete(
         self,
@@ -394,91 +339,21 @@ class Store:
     ) -> Obj | None:
         """Delete; return the object if it lingers (finalizers) or is a pod, else None."""
         with self.lock:
-            obj = self._find(resource, namespace, name)
-            if propagation not in (None, "Foreground", "Background", "Orphan"):
-                raise ApiError(
-                    422, "Invalid", f"propagationPolicy: Unsupported value: {propagation!r}"
-                )
-            meta = obj["metadata"]
-            if meta.get("deletionTimestamp"):
-                return copy.deepcopy(obj)
-            if propagation == "Orphan":
-                for _, dependent in self.dependents(meta["uid"]):
-                    dependent["metadata"]["ownerReferences"] = [
-                        ref
-                        for ref in dependent["metadata"]["ownerReferences"]
-                        if ref["uid"] != meta["uid"]
-                    ]
-                    self._touch(dependent)
-            foreground = propagation == "Foreground" or resource is NAMESPACES
-            if foreground or meta.get("finalizers"):
-                meta["deletionTimestamp"] = now_rfc3339()
-                if foreground:
-                    meta["finalizers"] = [*meta.get("finalizers", []), "foregroundDeletion"]
-                if resource is NAMESPACES:
-                    obj["status"] = {"phase": "Terminating"}
-                self._touch(obj)
-                return copy.deepcopy(obj)
-            if resource is PODS and grace_period != 0:
-                meta["deletionTimestamp"] = now_rfc3339()
-                meta["deletionGracePeriodSeconds"] = 30 if grace_period is None else grace_period
-            removed = copy.deepcopy(obj)
-            self._remove(resource, obj)
-            return removed if resource is PODS else None
-
-    def _remove(self, resource: Resource, obj: Obj) -> None:
-        meta = obj["metadata"]
-        del self._objects[self._key(resource, meta.get("namespace"), meta["name"])]
-        self.writes += 1
-        self.changed.notify_all()
+            return deletion.delete(self, resource, namespace, name, propagation, grace_period)
 
     def finish_foreground_deletions(self) -> None:
-        """Garbage collector, foreground part: delete dependents first, then the owner."""
         with self.lock:
-            for key, obj in list(self._objects.items()):
-                meta = obj["metadata"]
-                if "foregroundDeletion" not in (meta.get("finalizers") or []):
-                    continue
-                resource = next(r for r in RESOURCES if r.plural == key[0])
-                if resource is NAMESPACES:
-                    contained = [
-                        (BY_KIND[o["kind"]], o)
-                        for (plural, ns, _), o in self._objects.items()
-                        if ns == meta["name"] and plural != "namespaces"
-                    ]
-                else:
-                    contained = self.dependents(meta["uid"])
-                for dep_resource, dependent in contained:
-                    dep_meta = dependent["metadata"]
-                    if not dep_meta.get("deletionTimestamp"):
-                        self.delete(
-                            dep_resource, dep_meta.get("namespace"), dep_meta["name"], "Foreground"
-                        )
-                if key in self._objects and not contained:
-                    meta["finalizers"] = [
-                        f for f in meta["finalizers"] if f != "foregroundDeletion"
-                    ]
-                    if meta["finalizers"]:
-                        self._touch(obj)  # other finalizers still hold it, as on a real server
-                    else:
-                        self._remove(resource, obj)
+            deletion.finish_foreground_deletions(self)
 
     def collect_orphans(self) -> None:
-        """Garbage collector, background part: dependents whose owner no longer exists."""
         with self.lock:
-            uids = {obj["metadata"]["uid"] for obj in self._objects.values()}
-            for obj in list(self._objects.values()):
-                refs = obj["metadata"].get("ownerReferences") or []
-                if refs and not any(ref.get("uid") in uids for ref in refs):
-                    meta = obj["metadata"]
-                    if (
-                        self._key(BY_KIND[obj["kind"]], meta.get("namespace"), meta["name"])
-                        in self._objects
-                    ):
-                        self.delete(
-                            BY_KIND[obj["kind"]],
-                            meta.get("namespace"),
-                            meta["name"],
-                            "Background",
-                            0,
-                        )
+            deletion.collect_orphans(self)
+
+    def remove(self, resource: Resource, obj: Obj) -> None:
+        """Drop an object at once (for ``deletion``, under ``lock``)."""
+        meta = obj["metadata"]
+        del self._objects[self._key(resource, meta.get("namespace"), meta["name"])]
+        if resource is CRDS:
+            self.registry.forget(meta["name"])
+        self.writes += 1
+        self.changed.notify_all()
