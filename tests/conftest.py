@@ -15,9 +15,12 @@ from tests.chaos.engine.http_target import Target, http_target
 def own_run_records(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[None]:
-    """Each test keeps its run records to itself (and never in the user's state directory),
-    so one test's unfinished record never shows up as a warning in another's output."""
+    """Each test keeps its run records and its run history to itself (and never in the
+    user's state directory), so one test's unfinished record never shows up as a warning in
+    another's output."""
     monkeypatch.setenv("CHAOSRUN_RECORDS_DIR", str(tmp_path_factory.mktemp("runs")))
+    history = tmp_path_factory.mktemp("history") / "history.db"
+    monkeypatch.setenv("CHAOSRUN_HISTORY", str(history))
     yield
 
 

@@ -1,0 +1,59 @@
+"""The default store: one SQLite file (WAL, so readers never wait for a writer; a busy
+timeout, so runs ending at once take turns)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from chaos.history.schema import Execute, StoreError
+from chaos.history.sql import SqlStore
+
+BUSY_TIMEOUT = 10.0  # seconds a writer waits for another before giving up
+
+
+class SqliteStore(SqlStore):
+    def __init__(self, path: Path, timeout: float = BUSY_TIMEOUT) -> None:
+        self.where = str(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+            self._db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA foreign_keys = ON")
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot open the history store {path}: {exc}.") from None
+        self.prepare()
+
+    def execute(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        try:
+            return self._db.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise StoreError(f"the history store {self.where} failed: {exc}.") from None
+
+    @contextmanager
+    def writing(self) -> Iterator[Execute]:
+        # IMMEDIATE takes the write lock up front: a writer that must wait, waits here
+        # (within the busy timeout) instead of failing when it upgrades a read.
+        self.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.execute
+        except BaseException:
+            self._db.rollback()
+            raise
+        self.execute("COMMIT")
+
+    def schema_version(self) -> int | None:
+        found = self.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'chaosrun_schema'"
+        )
+        if not found:
+            return None
+        rows = self.execute("SELECT version FROM chaosrun_schema")
+        return int(rows[0][0]) if rows else None
+
+    def close(self) -> None:
+        self._db.close()

@@ -1,0 +1,50 @@
+"""What a history store does, whichever database holds it, and how one is opened."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from chaos.history.options import sqlite_path_of
+from chaos.history.row import RunRow
+
+
+@dataclass(frozen=True)
+class RunQuery:
+    """Which runs ``chaosrun history`` lists: newest first."""
+
+    limit: int | None = 20
+    labels: tuple[tuple[str, str], ...] = ()
+    title: str | None = None  # a part of the title, any case
+    since: str | None = None  # UTC ISO 8601: runs started at or after
+
+
+class HistoryStore(Protocol):
+    where: str  # the store as a user names it, for messages
+
+    def add(self, row: RunRow) -> bool:
+        """Store ``row`` with its labels; False when a run of that id is already there."""
+        ...
+
+    def runs(self, query: RunQuery) -> list[RunRow]:
+        """Rows without their journal, newest first."""
+        ...
+
+    def get(self, run_id: str) -> RunRow | None:
+        """The run of that id or of the one id it begins, with its journal."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def open_store(url: str) -> HistoryStore:
+    """The store ``url`` names (``StoreError`` if it cannot be opened or is too new).
+    psycopg is imported only for a PostgreSQL URL."""
+    path = sqlite_path_of(url)
+    if path is None:
+        from chaos.history.postgres import PostgresStore
+
+        return PostgresStore(url)
+    from chaos.history.sqlite import SqliteStore
+
+    return SqliteStore(path)
