@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from chaos.errors import BadInput
-from chaos.experiment.journal import ActivityRun, Journal
+from chaos.experiment.journal import ActivityRun, Journal, load_journal
 from chaos.measure import Measurement
 
 
@@ -57,19 +56,6 @@ class RunView:
 
     def checks_of(self, kind: str) -> list[Check]:
         return [c for c in self.checks if c.kind == kind]
-
-
-def load_journal(path: Path) -> Journal:
-    """The journal in ``path``; ``BadInput`` with one sentence if it is not one."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise BadInput(f"cannot read journal {path}: {exc.strerror or exc}.") from None
-    except ValueError as exc:
-        raise BadInput(f"{path} is not JSON ({exc}).") from None
-    if not isinstance(data, dict) or not isinstance(data.get("experiment"), dict):
-        raise BadInput(f"{path} is not a journal: it has no 'experiment' object.")
-    return data  # type: ignore[return-value]
 
 
 def _shown_output(probe: ActivityRun) -> str:
