@@ -40,10 +40,10 @@ app = typer.Typer(
 )
 
 
-def open_history(url: str | None) -> HistoryStore:
+def open_history(url: str | None, create: bool = False) -> HistoryStore:
     from chaos.history import HistoryOptions, open_store
 
-    return open_store(HistoryOptions(url).resolved_url())
+    return open_store(HistoryOptions(url).resolved_url(), create)
 
 
 def _number(value: float | None, unit: str = "") -> str:
@@ -182,7 +182,7 @@ def import_journals(
 
     labels = dict(parse_label(text) for text in label or ())
     rows = [row_of(dict(load_journal(path)), labels) for path in journals]
-    store = open_history(store_url)
+    store = open_history(store_url, create=True)
     try:
         for path, row in zip(journals, rows, strict=True):
             added = store.add(row)

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from chaos.history.ids import derived_run_id
-from chaos.history.score import score_of
+from chaos.history.score import score_value
 
 # Columns of the ``runs`` table, in order, the journal aside.
 FIELDS = (
@@ -57,7 +57,10 @@ class RunRow:
     journal: bytes | None = None  # zlib of the journal's JSON; None when not read
 
     def values(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, name) for name in FIELDS)
+        """The columns' values, as both databases take them (``deviated`` as 0 or 1)."""
+        return tuple(
+            int(self.deviated) if name == "deviated" else getattr(self, name) for name in FIELDS
+        )
 
     def to_json(self) -> dict[str, Any]:
         shown = {name: getattr(self, name) for name in FIELDS}
@@ -111,8 +114,7 @@ def row_of(journal: dict[str, Any], labels: dict[str, str] | None = None) -> Run
     summary = measurements.get("summary") or {}
     gates = [g for g in journal.get("slo") or [] if isinstance(g, dict)]
     own = journal.get("chaosrun") or {}
-    stored = own.get("score")
-    score = stored.get("value") if isinstance(stored, dict) else score_of(journal).value
+    score = score_value(journal)
     outage = _number(summary.get("longest_outage")) if summary else None
     return RunRow(
         id=run_id_of(journal, text),

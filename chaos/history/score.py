@@ -150,3 +150,18 @@ def score_of(journal: Any) -> Score:
         return Score(None, ())
     value = round(100 * sum(p.value * p.weight for p in parts) / weight, 1)
     return Score(value, tuple(parts))
+
+
+def score_value(journal: Any) -> float | None:
+    """The score the run was given when it ended, else (a journal from before scores, or
+    the Chaos Toolkit's) the score computed now."""
+    own = journal.get("chaosrun") if isinstance(journal, dict) else None
+    stored = own.get("score") if isinstance(own, dict) else None
+    if isinstance(stored, dict) and isinstance(stored.get("value"), int | float | None):
+        value = stored.get("value")
+        return float(value) if value is not None else None
+    return score_of(journal).value
+
+
+def score_text(value: float | None) -> str:
+    return "-" if value is None else f"{value:g}/100"

@@ -3,6 +3,7 @@ timeout, so runs ending at once take turns)."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,15 +13,28 @@ from typing import Any
 from chaos.history.schema import Execute, StoreError
 from chaos.history.sql import SqlStore
 
+TIMEOUT_ENV = "CHAOSRUN_HISTORY_TIMEOUT"
 BUSY_TIMEOUT = 10.0  # seconds a writer waits for another before giving up
 
 
+def busy_timeout() -> float:
+    """``$CHAOSRUN_HISTORY_TIMEOUT`` seconds, else ``BUSY_TIMEOUT``."""
+    try:
+        return max(0.0, float(os.environ.get(TIMEOUT_ENV) or BUSY_TIMEOUT))
+    except ValueError:
+        return BUSY_TIMEOUT
+
+
 class SqliteStore(SqlStore):
-    def __init__(self, path: Path, timeout: float = BUSY_TIMEOUT) -> None:
+    def __init__(self, path: Path, timeout: float | None = None, create: bool = True) -> None:
+        """``create`` False: a missing file reads as an empty store and is not made."""
         self.where = str(path)
+        timeout = busy_timeout() if timeout is None else timeout
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+            if create:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            where = path if create or path.exists() else ":memory:"
+            self._db = sqlite3.connect(where, timeout=timeout, isolation_level=None)
             self._db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
             self._db.execute("PRAGMA journal_mode = WAL")
             self._db.execute("PRAGMA foreign_keys = ON")

@@ -37,9 +37,10 @@ class HistoryStore(Protocol):
     def close(self) -> None: ...
 
 
-def open_store(url: str) -> HistoryStore:
+def open_store(url: str, create: bool = True) -> HistoryStore:
     """The store ``url`` names (``StoreError`` if it cannot be opened or is too new).
-    psycopg is imported only for a PostgreSQL URL."""
+    psycopg is imported only for a PostgreSQL URL. Readers pass ``create`` False: a SQLite
+    file that does not exist is then an empty store, left unmade."""
     path = sqlite_path_of(url)
     if path is None:
         from chaos.history.postgres import PostgresStore
@@ -47,4 +48,4 @@ def open_store(url: str) -> HistoryStore:
         return PostgresStore(url)
     from chaos.history.sqlite import SqliteStore
 
-    return SqliteStore(path)
+    return SqliteStore(path, create=create)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from chaos.experiment.journal import ActivityRun, Journal, load_journal
+from chaos.experiment.journal import ActivityRun, Journal
+from chaos.history.score import score_value
 from chaos.measure import Measurement
 
 
@@ -53,6 +53,10 @@ class RunView:
     def interruption(self) -> str | None:
         why = self.journal.get("interruption")
         return str(why.get("reason")) if isinstance(why, dict) else None
+
+    @property
+    def score(self) -> float | None:
+        return score_value(self.journal)
 
     def checks_of(self, kind: str) -> list[Check]:
         return [c for c in self.checks if c.kind == kind]
@@ -120,7 +124,3 @@ def view_of(journal: Journal, name: str) -> RunView:
         measurement=measurement,
         checks=_checks(journal),
     )
-
-
-def load_views(paths: list[Path]) -> list[RunView]:
-    return [view_of(load_journal(path), path.name) for path in paths]
