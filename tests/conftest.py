@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from testbed.kube.cluster import FakeCluster
+from testbed.postgres import PostgresServer, start_postgres
 from tests.chaos.engine.http_target import Target, http_target
 
 
@@ -45,3 +48,33 @@ def target() -> Iterator[Target]:
     """A small controllable HTTP server on loopback (see ``tests/chaos/engine/http_target.py``)."""
     with http_target() as t:
         yield t
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server on loopback (Debian's ``postgresql``), one per session.
+    Skipped when it is not installed, except in CI (``CI=true``), where that fails."""
+    server = start_postgres()
+    if server is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("PostgreSQL is not installed (bash scripts/install-system-deps)")
+        pytest.skip("PostgreSQL is not installed (bash scripts/install-system-deps)")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def history_url(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> str:
+    """An empty history store of each kind: a SQLite file, a fresh PostgreSQL database;
+    also ``CHAOSRUN_HISTORY``, for the runs a test starts."""
+    if request.param == "sqlite":
+        url = str(tmp_path / "history.db")
+    else:
+        server: PostgresServer = request.getfixturevalue("postgres_server")
+        url = server.create_database(f"t{uuid.uuid4().hex[:12]}")
+    monkeypatch.setenv("CHAOSRUN_HISTORY", url)
+    return url
