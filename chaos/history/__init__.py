@@ -2,11 +2,12 @@
 team), the resilience score, and the comparison of two runs."""
 
 from chaos.history.options import HISTORY_ENV, HistoryOptions, default_history_url, parse_label
+from chaos.history.query import RunQuery
 from chaos.history.record import record_run
 from chaos.history.row import RunRow, row_of
 from chaos.history.schema import SCHEMA_VERSION, StoreError
 from chaos.history.score import Score, score_of
-from chaos.history.store import HistoryStore, RunQuery, open_store
+from chaos.history.store import HistoryStore, open_store
 
 __all__ = [
     "HISTORY_ENV",

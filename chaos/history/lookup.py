@@ -12,8 +12,9 @@ from typing import Any
 from chaos.errors import BadInput
 from chaos.experiment.journal import load_journal
 from chaos.history.options import parse_label
+from chaos.history.query import RunQuery
 from chaos.history.row import RunRow, row_of
-from chaos.history.store import HistoryStore, RunQuery
+from chaos.history.store import HistoryStore
 
 UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 

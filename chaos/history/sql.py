@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from typing import Any
 
+from chaos.history.query import RunQuery
 from chaos.history.row import FIELDS, RunRow
 from chaos.history.schema import SCHEMA_VERSION, Execute, check_not_newer, migrate
-from chaos.history.store import RunQuery
 
 COLUMNS = ", ".join((*FIELDS, "labels"))
 INSERT = (

@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Protocol
 
 from chaos.history.options import sqlite_path_of
+from chaos.history.query import RunQuery
 from chaos.history.row import RunRow
-
-
-@dataclass(frozen=True)
-class RunQuery:
-    """Which runs ``chaosrun history`` lists: newest first."""
-
-    limit: int | None = 20
-    labels: tuple[tuple[str, str], ...] = ()
-    title: str | None = None  # a part of the title, any case
-    since: str | None = None  # UTC ISO 8601: runs started at or after
 
 
 class HistoryStore(Protocol):
