@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from chaos.errors import BadInput
-from chaos.experiment.journal import load_journal
 from chaos.history.options import parse_label
 from chaos.history.query import RunQuery
 from chaos.history.row import RunRow, row_of
@@ -53,6 +52,8 @@ def find_run(ref: str, store: HistoryStore | None, files: bool = True) -> RunRow
     unique beginning)."""
     path = journal_file(ref) if files else None
     if path is not None:
+        from chaos.experiment.journal import load_journal  # the package is not cheap (pydantic)
+
         return row_of(dict(load_journal(path)))
     if store is None:
         raise BadInput(f"{ref!r} is neither a journal file nor a stored run id.")
