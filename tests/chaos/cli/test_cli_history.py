@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.chaos.cli.helpers import chaosrun
-from tests.chaos.history.made import made_journal, write_journal
+from tests.support.journals import made_journal, write_journal
 
 V1 = made_journal(
     "Delete the backend",

@@ -6,7 +6,7 @@ import pytest
 
 from chaos.history import score_of
 from chaos.history.score import score_value
-from tests.chaos.history.made import made_journal
+from tests.support.journals import made_journal
 
 
 def test_a_run_nothing_could_fault_scores_100() -> None:

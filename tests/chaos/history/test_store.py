@@ -18,7 +18,7 @@ from chaos.history import RunQuery, open_store, row_of
 from chaos.history.schema import SCHEMA_VERSION, StoreTooNew, migrate
 from chaos.history.sql import INSERT
 from testbed.procs import REPO_ROOT
-from tests.chaos.history.made import made_journal
+from tests.support.journals import made_journal
 
 
 def _rows(count: int, **labels: str) -> list[Any]:
@@ -119,7 +119,7 @@ WRITER = textwrap.dedent(
     """
     import sys
     from chaos.history import open_store, row_of
-    from tests.chaos.history.made import made_journal
+    from tests.support.journals import made_journal
 
     url, who, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
     for n in range(count):
