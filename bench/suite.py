@@ -21,7 +21,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench import report
 from bench.common import BENCH, ROOT, log, machine
 
-SECTIONS = ("runner", "scale", "prober", "frontends", "breaker", "recovery", "slow", "report")
+SECTIONS = (
+    "runner",
+    "scale",
+    "prober",
+    "frontends",
+    "breaker",
+    "recovery",
+    "slow",
+    "report",
+    "history",
+)
 
 
 def clean(out_dir: Path) -> None:
@@ -104,6 +114,10 @@ def main() -> int:
         from bench import reporting
 
         sections["report"] = reporting.run(3 if quick else 7, out_dir)
+    if "history" in only:
+        from bench import history_bench
+
+        sections["history"] = history_bench.run(3 if quick else 7, out_dir)
     results["finished"] = time.strftime("%H:%M", time.gmtime())
     results["command"] = shlex.join(["bash", "bench/run", *sys.argv[1:]])
     (out_dir / "results.json").write_text(json.dumps(results, indent=2))
