@@ -45,7 +45,7 @@ class SqliteStore(SqlStore):
             # run's end (Python 3.12 and later).
             no_checkpoint = getattr(sqlite3, "SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE", None)
             if no_checkpoint is not None:
-                self._db.setconfig(no_checkpoint, True)
+                self._db.setconfig(no_checkpoint, True)  # type: ignore[attr-defined]
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open the history store {path}: {exc}.") from None
         self.prepare()
