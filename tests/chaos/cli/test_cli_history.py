@@ -6,10 +6,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from testbed.procs import REPO_ROOT
 from tests.chaos.cli.helpers import chaosrun
 from tests.support.journals import made_journal, write_journal
 
@@ -153,3 +157,33 @@ def test_compare_refuses_bad_input(
     assert result.exit_code == 2
     assert said in result.output
     assert "Traceback" not in result.output
+
+
+WATCH = (
+    "import atexit, sys\n"
+    "atexit.register(lambda: print('IMPORTED', sorted(m for m in ('psycopg', 'kubernetes')"
+    " if m in sys.modules)))\n"
+    "sys.argv = ['chaosrun', *sys.argv[1:]]\n"
+    "from chaos.cli.entry import main\n"
+    "main()\n"
+)
+
+
+@pytest.mark.parametrize("command", [("history",), ("compare", "01V1RUN000000", "01V2")])
+def test_the_readers_import_neither_psycopg_nor_kubernetes(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    store = tmp_path / "history.db"
+    env = {"CHAOSRUN_HISTORY": str(store), "PYTHONPATH": str(REPO_ROOT)}
+    for journal in (V1, V2):
+        path = write_journal(tmp_path / "j.json", journal)
+        assert chaosrun("history", "import", path, "--history", store).exit_code == 0
+    done = subprocess.run(
+        [sys.executable, "-c", WATCH, *command],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "IMPORTED []" in done.stdout
