@@ -149,7 +149,7 @@ def test_a_store_that_fails_costs_the_run_nothing(failure: str, met: bool, tmp_p
     journal_path = tmp_path / "journal.json"
     args = ("run", str(file), "--journal-path", str(journal_path))
     try:
-        result = _run(args, env, preexec)
+        result = run_chaosrun(*args, env=env, timeout=120, preexec=preexec)
     finally:
         if holder is not None:
             holder.close()
@@ -162,23 +162,3 @@ def test_a_store_that_fails_costs_the_run_nothing(failure: str, met: bool, tmp_p
     assert journal["chaosrun"]["score"]["value"] == (100 if met else 0)
     warning = next(line for line in output.splitlines() if WARNING in line)
     assert "WARNING" in warning and warning.endswith(".")
-
-
-def _run(args: tuple[str, ...], env: dict[str, str], preexec: Any) -> Any:
-    if preexec is None:
-        return run_chaosrun(*args, env=env, timeout=120)
-    import subprocess
-
-    from testbed.procs import REPO_ROOT
-    from tests.support.cli import chaosrun_command, chaosrun_env
-
-    return subprocess.run(
-        chaosrun_command(*args),
-        cwd=REPO_ROOT,
-        env=chaosrun_env(env),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        preexec_fn=preexec,
-    )
