@@ -74,6 +74,7 @@ class ReportSection:
     checks: list[tuple[str, bool]] = field(default_factory=list)
     group: str | None = None  # sections of a group are drawn side by side on one time scale
     note: str | None = None
+    trend: str = ""  # the experiment's last runs, as chaos.report.trend draws them
 
 
 @dataclass
@@ -161,6 +162,8 @@ def _card(section: ReportSection, x_max: float | None, breaker_row: bool = False
         parts.append(f'<ul class="checks">{items}</ul>')
     if section.note:
         parts.append(f"<p>{escape(section.note)}</p>")
+    if section.trend:
+        parts.append(section.trend)
     m = section.measurement
     if m is not None:
         parts.append(timeline_svg(m, x_max=x_max, breaker_row=breaker_row))
