@@ -21,7 +21,10 @@ EPILOG = (
 
 
 def compare(
-    runs: Annotated[list[str], typer.Argument(help="BASE and CANDIDATE (run ids or journals).")],
+    runs: Annotated[
+        list[str],
+        typer.Argument(metavar="BASE CANDIDATE", help="Run ids or journal files."),
+    ],
     max_regression: Annotated[
         list[str] | None,
         typer.Option(

@@ -151,7 +151,9 @@ def history(
 @app.command("show")
 @handles_errors
 def show(
-    run_id: Annotated[str, typer.Argument(help="A run id (or its unique beginning).")],
+    run_id: Annotated[
+        str, typer.Argument(metavar="ID", help="A run id (or its unique beginning).")
+    ],
     store_url: Store = None,
 ) -> None:
     """Print a stored run's journal, as its file was written."""
