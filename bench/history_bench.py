@@ -181,8 +181,9 @@ def report_lines(section: dict[str, Any], targets: list[tuple[str, str, bool]]) 
         f"100 ms, {section['journal_bytes'] / 1e3:.0f} kB before compression), every command a "
         "new process (Python's start included). Median (min–max).",
         "",
-        f"Storing a run at its end (the history package imported, the store opened, the row "
-        f"made and committed, in a new process, {record['n']} times): "
+        "Storing a run at its end (sqlite3 imported, the store opened, the row made and "
+        "committed, the store closed; the history package is imported when the run starts; "
+        f"in a new process, {record['n']} times): "
         f"{_range(record, '.1f')} ms, of which CPU {_range(section['record_cpu_ms'], '.1f')} "
         f"ms; target ≤ {RECORD_MS:g} ms: {_mark(ok)}.",
         "",
