@@ -1,4 +1,5 @@
-"""The HTML report's trend: the experiment's last stored runs, score and availability, drawn
+"""The score in every report format and the metrics; the HTML report's trend: the experiment's
+last stored runs, score and availability, drawn
 inline; nothing when the store holds fewer than two or cannot be read."""
 
 from __future__ import annotations
@@ -52,3 +53,15 @@ def test_an_unreadable_store_costs_the_report_nothing(
     monkeypatch.setenv("CHAOSRUN_HISTORY", str(tmp_path / "dir.db"))
     html = pages.html_of([view_of(made_journal(availability=99.0), "journal.json")])
     assert "<html" in html and '<svg class="trend"' not in html
+
+
+def test_the_score_is_in_every_format() -> None:
+    from chaos.report import formats, metrics
+
+    view = view_of(made_journal(after=False, availability=100.0), "journal.json")
+    assert "chaosrun_score" in metrics.metrics_text(view)
+    assert re.search(r"^chaosrun_score\{.*\} 76\.5$", metrics.metrics_text(view), re.M)
+    assert "| 76.5/100 |" in formats.markdown_of([view])
+    assert formats.verdict_of([view])["runs"][0]["score"] == 76.5
+    html = pages.html_of([view])
+    assert "Resilience score: 76.5/100 (" in html
