@@ -1,6 +1,6 @@
-"""The score in every report format and the metrics; the HTML report's trend: the experiment's
-last stored runs, score and availability, drawn
-inline; nothing when the store holds fewer than two or cannot be read."""
+"""The score in every report format and the metrics; the HTML report's trend (the experiment's
+last stored runs, score and availability, drawn inline; nothing when the store holds fewer than
+two or cannot be read)."""
 
 from __future__ import annotations
 
