@@ -187,3 +187,17 @@ def test_the_readers_import_neither_psycopg_nor_kubernetes(
     )
     assert done.returncode == 0, done.stderr
     assert "IMPORTED []" in done.stdout
+
+
+def test_a_journal_without_a_run_id_is_stored_once(history_url: str, tmp_path: Path) -> None:
+    """A Chaos Toolkit journal has no run id: it gets one from its start and content."""
+    ctk = made_journal("From the Chaos Toolkit", start="2026-01-09T08:00:00")  # naive: UTC
+    path = write_journal(tmp_path / "ctk.json", ctk)
+    first = chaosrun("history", "import", path)
+    second = chaosrun("history", "import", path)
+    assert first.exit_code == second.exit_code == 0, first.output
+    run_id = first.output.split()[0]
+    assert f"{run_id} imported" in first.output
+    assert f"{run_id} already stored" in second.output
+    (row,) = json.loads(chaosrun("history", "-f", "json").output)
+    assert row["id"] == run_id and row["started"] == "2026-01-09T08:00:00.000+00:00"
