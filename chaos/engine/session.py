@@ -244,7 +244,6 @@ class Session:
             breaker_url=(breaker_url or options.breaker_url) if measure_url else None,
             probe_interval=options.probe_interval,
             journal_path=options.journal_path,
-            print_journal=options.print_journal,
             gates=() if options.dry_run else rules.gates,
             abort_rules=() if options.dry_run else rules.abort,
             events_file=options.outputs.events,
