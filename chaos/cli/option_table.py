@@ -1,4 +1,5 @@
-"""Every option of ``pod``, ``deployment``, ``latency``, ``run`` (and ``validate``), declared once.
+"""Every option of ``pod``, ``deployment``, ``latency``, ``run``, ``validate`` and ``restore``,
+declared once.
 
 Both readers of a command line are built from this table: the Typer commands' signatures
 (``chaos.cli.options``) and the console script's own reading of plain command lines
@@ -18,7 +19,8 @@ from services.contract import BACKEND_SERVICE
 # text, int, float, path: a value; flag: present or not; target: one of ``Target``
 Kind = Literal["text", "int", "float", "path", "flag", "target"]
 
-POD, DEPLOYMENT, LATENCY, RUN, VALIDATE = "pod", "deployment", "latency", "run", "validate"
+POD, DEPLOYMENT, LATENCY, RUN = "pod", "deployment", "latency", "run"
+VALIDATE, RESTORE = "validate", "restore"
 BUILTIN = frozenset({POD, DEPLOYMENT, LATENCY})  # the tutorial's experiments
 RUNS = BUILTIN | {RUN}  # every command that runs chaos
 
@@ -137,6 +139,22 @@ OPTIONS: tuple[Option, ...] = (
          "Frontend URL to check; default: the 'frontend' Service's load-balancer address."),
     _opt("pause", "float", defaults.PAUSE, {POD, DEPLOYMENT},
          "Seconds to wait after the chaos before checking again.", low=0),
+    # chaosrun restore
+    _opt("dry_run", "flag", False, {RESTORE},
+         "List what would be restored; change nothing."),
+    _opt("force", "flag", False, {RESTORE},
+         "Replace an object that stands with a spec other than the snapshot's "
+         "(reported and left alone otherwise)."),
+    _opt("yes", "flag", False, {RESTORE},
+         "Restore records not written on this machine (kept only in the cluster, or "
+         "by another host) without asking first; for scripts.", spellings=("--yes", "-y")),
+    _opt("namespace", "text", defaults.NAMESPACE, {RESTORE},
+         "Namespace to search for run records kept in the cluster.",
+         spellings=("--namespace", "-n")),
+    _opt("context", "text", None, {RESTORE},
+         "kubeconfig context for records kept in the cluster."),
+    _opt("kubeconfig", "text", None, {RESTORE},
+         "kubeconfig file for records kept in the cluster."),
     # every run
     _opt("journal_path", "path", defaults.JOURNAL_PATH, RUNS,
          "Where to write the run journal (JSON)."),
