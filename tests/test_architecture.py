@@ -78,13 +78,14 @@ def test_only_the_command_line_imports_typer(graph: grimp.ImportGraph) -> None:
     assert sorted(m for m in importers if not m.startswith("chaos.cli")) == []
 
 
-@pytest.mark.parametrize("package", ["chaos", "services"])
+@pytest.mark.parametrize("package", ["chaos", "services", "bench"])
 def test_no_module_is_too_long(package: str) -> None:
     lengths = {
         str(path.relative_to(REPO_ROOT)): len(path.read_text(encoding="utf-8").splitlines())
         for path in (REPO_ROOT / package).rglob("*.py")
+        if ".venv" not in path.parts
     }
-    assert len(lengths) > 20
+    assert len(lengths) > 10
     assert {p: n for p, n in lengths.items() if n > MAX_LINES} == {}
 
 
