@@ -19,26 +19,27 @@ def _no_placeholder(params: list[Any]) -> None:
             param.metavar = ""
 
 
-class FlagCommand(TyperCommand):
+class _Flags:
+    """Mixed into a Typer command or group class: its flags and ``--help`` show no type."""
+
+    params: list[Any]
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _no_placeholder(self.params)
 
     def get_help_option(self, ctx: Any) -> Any:
-        option = super().get_help_option(ctx)
+        option = super().get_help_option(ctx)  # type: ignore[misc]
         _no_placeholder([option])
         return option
 
 
-class FlagGroup(TyperGroup):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _no_placeholder(self.params)
+class FlagCommand(_Flags, TyperCommand):
+    pass
 
-    def get_help_option(self, ctx: Any) -> Any:
-        option = super().get_help_option(ctx)
-        _no_placeholder([option])
-        return option
+
+class FlagGroup(_Flags, TyperGroup):
+    pass
 
 
 def show_flags_as_flags(app: typer.Typer) -> None:

@@ -8,15 +8,19 @@ experiment for ``pod``/``deployment``/``latency`` (``PodChaos``...) with its fro
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from chaos.drivers.factory import TargetRef
 from chaos.engine.options import Outputs, RunOptions
 from chaos.experiment.builtin import DeploymentChaos, LatencyChaos, PodChaos
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
 Values = dict[str, Any]
+T = TypeVar("T", bound="DataclassInstance")
 
 
 @dataclass(frozen=True)
@@ -79,39 +83,23 @@ def run_options(values: Values) -> RunOptions:
     )
 
 
-def pod_chaos(values: Values) -> PodChaos:
-    return PodChaos(
-        namespace=values["namespace"],
-        pause=values["pause"],
-        label_selector=values["selector"],
-        name_pattern=values["name_pattern"],
-        qty=values["qty"],
-        mode=values["mode"],
-        all_pods=values["all_pods"],
-        rand=values["rand"],
-        order=values["order"],
-        grace_period=values["grace_period"],
+def _fill(cls: type[T], values: Values, **given: Any) -> T:
+    """A ``cls`` whose fields take the options' values of the same names, or ``given``."""
+    return cls(
+        **{f.name: given[f.name] if f.name in given else values[f.name] for f in fields(cls)}
     )
+
+
+def pod_chaos(values: Values) -> PodChaos:
+    return _fill(PodChaos, values, label_selector=values["selector"])
 
 
 def deployment_chaos(values: Values) -> DeploymentChaos:
-    return DeploymentChaos(
-        namespace=values["namespace"],
-        pause=values["pause"],
-        name=values["name"],
-        rollback=not values["no_rollback"],
-    )
+    return _fill(DeploymentChaos, values, rollback=not values["no_rollback"])
 
 
 def latency_chaos(values: Values) -> LatencyChaos:
-    return LatencyChaos(
-        namespace=values["namespace"],
-        delay=values["delay"],
-        error_share=values["error_share"],
-        duration=values["duration"],
-        service=values["service"],
-        page_timeout=values["page_timeout"],
-    )
+    return _fill(LatencyChaos, values)
 
 
 def run_plan(values: Values) -> RunPlan:
@@ -120,14 +108,10 @@ def run_plan(values: Values) -> RunPlan:
         variables=_many(values["var"]),
         measure_url=values["measure_url"],
         namespace=values["namespace"],
-        ctk=CtkOptions(
+        ctk=_fill(
+            CtkOptions,
+            values,
             var_files=_many(values["var_file"]),
             control_files=_many(values["control_file"]),
-            settings=values["settings"],
-            dry=values["dry"],
-            rollback_strategy=values["rollback_strategy"],
-            hypothesis_strategy=values["hypothesis_strategy"],
-            hypothesis_frequency=values["hypothesis_frequency"],
-            fail_fast=values["fail_fast"],
         ),
     )
