@@ -52,12 +52,18 @@ def variants(args: list[str], ctk: list[str]) -> dict[str, list[str]]:
     return sides
 
 
-def compare(name: str, sides: dict[str, list[str]], cwd: Path, reps: int) -> dict[str, Any]:
+def compare(
+    name: str,
+    sides: dict[str, list[str]],
+    cwd: Path,
+    reps: int,
+    env: dict[str, str] | None = None,
+) -> dict[str, Any]:
     for argv in sides.values():  # warm the page cache; not measured
-        timed(argv, cwd=cwd)
+        timed(argv, cwd=cwd, env=env)
     times: dict[str, list[float]] = {side: [] for side in sides}
     for _, side in alternate(reps, list(sides)):
-        times[side].append(timed(sides[side], cwd=cwd))
+        times[side].append(timed(sides[side], cwd=cwd, env=env))
     medians = {side: Summary.of(values).median for side, values in times.items()}
     log(f"{name}: " + ", ".join(f"{s} {m * 1e3:.0f} ms" for s, m in medians.items()))
     return {"name": name, "reps": reps, "median_s": medians}
@@ -85,7 +91,26 @@ def main(reps: int) -> list[dict[str, Any]]:
         ours = ["run", path, "--var", var, "--journal-path", str(tmp / "j1.json")]
         theirs = [*ctk, "run", "--var", var, "--journal-path", str(tmp / "j2.json"), path]
         results.append(compare("run http-only.json", variants(ours, theirs), tmp, reps))
+        results.append(pod(f"{front.url}/", tmp, reps))
     return results
+
+
+def pod(url: str, tmp: Path, reps: int) -> dict[str, Any]:
+    """``chaosrun pod`` against the tests' API server (3 frontend pods), the page served by
+    a real frontend: fastargs' own benchmark, with and without it."""
+    from testbed.kube.cluster import FakeCluster
+
+    cluster = FakeCluster().start()
+    try:
+        cluster.seed_demo()
+        env = {"KUBECONFIG": str(cluster.write_kubeconfig(tmp / "kubeconfig"))}
+        args = ["pod", "--pause", "0", "--frontend-url", url, "--no-measure"]
+        args += ["--journal-path", str(tmp / "j3.json")]
+        sides = variants(args, [])
+        sides = {side: sides[side] for side in ("chaosrun", "no fastargs")}
+        return compare("pod (no pause)", sides, tmp, reps, env)
+    finally:
+        cluster.stop()
 
 
 if __name__ == "__main__":

@@ -1,10 +1,10 @@
-"""What ``chaosrun pod``, ``deployment`` and ``run`` do once their options are read, free of
-the CLI framework.
+"""What ``chaosrun pod``, ``deployment``, ``latency`` and ``run`` do once their options are
+read, free of the CLI framework.
 
 The Typer commands (``chaos.cli.commands``) and the console script's fast path
 (``chaos.cli.fastargs``, for command lines it can read without Typer) both call these
-functions, so the two paths cannot drift apart. Each returns the exit code; bad input raises
-``chaos.errors.BadInput`` (see ``report``).
+functions (``execute``), so the two paths cannot drift apart. Each returns the exit code;
+bad input raises ``chaos.errors.BadInput`` (see ``report``).
 """
 
 from __future__ import annotations
