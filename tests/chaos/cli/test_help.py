@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -69,3 +70,19 @@ def test_every_example_is_a_command_line_that_works(path: tuple[str, ...]) -> No
             assert (REPO_ROOT / file).is_file(), f"{args}: {file} does not exist"
             checked = chaosrun("validate", REPO_ROOT / file)
             assert checked.exit_code == 0, checked.output
+
+
+def test_the_report_example_works_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its journals are the reader's own: here two copies of a real one."""
+    (args,) = examples(help_text(("report",)))
+    sample = (REPO_ROOT / "tests" / "chaos" / "report" / "ctk-journal.json").read_text()
+    for name in args[1:]:
+        if name.endswith(".json"):
+            (tmp_path / name).write_text(sample)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    written = [tmp_path / name for name in args if name.endswith(".html")]
+    assert written and all(path.stat().st_size > 0 for path in written)
