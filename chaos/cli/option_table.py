@@ -126,8 +126,8 @@ OPTIONS: tuple[Option, ...] = (
     _opt("rollback_strategy", "text", None, {RUN},
          "default (whenever the method started), always, never or deviated."),
     _opt("hypothesis_strategy", "text", None, {RUN},
-         "default (before and after the method), before-method-only, after-method-only, during- "
-         "method-only or continuously."),
+         "default (before and after the method), before-method-only, after-method-only, "
+         "during-method-only or continuously."),
     _opt("hypothesis_frequency", "float", None, {RUN},
          "Seconds between two checks of the hypothesis during the method (default 1).", low=0.001),
     _opt("fail_fast", "flag", False, {RUN},
