@@ -74,7 +74,7 @@ def child(url: str, journal: str) -> dict[str, float]:
     frontend = session.frontend_url(values["frontend_url"], values["namespace"])
     breaker = session._breaker_url(frontend, True)
     mark()
-    prober = Prober(frontend, interval=options.probe_interval)
+    prober = Prober(frontend, interval=options.measurement.probe_interval)
     prober.start()
     prober.stop()
     mark()

@@ -1,7 +1,7 @@
 """The values read from a command line, grouped by concern into frozen objects.
 
 Every option of ``chaos.cli.option_table`` lands in one of them: ``RunOptions`` (what every
-run takes: the target, the journal, the measurement, the guards, the outputs), the tutorial's
+run takes, itself grouped: the target, the measurement, the guards, the outputs), the tutorial's
 experiment for ``pod``/``deployment``/``latency`` (``PodChaos``...) with its frontend URL, or
 ``RunPlan`` for ``run``. Framework-free: both readers of a command line build these.
 """
@@ -12,14 +12,14 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from chaos.cli.option_table import Values
 from chaos.drivers.factory import TargetRef
-from chaos.engine.options import Outputs, RunOptions
+from chaos.engine.options import Guards, MeasureOptions, Outputs, RunOptions
 from chaos.experiment.builtin import DeploymentChaos, LatencyChaos, PodChaos
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
-Values = dict[str, Any]
 T = TypeVar("T", bound="DataclassInstance")
 
 
@@ -65,14 +65,16 @@ def run_options(values: Values) -> RunOptions:
         journal_path=values["journal_path"],
         dry_run=values["dry_run"],
         seed=values["seed"],
-        allow_system_namespaces=values["allow_system_namespaces"],
-        probe_interval=values["probe_interval"],
-        measure=not values["no_measure"],
-        breaker_url=values["breaker_url"],
         record_in_cluster=values["record_in_cluster"],
         print_journal=values["print_journal"],
-        slo=_many(values["slo"]),
-        abort_if=_many(values["abort_if"]),
+        measurement=MeasureOptions(
+            enabled=not values["no_measure"],
+            probe_interval=values["probe_interval"],
+            breaker_url=values["breaker_url"],
+            slo=_many(values["slo"]),
+            abort_if=_many(values["abort_if"]),
+        ),
+        guards=_fill(Guards, values),
         outputs=Outputs(
             report=values["report"],
             junit=values["junit"],

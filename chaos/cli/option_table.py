@@ -16,6 +16,8 @@ from chaos import defaults
 from chaos.drivers.factory import Target
 from services.contract import BACKEND_SERVICE
 
+Values = dict[str, Any]  # a command line's values, by the options' names
+
 # text, int, float, path: a value; flag: present or not; target: one of ``Target``
 Kind = Literal["text", "int", "float", "path", "flag", "target"]
 

@@ -14,10 +14,9 @@ from typing import Annotated, Any
 
 import typer
 
-from chaos.cli.option_table import Option, options_of
+from chaos.cli.option_table import Option, Values, options_of
 from chaos.drivers.factory import Target
 
-Values = dict[str, Any]
 _TYPES: dict[str, type] = {
     "text": str,
     "int": int,

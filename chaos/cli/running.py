@@ -118,7 +118,7 @@ def builtin(options: RunOptions, chaos: Chaos, frontend_url: str | None) -> int:
     """``chaosrun pod``, ``deployment`` or ``latency``: the tutorial's experiment."""
     from chaos.experiment.builtin import DeploymentChaos, LatencyChaos, PodChaos
 
-    check_namespace(chaos.namespace, options.allow_system_namespaces)
+    check_namespace(chaos.namespace, options.guards.allow_system_namespaces)
     if isinstance(chaos, PodChaos):
         pod_ok(chaos)
         pause_ok(chaos.pause)
