@@ -22,7 +22,10 @@ def proxy(
         str, typer.Option(help="HOST:PORT to listen on (port 0: any free port).")
     ] = "127.0.0.1:8080",
     upstream: Annotated[
-        str | None, typer.Option(help="http://HOST:PORT[/PREFIX] the requests are forwarded to.")
+        str | None,
+        typer.Option(
+            help="http://HOST:PORT, or http://HOST:PORT/PREFIX, the requests are forwarded to."
+        ),
     ] = None,
     delay: Annotated[float, typer.Option(help="Seconds every request waits.")] = 0.0,
     error_share: Annotated[
