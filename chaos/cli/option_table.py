@@ -1,5 +1,5 @@
-"""Every option of ``pod``, ``deployment``, ``latency``, ``run``, ``validate`` and ``restore``,
-declared once.
+"""Every option of ``pod``, ``deployment``, ``latency``, ``run``, ``validate``, ``restore``
+and ``proxy``, declared once.
 
 Both readers of a command line are built from this table: the Typer commands' signatures
 (``chaos.cli.options``) and the console script's own reading of plain command lines
@@ -22,7 +22,7 @@ Values = dict[str, Any]  # a command line's values, by the options' names
 Kind = Literal["text", "int", "float", "path", "flag", "target"]
 
 POD, DEPLOYMENT, LATENCY, RUN = "pod", "deployment", "latency", "run"
-VALIDATE, RESTORE = "validate", "restore"
+VALIDATE, RESTORE, PROXY = "validate", "restore", "proxy"
 BUILTIN = frozenset({POD, DEPLOYMENT, LATENCY})  # the tutorial's experiments
 RUNS = BUILTIN | {RUN}  # every command that runs chaos
 
@@ -157,6 +157,17 @@ OPTIONS: tuple[Option, ...] = (
          "kubeconfig context for records kept in the cluster."),
     _opt("kubeconfig", "text", None, {RESTORE},
          "kubeconfig file for records kept in the cluster."),
+    # chaosrun proxy
+    _opt("listen", "text", "127.0.0.1:8080", {PROXY},
+         "HOST:PORT to listen on (port 0: any free port)."),
+    _opt("upstream", "text", None, {PROXY},
+         "http://HOST:PORT, or http://HOST:PORT/PREFIX, the requests are forwarded to."),
+    _opt("delay", "float", 0.0, {PROXY},
+         "Seconds every request waits."),
+    _opt("error_share", "float", 0.0, {PROXY},
+         "Share of requests answered 503 (0 to 1)."),
+    _opt("seed", "int", None, {PROXY},
+         "Seed of the choice of failing requests (reproducible)."),
     # every run
     _opt("journal_path", "path", defaults.JOURNAL_PATH, RUNS,
          "Where to write the run journal (JSON)."),
