@@ -36,21 +36,35 @@ class Outputs:
 
 
 @dataclass(frozen=True)
+class MeasureOptions:
+    """The live measurement of the frontend while the chaos runs, and what judges it."""
+
+    enabled: bool = True
+    probe_interval: float = PROBE_INTERVAL
+    breaker_url: str | None = None  # None: v2's breaker endpoint if the frontend serves one
+    slo: tuple[str, ...] = ()  # SLO gates, as written (see chaos.measure.gates)
+    abort_if: tuple[str, ...] = ()  # abort rules, same grammar
+
+
+@dataclass(frozen=True)
+class Guards:
+    """What a run refuses to touch unless told."""
+
+    allow_system_namespaces: bool = False
+
+
+@dataclass(frozen=True)
 class RunOptions:
-    """What every run takes, whatever started it."""
+    """What every run takes, whatever started it, by concern."""
 
     target: TargetRef = field(default_factory=TargetRef)
     journal_path: Path | None = JOURNAL_PATH
     dry_run: bool = False
     seed: int | None = None
-    allow_system_namespaces: bool = False
-    probe_interval: float = PROBE_INTERVAL
-    measure: bool = True
-    breaker_url: str | None = None  # None: v2's breaker endpoint if the frontend serves one
     record_in_cluster: bool = False
     print_journal: bool = False
-    slo: tuple[str, ...] = ()  # SLO gates, as written (see chaos.measure.gates)
-    abort_if: tuple[str, ...] = ()  # abort rules, same grammar
+    measurement: MeasureOptions = field(default_factory=MeasureOptions)
+    guards: Guards = field(default_factory=Guards)
     outputs: Outputs = field(default_factory=Outputs)
     history: HistoryOptions = field(default_factory=HistoryOptions)
 

@@ -15,7 +15,6 @@ Chaos Toolkit semantics, with three deliberate differences (documented in ``--he
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import time
 import traceback
@@ -336,9 +335,6 @@ class Runner:
     def _write(self, journal: Journal) -> None:
         if self.settings.dry_run:
             return
-        if self.settings.print_journal:
-            logger.info("Journal follows, on one line:")
-            print(json.dumps(journal, ensure_ascii=False, default=str), flush=True)
         path = self.settings.journal_path
         if path is None:
             return

@@ -62,7 +62,7 @@ class Session:
         if not self._prepared:
             if self.options.journal_path is not None:
                 check_journal_path(self.options.journal_path)
-            parse_rules(self.options.slo, self.options.abort_if)
+            parse_rules(self.options.measurement.slo, self.options.measurement.abort_if)
             check_outputs(self.options.outputs)
         self._prepared = True
 
@@ -136,7 +136,7 @@ class Session:
 
     def _breaker_url(self, frontend: str, measuring: bool) -> str | None:
         """The breaker endpoint to sample: the option, else v2's if the frontend serves it."""
-        given = self.options.breaker_url
+        given = self.options.measurement.breaker_url
         if given or not measuring:
             return given
         import json
@@ -167,7 +167,7 @@ class Session:
             builtin_experiment,
         )
 
-        check_namespace(chaos.namespace, self.options.allow_system_namespaces)
+        check_namespace(chaos.namespace, self.options.guards.allow_system_namespaces)
         self.prepare()
         self.connect()
         if isinstance(chaos, DeploymentChaos):
@@ -175,7 +175,7 @@ class Session:
         if isinstance(chaos, LatencyChaos):
             self.check_faults(chaos.service, chaos.namespace)
         url = self.frontend_url(frontend_url, chaos.namespace)
-        measuring = self.options.measure and not self.options.dry_run
+        measuring = self.options.measurement.enabled and not self.options.dry_run
         source = {PodChaos: "pod", DeploymentChaos: "deployment"}.get(type(chaos), "latency")
         source += " experiment"
         return self.run_document(
@@ -221,7 +221,7 @@ class Session:
             driver_factory=(lambda: self.connect()),
             dry_run=options.dry_run,
             seed=options.seed,
-            allow_system_namespaces=options.allow_system_namespaces,
+            allow_system_namespaces=options.guards.allow_system_namespaces,
             namespace=namespace,
             records=None
             if options.dry_run
@@ -231,9 +231,9 @@ class Session:
             ctx.record["seed"] = options.seed
         if options.history.labels:
             ctx.record["labels"] = dict(options.history.labels)
-        if not options.measure:
+        if not options.measurement.enabled:
             measure_url = None
-        rules = rules_of(raw, options.slo, options.abort_if)
+        rules = rules_of(raw, options.measurement.slo, options.measurement.abort_if)
         if rules and not measure_url and not options.dry_run:
             raise BadInput(
                 "SLO gates and abort rules judge the live measurement, which is off: drop "
@@ -244,10 +244,9 @@ class Session:
             secrets=secrets,
             dry_run=options.dry_run,
             measure_url=measure_url,
-            breaker_url=(breaker_url or options.breaker_url) if measure_url else None,
-            probe_interval=options.probe_interval,
+            breaker_url=(breaker_url or options.measurement.breaker_url) if measure_url else None,
+            probe_interval=options.measurement.probe_interval,
             journal_path=options.journal_path,
-            print_journal=options.print_journal,
             gates=() if options.dry_run else rules.gates,
             abort_rules=() if options.dry_run else rules.abort,
             events_file=options.outputs.events,
@@ -301,5 +300,5 @@ class Session:
                 raise BadInput(f"activity '{activity.name}': {refusal}")
             ns = substitute(use.namespace, configuration)
             if use.destructive:
-                check_namespace(str(ns), self.options.allow_system_namespaces)
+                check_namespace(str(ns), self.options.guards.allow_system_namespaces)
         return uses

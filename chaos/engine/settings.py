@@ -27,7 +27,6 @@ class RunSettings:
     breaker_url: str | None = None
     probe_interval: float = PROBE_INTERVAL
     journal_path: Path | None = None
-    print_journal: bool = False  # also on stdout, one JSON line: the log keeps it
     gates: tuple[Gate, ...] = ()  # SLO gates judged on the live measurement
     abort_rules: tuple[Gate, ...] = ()  # met on the measurement so far: the run stops
     events_file: Path | None = None
