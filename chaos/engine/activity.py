@@ -163,10 +163,12 @@ class ActivityRunner:
             entry["exception"] = _exception_lines(exc)
             logger.error("  => failed: %s", str(exc) or type(exc).__name__)
             logger.debug("%s", "".join(traceback.format_exception(exc)))
-        except (KeyboardInterrupt, Interrupted) as exc:
+        except signals.STOPPING as exc:
             entry["status"] = "failed"
             if isinstance(exc, Interrupted) and exc.requested:
                 entry["exception"] = [f"Interrupted: {exc.signame}\n"]
+            elif isinstance(exc, SystemExit):
+                entry["exception"] = [f"Interrupted: the activity exited with {exc.code}\n"]
             else:
                 name = exc.signame if isinstance(exc, Interrupted) else "SIGINT"
                 entry["exception"] = [f"Interrupted: {name} arrived during this activity\n"]
