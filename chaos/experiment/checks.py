@@ -62,14 +62,19 @@ def check_tolerance(tolerance: Any) -> str | None:
 
 
 def _probe_tolerance_problem(tolerance: dict[str, Any]) -> str | None:
-    """A probe tolerance is a probe, called with the checked output as ``value``."""
+    """A probe tolerance is a probe, called with the checked output as ``value``. As in the
+    Chaos Toolkit, only the arguments written in it are checked: a function that does not
+    take ``value`` passes validation (and fails, so is not met, when it runs)."""
     if not activity_conforms(tolerance) or "ref" in tolerance:
         return "a probe tolerance must be a probe with a name and a provider"
     provider = dict(tolerance["provider"])
-    if provider["type"] == "python":
-        provider["arguments"] = {**provider.get("arguments", {}), "value": None}
     kind = PROVIDERS[provider["type"]]
     found = kind.check(kind.read(provider))
+    if found and provider["type"] == "python":
+        # A required ``value`` is not missing: the run passes it.
+        provider["arguments"] = {**provider.get("arguments", {}), "value": None}
+        with_value = kind.check(kind.read(provider))
+        found = [problem for problem in found if problem in with_value]
     return f"its provider.{found[0].field}: {found[0].message}" if found else None
 
 
