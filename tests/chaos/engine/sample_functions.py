@@ -67,3 +67,13 @@ def exit_now(code: int = 3) -> None:
 
 def press_ctrl_c() -> None:
     raise KeyboardInterrupt
+
+
+def is_truthy(value: Any) -> bool:
+    """A probe tolerance taking the checked output as ``value``."""
+    return bool(value)
+
+
+def has_status(value: Any, status: int = 0) -> bool:
+    """A probe tolerance: the http or process output's ``status`` is ``status``."""
+    return isinstance(value, dict) and value.get("status") == status
