@@ -77,6 +77,24 @@ class RunScope:
     changed: Callable[[], None] = lambda: None
 
 
+def fits(control: Control, func: Callable[..., Any], kwargs: dict[str, Any]) -> bool:
+    """Whether ``func`` takes ``kwargs``; if not, the call is skipped with a warning, as
+    chaostoolkit-lib logs the ``TypeError`` and goes on."""
+    try:
+        inspect.signature(func).bind(**kwargs)
+    except TypeError as exc:
+        logger.warning(
+            "Control '%s': %s does not take the arguments given (%s); not called",
+            control.name,
+            getattr(func, "__name__", "a control function"),
+            exc,
+        )
+        return False
+    except ValueError:
+        pass  # no signature to read: let the call say
+    return True
+
+
 def _key(controls: Any) -> str:
     return json.dumps(controls, sort_keys=True, default=str)
 
@@ -148,6 +166,8 @@ class Controls:
             if func is None:
                 continue
             kwargs = self._arguments(control, func, None)
+            if not fits(control, func, kwargs):
+                continue
             try:
                 func(**kwargs)
             except Exception as exc:
@@ -186,6 +206,8 @@ class Controls:
             own = self.hypothesis
         elif level == "activity" and isinstance(context, dict) and context.get("controls"):
             own = self._by_activity.get(_key(context["controls"]), [])
+            refs = {c.get("ref") for c in context["controls"] if isinstance(c, dict)}
+            own = [*own, *(c for c in self.top if c.name in refs)]
         names = {c.name for c in own}
         top = [
             c for c in self.top if c.name not in names and (level == "experiment" or c.automatic)
@@ -201,6 +223,8 @@ class Controls:
             if func is None:
                 continue
             kwargs = self._arguments(control, func, state)
+            if not fits(control, func, {"context": context, **kwargs}):
+                continue
             try:
                 func(context=context, **kwargs)
             except Exception as exc:
@@ -215,28 +239,44 @@ class Controls:
                 self.scope.changed()
 
     def _arguments(self, control: Control, func: Callable[..., Any], state: Any) -> dict[str, Any]:
-        scope = self.scope
-        variables = dict(scope.configuration)
-        for values in scope.secrets.values():
-            if isinstance(values, dict):
-                variables.update(values)
-        arguments: dict[str, Any] = substitute(copy.deepcopy(control.arguments), variables)
-        try:
-            params = inspect.signature(func).parameters
-        except (TypeError, ValueError):
-            return arguments
-        offered = {
-            "secrets": scope.secrets,
-            "configuration": scope.configuration,
-            "state": state,
-            "experiment": scope.experiment,
-            "extensions": scope.experiment.get("extensions"),
-            "settings": scope.settings,
-        }
-        for key in _INJECTED:
-            if key in params:
-                arguments[key] = offered[key]
+        return control_arguments(control, func, state, self.scope)
+
+
+def control_arguments(
+    control: Control, func: Callable[..., Any], state: Any, scope: RunScope
+) -> dict[str, Any]:
+    """The control's arguments (``${name}`` substituted), plus what ``func`` names of
+    ``secrets``, ``configuration``, ``state``, ``experiment``, ``extensions``, ``settings``."""
+    variables = dict(scope.configuration)
+    for values in scope.secrets.values():
+        if isinstance(values, dict):
+            variables.update(values)
+    arguments: dict[str, Any] = substitute(copy.deepcopy(control.arguments), variables)
+    try:
+        params = inspect.signature(func).parameters
+    except (TypeError, ValueError):
         return arguments
+    offered = {
+        "secrets": scope.secrets,
+        "configuration": scope.configuration,
+        "state": state,
+        "experiment": scope.experiment,
+        "extensions": scope.experiment.get("extensions"),
+        "settings": scope.settings,
+    }
+    for key in _INJECTED:
+        if key in params:
+            arguments[key] = offered[key]
+    return arguments
 
 
-__all__ = ["LEVELS", "Control", "Controls", "RunScope", "is_interruption", "load_control"]
+__all__ = [
+    "LEVELS",
+    "Control",
+    "Controls",
+    "RunScope",
+    "control_arguments",
+    "fits",
+    "is_interruption",
+    "load_control",
+]

@@ -2,8 +2,8 @@
 
 One rule of chaosrun's own: ``true``/``false`` are met only by booleans and numbers only by
 numbers (Python's ``True == 1`` is an accident of the language, not a steady state). Where
-chaostoolkit-lib raises (a regex on a mapping, a ``target`` on a plain value), the Chaos
-Toolkit aborts the run; here the tolerance is not met.
+chaostoolkit-lib raises, and the Chaos Toolkit aborts the run, a regex reads the text of the
+output (``_regex_text``) and any other tolerance is not met.
 """
 
 from __future__ import annotations
@@ -25,6 +25,17 @@ def _target(value: Any, tolerance: dict[str, Any]) -> Any:
     if not target:
         return value
     return value.get(target, value) if isinstance(value, dict) else _MISSING
+
+
+def _regex_text(target: Any, tolerance: dict[str, Any]) -> str | None:
+    """What a regex searches. Where chaostoolkit-lib raises (a value that is not text), the
+    body of an http output, the stdout of a process output, any other value as text."""
+    if isinstance(target, dict) and not tolerance.get("target"):
+        for key in ("body", "stdout", "status"):
+            if key in target:
+                target = target[key]
+                break
+    return None if target is None else str(target)
 
 
 def _jsonpath(tolerance: dict[str, Any], value: Any) -> bool:
@@ -94,7 +105,8 @@ def within_tolerance(tolerance: Any, value: Any) -> bool:
     if target is _MISSING:
         return False
     if kind == "regex":
-        return isinstance(target, str) and re.search(str(tolerance["pattern"]), target) is not None
+        text = _regex_text(target, tolerance)
+        return text is not None and re.search(str(tolerance["pattern"]), text) is not None
     if kind == "jsonpath":
         return _jsonpath(tolerance, target)
     if kind == "range":

@@ -13,13 +13,15 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from chaos.experiment.controls import control_lists, controls_problems
+from chaos.experiment.controls import control_lists, controls_problems, ref_problems
 from chaos.experiment.runtime import runtime_problems
 from chaos.experiment.shape import activity_conforms
 from chaos.providers import PROVIDERS
 from chaos.values import seconds_problem
 
 TOLERANCE_TYPES = ("regex", "range", "jsonpath", "probe")
+# ``--dry``'s modes, also an activity's own ``dry``.
+DRY_MODES = ("actions", "probes", "activities", "pause")
 HYPOTHESIS = "steady-state-hypothesis"
 # A pause longer than a day is a typo (and the clock cannot wait out an enormous one).
 MAX_PAUSE = 24 * 60 * 60
@@ -178,6 +180,7 @@ class _Checker:
         self.problems.extend(runtime_problems(self.doc.get("runtime")))
         for place, controls in control_lists(self.doc):
             self.problems.extend(controls_problems(controls, place, self.check_safeguard))
+        self.problems.extend(ref_problems(self.doc))
         return self.problems
 
     def check_safeguard(self, place: str, probe: Any) -> list[str]:
@@ -236,6 +239,9 @@ class _Checker:
             for key in ("before", "after"):
                 if problem := pause_problem(pauses.get(key)):
                     self.add(f"{place}.pauses.{key}", problem)
+        dry = item.get("dry")
+        if dry is not None and dry not in DRY_MODES:
+            self.add(f"{place}.dry", f"must be one of {', '.join(DRY_MODES)} (got {dry!r})")
         provider = item["provider"]
         kind = PROVIDERS[provider["type"]]
         for found in kind.check(kind.read(provider)):

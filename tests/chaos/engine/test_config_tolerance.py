@@ -114,10 +114,8 @@ PROM = {"status": "success", "data": {"resultType": "vector", "result": [OPEN_SE
         (["a", "b"], "b", True),
         ("text", "text", True),
         ("text", "other", False),
-        ({"type": "regex", "pattern": "backend!$", "target": "body"}, HTTP_OK, True),
-        ({"type": "regex", "pattern": "^Sorry", "target": "body"}, HTTP_OK, False),
-        # No target on a mapping: chaostoolkit-lib raises (the run aborts); not met here.
-        ({"type": "regex", "pattern": "backend!$"}, HTTP_OK, False),
+        ({"type": "regex", "pattern": "backend!$"}, HTTP_OK, True),
+        ({"type": "regex", "pattern": "^Sorry"}, HTTP_OK, False),
         ({"type": "regex", "pattern": "out", "target": "stdout"}, {"stdout": "output"}, True),
         ({"type": "range", "range": [200, 299]}, 250, True),
         ({"type": "range", "range": [200, 299]}, {"status": 502}, False),
