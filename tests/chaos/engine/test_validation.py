@@ -426,6 +426,14 @@ def test_a_probe_tolerance_is_checked_on_its_written_arguments_only() -> None:
         validate_experiment(edited("steady-state-hypothesis.probes.0.tolerance", tolerance))
 
 
+def test_a_python_activity_names_a_function_not_any_callable() -> None:
+    """As chaostoolkit-lib: ``random.choice`` is a bound method, so it is refused."""
+    provider = {"type": "python", "module": "random", "func": "choice"}
+    provider["arguments"] = {"seq": ["RED", "BLUE"]}
+    with pytest.raises(ExperimentError, match=r"module 'random' has no function 'choice'"):
+        validate_experiment(edited("method.0.provider", provider))
+
+
 def test_an_empty_method_is_valid_for_a_hypothesis_only_experiment() -> None:
     assert validate_experiment(edited("method", [])).method == []
 
