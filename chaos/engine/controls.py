@@ -11,7 +11,9 @@ A control that raises ``chaoslib.exceptions.InterruptExecution`` (recognised by 
 chaoslib need not be installed) or ``chaos.errors.InterruptRun`` stops the run: status
 ``interrupted``, rollbacks per the rollback strategy. Any other error of a control is
 logged and the run goes on, as in the Chaos Toolkit; one in ``configure_control`` refuses
-the run (a control that cannot start must not be dropped silently).
+the run (a control that cannot start must not be dropped silently). A function that does not
+take the arguments given is not called, with a warning (chaostoolkit-lib's ``TypeError``,
+logged and passed over). ``ref`` on an activity's control applies that top-level control there.
 """
 
 from __future__ import annotations
@@ -217,29 +219,51 @@ class Controls:
     def _apply(self, level: str, scope: str, context: Any, state: Any) -> None:
         name = f"{scope}_{level}_control"
         for control in self._applicable(level, context):
-            if control.scope and control.scope != scope:
-                continue
-            func = control.function(name)
-            if func is None:
-                continue
-            kwargs = self._arguments(control, func, state)
-            if not fits(control, func, {"context": context, **kwargs}):
-                continue
             try:
-                func(context=context, **kwargs)
-            except Exception as exc:
-                if is_interruption(exc):
-                    reason = f"{str(exc) or type(exc).__name__} (control '{control.name}')"
-                    logger.critical("Control '%s' interrupted the run: %s", control.name, exc)
-                    # Also seen by the main thread when this control ran in a background one.
-                    signals.request_stop(reason)
-                    raise signals.Interrupted(reason, requested=True) from None
-                logger.warning("Control '%s' failed in %s: %s", control.name, name, exc)
+                stop = invoke(control, name, scope, self.scope, context, state)
             finally:
                 self.scope.changed()
+            if stop is not None:
+                reason = f"{str(stop) or type(stop).__name__} (control '{control.name}')"
+                logger.critical("Control '%s' interrupted the run: %s", control.name, stop)
+                # Also seen by the main thread when this control ran in a background one.
+                signals.request_stop(reason)
+                raise signals.Interrupted(reason, requested=True)
 
     def _arguments(self, control: Control, func: Callable[..., Any], state: Any) -> dict[str, Any]:
         return control_arguments(control, func, state, self.scope)
+
+
+def prepared(
+    control: Control, name: str, when: str, scope: RunScope, context: Any, state: Any
+) -> tuple[Callable[..., Any], dict[str, Any]] | None:
+    """The control's function ``name`` and its keyword arguments (``context`` among them),
+    or None when it has none, its scope is not ``when``, or it does not take them."""
+    if control.scope and control.scope != when:
+        return None
+    func = control.function(name)
+    if func is None:
+        return None
+    kwargs = {"context": context, **control_arguments(control, func, state, scope)}
+    return (func, kwargs) if fits(control, func, kwargs) else None
+
+
+def invoke(
+    control: Control, name: str, when: str, scope: RunScope, context: Any, state: Any
+) -> Exception | None:
+    """Call the control's function ``name`` if it applies; the exception when the control
+    interrupts the run. Any other error is a warning, as in the Chaos Toolkit."""
+    call = prepared(control, name, when, scope, context, state)
+    if call is None:
+        return None
+    func, kwargs = call
+    try:
+        func(**kwargs)
+    except Exception as exc:
+        if is_interruption(exc):
+            return exc
+        logger.warning("Control '%s' failed in %s: %s", control.name, name, exc)
+    return None
 
 
 def control_arguments(
@@ -277,6 +301,8 @@ __all__ = [
     "RunScope",
     "control_arguments",
     "fits",
+    "invoke",
     "is_interruption",
     "load_control",
+    "prepared",
 ]

@@ -11,14 +11,11 @@ written. A control that raises ``InterruptExecution`` stops the run before anyth
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-from chaos.engine.controls import RunScope, control_arguments, fits, is_interruption, load_control
+from chaos.engine.controls import RunScope, invoke, load_control
 from chaos.errors import InterruptRun
 from chaos.experiment.controls import NATIVE_CONTROL_MODULES
-
-logger = logging.getLogger("chaosrun")
 
 
 def apply_loader_controls(
@@ -35,22 +32,12 @@ def apply_loader_controls(
     for when, state in (("before", None), ("after", raw)):
         name = f"{when}_loading_experiment_control"
         for control in controls:
-            func = control.function(name)
-            if func is None or (control.scope and control.scope != when):
-                continue
-            kwargs = control_arguments(control, func, state, scope)
-            kwargs.pop("experiment", None)  # chaostoolkit-lib has none at this level
-            if not fits(control, func, {"context": source, **kwargs}):
-                continue
-            try:
-                func(context=source, **kwargs)
-            except Exception as exc:
-                if is_interruption(exc):
-                    raise InterruptRun(
-                        f"control '{control.name}' stopped the run while {source} was "
-                        f"loading: {str(exc) or type(exc).__name__}."
-                    ) from None
-                logger.warning("Control '%s' failed in %s: %s", control.name, name, exc)
+            stop = invoke(control, name, when, scope, source, state)
+            if stop is not None:
+                raise InterruptRun(
+                    f"control '{control.name}' stopped the run while {source} was "
+                    f"loading: {str(stop) or type(stop).__name__}."
+                )
 
 
 __all__ = ["apply_loader_controls"]
