@@ -411,29 +411,6 @@ def test_yaml_aliases_may_add_up_to_the_bound(tmp_path: Path) -> None:
         load_raw(path)
 
 
-def test_a_probe_tolerance_is_checked_on_its_written_arguments_only() -> None:
-    """As the Chaos Toolkit: a function without ``value`` validates (chaostoolkit-lib's own
-    fixtures use ``os.path.exists``); a wrong written argument is still refused."""
-    tolerance = {
-        "type": "probe",
-        "name": "path-must-exist",
-        "provider": {"type": "python", "module": "os.path", "func": "exists"},
-    }
-    tolerance["provider"]["arguments"] = {"path": "/"}
-    validate_experiment(edited("steady-state-hypothesis.probes.0.tolerance", tolerance))
-    tolerance["provider"]["arguments"] = {"path": "/", "mode": 1}
-    with pytest.raises(ExperimentError, match=r"unexpected argument 'mode' for os.path.exists"):
-        validate_experiment(edited("steady-state-hypothesis.probes.0.tolerance", tolerance))
-
-
-def test_a_python_activity_names_a_function_not_any_callable() -> None:
-    """As chaostoolkit-lib: ``random.choice`` is a bound method, so it is refused."""
-    provider = {"type": "python", "module": "random", "func": "choice"}
-    provider["arguments"] = {"seq": ["RED", "BLUE"]}
-    with pytest.raises(ExperimentError, match=r"module 'random' has no function 'choice'"):
-        validate_experiment(edited("method.0.provider", provider))
-
-
 def test_an_empty_method_is_valid_for_a_hypothesis_only_experiment() -> None:
     assert validate_experiment(edited("method", [])).method == []
 
