@@ -31,7 +31,10 @@ def check_tolerance(tolerance: Any) -> str | None:
     """What is wrong with a tolerance, or None."""
     if tolerance is None:
         return "a hypothesis probe needs a tolerance"
-    if isinstance(tolerance, bool | int | float | str | list):
+    if isinstance(tolerance, float):
+        # chaostoolkit-lib refuses it too, and would never find one met.
+        return f"a number tolerance must be a whole number, not {tolerance!r} (use a range)"
+    if isinstance(tolerance, bool | int | str | list):
         return None
     if not isinstance(tolerance, dict):
         return f"unsupported tolerance of type {type(tolerance).__name__}"

@@ -29,3 +29,9 @@ def test_a_python_activity_names_a_function_not_any_callable() -> None:
     provider["arguments"] = {"seq": ["RED", "BLUE"]}
     with pytest.raises(ExperimentError, match=r"module 'random' has no function 'choice'"):
         validate_experiment(edited("method.0.provider", provider))
+
+
+def test_a_decimal_tolerance_is_refused() -> None:
+    """chaostoolkit-lib refuses it too (and its ``within_tolerance`` never finds one met)."""
+    with pytest.raises(ExperimentError, match=r"must be a whole number, not 7.5 \(use a range\)"):
+        validate_experiment(edited("steady-state-hypothesis.probes.0.tolerance", 7.5))
