@@ -31,7 +31,7 @@ from chaos.engine.observer import RunObserver
 from chaos.engine.rollbacks import play_rollbacks
 from chaos.engine.safeguards import Safeguards
 from chaos.engine.settings import RunHooks, RunResult, RunSettings
-from chaos.engine.signals import Interrupted, interruptible, shielded
+from chaos.engine.signals import STOPPING, Interrupted, interruptible, interruption, shielded
 from chaos.engine.strategies import Runtime
 from chaos.experiment.controls import SAFEGUARDS_MODULE
 from chaos.experiment.journal import Journal, SteadyState
@@ -258,15 +258,10 @@ class Runner:
                 if self.controls:
                     self.controls.before("experiment", self.raw)
                 self._steady_and_method(journal)
-            except (KeyboardInterrupt, Interrupted) as exc:
+            except STOPPING as exc:
                 journal["status"] = "interrupted"
-                if isinstance(exc, Interrupted) and exc.requested:
-                    logger.warning("The run was interrupted: %s", exc.signame)
-                    journal["interruption"] = {"reason": exc.signame}
-                else:
-                    name = exc.signame if isinstance(exc, Interrupted) else "SIGINT"
-                    logger.warning("Received a termination signal (%s)...", name)
-                    journal["interruption"] = {"reason": f"received {name}", "signal": name}
+                message, journal["interruption"] = interruption(exc)
+                logger.warning("%s", message)
             except Exception as exc:
                 journal["status"] = "aborted"
                 logger.critical(
@@ -287,7 +282,7 @@ class Runner:
                 self.observer.judge(journal, self.measurement)
                 try:
                     self.rollbacks(journal, self.method_started)
-                except (KeyboardInterrupt, Interrupted):
+                except STOPPING:
                     journal["status"] = "interrupted"
                     logger.warning("Terminating now without running the remaining rollbacks.")
                 self._close_run_record(journal)
@@ -307,7 +302,7 @@ class Runner:
                     logger.info(score.line())
                 self._after_experiment(journal)
                 self._write(journal)
-            except (KeyboardInterrupt, Interrupted):
+            except STOPPING:
                 journal["status"] = "interrupted"
                 self._write(journal)
             finally:

@@ -204,6 +204,10 @@ class Session:
 
         inputs = inputs or RunInputs()
         self.prepare()
+        if inputs.controls:
+            from chaos.engine.loading import apply_loader_controls
+
+            apply_loader_controls(inputs.controls, source, raw, inputs.ctk_settings)
         logger.info("Validating the experiment's syntax")
         experiment = validate_experiment(raw, source=source)
         logger.info("Experiment looks valid")
