@@ -26,11 +26,15 @@ def report(
     ] = "html",
 ) -> None:
     """Render run journals as a report."""
+    from chaos.cli.errors import fail
+    from chaos.files import STDOUT, why_not_written
     from chaos.report.render import render_journals, write_text
 
     text = render_journals(journals, fmt)
-    if output is None:
-        typer.echo(text, nl=False)
-        return
-    write_text(output, text)
-    typer.echo(f"Report written to {output}", err=True)
+    target = output if output is not None else Path(STDOUT)
+    try:
+        write_text(target, text)
+    except Exception as exc:
+        fail(f"could not write the report to {target}: {why_not_written(exc)}.")
+    if output is not None and str(output) != STDOUT:
+        typer.echo(f"Report written to {output}", err=True)
