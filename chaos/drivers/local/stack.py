@@ -10,6 +10,7 @@ one (``autorestart``), with a new pid and so a new pod name. The files are descr
 from __future__ import annotations
 
 import contextlib
+import secrets
 import signal
 import subprocess
 import sys
@@ -20,7 +21,14 @@ from typing import Any
 
 from chaos.drivers.base import DriverError
 from chaos.drivers.local.config import program_conf, supervisord_conf
-from chaos.drivers.local.layout import Layout, Program, ProgramStatus, programs_on
+from chaos.drivers.local.layout import (
+    FAULTS_ENABLED_ENV,
+    FAULTS_TOKEN_ENV,
+    Layout,
+    Program,
+    ProgramStatus,
+    programs_on,
+)
 from chaos.drivers.local.ports import choose_ports, port_is_open, readyz
 from chaos.drivers.local.processes import (
     ProcessId,
@@ -93,11 +101,28 @@ class LocalStack:
         return layout, notes
 
     def write_program(self, program: Program) -> None:
+        """Its definition (``.json``, also the Deployment's snapshot) and supervisord's
+        ``.conf`` (0600): a program that accepts faults gets the stack's token there only."""
         write_model(self.paths.programs / f"{program.name}.json", program)
+        secret = {}
+        if program.environment.get(FAULTS_ENABLED_ENV) == "true":
+            secret[FAULTS_TOKEN_ENV] = self.faults_token() or ""
         write_atomic(
             self.paths.programs / f"{program.name}.conf",
-            program_conf(program, self.log_path(program.name)),
+            program_conf(program, self.log_path(program.name), secret),
         )
+
+    def faults_token(self) -> str | None:
+        """The backend's fault-route token; None before the first ``up``."""
+        try:
+            return self.paths.faults_token.read_text().strip() or None
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise StackStateError(
+                f"The local stack's token file {self.paths.faults_token} cannot be read "
+                f"({exc.strerror}); `chaosrun local down` and `chaosrun local up` make a new one."
+            ) from None
 
     def remove_program(self, name: str) -> None:
         for suffix in (".conf", ".json"):
@@ -148,6 +173,8 @@ class LocalStack:
 
     def _write_state(self, layout: Layout) -> None:
         self.paths.logs.mkdir(parents=True, exist_ok=True)
+        # A new token at each start (the file is 0600, as write_atomic leaves it).
+        write_atomic(self.paths.faults_token, secrets.token_urlsafe(32) + "\n")
         if self.paths.programs.exists():
             for stale in self.paths.programs.iterdir():
                 stale.unlink()
