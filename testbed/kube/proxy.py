@@ -49,9 +49,7 @@ class ServiceProxy:
         # The client's own headers go on, but Authorization: the real API server consumes
         # the credentials it authenticated the client with.
         headers = {
-            name: value
-            for name, value in request.headers.items()
-            if name.lower().startswith("x-")
+            name: value for name, value in request.headers.items() if name.lower().startswith("x-")
         }
         headers["content-type"] = request.headers.get("content-type", "application/json")
         try:

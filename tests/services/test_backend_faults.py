@@ -45,7 +45,8 @@ def backend(faulty: Service) -> Iterator[httpx.Client]:
 def test_the_fault_route_without_the_token_answers_401_and_changes_nothing(
     faulty: Service, given: str | bytes | None
 ) -> None:
-    headers: dict[str, str | bytes] = {} if given is None else {FAULTS_TOKEN_HEADER: given}
+    raw = given.encode() if isinstance(given, str) else given
+    headers = {} if raw is None else {FAULTS_TOKEN_HEADER.encode(): raw}
     spec = {"delay": 5, "error_share": 1, "duration": 60}
     with httpx.Client(base_url=faulty.url, headers=headers, timeout=5, trust_env=False) as c:
         answers = [c.put(FAULTS_PATH, json=spec), c.get(FAULTS_PATH), c.delete(FAULTS_PATH)]
