@@ -40,6 +40,7 @@ from chaos.drivers.local.layout import NAMESPACE, SERVICE_ALIASES, Program
 from chaos.drivers.local.ports import call_json, readyz
 from chaos.drivers.local.stack import LocalStack
 from chaos.drivers.local.supervisor import SupervisorFault
+from chaos.drivers.local.token import read_token
 
 _PHASES = {
     "STARTING": "Running",
@@ -274,4 +275,4 @@ class LocalDriver:
 
     def faults_token(self, service: str, namespace: str) -> str | None:
         """The stack's token (``chaosrun local up`` writes it), whichever Service."""
-        return self.stack.faults_token()
+        return read_token(self.stack.paths.faults_token)

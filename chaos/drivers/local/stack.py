@@ -10,7 +10,6 @@ one (``autorestart``), with a new pid and so a new pod name. The files are descr
 from __future__ import annotations
 
 import contextlib
-import secrets
 import signal
 import subprocess
 import sys
@@ -21,14 +20,7 @@ from typing import Any
 
 from chaos.drivers.base import DriverError
 from chaos.drivers.local.config import program_conf, supervisord_conf
-from chaos.drivers.local.layout import (
-    FAULTS_ENABLED_ENV,
-    FAULTS_TOKEN_ENV,
-    Layout,
-    Program,
-    ProgramStatus,
-    programs_on,
-)
+from chaos.drivers.local.layout import Layout, Program, ProgramStatus, programs_on
 from chaos.drivers.local.ports import choose_ports, port_is_open, readyz
 from chaos.drivers.local.processes import (
     ProcessId,
@@ -46,6 +38,7 @@ from chaos.drivers.local.state import (
     write_model,
 )
 from chaos.drivers.local.supervisor import SupervisorClient, SupervisorFault
+from chaos.drivers.local.token import secret_environment, write_new_token
 from chaos.files import write_atomic
 
 STOP_TIMEOUT = 20.0  # seconds ``down`` waits for the processes and ports to go away
@@ -101,28 +94,13 @@ class LocalStack:
         return layout, notes
 
     def write_program(self, program: Program) -> None:
-        """Its definition (``.json``, also the Deployment's snapshot) and supervisord's
-        ``.conf`` (0600): a program that accepts faults gets the stack's token there only."""
+        """Its definition (the snapshot) and supervisord's ``.conf``, with the token."""
         write_model(self.paths.programs / f"{program.name}.json", program)
-        secret = {}
-        if program.environment.get(FAULTS_ENABLED_ENV) == "true":
-            secret[FAULTS_TOKEN_ENV] = self.faults_token() or ""
+        secret = secret_environment(program, self.paths.faults_token)
         write_atomic(
             self.paths.programs / f"{program.name}.conf",
             program_conf(program, self.log_path(program.name), secret),
         )
-
-    def faults_token(self) -> str | None:
-        """The backend's fault-route token; None before the first ``up``."""
-        try:
-            return self.paths.faults_token.read_text().strip() or None
-        except FileNotFoundError:
-            return None
-        except OSError as exc:
-            raise StackStateError(
-                f"The local stack's token file {self.paths.faults_token} cannot be read "
-                f"({exc.strerror}); `chaosrun local down` and `chaosrun local up` make a new one."
-            ) from None
 
     def remove_program(self, name: str) -> None:
         for suffix in (".conf", ".json"):
@@ -173,8 +151,7 @@ class LocalStack:
 
     def _write_state(self, layout: Layout) -> None:
         self.paths.logs.mkdir(parents=True, exist_ok=True)
-        # A new token at each start (the file is 0600, as write_atomic leaves it).
-        write_atomic(self.paths.faults_token, secrets.token_urlsafe(32) + "\n")
+        write_new_token(self.paths.faults_token)
         if self.paths.programs.exists():
             for stale in self.paths.programs.iterdir():
                 stale.unlink()
