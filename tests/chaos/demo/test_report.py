@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 from chaos.measure import Measurement, breaker_url_of
 from chaos.report import Report, ReportSection, render_html, timeline_svg
 from chaos.report.timeline import BREAKER_COLOURS, COLOURS
-from testbed.procs import REPO_ROOT
-from tests.support.cli import chaosrun_env
+from tests.support.file_limit import write_past_the_limit
 from tests.support.measurements import measurement, sample
 
 
@@ -94,30 +91,13 @@ def test_page_is_self_contained_and_groups_side_by_side() -> None:
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
 
 
-# Run in a child: the file-size limit would otherwise apply to the test process too.
-WRITE_A_REPORT_OVER_THE_LIMIT = """
-import resource, signal, sys
-from pathlib import Path
-from chaos.report import Report, ReportSection, write_report
-
-signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
-write_report(Path(sys.argv[1]), Report("x" * 100_000, "", [ReportSection("act")]))
-"""
-
-
 def test_the_report_is_written_whole_or_not_at_all(tmp_path: Path) -> None:
     report = tmp_path / "report.html"
     report.write_text("<p>the previous report</p>")
-    done = subprocess.run(
-        [sys.executable, "-c", WRITE_A_REPORT_OVER_THE_LIMIT, str(report)],
-        cwd=REPO_ROOT,
-        env=chaosrun_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    write_past_the_limit(
+        "from chaos.report import Report, ReportSection, write_report\n"
+        'write_report(target, Report("x" * 100_000, "", [ReportSection("act")]))',
+        report,
     )
-    assert done.returncode != 0 and "File too large" in done.stderr, done.stderr
     assert report.read_text() == "<p>the previous report</p>"
     assert list(tmp_path.iterdir()) == [report]  # no temporary file left behind
