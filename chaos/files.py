@@ -40,15 +40,15 @@ def is_stdout(path: Path | str) -> bool:
 
 
 def is_special(path: Path) -> bool:
-    """True for a path written in place: one under ``/dev`` or ``/proc`` (``/dev/stdout`` is a
-    link into ``/proc``, to a pipe, a terminal or a file) or that exists and is neither a
-    regular file nor a directory."""
-    if Path(os.path.abspath(path)).parts[1:2] in (("dev",), ("proc",)):
-        return True
+    """True for an existing path written in place: one under ``/dev`` or ``/proc``
+    (``/dev/stdout`` is a link into ``/proc``, to a pipe, a terminal or a file) or one that is
+    neither a regular file nor a directory."""
     try:
         mode = os.stat(path).st_mode
     except (OSError, ValueError):
         return False
+    if Path(os.path.abspath(path)).parts[1:2] in (("dev",), ("proc",)):
+        return True
     return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
@@ -150,8 +150,6 @@ def check_writable(path: Path) -> str | None:
     if path.is_dir():
         return "it is a directory"
     if is_special(path):
-        if not os.path.exists(path):
-            return "there is no such device"
         return None if os.access(path, os.W_OK) else "permission denied"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -86,6 +86,6 @@ def test_check_writable_names_what_is_wrong(tmp_path: Path) -> None:
     assert check_writable(Path("-")) is None
     assert check_writable(Path("/dev/null")) is None
     assert check_writable(tmp_path) == "it is a directory"
-    assert check_writable(Path("/dev/no-such-device")) == "there is no such device"
+    assert check_writable(Path("/proc/no-such-dir/journal.json")) == "no such file or directory"
     assert check_writable(tmp_path / "new" / "journal.json") is None
     assert [p.name for p in tmp_path.iterdir()] == ["new"]  # nothing else left behind
