@@ -18,6 +18,9 @@ from pathlib import Path
 
 #: The path meaning standard output, as most command-line tools take it.
 STDOUT = "-"
+# Names of this process's standard output: written through it, at its offset (a new open of a
+# file the shell redirected it to would start at 0, over what was already written).
+_STDOUT_NAMES = frozenset({STDOUT, "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"})
 _stdout_claimed = False
 
 
@@ -36,7 +39,7 @@ def encoded(text: str) -> bytes:
 
 
 def is_stdout(path: Path | str) -> bool:
-    return str(path) == STDOUT
+    return str(path) in _STDOUT_NAMES
 
 
 def is_special(path: Path) -> bool:

@@ -27,7 +27,7 @@ def report(
 ) -> None:
     """Render run journals as a report."""
     from chaos.cli.errors import fail
-    from chaos.files import STDOUT, why_not_written
+    from chaos.files import STDOUT, is_stdout, why_not_written
     from chaos.report.render import render_journals, write_text
 
     text = render_journals(journals, fmt)
@@ -36,5 +36,5 @@ def report(
         write_text(target, text)
     except Exception as exc:
         fail(f"could not write the report to {target}: {why_not_written(exc)}.")
-    if output is not None and str(output) != STDOUT:
+    if output is not None and not is_stdout(output):
         typer.echo(f"Report written to {output}", err=True)

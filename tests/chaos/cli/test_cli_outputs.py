@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from testbed.procs import REPO_ROOT
 from tests.chaos.cli.helpers import write
 from tests.support.cli import run_chaosrun
 
@@ -100,6 +101,28 @@ def test_a_dash_writes_the_journal_alone_on_standard_output(tmp_path: Path) -> N
     assert json.loads(done.stdout)["status"] == "completed"  # nothing else on stdout
     assert "Experiment ended with status: completed" in done.stderr
     assert not (tmp_path / "-").exists()
+
+
+def test_dev_stdout_redirected_to_a_file_gets_the_journal_after_what_is_there(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "out.txt"
+    out.write_text("before\n")
+    for name in ("state", "tmp"):
+        (tmp_path / name).mkdir()
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "XDG_STATE_HOME": str(tmp_path / "state")}
+    args = ["run", str(experiment(tmp_path)), "--journal-path", "/dev/stdout"]
+    with out.open("a") as stdout:
+        done = subprocess.run(
+            [sys.executable, "-m", "chaos", *args],
+            stdout=stdout, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path,
+            timeout=120, check=False,
+        )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    before, journal = out.read_text().split("\n", 1)
+    assert before == "before"
+    assert json.loads(journal)["status"] == "completed"  # the log went to stderr
+    assert "Experiment ended with status: completed" in done.stderr
 
 
 def test_a_fifo_with_a_reader_gets_the_journal_and_stays_a_fifo(tmp_path: Path) -> None:
