@@ -50,7 +50,8 @@ RUN_EPILOG = (
     "failure, a deviation or Ctrl-C, and a failed rollback fails the run; a pod "
     "termination with neither a label selector nor a name pattern is refused. "
     "Exit codes: 0 completed, 1 deviated/failed/interrupted, "
-    "2 bad input (invalid file, bad option, cluster unreachable)."
+    "2 bad input (invalid file, bad option, cluster unreachable).\n\n"
+    "An experiment file is code: its python and process providers run with your rights."
 )
 
 

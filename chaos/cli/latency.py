@@ -14,7 +14,9 @@ EPILOG = (
     "--page-timeout) and the rollback ends the fault, also on Ctrl-C or SIGTERM. The fault "
     "is in the run record before it is asked for, so `chaosrun restore` ends it after a run "
     "that was killed; the backend also ends it by itself a minute after --duration. The "
-    "backend must run with BACKEND_FAULTS_ENABLED=true (the local stack and k8s/ set it)."
+    "backend must run with BACKEND_FAULTS_ENABLED=true and a BACKEND_FAULTS_TOKEN (the local "
+    "stack does; on Kubernetes the component k8s/overlays/faults); chaosrun sends that token, "
+    "from CHAOSRUN_FAULTS_TOKEN, else the local stack's token file or the Secret backend-faults."
 )
 
 

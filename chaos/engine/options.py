@@ -10,7 +10,7 @@ from chaos.actions.context import system_namespace_refusal
 from chaos.defaults import JOURNAL_PATH, PROBE_INTERVAL
 from chaos.drivers.factory import TargetRef
 from chaos.errors import BadInput
-from chaos.files import check_writable
+from chaos.files import check_writable, claim_stdout, is_stdout
 from chaos.history.options import HistoryOptions
 
 
@@ -77,6 +77,9 @@ def check_namespace(namespace: str, allowed: bool) -> None:
 
 def check_journal_path(path: Path) -> None:
     """Before any chaos: a journal that cannot be written is found now, not after."""
+    if is_stdout(path):
+        claim_stdout()
+        return
     if path.is_dir():
         raise BadInput(
             f"--journal-path {path} is a directory; give a file name such as {JOURNAL_PATH}."
@@ -89,6 +92,8 @@ def check_journal_path(path: Path) -> None:
 def check_outputs(outputs: Outputs) -> None:
     """Before any chaos: every output file can be written, the Pushgateway URL is one."""
     for option, path in outputs.files():
+        if is_stdout(path):
+            claim_stdout()
         why = check_writable(path)
         if why is not None:
             raise BadInput(f"{option} {path} cannot be written ({why}); nothing was changed.")

@@ -26,7 +26,7 @@ from chaos.engine.background import Background
 from chaos.engine.config import substitute
 from chaos.engine.controls import Controls, RunScope
 from chaos.engine.hypothesis import DuringMethod, Hypothesis
-from chaos.engine.journal import MachinePlatform, new_journal, now_iso, write_journal
+from chaos.engine.journal import MachinePlatform, new_journal, now_iso, save_journal
 from chaos.engine.observer import RunObserver
 from chaos.engine.rollbacks import play_rollbacks
 from chaos.engine.safeguards import Safeguards
@@ -73,6 +73,7 @@ class Runner:
         self.controls: Controls | None = None
         self._during: DuringMethod | None = None
         self.method_started = False
+        self.journal_lost = False  # written nowhere: the run then cannot exit 0
         self._prober: Any = None
         self.measurement: Any = None
 
@@ -307,7 +308,9 @@ class Runner:
                 self._write(journal)
             finally:
                 self.observer.end(journal)
-        return RunResult(journal=journal, measurement=self.measurement)
+        return RunResult(
+            journal=journal, measurement=self.measurement, journal_lost=self.journal_lost
+        )
 
     def _after_experiment(self, journal: Journal) -> None:
         if self.controls:
@@ -331,14 +334,8 @@ class Runner:
         if self.settings.dry_run:
             return
         path = self.settings.journal_path
-        if path is None:
-            return
-        try:
-            write_journal(path, journal)
-        except OSError as exc:
-            logger.error("Could not write the journal to %s: %s", path, exc.strerror or exc)
-            return
-        logger.info("Journal written to %s", path)
+        if path is not None:
+            self.journal_lost = save_journal(path, journal) is None
 
 
 def run_experiment(

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from chaos.actions.context import RunContext
 from chaos.defaults import FRONTEND_SERVICE
-from chaos.drivers.base import Driver, DriverError, NotFound
+from chaos.drivers.base import Driver, DriverError, NotFound, Unauthorized
 from chaos.drivers.factory import DriverFactory, Target
 from chaos.engine.inputs import RunInputs
 from chaos.engine.options import (
@@ -120,15 +120,18 @@ class Session:
             raise BadInput(f"cannot read Deployment '{name}': {exc}") from None
 
     def check_faults(self, service: str, namespace: str) -> None:
-        """The Service's backend accepts faults (its fault route answers), else bad input."""
+        """The Service's backend accepts faults from us (its fault route answers to the
+        token), else bad input."""
+        from chaos.actions.backend import fault_headers, faults_off, token_refused
+
+        driver = self.connect()
         try:
-            self.connect().call_service(service, namespace, "GET", FAULTS_PATH)
+            headers = fault_headers(driver, service, namespace)
+            driver.call_service(service, namespace, "GET", FAULTS_PATH, None, headers)
         except NotFound:
-            raise BadInput(
-                f"Service '{service}' in namespace '{namespace}' does not accept faults: its "
-                "backend must run with BACKEND_FAULTS_ENABLED=true (the local stack and k8s/ "
-                "manifests set it)."
-            ) from None
+            raise BadInput(faults_off(service, namespace) + ".") from None
+        except Unauthorized:
+            raise BadInput(token_refused(service, namespace) + ".") from None
         except BadInput:
             raise
         except DriverError as exc:

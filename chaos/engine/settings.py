@@ -51,6 +51,7 @@ class RunHooks:
 class RunResult:
     journal: Journal
     measurement: Any = None
+    journal_lost: bool = False  # it could be written neither to its path nor to a fallback
 
     @property
     def status(self) -> str:
@@ -62,4 +63,5 @@ class RunResult:
 
     @property
     def exit_code(self) -> int:
-        return EXIT_OK if self.status == "completed" and not self.deviated else EXIT_FAILED
+        ok = self.status == "completed" and not self.deviated and not self.journal_lost
+        return EXIT_OK if ok else EXIT_FAILED
