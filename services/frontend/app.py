@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
+from typing import TypeVar
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import Counter, Histogram
@@ -15,6 +18,39 @@ from services.frontend.client import BackendClient, BackendUnavailable, new_http
 from services.frontend.guard import BackendGuard, PageOutcome
 from services.frontend.page import STATIC_DIR, STATIC_PATH, render
 from services.frontend.settings import BackendClientSettings
+
+T = TypeVar("T")
+#: nginx's status for a request whose client closed the connection; never sent.
+CLIENT_CLOSED = 499
+
+
+class ClientGone(Exception):
+    """The client closed its connection before its page was ready."""
+
+
+async def _disconnected(request: Request) -> None:
+    """Return once the client has closed the connection (the page's GET has no body, so the
+    first message is its end and the next one can only be the disconnect)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
+
+
+async def unless_disconnected(request: Request, work: Awaitable[T]) -> T:
+    """Await ``work``, cancelling it (and raising ``ClientGone``) if the client leaves first:
+    nobody would read the page, so the backend call it waits for is not worth finishing."""
+    task = asyncio.ensure_future(work)
+    watch = asyncio.ensure_future(_disconnected(request))
+    try:
+        await asyncio.wait((task, watch), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        watch.cancel()
+        if not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+    if task.cancelled():
+        raise ClientGone
+    return task.result()
 
 
 def create_app(title: str, settings: BackendClientSettings, guard: BackendGuard) -> FastAPI:
@@ -48,13 +84,16 @@ def create_app(title: str, settings: BackendClientSettings, guard: BackendGuard)
     guard.install(app, registry)
 
     @app.get("/", response_class=HTMLResponse)
-    async def index(request: Request) -> HTMLResponse:
+    async def index(request: Request) -> Response:
         backend: BackendClient = request.app.state.backend
         with latency.time():
             try:
-                outcome = PageOutcome(200, await guard.call(backend.fetch_message), "ok")
+                message = await unless_disconnected(request, guard.call(backend.fetch_message))
+                outcome = PageOutcome(200, message, "ok")
             except BackendUnavailable as exc:
                 outcome = guard.on_failure(exc)
+            except ClientGone:
+                return Response(status_code=CLIENT_CLOSED)
         pages.labels(outcome.kind).inc()
         return render(request, outcome)
 

@@ -27,6 +27,10 @@ class BackendUnavailable(Exception):
         self.kind: FailureKind = kind
 
 
+class BackendBusy(BackendUnavailable):
+    """Every pooled connection stayed busy for the pool timeout: the call was not made."""
+
+
 def status_kind(status: int) -> FailureKind:
     if 500 <= status <= 599:
         return "http_5xx"
@@ -40,9 +44,10 @@ class _BodyRefused(Exception):
 
 
 def new_http_client(settings: BackendClientSettings) -> httpx.AsyncClient:
-    """The process-wide connection pool, every phase bounded by the backend timeout."""
+    """The process-wide connection pool, every phase bounded by the backend timeout and the
+    wait for a free connection by the shorter pool timeout."""
     return httpx.AsyncClient(
-        timeout=httpx.Timeout(settings.backend_timeout),
+        timeout=httpx.Timeout(settings.backend_timeout, pool=settings.backend_pool_timeout),
         limits=httpx.Limits(
             max_connections=settings.backend_max_connections,
             max_keepalive_connections=settings.backend_max_connections,
@@ -92,6 +97,7 @@ class BackendClient:
         self._http = http
         self.url = settings.backend_url
         self.timeout = settings.backend_timeout
+        self.pool_timeout = settings.backend_pool_timeout
         self.max_body = settings.backend_max_body_bytes
 
     async def fetch_message(self) -> str:
@@ -109,6 +115,10 @@ class BackendClient:
                         status_kind(answer.status_code),
                     )
                 body = await read_capped(answer, self.max_body)
+        except httpx.PoolTimeout:
+            raise BackendBusy(
+                f"no free connection to {self.url} within {self.pool_timeout:g} s"
+            ) from None
         except (TimeoutError, httpx.TimeoutException):
             raise BackendUnavailable(
                 f"no answer from {self.url} within {self.timeout:g} s", "timeout"

@@ -7,6 +7,8 @@ them, so tools written for the Java original read v2 unchanged:
 * ``GET /actuator/circuitbreakers``: ``{"circuitBreakers": {name: CircuitBreakerDetails}}``;
 * ``GET /actuator/circuitbreakerevents[/{name}[/{eventType}]]``: the buffered events, oldest
   first, as ``{"circuitBreakerEvents": [CircuitBreakerEventDTO...]}``;
+* ``GET /actuator/bulkheads`` and ``/actuator/bulkheadevents[/{name}[/{eventType}]]``: the
+  bulkhead's name and its buffered events, as resilience4j-spring-boot3 serves them;
 * ``POST /actuator/circuitbreakers/{name}`` with ``{"updateState": "CLOSE" | "FORCE_OPEN" |
   "DISABLE" | "METRICS_ONLY"}``: only when the admin setting enables it (METRICS_ONLY is this
   project's addition to Resilience4j's ``UpdateState``).
@@ -27,9 +29,12 @@ from services.contract import (
     BREAKER_EVENTS_PATH,
     BREAKER_HALF_OPEN,
     BREAKER_OPEN,
+    BULKHEAD_EVENTS_PATH,
+    BULKHEADS_PATH,
     CIRCUIT_BREAKERS_PATH,
 )
 from services.frontend_v2.breaker import SlidingWindowCircuitBreaker
+from services.frontend_v2.bulkhead import BulkheadEventType, SemaphoreBulkhead
 from services.frontend_v2.events import CircularEventConsumer, EventType
 
 #: Spring Boot's ``SimpleStatusAggregator`` default order; other statuses do not aggregate.
@@ -165,3 +170,38 @@ def add_actuator_routes(
                 "message": f"{name} state has been changed successfully",
             }
         )
+
+
+def add_bulkhead_routes(app: FastAPI, bulkhead: SemaphoreBulkhead) -> None:
+    """``BulkheadEndpoint`` (the names of the bulkheads) and ``BulkheadEventsEndpoint``
+    (``{"bulkheadEvents": [BulkheadEventDTO...]}``, ``/{name}[/{eventType}]`` narrowing it)."""
+
+    @app.get(BULKHEADS_PATH)
+    async def bulkheads() -> dict[str, Any]:
+        return {"bulkheads": [bulkhead.name]}
+
+    def event_list(wanted: str | None = None, event_type: BulkheadEventType | None = None) -> Any:
+        return {
+            "bulkheadEvents": [
+                event.to_dto()
+                for event in list(bulkhead.events)
+                if (wanted is None or event.bulkhead_name == wanted)
+                and (event_type is None or event.type is event_type)
+            ]
+        }
+
+    @app.get(BULKHEAD_EVENTS_PATH)
+    async def all_events() -> Any:
+        return event_list()
+
+    @app.get(BULKHEAD_EVENTS_PATH + "/{wanted}")
+    async def events_of(wanted: str) -> Any:
+        return event_list(wanted)
+
+    @app.get(BULKHEAD_EVENTS_PATH + "/{wanted}/{event_type}")
+    async def events_of_type(wanted: str, event_type: str) -> Any:
+        try:
+            return event_list(wanted, BulkheadEventType(event_type.upper()))
+        except ValueError:
+            known = ", ".join(BulkheadEventType)
+            return JSONResponse({"error": f"unknown event type {event_type!r} ({known})"}, 400)
