@@ -33,8 +33,8 @@ from services.contract import (
     BULKHEADS_PATH,
     CIRCUIT_BREAKERS_PATH,
 )
+from services.frontend.bulkhead import BulkheadEventType, SemaphoreBulkhead
 from services.frontend_v2.breaker import SlidingWindowCircuitBreaker
-from services.frontend_v2.bulkhead import BulkheadEventType, SemaphoreBulkhead
 from services.frontend_v2.events import CircularEventConsumer, EventType
 
 #: Spring Boot's ``SimpleStatusAggregator`` default order; other statuses do not aggregate.

@@ -6,9 +6,9 @@ from fastapi import FastAPI
 
 from services.common.settings import load_settings
 from services.frontend.app import create_app
+from services.frontend.bulkhead import SemaphoreBulkhead
 from services.frontend.settings import BackendClientSettings, FrontendServerSettings
 from services.frontend_v2.breaker import SlidingWindowCircuitBreaker
-from services.frontend_v2.bulkhead import SemaphoreBulkhead
 from services.frontend_v2.events import CircularEventConsumer
 from services.frontend_v2.guard import BreakerCall
 from services.frontend_v2.listeners import StateChangeLogger

@@ -9,11 +9,11 @@ from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
 from services.contract import BREAKER_PATH, FALLBACK_MESSAGE
+from services.frontend.bulkhead import BulkheadFullError, SemaphoreBulkhead
 from services.frontend.client import BackendUnavailable
 from services.frontend.guard import Fetch, PageOutcome
 from services.frontend_v2.actuator import add_actuator_routes, add_bulkhead_routes
 from services.frontend_v2.breaker import CallNotPermittedError, SlidingWindowCircuitBreaker
-from services.frontend_v2.bulkhead import BulkheadFullError, SemaphoreBulkhead
 from services.frontend_v2.events import CircularEventConsumer
 from services.frontend_v2.metrics import (
     BreakerCollector,

@@ -15,8 +15,8 @@ from prometheus_client.core import (
 )
 from prometheus_client.registry import Collector
 
+from services.frontend.bulkhead import BulkheadEventType, SemaphoreBulkhead
 from services.frontend_v2.breaker import SlidingWindowCircuitBreaker
-from services.frontend_v2.bulkhead import BulkheadEventType, SemaphoreBulkhead
 from services.frontend_v2.events import BreakerEvent, EventType
 from services.frontend_v2.states import STATE_NAMES
 

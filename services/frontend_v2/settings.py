@@ -11,8 +11,8 @@ from typing import Annotated
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from services.frontend.bulkhead import BulkheadConfig
 from services.frontend.client import FAILURE_KINDS, FailureKind
-from services.frontend_v2.bulkhead import BulkheadConfig
 from services.frontend_v2.config import BreakerConfig, SlidingWindowType
 
 #: The breaker's name: the ``name`` of its metrics, its key in the actuator's JSON.
