@@ -2,9 +2,9 @@
 
 The local stack (backend, v1 and v2 as real processes under supervisord, as ``chaosrun local
 up`` runs them) is brought up in a private state directory. Each repetition sends one burst
-to one frontend from a separate process (``bench/burst.py``: raw sockets on asyncio, one
-connection per request, all opened together), then polls that frontend until it serves a
-normal page (200 with the backend's message) to measure how soon it is itself again.
+to one frontend from a separate process (``bench/burst.py``: a bare asyncio protocol per
+connection, one request each, all opened together), then polls that frontend until it answers a
+page (200) and until that page holds the backend's message: how soon it is itself again.
 
 Targets: v2 answers every request 200 (message or fallback) with p99 <= 1.5 s; v1 answers
 nothing later than its backend budget (``BACKEND_TIMEOUT``) + 0.5 s; both answer normally
@@ -158,7 +158,7 @@ def report_lines(section: dict[str, Any], targets: list[tuple[str, str, bool]]) 
         f"`bench/overload.py`: the local stack (backend, v1, v2 as real processes under "
         f"supervisord, `BACKEND_TIMEOUT` {budget:g} s); each repetition sends "
         f"{section['burst']:,} page requests at once to one frontend from a separate process "
-        "(`bench/burst.py`: one connection per request, raw sockets on asyncio), then polls "
+        "(`bench/burst.py`: one connection per request, a bare asyncio protocol each), then polls "
         "that frontend every 10 ms until it answers a page (200) and until that page holds "
         "the backend's message again. Repetitions alternate "
         f"the frontends; {section['reps']} each. Seconds from each request's own start.",
