@@ -126,7 +126,7 @@ def run(reps: int, out_dir: Path) -> dict[str, Any]:
 
 
 def _mark(ok: bool) -> str:
-    return "met" if ok else "**missed**"
+    return "**met**" if ok else "**missed**"
 
 
 def report_lines(section: dict[str, Any], targets: list[tuple[str, str, bool]]) -> list[str]:

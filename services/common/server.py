@@ -24,7 +24,7 @@ EXIT_BAD_CONFIG = 2
 EXIT_STARTUP_FAILED = 3
 
 
-def server_config(app: FastAPI, server: ServerSettings) -> uvicorn.Config:
+def server_config(app: FastAPI, server: ServerSettings) -> ServiceConfig:
     """How uvicorn serves ``app``: h11 with the request head capped, a deadline on each
     request, and a bounded keep-alive."""
     return ServiceConfig(

@@ -11,11 +11,15 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
+from services.common.protocol import BoundedH11Protocol
+from services.common.server import server_config
+from services.common.settings import ServerSettings
 from services.contract import LIVENESS_PATH, MESSAGE_PATH
 from services.frontend.page import SECURITY_HEADERS
 from testbed.polling import wait_until
-from testbed.procs import Service, free_port, running_service
+from testbed.procs import REPO_ROOT, Service, free_port, running_service
 from tests.services.fake_backends import HangingServer
 from tests.services.frontend_support import frontend_env, get
 
@@ -151,3 +155,15 @@ def test_pages_carry_the_security_headers(module: str, log_dir: Path) -> None:
     assert page.headers["Content-Security-Policy"].startswith("default-src 'self'")
     assert page.headers["X-Frame-Options"] == "DENY"
     assert page.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_every_service_starts_through_the_one_uvicorn_configuration() -> None:
+    """Dockerfiles, manifests, the local stack and the tests all run ``python -m
+    services.<name>``; each of those goes through ``serve``, which builds the one config."""
+    for module in SERVICES:
+        main = Path(REPO_ROOT, *module.split("."), "__main__.py").read_text()
+        assert "from services.common.server import serve" in main and "serve(load)" in main
+    settings = ServerSettings(port=8081, max_request_head_bytes=4096, request_timeout=3)
+    config = server_config(FastAPI(), settings)
+    assert config.http is BoundedH11Protocol
+    assert (config.h11_max_incomplete_event_size, config.request_timeout) == (4096, 3)
