@@ -26,7 +26,15 @@ from typing import Any
 import httpx
 
 from bench.common import BENCH, alternate, log
-from services.contract import BACKEND_MESSAGE, BULKHEADS_PATH, FALLBACK_MESSAGE, METRICS_PATH
+from services.contract import (
+    BACKEND_MESSAGE,
+    BREAKER_CLOSED,
+    BREAKER_PATH,
+    BULKHEADS_PATH,
+    FALLBACK_MESSAGE,
+    METRICS_PATH,
+)
+from testbed.polling import wait_until
 
 BURST = 2000
 BURST_TIMEOUT = 30.0  # the generator gives up on an answer after this (status 0)
@@ -63,7 +71,15 @@ def _rejected(url: str) -> float:
     return 0.0
 
 
+def _closed(url: str) -> bool:
+    """Drive v2's breaker with pages until it is closed again (half-open decides on 10)."""
+    httpx.get(url + "/", timeout=10)
+    return bool(httpx.get(url + BREAKER_PATH, timeout=10).json()["state"] == BREAKER_CLOSED)
+
+
 def one_burst(url: str, side: str, budget: float) -> dict[str, Any]:
+    if side == "v2":  # each burst meets a closed breaker, whatever the last one left
+        wait_until(lambda: _closed(url), 120, "v2's breaker closed", 0.05)
     load = os.getloadavg()[0]
     rejected_before = _rejected(url) if side == "v2" else 0.0
     argv = [sys.executable, str(BENCH / "burst.py"), url + "/", str(BURST), str(BURST_TIMEOUT)]
