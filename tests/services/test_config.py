@@ -7,10 +7,11 @@ import pytest
 from services.common.settings import SettingsError, load_settings
 from services.config import SERVICES, config_rows, markdown_table
 from services.contract import BACKEND_PORT, BACKEND_URL, FRONTEND_PORT, MESSAGE_PATH
+from services.frontend.bulkhead import BulkheadConfig
 from services.frontend.client import FAILURE_KINDS
 from services.frontend.settings import BackendClientSettings, FrontendServerSettings
 from services.frontend_v2 import BreakerConfig, SlidingWindowType
-from services.frontend_v2.settings import BreakerSettings
+from services.frontend_v2.settings import BreakerSettings, BulkheadSettings
 
 EXPECTED = {
     ("HOST", "0.0.0.0"),
@@ -126,3 +127,22 @@ def test_invalid_breaker_settings_name_their_variable(
     monkeypatch.setenv(variable, value)
     with pytest.raises(SettingsError, match=f"^Invalid environment setting {variable}: "):
         load_settings(BreakerSettings)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("BULKHEAD_MAX_CONCURRENT_CALLS", "-1"), ("BULKHEAD_MAX_WAIT_DURATION", "soon")],
+)
+def test_invalid_bulkhead_settings_name_their_variable(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SettingsError, match=f"^Invalid environment setting {variable}: "):
+        load_settings(BulkheadSettings)
+
+
+def test_bulkhead_defaults_are_resilience4js(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings(BulkheadSettings).to_config() == BulkheadConfig()
+    monkeypatch.setenv("BULKHEAD_MAX_CONCURRENT_CALLS", "3")
+    monkeypatch.setenv("BULKHEAD_MAX_WAIT_DURATION", "0.5")
+    assert load_settings(BulkheadSettings).to_config() == BulkheadConfig(3, 0.5)
