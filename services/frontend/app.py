@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from typing import TypeVar
@@ -38,20 +37,31 @@ async def _disconnected(request: Request) -> None:
 
 async def unless_disconnected(request: Request, work: Awaitable[T]) -> T:
     """Await ``work``, cancelling it (and raising ``ClientGone``) if the client leaves first:
-    nobody would read the page, so the backend call it waits for is not worth finishing."""
-    task = asyncio.ensure_future(work)
+    nobody would read the page, so the backend call it waits for is not worth finishing.
+
+    ``work`` runs in the page's own task; a watcher task cancels that task on disconnect."""
+    page = asyncio.current_task()
+    assert page is not None
+    gone = finished = False
+
+    def on_watch_done(watch: asyncio.Task[None]) -> None:
+        # Done callbacks run on a later turn of the loop: one may come after ``finally``.
+        nonlocal gone
+        if not finished and not watch.cancelled():
+            gone = True
+            page.cancel()
+
     watch = asyncio.ensure_future(_disconnected(request))
+    watch.add_done_callback(on_watch_done)
     try:
-        await asyncio.wait((task, watch), return_when=asyncio.FIRST_COMPLETED)
+        return await work
+    except asyncio.CancelledError:
+        if gone and page.uncancel() == 0:
+            raise ClientGone from None
+        raise
     finally:
+        finished = True
         watch.cancel()
-        if not task.done():
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-    if task.cancelled():
-        raise ClientGone
-    return task.result()
 
 
 def create_app(title: str, settings: BackendClientSettings, guard: BackendGuard) -> FastAPI:
