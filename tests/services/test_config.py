@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pydantic_settings import BaseSettings
 
 from services.common.settings import SettingsError, load_settings
 from services.config import SERVICES, config_rows, markdown_table
@@ -113,32 +114,22 @@ def test_breaker_lists_and_enums_read_as_written(monkeypatch: pytest.MonkeyPatch
 
 
 @pytest.mark.parametrize(
-    ("variable", "value"),
+    ("model", "variable", "value"),
     [
-        ("BREAKER_IGNORE_EXCEPTIONS", "http_418"),
-        ("BREAKER_SLIDING_WINDOW_TYPE", "SESSION_BASED"),
-        ("BREAKER_MAX_WAIT_DURATION_HALF_OPEN", "0.0001"),
-        ("BREAKER_SLOW_CALL_RATE_THRESHOLD", "0"),
+        (BreakerSettings, "BREAKER_IGNORE_EXCEPTIONS", "http_418"),
+        (BreakerSettings, "BREAKER_SLIDING_WINDOW_TYPE", "SESSION_BASED"),
+        (BreakerSettings, "BREAKER_MAX_WAIT_DURATION_HALF_OPEN", "0.0001"),
+        (BreakerSettings, "BREAKER_SLOW_CALL_RATE_THRESHOLD", "0"),
+        (BulkheadSettings, "BULKHEAD_MAX_CONCURRENT_CALLS", "-1"),
+        (BulkheadSettings, "BULKHEAD_MAX_WAIT_DURATION", "soon"),
     ],
 )
-def test_invalid_breaker_settings_name_their_variable(
-    monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+def test_invalid_breaker_and_bulkhead_settings_name_their_variable(
+    monkeypatch: pytest.MonkeyPatch, model: type[BaseSettings], variable: str, value: str
 ) -> None:
     monkeypatch.setenv(variable, value)
     with pytest.raises(SettingsError, match=f"^Invalid environment setting {variable}: "):
-        load_settings(BreakerSettings)
-
-
-@pytest.mark.parametrize(
-    ("variable", "value"),
-    [("BULKHEAD_MAX_CONCURRENT_CALLS", "-1"), ("BULKHEAD_MAX_WAIT_DURATION", "soon")],
-)
-def test_invalid_bulkhead_settings_name_their_variable(
-    monkeypatch: pytest.MonkeyPatch, variable: str, value: str
-) -> None:
-    monkeypatch.setenv(variable, value)
-    with pytest.raises(SettingsError, match=f"^Invalid environment setting {variable}: "):
-        load_settings(BulkheadSettings)
+        load_settings(model)
 
 
 def test_bulkhead_defaults_are_resilience4js(monkeypatch: pytest.MonkeyPatch) -> None:
