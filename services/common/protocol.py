@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import h11
@@ -24,23 +22,13 @@ import uvicorn
 from starlette.types import ASGIApp, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from services.common.shedding import Admission, serialised, sole_request
+
 log = logging.getLogger(__name__)
+MAX_HEAD_DEFAULT = 16 * 1024  # h11's own default maximum incomplete event size
 
 #: The states in which the client still owes us (part of) a request.
 _RECEIVING = (h11.IDLE, h11.SEND_BODY)
-
-
-#: A whole answer as ASGI sends it: status, raw headers and body.
-RawAnswer = tuple[int, list[tuple[bytes, bytes]], bytes]
-
-
-@dataclass(frozen=True)
-class Admission:
-    """Beyond ``limit`` requests in progress, ``shed(scope)`` says what a new request gets
-    at once; None lets it through (a probe, say)."""
-
-    limit: int
-    shed: Callable[[Scope], RawAnswer | None]
 
 
 class _Shedding:
@@ -87,6 +75,8 @@ class BoundedH11Protocol(H11Protocol):
         self._request_timer: asyncio.TimerHandle | None = None
         admission: Admission | None = getattr(config, "admission", None)
         self._admission_limit = admission.limit if admission else None
+        self._shed = admission.shed if admission else None
+        self._max_head: int = config.h11_max_incomplete_event_size or MAX_HEAD_DEFAULT
         self._admitted_app: ASGIApp = self.app
         self._shedding_app = _Shedding(admission, self.app) if admission else self.app
 
@@ -99,12 +89,33 @@ class BoundedH11Protocol(H11Protocol):
         # here, when the request arrives, not when its task gets its turn on the loop.
         if self._admission_limit is not None:
             over = len(self.tasks) >= self._admission_limit
+            if over and self._shed_at_once(data):
+                return
             self.app = self._shedding_app if over else self._admitted_app
         super().data_received(data)
         if self.conn.their_state in _RECEIVING and not self.transport.is_closing():
             self._arm_request_timer()
         else:
             self._cancel_request_timer()
+
+    def _shed_at_once(self, data: bytes) -> bool:
+        """Answer and close a connection's first request, read whole, if it is to be shed."""
+        if self._shed is None or self.conn.their_state != h11.IDLE or self.cycle is not None:
+            return False
+        if self.conn.trailing_data[0] or len(data) > self._max_head:
+            return False
+        request = sole_request(data)
+        if request is None:
+            return False
+        method, path = request
+        scope = {"type": "http", "method": method, "path": path, "root_path": self.root_path}
+        answer = self._shed(scope)
+        if answer is None:
+            return False
+        self._cancel_request_timer()
+        self.transport.write(serialised(answer, self.server_state.default_headers))
+        self.transport.close()
+        return True
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._cancel_request_timer()

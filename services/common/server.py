@@ -16,8 +16,9 @@ import uvicorn
 from fastapi import FastAPI
 
 from services.common.logs import configure_logging
-from services.common.protocol import Admission, ServiceConfig
+from services.common.protocol import ServiceConfig
 from services.common.settings import ServerSettings, SettingsError
+from services.common.shedding import Admission
 
 #: Exit code for invalid settings (bad input), as for the chaosrun CLI.
 EXIT_BAD_CONFIG = 2

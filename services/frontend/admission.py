@@ -16,7 +16,7 @@ from collections.abc import Callable
 from prometheus_client import Counter
 from starlette.types import Scope
 
-from services.common.protocol import Admission, RawAnswer
+from services.common.shedding import Admission, RawAnswer
 from services.frontend.guard import PageOutcome
 from services.frontend.page import rendered
 

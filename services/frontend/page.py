@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
-from services.common.protocol import RawAnswer
+from services.common.shedding import RawAnswer
 from services.contract import PAGE_TITLE
 from services.frontend.guard import PageOutcome
 
