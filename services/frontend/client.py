@@ -105,7 +105,8 @@ async def read_capped(response: httpx.Response, limit: int) -> bytes:
 class BackendClient:
     def __init__(self, http: httpx.AsyncClient, settings: BackendClientSettings) -> None:
         self._http = http
-        self.url = settings.backend_url
+        # Parsed once: httpx would parse the string again for every call.
+        self.url = httpx.URL(settings.backend_url)
         self.timeout = settings.backend_timeout
         self.pool_timeout = settings.backend_pool_timeout
         self.max_body = settings.backend_max_body_bytes
