@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import sys
 import zlib
 from typing import Literal, get_args
@@ -15,9 +16,7 @@ from services.frontend.settings import BackendClientSettings
 # httpcore asks ``import sniffio`` on every request; without sniffio installed (it is optional)
 # each failed import searched sys.path on disk: 15 % of v1's CPU under a burst. A None entry
 # makes that import fail at once, as it would anyway.
-try:
-    import sniffio  # noqa: F401
-except ImportError:
+if importlib.util.find_spec("sniffio") is None:
     sys.modules["sniffio"] = None  # type: ignore[assignment]
 
 # Only encodings whose decoding this module bounds itself are asked for; an answer in any
