@@ -62,7 +62,7 @@ DOCUMENTED_FLAGS: dict[str, dict[str, set[str]]] = {
         "create job": {"-n", "--from"},
         "create secret generic": {"-n", "--from-literal"},
         "delete": {"-k", "-n", "--ignore-not-found"},
-        "get": {"-n", "-o"},
+        "get": {"-l", "-n", "-o"},
         "kustomize": set(),
         "label": {"--overwrite"},
         "logs": {"-n", "-f", "--pod-running-timeout", "-l", "--tail"},
