@@ -107,7 +107,7 @@ def deployment_chaos(values: Values) -> DeploymentChaos:
 def latency_chaos(values: Values) -> LatencyChaos:
     # Any Service, through the fault proxy; its image from CHAOSRUN_PROXY_IMAGE until the
     # command line declares --proxy-image.
-    return _fill(LatencyChaos, values, through_proxy=True, proxy_image=None)
+    return _fill(LatencyChaos, values, through_proxy=True)
 
 
 def run_plan(values: Values) -> RunPlan:
