@@ -3,6 +3,7 @@ console line saying where to look, the linger after the end."""
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -37,16 +38,14 @@ def live_view(
     say(f"Live view: open {server.url}")
     try:
         yield hub
+        hub.close()
+        if linger > 0:  # only after a block that ended normally: no waiting on an error
+            say(f"Live view: still at {server.url} for {linger:g}s (Ctrl-C ends it)")
+            with contextlib.suppress(KeyboardInterrupt):
+                time.sleep(linger)
     finally:
         hub.close()
-        try:
-            if linger > 0:
-                say(f"Live view: still at {server.url} for {linger:g}s")
-                time.sleep(linger)
-        except KeyboardInterrupt:
-            pass
-        finally:
-            server.stop()
+        server.stop()
 
 
 def hooks_of(hub: LiveHub | None, hooks: RunHooks | None = None) -> RunHooks:

@@ -52,6 +52,7 @@ function startCountdown(seconds) {
 
 const handlers = {
   start: newRun,
+  act(e) { text("act", String(e.title || "")); },
   activity_start(e) {
     if (e.phase === "method") run.methodStarted = true;
     const phase = e.phase === "hypothesis"
@@ -101,7 +102,8 @@ const handlers = {
     $("verdict").className = "verdict " + shown;
     if (e.score && e.score.value !== undefined) text("score", "score " + e.score.value + "/100");
     const li = document.createElement("li");
-    li.textContent = `${run.title}: ${shown}` + (e.score && e.score.value !== undefined ? ` (score ${e.score.value})` : "");
+    const act = $("act").textContent;
+    li.textContent = `${act ? act + " — " : ""}${run.title}: ${shown}` + (e.score && e.score.value !== undefined ? ` (score ${e.score.value})` : "");
     $("runs").append(li);
     $("runs-section").hidden = false;
   },
@@ -160,23 +162,28 @@ function el(name, attrs, content) {
   return node;
 }
 
+// Two panels on one time axis: availability per second above, p50 and p99 latency below.
 function drawChart() {
   const svg = $("chart");
   const secs = run ? run.seconds : [];
   svg.dataset.points = String(secs.length);
   const n = Math.max(10, secs.length);
   const maxMs = Math.max(100, ...secs.map((s) => s.p99_ms || s.max_ms || 0));
+  const top = [12, 104], bottom = [130, H - 22]; // each panel's [y of its top, y of its base]
   const x = (i) => PAD + (i * (W - 2 * PAD)) / (n - 1 || 1);
-  const yAvail = (v) => H - PAD - (v / 100) * (H - 2 * PAD);
-  const yMs = (v) => H - PAD - (v / maxMs) * (H - 2 * PAD);
+  const yAvail = (v) => top[1] - (v / 100) * (top[1] - top[0]);
+  const yMs = (v) => bottom[1] - (v / maxMs) * (bottom[1] - bottom[0]);
   const nodes = [
-    el("line", { x1: PAD, y1: H - PAD, x2: W - PAD, y2: H - PAD, class: "axis" }),
-    el("text", { x: 2, y: PAD, class: "tick" }, "100%"),
-    el("text", { x: W - PAD + 2, y: PAD, class: "tick" }, Math.round(maxMs) + "ms"),
-    el("text", { x: PAD, y: H - 8, class: "tick" }, "0 s"),
-    el("text", { x: W - PAD - 30, y: H - 8, class: "tick" }, n - 1 + " s"),
+    el("line", { x1: PAD, y1: top[1], x2: W - PAD, y2: top[1], class: "axis" }),
+    el("line", { x1: PAD, y1: bottom[1], x2: W - PAD, y2: bottom[1], class: "axis" }),
+    el("text", { x: 2, y: top[0] + 10, class: "tick" }, "100%"),
+    el("text", { x: 2, y: top[1], class: "tick" }, "0%"),
+    el("text", { x: 2, y: bottom[0] + 10, class: "tick" }, Math.round(maxMs) + "ms"),
+    el("text", { x: 2, y: bottom[1], class: "tick" }, "0ms"),
+    el("text", { x: PAD, y: H - 4, class: "tick" }, "0 s"),
+    el("text", { x: W - PAD - 24, y: H - 4, class: "tick" }, n - 1 + " s"),
   ];
-  const path = (fy, key) => secs.map((s, i) => `${i ? "L" : "M"}${x(i).toFixed(1)},${fy(s, key).toFixed(1)}`).join(" ");
+  const path = (fy) => secs.map((s, i) => `${i ? "L" : "M"}${x(i).toFixed(1)},${fy(s).toFixed(1)}`).join(" ");
   if (secs.length) {
     nodes.push(el("path", { d: path((s) => yAvail(s.requests ? (100 * s.ok) / s.requests : 100)), class: "line avail", id: "avail-line" }));
     nodes.push(el("path", { d: path((s) => yMs(s.p50_ms || 0)), class: "line p50" }));
@@ -217,7 +224,7 @@ function connect() {
   source.onmessage = (message) => {
     lastId = Number(message.lastEventId) || lastId;
     const event = JSON.parse(message.data);
-    if (!run && event.event !== "start") return;
+    if (!run && event.event !== "start" && event.event !== "act") return;
     const handle = handlers[event.event];
     if (handle) handle(event);
   };
