@@ -55,10 +55,14 @@ class Console:
 
     def live_url(self, timeout: float = 60) -> str:
         """Where the console says the live view is."""
+        return self.url_after("Live view: open", timeout)
+
+    def url_after(self, words: str, timeout: float = 60) -> str:
+        """The URL the console writes after ``words``."""
         found: list[str] = []
 
         def said() -> bool:
-            match = re.search(r"Live view: open (http://\S+)", self.text)
+            match = re.search(re.escape(words) + r" (http://\S+)", self.text)
             if match:
                 found.append(match.group(1))
             return bool(match)
