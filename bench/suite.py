@@ -1,6 +1,6 @@
 """Every benchmark in one run; ``bash bench/run`` starts it in the bench venv.
 
-    python bench/suite.py [--quick] [--only runner,scale,prober,...,history,live,overload] [--no-doc]
+    python bench/suite.py [--quick] [--only runner,scale,...,history,live,overload] [--no-doc]
 
 Writes ``bench/out/results.json`` and (unless ``--no-doc``) ``docs/benchmarks.md``.
 """

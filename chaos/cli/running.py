@@ -37,6 +37,11 @@ def fail(message: str) -> BadInput:
     return BadInput(message)
 
 
+def say(line: str) -> None:
+    """A line for the user beside the run's log (which goes to stdout)."""
+    print(line, file=sys.stderr, flush=True)
+
+
 def sentence(exc: BaseException) -> str:
     text = str(exc).strip() or type(exc).__name__
     return text if text.endswith((".", "!", "?")) else text + "."
@@ -113,7 +118,8 @@ def execute(command: str, values: Values) -> int:
         return _execute(command, values, options, None)
     from chaos.live.serving import hooks_of, live_view
 
-    with live_view(options.outputs.live, options.outputs.live_linger) as hub:
+    outputs = options.outputs
+    with live_view(outputs.live, outputs.live_linger, say) as hub:
         return _execute(command, values, options, hooks_of(hub))
 
 

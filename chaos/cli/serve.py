@@ -12,8 +12,9 @@ from chaos.cli.history import Store
 from chaos.errors import BadInput
 
 EPILOG = (
-    "Example: chaosrun serve --port 8000, then open http://127.0.0.1:8000/. "
-    "It reads the history as `chaosrun history` does (SQLite or PostgreSQL). "
+    "Example: chaosrun serve --port 8000\n\n"
+    "Then open http://127.0.0.1:8000/. It reads the history as `chaosrun history` does "
+    "(SQLite or PostgreSQL). "
     "Exit codes: 0 stopped with Ctrl-C, 2 bad input (a port that cannot be bound, a store "
     "that cannot be read)."
 )

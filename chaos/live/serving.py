@@ -4,7 +4,6 @@ console line saying where to look, the linger after the end."""
 from __future__ import annotations
 
 import contextlib
-import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,16 +14,13 @@ from chaos.live.hub import LiveHub
 from chaos.live.server import LiveServer
 
 
-def _say(line: str) -> None:
-    print(line, file=sys.stderr, flush=True)
-
-
 @contextmanager
 def live_view(
-    live: str | None, linger: float, say: Callable[[str], None] = _say
+    live: str | None, linger: float, say: Callable[[str], None]
 ) -> Iterator[LiveHub | None]:
     """Serve the run's events on ``live`` (``[HOST:]PORT``) while the block lasts, then
-    ``linger`` seconds more; None, and nothing served, without ``live``."""
+    ``linger`` seconds more; None, and nothing served, without ``live``. ``say`` tells the
+    user where to look (the command line's console)."""
     if live is None:
         yield None
         return

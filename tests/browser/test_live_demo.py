@@ -1,6 +1,7 @@
 """``chaosrun demo --live`` in headless Chromium: the console says where to look, one page
-shows the four acts (five runs: act 4 is played under v1 and v2) one after another. With ``CHAOSRUN_UPDATE_SCREENSHOTS=1`` the screenshot
-of act 2 replaces ``docs/screenshots/live-demo-act2.png``."""
+shows the four acts (five runs: act 4 is played under v1 and v2) one after another. With
+``CHAOSRUN_UPDATE_SCREENSHOTS=1`` the screenshot of act 2 replaces
+``docs/screenshots/live-demo-act2.png``."""
 
 from __future__ import annotations
 
@@ -38,9 +39,7 @@ def test_the_demo_shows_its_four_acts_on_one_live_page(tmp_path: Path) -> None:
                 what="act 2's chart",
             )
             page.screenshot(path=str(shot), full_page=True)
-            wait_until(
-                lambda: page.locator("#runs li").count() == 5, timeout=240, what="four acts"
-            )
+            wait_until(lambda: page.locator("#runs li").count() == 5, timeout=240, what="four acts")
             runs = page.locator("#runs").inner_text().splitlines()
             assert [line.split(" ")[1] for line in runs] == ["1:", "2:", "3:", "4:", "4:"], runs
             verdicts = [line.split("?: ")[1].split(" ")[0] for line in runs]

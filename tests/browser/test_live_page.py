@@ -88,7 +88,8 @@ def test_the_live_page_follows_a_deployment_run(
         assert "score" in _text(page, "#score")
         assert "closed → open" in _text(page, "#transitions")
         gate = page.locator("#gates li")
-        assert gate.get_attribute("data-state") == "met" and "availability>=99%" in gate.inner_text()
+        assert gate.get_attribute("data-state") == "met"
+        assert "availability>=99%" in gate.inner_text()
         assert "rollback: restore-backend-service — succeeded" in _text(page, "#activities")
         wait_until(lambda: _text(page, "#connection") == "the run is over", what="stream end")
         shot = tmp_path / SCREENSHOT.name
@@ -149,7 +150,8 @@ def test_a_title_with_markup_is_shown_as_text(
         assert HOSTILE in _text(page, "#activities")
         assert page.evaluate("window.pwned") is None
         assert page.locator("main img, header img, header script").count() == 0
-        assert sorted({r.removeprefix(url) for r in requests}) == ["", "events", "live.css", "live.js"]
+        asked = sorted({r.removeprefix(url) for r in requests})
+        assert asked == ["", "events", "live.css", "live.js"]  # nothing the markup named
     finally:
         page.close()
         run.stop()

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from chaos.errors import BadInput
 from chaos.live.address import LiveAddress, parse_live
 from chaos.live.hub import LiveHub
 from chaos.live.server import CSP, LiveServer
-from chaos.errors import BadInput
 
 
 @pytest.fixture
@@ -97,7 +97,7 @@ def test_the_journal_is_served_once_the_run_ended_and_the_page_has_a_strict_poli
     page = httpx.get(url)
     assert page.status_code == 200 and page.headers["content-security-policy"] == CSP
     assert "script-src 'self'" in CSP and "unsafe-inline" not in CSP
-    assert "<script src=\"/live.js\"" in page.text and "http" not in page.text.split("<body>")[0]
+    assert '<script src="/live.js"' in page.text and "http" not in page.text.split("<body>")[0]
     assert httpx.get(url + "live.js").headers["content-type"].startswith("text/javascript")
 
 
