@@ -20,7 +20,6 @@ run, then median and range over the repetitions), ticks skipped, the child's CPU
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import resource
 import subprocess
@@ -32,7 +31,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import BENCH, BIN, ROOT, Summary, alternate, free_port, log
+from bench.common import BENCH, BIN, ROOT, Summary, alternate, log
+from bench.prober_bench import outage_target, schedule_figures
 
 INTERVAL = 0.01
 SECONDS = 4.0
@@ -96,14 +96,12 @@ def child(url: str, side: str, seconds: float) -> dict[str, Any]:
             out, _ = readers.communicate(timeout=30)
             received = int(out.split()[-1])
         server.stop()
-    sends = sorted(sample.t for sample in measurement.samples)
-    gaps = sorted(b - a for a, b in itertools.pairwise(sends))
+    sends = [sample.t for sample in measurement.samples]
     return {
         "side": side,
         "samples": len(sends),
         "missed_ticks": measurement.summary.missed_ticks,
-        "interval_median_s": gaps[len(gaps) // 2],
-        "interval_p99_s": gaps[min(len(gaps) - 1, int(len(gaps) * 0.99))],
+        **schedule_figures(sends),
         "cpu_share": cpu / wall,
         "events_published": hub.last_id if hub is not None else 0,
         "events_received": received,
@@ -138,17 +136,8 @@ def clients(url: str, count: int) -> None:
 
 
 def run(reps: int, out_dir: Path) -> dict[str, Any]:
-    port = free_port()
-    target = subprocess.Popen(
-        [str(BIN / "python"), str(BENCH / "outage_server.py"), str(port)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
     runs: dict[str, list[dict[str, Any]]] = {side: [] for side in SIDES}
-    try:
-        assert target.stdout is not None
-        target.stdout.readline()  # "ready"
-        url = f"http://127.0.0.1:{port}/"
+    with outage_target() as url:
         for rep, side in alternate(reps, SIDES):
             done = subprocess.run(
                 [str(BIN / "python"), __file__, "--child", url, side, str(SECONDS)],
@@ -165,9 +154,6 @@ def run(reps: int, out_dir: Path) -> dict[str, Any]:
                 f"ms, missed {row['missed_ticks']}, CPU {row['cpu_share']:.1%}, events "
                 f"{row['events_received']} read of {row['events_published']} x {CLIENTS}"
             )
-    finally:
-        target.kill()
-        target.wait()
     keys = ("interval_median_s", "interval_p99_s", "missed_ticks", "cpu_share")
     return {
         "interval_s": INTERVAL,

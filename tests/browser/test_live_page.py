@@ -1,41 +1,20 @@
 """``--live`` in headless Chromium during a real run on the local stack: the chart moves, the
 phase changes, the breaker and the gate show, the verdict appears; ``/events`` carries what
-``--events-file`` holds; a title with markup stays text. With
-``CHAOSRUN_UPDATE_SCREENSHOTS=1`` the screenshot replaces ``docs/screenshots/live-run.png``."""
+``--events-file`` holds; a title with markup stays text."""
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
-from chaos.drivers.local import LocalDriver, LocalSettings, LocalStack
+from chaos.drivers.local import LocalDriver, LocalStack
 from testbed.polling import wait_until
-from testbed.procs import REPO_ROOT
-from tests.support.browser import Console, chromium
-from tests.support.local_stack import local_stack_up
+from tests.support.browser import Console
 
-SCREENSHOT = REPO_ROOT / "docs" / "screenshots" / "live-run.png"
 HOSTILE = '<script>window.pwned = 1</script><img src="/x" onerror="window.pwned = 2">'
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
-    settings = LocalSettings(breaker_wait=30, backend_timeout=0.5)
-    with local_stack_up(tmp_path_factory.mktemp("live-stack"), settings) as stack:
-        yield stack
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as browser:
-        yield browser
 
 
 def _text(page: Any, selector: str) -> str:
@@ -92,8 +71,6 @@ def test_the_live_page_follows_a_deployment_run(
         assert "availability>=99%" in gate.inner_text()
         assert "rollback: restore-backend-service — succeeded" in _text(page, "#activities")
         wait_until(lambda: _text(page, "#connection") == "the run is over", what="stream end")
-        shot = tmp_path / SCREENSHOT.name
-        page.screenshot(path=str(shot), full_page=True)
 
         # /events carries the events file's events, in order; /journal is the journal
         streamed = _stream(url)
@@ -109,8 +86,6 @@ def test_the_live_page_follows_a_deployment_run(
     finally:
         page.close()
         run.stop()
-    if os.environ.get("CHAOSRUN_UPDATE_SCREENSHOTS") == "1":
-        shutil.copy(shot, SCREENSHOT)
 
 
 def test_a_title_with_markup_is_shown_as_text(

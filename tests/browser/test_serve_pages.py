@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from testbed.procs import REPO_ROOT
-from tests.support.browser import Console, chromium
+from tests.support.browser import Console
 from tests.support.cli import run_chaosrun
 from tests.support.journals import made_journal, write_journal
 
@@ -51,12 +51,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield app.url_after("Serving the run history on")
     finally:
         app.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture
