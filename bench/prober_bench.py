@@ -19,6 +19,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +38,33 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def schedule_figures(sends: list[float]) -> dict[str, float]:
+    """The achieved interval between consecutive probes (their send times): median and p99."""
+    gaps = sorted(b - a for a, b in itertools.pairwise(sorted(sends)))
+    return {
+        "interval_median_s": gaps[len(gaps) // 2],
+        "interval_p99_s": gaps[min(len(gaps) - 1, int(len(gaps) * 0.99))],
+    }
+
+
+@contextmanager
+def outage_target() -> Iterator[str]:
+    """``bench/outage_server.py`` in its own process while the block lasts; its URL."""
+    port = free_port()
+    server = subprocess.Popen(
+        [str(BIN / "python"), str(BENCH / "outage_server.py"), str(port)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        server.stdout.readline()  # "ready"
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        server.kill()
+        server.wait()
+
+
 def child(url: str, interval: float, seconds: float, outage: float) -> dict[str, Any]:
     from chaos.measure import Prober
 
@@ -48,16 +77,14 @@ def child(url: str, interval: float, seconds: float, outage: float) -> dict[str,
     time.sleep(seconds / 2 + outage / 2)
     measurement = prober.stop()
     wall, cpu = time.monotonic() - t0, _cpu() - cpu0
-    sends = sorted(sample.t for sample in measurement.samples)
-    gaps = sorted(b - a for a, b in itertools.pairwise(sends))
+    sends = [sample.t for sample in measurement.samples]
     summary = measurement.summary
     return {
         "interval_s": interval,
         "seconds": wall,
         "samples": len(sends),
         "missed_ticks": measurement.summary.missed_ticks,
-        "interval_median_s": gaps[len(gaps) // 2],
-        "interval_p99_s": gaps[min(len(gaps) - 1, int(len(gaps) * 0.99))],
+        **schedule_figures(sends),
         "cpu_share": cpu / wall,
         "outage_true_s": outage,
         "outage_measured_s": summary.longest_outage,
@@ -66,17 +93,8 @@ def child(url: str, interval: float, seconds: float, outage: float) -> dict[str,
 
 
 def run(reps: int, out_dir: Path) -> dict[str, Any]:
-    port = free_port()
-    server = subprocess.Popen(
-        [str(BIN / "python"), str(BENCH / "outage_server.py"), str(port)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert server.stdout is not None
-        server.stdout.readline()  # "ready"
-        url = f"http://127.0.0.1:{port}/"
-        runs = []
+    runs = []
+    with outage_target() as url:
         for rep in range(reps):
             done = subprocess.run(
                 [
@@ -95,9 +113,6 @@ def run(reps: int, out_dir: Path) -> dict[str, Any]:
                 f"p99 {row['interval_p99_s'] * 1e3:.2f} ms, CPU {row['cpu_share']:.1%}, outage "
                 f"{row['outage_measured_s'] * 1e3:.0f} ms of {OUTAGE * 1e3:.0f} ms"
             )
-    finally:
-        server.kill()
-        server.wait()
     keys = ("interval_median_s", "interval_p99_s", "cpu_share", "outage_measured_s")
     return {
         "interval_s": INTERVAL,

@@ -1,6 +1,6 @@
 """Every benchmark in one run; ``bash bench/run`` starts it in the bench venv.
 
-    python bench/suite.py [--quick] [--only runner,scale,prober,...,history,overload] [--no-doc]
+    python bench/suite.py [--quick] [--only runner,scale,...,history,live,overload] [--no-doc]
 
 Writes ``bench/out/results.json`` and (unless ``--no-doc``) ``docs/benchmarks.md``.
 """
@@ -32,6 +32,7 @@ SECTIONS = (
     "report",
     "proxy",
     "history",
+    "live",
     "overload",
 )
 
@@ -126,6 +127,10 @@ def main() -> int:
         from bench import history_bench
 
         sections["history"] = history_bench.run(3 if quick else 7, out_dir)
+    if "live" in only:
+        from bench import live_bench
+
+        sections["live"] = live_bench.run(3 if quick else 5, out_dir)
     if "overload" in only:
         from bench import overload
 

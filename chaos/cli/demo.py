@@ -5,13 +5,18 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from chaos import defaults
 from chaos.cli.errors import fail
 from chaos.files import check_writable, why_not_written
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from chaos.demo import DemoOutcome
 
 EPILOG = (
     "Example: chaosrun demo --output-dir ./demo\n\n"
@@ -46,6 +51,17 @@ def demo(
     probe_interval: Annotated[
         float, typer.Option(min=0.01, help="Seconds between the live measurement's requests.")
     ] = defaults.PROBE_INTERVAL,
+    live: Annotated[
+        str | None,
+        typer.Option(
+            metavar="[HOST:]PORT",
+            help="Serve a page that shows the four acts as they happen on [HOST:]PORT (PORT "
+            "alone: 127.0.0.1; 0: any free port).",
+        ),
+    ] = None,
+    live_linger: Annotated[
+        float, typer.Option(min=0, help="Seconds the --live page stays up after the demo.")
+    ] = 0.0,
 ) -> None:
     """Play the four acts against a local supervisord stack and write a report.
 
@@ -59,7 +75,7 @@ def demo(
     from rich.console import Console
 
     from chaos.demo import DemoOptions, run_demo
-    from chaos.demo.report import summary_table, write_demo_report
+    from chaos.live.serving import live_view
 
     console = Console()
     out = (output_dir or _default_output_dir()).resolve()
@@ -70,7 +86,23 @@ def demo(
     options = DemoOptions(
         output_dir=out, pause=pause, breaker_wait=breaker_wait, probe_interval=probe_interval
     )
-    outcome = run_demo(options, console)
+
+    def say(line: str) -> None:
+        console.print(line, highlight=False, soft_wrap=True)
+
+    with live_view(live, live_linger, say) as hub:
+        outcome = run_demo(options, console, hub)
+        report = _conclude(outcome, console)
+        if outcome.interrupted:  # Ctrl-C: no lingering
+            raise typer.Exit(1)
+    raise typer.Exit(0 if outcome.as_expected and report is not None else 1)
+
+
+def _conclude(outcome: DemoOutcome, console: Console) -> Path | None:
+    """The report written, the summary printed; the report's path (None if not written)."""
+    from chaos.demo.report import summary_table, write_demo_report
+
+    out = outcome.options.output_dir
     try:
         report: Path | None = write_demo_report(outcome)
     except Exception as exc:
@@ -88,4 +120,4 @@ def demo(
     console.print(f"Journals and report written to {out}", highlight=False, soft_wrap=True)
     if report is not None:
         console.print(f"Open the report: {report}", highlight=False, soft_wrap=True)
-    raise typer.Exit(0 if outcome.as_expected and report is not None else 1)
+    return report

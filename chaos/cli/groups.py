@@ -82,6 +82,8 @@ def run_options(values: Values) -> RunOptions:
             events=values["events_file"],
             metrics=values["metrics_file"],
             pushgateway=values["pushgateway"],
+            live=values["live"],
+            live_linger=values["live_linger"],
         ),
         history=HistoryOptions.of(
             values["history"], not values["no_history"], _many(values["label"])

@@ -220,6 +220,12 @@ OPTIONS: tuple[Option, ...] = (
          "Write a JUnit XML report here at the end."),
     _opt("events_file", "path", None, RUNS,
          "Write the run's events here as they happen (NDJSON, flushed)."),
+    _opt("live", "text", None, RUNS,
+         "Serve a page that follows the run as it happens on [HOST:]PORT (PORT alone: "
+         "127.0.0.1; 0: any free port): / the page, /events its Server-Sent Events, /journal "
+         "at the end."),
+    _opt("live_linger", "float", 0.0, RUNS,
+         "Seconds the --live page stays up after the run ended.", low=0),
     _opt("metrics_file", "path", None, RUNS,
          "Write the results as Prometheus metrics (textfile format)."),
     _opt("pushgateway", "text", None, RUNS,

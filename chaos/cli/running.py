@@ -22,6 +22,7 @@ from chaos.errors import BadInput, ChaosrunError
 if TYPE_CHECKING:
     from chaos.engine.inputs import RunInputs
     from chaos.engine.session import Session
+    from chaos.engine.settings import RunHooks
     from chaos.experiment.builtin import Chaos, PodChaos
 
 BUILTIN: dict[str, Callable[[Values], Chaos]] = {
@@ -34,6 +35,11 @@ BUILTIN: dict[str, Callable[[Values], Chaos]] = {
 def fail(message: str) -> BadInput:
     """Bad input (exit 2) with ``message``, one sentence: ``raise fail(...)``."""
     return BadInput(message)
+
+
+def say(line: str) -> None:
+    """A line for the user beside the run's log (which goes to stdout)."""
+    print(line, file=sys.stderr, flush=True)
 
 
 def sentence(exc: BaseException) -> str:
@@ -67,12 +73,12 @@ def finish(result: Any, options: RunOptions) -> int:
     return int(result.exit_code)
 
 
-def start(options: RunOptions) -> Session:
+def start(options: RunOptions, hooks: RunHooks | None = None) -> Session:
     """A session whose target-free checks passed, after warning about earlier runs' leftovers."""
     from chaos.engine.options import unfinished_warnings
     from chaos.engine.session import Session
 
-    session = Session(options)
+    session = Session(options, hooks=hooks)
     session.prepare()
     for warning in unfinished_warnings():
         print(warning, file=sys.stderr, flush=True)
@@ -108,13 +114,25 @@ def execute(command: str, values: Values) -> int:
 
     setup_logging(values["verbose"])
     options = groups.run_options(values)
+    if options.outputs.live is None or options.dry_run:
+        return _execute(command, values, options, None)
+    from chaos.live.serving import hooks_of, live_view
+
+    outputs = options.outputs
+    with live_view(outputs.live, outputs.live_linger, say) as hub:
+        return _execute(command, values, options, hooks_of(hub))
+
+
+def _execute(command: str, values: Values, options: RunOptions, hooks: RunHooks | None) -> int:
     if command == "run":
-        return run(options, groups.run_plan(values))
+        return run(options, groups.run_plan(values), hooks)
     chaos = BUILTIN[command](values)
-    return builtin(options, chaos, values["frontend_url"])
+    return builtin(options, chaos, values["frontend_url"], hooks)
 
 
-def builtin(options: RunOptions, chaos: Chaos, frontend_url: str | None) -> int:
+def builtin(
+    options: RunOptions, chaos: Chaos, frontend_url: str | None, hooks: RunHooks | None = None
+) -> int:
     """``chaosrun pod``, ``deployment`` or ``latency``: the tutorial's experiment."""
     from chaos.experiment.builtin import DeploymentChaos, LatencyChaos, PodChaos
 
@@ -130,7 +148,7 @@ def builtin(options: RunOptions, chaos: Chaos, frontend_url: str | None) -> int:
         if not chaos.service.strip():
             raise fail("--service must not be empty.")
         pause_ok(chaos.duration)
-    session = start(options)
+    session = start(options, hooks)
     return finish(session.run_builtin(chaos, frontend_url), options)
 
 
@@ -154,7 +172,7 @@ def pod_ok(chaos: PodChaos) -> None:
     selection_ok(chaos.label_selector, name_pattern)
 
 
-def run(options: RunOptions, plan: RunPlan) -> int:
+def run(options: RunOptions, plan: RunPlan, hooks: RunHooks | None = None) -> int:
     from chaos.engine.config import parse_var
     from chaos.experiment import load_raw
 
@@ -162,7 +180,7 @@ def run(options: RunOptions, plan: RunPlan) -> int:
     if plan.measure_url:
         check_url("--measure-url", plan.measure_url)
     inputs = build_inputs(plan.ctk)
-    session = start(options)
+    session = start(options, hooks)
     raw = load_raw(plan.file)
     result = session.run_document(
         raw,

@@ -35,6 +35,8 @@ from chaos.engine.session import Session
 from chaos.engine.signals import handling
 from chaos.experiment.builtin import Chaos, DeploymentChaos, LatencyChaos, PodChaos
 from chaos.history import HistoryOptions
+from chaos.live.hub import LiveHub
+from chaos.live.serving import hooks_of
 from chaos.measure import Measurement, Prober, breaker_url_of
 from services.contract import BACKEND_MESSAGE, BREAKER_CLOSED
 
@@ -209,8 +211,9 @@ def _recover(url: str, options: DemoOptions, console: Console) -> Recovery:
     return recovery
 
 
-def run_demo(options: DemoOptions, console: Console) -> DemoOutcome:
-    """Bring the stack up, play the acts (v2's recovery after act 3), bring it down."""
+def run_demo(options: DemoOptions, console: Console, live: LiveHub | None = None) -> DemoOutcome:
+    """Bring the stack up, play the acts (v2's recovery after act 3), bring it down; every
+    act's events also go to ``live`` (one page shows the acts one after another)."""
     from datetime import UTC, datetime
 
     outcome = DemoOutcome(options=options, started_at=datetime.now(UTC).isoformat())
@@ -243,7 +246,10 @@ def run_demo(options: DemoOptions, console: Console) -> DemoOutcome:
                 stack.wait_ready(list(layout.programs.values()), options.ready_timeout)
                 console.rule(f"[bold]{act.title}")
                 console.print(act.story, style="italic", highlight=False)
-                result = run_act(act, driver, options, RunHooks(on_pause=display.countdown))
+                if live is not None:  # the page heads each act's run with its place in the story
+                    live.publish({"event": "act", "number": act.number, "title": act.title})
+                hooks = hooks_of(live, RunHooks(on_pause=display.countdown))
+                result = run_act(act, driver, options, hooks)
                 outcome.acts.append(result)
                 if result.journal.get("status") == "interrupted":
                     raise KeyboardInterrupt

@@ -47,6 +47,8 @@ class ActivityObserver(Protocol):
         self, activity: Activity, into: list[ActivityRun], entry: ActivityRun
     ) -> None: ...
 
+    def paused(self, seconds: float, when: str) -> None: ...
+
 
 class ActivityRunner:
     """Runs the activities of one experiment with the run's variables, settings and hooks."""
@@ -118,6 +120,8 @@ class ActivityRunner:
             logger.info("Pausing after activity for %ss...", format_seconds(value))
         if self.hooks.on_pause is not None:
             self.hooks.on_pause(value, when)
+        if self.observer is not None:
+            self.observer.paused(value, when)
         signals.sleep(value)
 
     def _call(self, activity: Activity) -> Any:

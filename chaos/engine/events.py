@@ -4,8 +4,9 @@ Every event has ``event`` (its kind), ``time`` (ISO 8601 UTC) and ``t`` (seconds
 started). Kinds: ``start``, ``activity_start``, ``activity_end`` (``phase`` method, rollback or
 hypothesis), ``hypothesis`` (``phase`` before or after, ``met``), ``measurement_start``,
 ``samples`` (one per second of the measurement: requests, ok, errors by kind, p50/max latency,
-breaker state), ``breaker`` (a transition), ``gate`` (one per SLO gate), ``abort``,
-``end`` (status, deviated, duration).
+breaker state), ``breaker`` (a transition), ``pause`` (seconds, ``when`` before or after),
+``gate`` (one per SLO gate), ``abort``, ``end`` (status, deviated, duration, score).
+The same events go to ``--live``'s browsers (``sink``), with or without a file.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import math
 import sys
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -29,10 +31,14 @@ if TYPE_CHECKING:
 
 
 class EventLog:
-    """An NDJSON file, written from any thread; each line is flushed at once."""
+    """An NDJSON file, written from any thread; each line is flushed at once. Each event also
+    goes to ``sink`` (the live view's), when there is one; ``path`` None: no file."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(
+        self, path: Path | None, sink: Callable[[dict[str, Any]], None] | None = None
+    ) -> None:
         self.path = path
+        self.sink = sink
         self._lock = threading.Lock()
         self._file: IO[str] | None = None
         self._t0 = time.monotonic()
@@ -41,6 +47,8 @@ class EventLog:
         """Open the file (``-``: standard output); one that cannot be opened is told, and
         the run goes on without events."""
         self._t0 = time.monotonic()
+        if self.path is None:
+            return
         try:
             if is_stdout(self.path):
                 self._file = sys.stdout
@@ -60,7 +68,7 @@ class EventLog:
         self._close(told=True)
 
     def emit(self, event: str, **fields: Any) -> None:
-        if self._file is None:
+        if self._file is None and self.sink is None:
             return
         record = {
             "event": event,
@@ -68,6 +76,10 @@ class EventLog:
             "t": round(time.monotonic() - self._t0, 4),
             **fields,
         }
+        if self.sink is not None:
+            self.sink(record)
+        if self._file is None:
+            return
         line = json.dumps(record, ensure_ascii=False, default=str)
         with self._lock:
             if self._file is None:
@@ -145,6 +157,7 @@ class SecondFeed:
             ok=sum(1 for s in samples if s.ok),
             errors=errors,
             p50_ms=percentile(latencies, 50),
+            p99_ms=percentile(latencies, 99),
             max_ms=max(latencies, default=None),
             breaker=self._breaker,
         )

@@ -7,7 +7,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from chaos.engine.events import EventLog, SecondFeed
-from chaos.engine.settings import RunSettings
+from chaos.engine.settings import RunHooks, RunSettings
 from chaos.engine.watch import MeasurementWatch
 from chaos.experiment.journal import ActivityRun, Journal, SteadyState
 from chaos.experiment.model import Activity
@@ -34,10 +34,11 @@ class RunObserver:
         self._feed = SecondFeed(events) if events is not None else None
 
     @classmethod
-    def of(cls, settings: RunSettings) -> RunObserver:
+    def of(cls, settings: RunSettings, hooks: RunHooks | None = None) -> RunObserver:
         events = None
-        if settings.events_file and not settings.dry_run:
-            events = EventLog(settings.events_file)
+        sink = hooks.on_event if hooks is not None else None
+        if (settings.events_file or sink) and not settings.dry_run:
+            events = EventLog(settings.events_file, sink)
         return cls(settings.gates, settings.abort_rules, events)
 
     def emit(self, event: str, **fields: Any) -> None:
@@ -73,6 +74,9 @@ class RunObserver:
         if journal is not None and into is journal.get("run"):
             return "method"
         return "hypothesis"
+
+    def paused(self, seconds: float, when: str) -> None:
+        self.emit("pause", seconds=seconds, when=when)
 
     def hypothesis(self, state: SteadyState, phase: str) -> None:
         self.emit("hypothesis", phase=phase, met=state["steady_state_met"])
@@ -128,6 +132,7 @@ class RunObserver:
             status=journal.get("status"),
             deviated=journal.get("deviated"),
             duration=journal.get("duration"),
+            score=(journal.get("chaosrun") or {}).get("score"),
         )
         if self.events is not None:
             self.events.close()

@@ -24,6 +24,8 @@ class Outputs:
     events: Path | None = None  # NDJSON, written as the run goes
     metrics: Path | None = None  # Prometheus textfile
     pushgateway: str | None = None
+    live: str | None = None  # [HOST:]PORT of the live view, served while the run lasts
+    live_linger: float = 0.0  # seconds it stays up after the end
 
     def files(self) -> list[tuple[str, Path]]:
         named = [

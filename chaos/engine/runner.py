@@ -66,7 +66,7 @@ class Runner:
             settings,
             self.hooks,
         )
-        self.observer = self.activities.observer = RunObserver.of(settings)
+        self.observer = self.activities.observer = RunObserver.of(settings, self.hooks)
         self.resolve = self.activities.resolve
         self.execute = self.activities.execute
         self.checker = Hypothesis(experiment, self.activities, None)

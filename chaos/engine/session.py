@@ -283,6 +283,8 @@ class Session:
             journal = options.journal_path
             write_outputs(result, options.outputs, journal.name if journal else "journal.json")
             record_run(result.journal, options.history)
+        if self.hooks.on_journal is not None:
+            self.hooks.on_journal(result.journal)
         return result
 
     def _record_writer(self, title: str, mirrored: bool) -> RecordWriter:

@@ -45,6 +45,10 @@ class RunHooks:
     """What a caller may follow as the run goes, without parsing its log."""
 
     on_pause: Callable[[float, str], None] | None = None  # (seconds, "before" or "after")
+    # ``--live``: every event of the run, also without ``--events-file`` (``LiveHub.publish``)
+    on_event: Callable[[dict[str, Any]], None] | None = None
+    # ``--live``: the journal, once written (``LiveHub.add_journal``)
+    on_journal: Callable[[Journal], None] | None = None
 
 
 @dataclass

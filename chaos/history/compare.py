@@ -167,8 +167,13 @@ def _run_line(what: str, row: RunRow) -> str:
     return f"{what}: {row.id} {row.title!r} {row.started} {labels}".rstrip()
 
 
+def rows_of(comparison: Comparison) -> list[list[str]]:
+    """The table's rows under ``HEADER``, as text (also ``chaosrun serve``'s)."""
+    return [_cells(line) for line in comparison.lines]
+
+
 def as_table(comparison: Comparison) -> str:
-    rows = [HEADER, *(_cells(line) for line in comparison.lines)]
+    rows = [HEADER, *rows_of(comparison)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(HEADER))]
     text = [
         _run_line("base", comparison.base),

@@ -8,9 +8,11 @@ from chaos.report.runs import RunView
 SIDE_BY_SIDE = "runs"
 
 
-def section_of(view: RunView, group: str | None = None) -> ReportSection:
+def section_of(
+    view: RunView, group: str | None = None, history_url: str | None = None
+) -> ReportSection:
     """A run's card: its verdict, its checks, its timeline if it was measured, the trend of
-    the experiment's last stored runs."""
+    the experiment's last stored runs (in ``history_url``, default the usual store)."""
     from chaos.history.trend import recent_runs
     from chaos.report.trend import trend_svg
 
@@ -34,13 +36,13 @@ def section_of(view: RunView, group: str | None = None) -> ReportSection:
         checks=checks,
         group=group,
         note=note,
-        trend=trend_svg(recent_runs(view.title)),
+        trend=trend_svg(recent_runs(view.title, history_url)),
     )
 
 
-def runs_report(views: list[RunView]) -> Report:
+def runs_report(views: list[RunView], history_url: str | None = None) -> Report:
     group = SIDE_BY_SIDE if len(views) > 1 else None
-    sections = [section_of(view, group) for view in views]
+    sections = [section_of(view, group, history_url) for view in views]
     ok = all(view.ok for view in views)
     passed = sum(1 for view in views if view.ok)
     return Report(
@@ -53,5 +55,5 @@ def runs_report(views: list[RunView]) -> Report:
     )
 
 
-def html_of(views: list[RunView]) -> str:
-    return render_html(runs_report(views))
+def html_of(views: list[RunView], history_url: str | None = None) -> str:
+    return render_html(runs_report(views, history_url))

@@ -10,50 +10,14 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from chaos.drivers.local import LocalDriver, LocalSettings, LocalStack
+from chaos.drivers.local import LocalDriver, LocalStack
 from services.contract import BACKEND_MESSAGE, FALLBACK_MESSAGE, PAGE_TITLE
 from testbed.procs import REPO_ROOT
-from tests.support.local_stack import local_stack_up
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOTS = REPO_ROOT / "docs" / "screenshots"
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
-    settings = LocalSettings(breaker_wait=30, backend_timeout=1)
-    with local_stack_up(tmp_path_factory.mktemp("browser-stack"), settings) as stack:
-        yield stack
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: run scripts/install-system-deps (Debian chromium).")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def _look(browser: Any, url: str, shot: Path) -> tuple[int, dict[str, str]]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,24 +18,7 @@ from testbed.procs import REPO_ROOT
 from tests.chaos.cli.helpers import chaosrun
 from tests.support.local_stack import local_stack_up
 
-CHROMIUM = "/usr/bin/chromium"
 SCREENSHOT = REPO_ROOT / "docs" / "screenshots" / "report-v1-v2.png"
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: run scripts/install-system-deps (Debian chromium).")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture

@@ -1,0 +1,1 @@
+"""``chaosrun serve``: a small web app over the run history (FastAPI, Jinja2 templates)."""
