@@ -25,6 +25,7 @@ POD, DEPLOYMENT, LATENCY, RUN = "pod", "deployment", "latency", "run"
 VALIDATE, RESTORE, PROXY = "validate", "restore", "proxy"
 BUILTIN = frozenset({POD, DEPLOYMENT, LATENCY})  # the tutorial's experiments
 RUNS = BUILTIN | {RUN}  # every command that runs chaos
+CHOOSING = frozenset({POD, DEPLOYMENT, RUN})  # every command that picks targets
 
 
 @dataclass(frozen=True)
@@ -189,6 +190,12 @@ OPTIONS: tuple[Option, ...] = (
          "State directory of the local stack (--target local)."),
     _opt("allow_system_namespaces", "flag", False, RUNS,
          "Allow chaos in kube-system, kube-public and kube-node-lease (refused otherwise)."),
+    _opt("max_percent", "float", None, CHOOSING,
+         "Refuse a change that hits more than this percent of what matches (pods of a "
+         "selector), before any change and again right before it.", low=0, high=100),
+    _opt("min_healthy", "text", None, CHOOSING,
+         "N or P%: refuse a change that leaves an affected workload fewer Ready pods, and stop "
+         "the run (interrupted, rolled back) if they fall below it meanwhile."),
     _opt("probe_interval", "float", defaults.PROBE_INTERVAL, RUNS,
          "Seconds between the live measurement's requests.", low=0.001),
     _opt("breaker_url", "text", None, RUNS,

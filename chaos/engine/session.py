@@ -15,6 +15,7 @@ from chaos.actions.context import RunContext
 from chaos.defaults import FRONTEND_SERVICE
 from chaos.drivers.base import Driver, DriverError, NotFound, Unauthorized
 from chaos.drivers.factory import DriverFactory, Target
+from chaos.engine.blast import check_before, limits_of
 from chaos.engine.inputs import RunInputs
 from chaos.engine.options import (
     RunOptions,
@@ -234,6 +235,8 @@ class Session:
             if options.dry_run
             else self._record_writer(str(experiment.title), mirrored=uses_target),
         )
+        ctx.limits = limits_of(raw, options.guards)
+        check_before(experiment, configuration, ctx)
         if options.seed is not None:
             ctx.record["seed"] = options.seed
         if options.history.labels:
