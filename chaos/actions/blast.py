@@ -28,11 +28,10 @@ class Floor:
     percent: float | None = None
 
     def required(self, desired: int) -> int:
-        """Ready pods a workload of ``desired`` replicas must keep."""
-        if self.count is not None:
-            return self.count
-        assert self.percent is not None
-        return math.ceil(self.percent * desired / 100 - 1e-9)
+        """Ready pods a workload of ``desired`` replicas must keep (the higher of a count
+        and a percentage, when a policy gave one and a flag the other)."""
+        by_share = math.ceil(self.percent * desired / 100 - 1e-9) if self.percent else 0
+        return max(self.count or 0, by_share)
 
 
 _FLOOR = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$")
@@ -60,9 +59,14 @@ def parse_floor(text: str, where: str = "--min-healthy") -> Floor:
 class BlastLimits:
     max_percent: float | None = None
     min_healthy: Floor | None = None
+    require_label: str | None = None  # key or key=value every object hit carries
+    # The namespace policy each limit comes from ("chaosrun-policy in default"), if one.
+    share_by: str | None = None
+    floor_by: str | None = None
+    label_by: str | None = None
 
     def __bool__(self) -> bool:
-        return self.max_percent is not None or self.min_healthy is not None
+        return any(v is not None for v in (self.max_percent, self.min_healthy, self.require_label))
 
 
 def _number(value: float) -> str:
@@ -76,6 +80,11 @@ def check_share(limits: BlastLimits, chosen: int, matching: int, what: str) -> N
         return
     if chosen * 100 > limits.max_percent * matching:
         share = _number(round(chosen * 100 / matching, 1))
+        if limits.share_by:
+            raise BlastRefused(
+                f"refused by {limits.share_by}: max-percent {_number(limits.max_percent)}, the "
+                f"selection is {share} % ({chosen} of {matching} {what})"
+            )
         raise BlastRefused(
             f"--max-percent {_number(limits.max_percent)}: the selection is {chosen} of "
             f"{matching} {what} ({share} %)"
@@ -100,8 +109,9 @@ def check_floor(limits: BlastLimits, workload: Workload, remaining: int) -> None
         return
     need = floor.required(workload.desired)
     if remaining < need:
+        guard = f"refused by {limits.floor_by}: min-healthy" if limits.floor_by else "--min-healthy"
         raise BlastRefused(
-            f"--min-healthy {floor.text}: {workload.label} would keep {remaining} Ready "
+            f"{guard} {floor.text}: {workload.label} would keep {remaining} Ready "
             f"pod(s) of {workload.desired}, fewer than {need}"
         )
 
@@ -117,3 +127,20 @@ def floor_broken(limits: BlastLimits, workload: Workload, ready: int) -> str | N
     return (
         f"--min-healthy {floor.text}: {workload.label} has {ready} Ready pod(s), fewer than {need}"
     )
+
+
+def carries(labels: dict[str, str], required: str) -> bool:
+    key, _, value = required.partition("=")
+    return key in labels and (not value or labels[key] == value)
+
+
+def check_labels(limits: BlastLimits, kind: str, hit: list[tuple[str, dict[str, str]]]) -> None:
+    """Refuse when an object about to be hit lacks the policy's ``require-label``."""
+    if limits.require_label is None:
+        return
+    for name, labels in hit:
+        if not carries(labels, limits.require_label):
+            raise BlastRefused(
+                f"refused by {limits.label_by or 'the policy'}: require-label "
+                f"{limits.require_label}, {kind} {name} does not carry it"
+            )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from chaos.actions.blast import Workload, check_floor
+from chaos.actions.blast import Workload, check_floor, check_labels
 from chaos.actions.context import RunContext
 from chaos.actions.errors import ActivityFailed
 from chaos.actions.pods import guard_namespace
@@ -70,8 +70,12 @@ def desired_replicas(snap: DeploymentSnapshot) -> int:
 
 
 def _guard_floor(ctx: RunContext, snap: DeploymentSnapshot) -> None:
-    """Deleting a Deployment leaves it no Ready pod: ``--min-healthy`` refuses it unless 0."""
+    """Deleting a Deployment leaves it no Ready pod: ``--min-healthy`` refuses it unless 0;
+    a policy's ``require-label`` is checked on the Deployment's labels."""
     label = f"Deployment {snap.namespace}/{snap.name}"
+    meta = snap.manifest.get("metadata") if isinstance(snap.manifest, dict) else None
+    labels = meta.get("labels") if isinstance(meta, dict) else None
+    check_labels(ctx.limits, "Deployment", [(snap.name, dict(labels or {}))])
     check_floor(ctx.limits, Workload(label, snap.namespace, "", desired_replicas(snap)), 0)
 
 

@@ -10,7 +10,7 @@ import math
 import re
 from typing import Any
 
-from chaos.actions.blast import Workload, check_floor, check_share
+from chaos.actions.blast import Workload, check_floor, check_labels, check_share
 from chaos.actions.context import RunContext, system_namespace_refusal
 from chaos.actions.errors import ActivityFailed
 from chaos.actions.reads import verdict
@@ -133,6 +133,7 @@ def guard_blast(
     if not ctx.limits:
         return
     what = f"pods matching {_matching(label_selector, name_pattern)}"
+    check_labels(ctx.limits, "pod", [(p.name, p.labels) for p in victims])
     check_share(ctx.limits, len(victims), len(pods), what)
     workload = Workload(f"the {what} in {ns}", ns, label_selector or "", len(pods), name_pattern)
     hit = {p.name for p in victims}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,7 @@ from chaos.errors import BadInput
 
 if TYPE_CHECKING:
     from chaos.actions.context import RunContext
+    from chaos.actions.registry import NativeFunction
     from chaos.engine.options import Guards
 
 logger = logging.getLogger("chaosrun")
@@ -55,28 +57,49 @@ def limits_of(raw: dict[str, Any], guards: Guards) -> BlastLimits:
     return BlastLimits(min(shares) if shares else None, floor)
 
 
-def check_before(experiment: Any, configuration: dict[str, Any], ctx: RunContext) -> None:
-    """Before any change: every choosing function of the method, played dry and quiet, keeps
-    within the limits (``BadInput`` otherwise). Other failures are left to the run."""
-    if not ctx.limits:
-        return
+def _natives(
+    experiment: Any, configuration: dict[str, Any], namespace: str | None
+) -> Iterator[tuple[NativeFunction, dict[str, Any]]]:
+    """The method's native functions that change the target, with their arguments as the
+    run will pass them."""
     from chaos.actions.registry import is_native_module, lookup
     from chaos.engine.config import substitute
 
-    preview = replace(ctx, dry_run=True, quiet=True, record={}, records=None, floors=[], _rng=None)
     for activity in experiment.method:
         provider = getattr(activity, "provider", None)
         if provider is None or provider.type != "python":
             continue
         spec = provider.spec()
-        if spec.func not in CHOOSING or not is_native_module(spec.module):
-            continue
-        native = lookup(spec.module, spec.func)
-        if native is None:
+        native = lookup(spec.module, spec.func) if is_native_module(spec.module) else None
+        if native is None or not native.destructive:
             continue
         arguments = substitute(dict(spec.arguments), configuration)
-        if ctx.namespace and "ns" not in arguments:
-            arguments["ns"] = ctx.namespace
+        if namespace and "ns" not in arguments:
+            arguments["ns"] = namespace
+        yield native, arguments
+
+
+def touched(
+    experiment: Any, configuration: dict[str, Any], namespace: str | None
+) -> tuple[set[str], set[str]]:
+    """The namespaces the method changes and the functions it changes them with."""
+    namespaces: set[str] = set()
+    functions: set[str] = set()
+    for native, arguments in _natives(experiment, configuration, namespace):
+        namespaces.add(str(arguments.get("ns") or "default"))
+        functions.add(native.func)
+    return namespaces, functions
+
+
+def check_before(experiment: Any, configuration: dict[str, Any], ctx: RunContext) -> None:
+    """Before any change: every choosing function of the method, played dry and quiet, keeps
+    within the limits (``BadInput`` otherwise). Other failures are left to the run."""
+    if not ctx.limits:
+        return
+    preview = replace(ctx, dry_run=True, quiet=True, record={}, records=None, floors=[], _rng=None)
+    for native, arguments in _natives(experiment, configuration, ctx.namespace):
+        if native.func not in CHOOSING:
+            continue
         try:
             native.impl(preview, **arguments)
         except BlastRefused as exc:
