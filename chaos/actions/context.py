@@ -73,6 +73,8 @@ class RunContext:
     limits: BlastLimits = field(default_factory=BlastLimits)
     # The workloads a change touched: their Ready pods are watched against ``--min-healthy``.
     floors: list[Workload] = field(default_factory=list)
+    # Polled while the method runs: each returns why the run must stop now, or None.
+    stop_checks: list[Callable[[], str | None]] = field(default_factory=list)
     # A preview before any change (the engine's blast-radius check): dry, and says nothing.
     quiet: bool = False
     _driver: Driver | None = None

@@ -22,7 +22,7 @@ Values = dict[str, Any]  # a command line's values, by the options' names
 Kind = Literal["text", "int", "float", "path", "flag", "target"]
 
 POD, DEPLOYMENT, LATENCY, RUN = "pod", "deployment", "latency", "run"
-VALIDATE, RESTORE, PROXY = "validate", "restore", "proxy"
+VALIDATE, RESTORE, PROXY, HALT = "validate", "restore", "proxy", "halt"
 BUILTIN = frozenset({POD, DEPLOYMENT, LATENCY})  # the tutorial's experiments
 RUNS = BUILTIN | {RUN}  # every command that runs chaos
 CHOOSING = frozenset({POD, DEPLOYMENT, RUN})  # every command that picks targets
@@ -169,6 +169,16 @@ OPTIONS: tuple[Option, ...] = (
          "Share of requests answered 503 (0 to 1)."),
     _opt("seed", "int", None, {PROXY},
          "Seed of the choice of failing requests (reproducible)."),
+    # chaosrun halt
+    _opt("reason", "text", None, {HALT},
+         "Why: every run it stops, and every run it refuses, says so."),
+    _opt("namespace", "text", defaults.NAMESPACE, {HALT},
+         "The namespace to halt chaos in.", spellings=("--namespace", "-n")),
+    _opt("all_namespaces", "flag", False, {HALT},
+         "Halt chaos in every namespace (or lift it everywhere with --clear).",
+         spellings=("--all-namespaces", "-A")),
+    _opt("clear", "flag", False, {HALT},
+         "Lift the halt: new runs may start again."),
     # every run
     _opt("journal_path", "path", defaults.JOURNAL_PATH, RUNS,
          "Where to write the run journal (JSON)."),
@@ -180,13 +190,13 @@ OPTIONS: tuple[Option, ...] = (
          "journal to replay a run."),
     _opt("verbose", "flag", False, RUNS | {VALIDATE},
          "Also log activity outputs and tracebacks.", spellings=("--verbose", "-v")),
-    _opt("target", "target", Target.kubernetes, RUNS,
+    _opt("target", "target", Target.kubernetes, RUNS | {HALT},
          "Where the chaos happens: a Kubernetes cluster, or the local supervisord stack."),
-    _opt("context", "text", None, RUNS,
+    _opt("context", "text", None, RUNS | {HALT},
          "kubeconfig context to use (default: the current one)."),
-    _opt("kubeconfig", "text", None, RUNS,
+    _opt("kubeconfig", "text", None, RUNS | {HALT},
          "kubeconfig file (default: $KUBECONFIG, ~/.kube/config, in-cluster)."),
-    _opt("state_dir", "path", None, RUNS,
+    _opt("state_dir", "path", None, RUNS | {HALT},
          "State directory of the local stack (--target local)."),
     _opt("allow_system_namespaces", "flag", False, RUNS,
          "Allow chaos in kube-system, kube-public and kube-node-lease (refused otherwise)."),

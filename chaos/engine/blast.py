@@ -109,8 +109,9 @@ def check_before(experiment: Any, configuration: dict[str, Any], ctx: RunContext
 
 
 class FloorWatch:
-    """While the method runs: the Ready pods of every workload a change touched, counted
-    every ``FLOOR_POLL`` seconds; below ``--min-healthy`` the run stops (``request_stop``)."""
+    """While the method runs, every ``FLOOR_POLL`` seconds: the run's stop checks (a halt),
+    and the Ready pods of every workload a change touched; a halt, or a floor broken, stops
+    the run (``request_stop``)."""
 
     def __init__(self, ctx: RunContext) -> None:
         self.ctx = ctx
@@ -118,7 +119,8 @@ class FloorWatch:
         self._thread: threading.Thread | None = None
 
     def start(self) -> FloorWatch:
-        if self.ctx.limits.min_healthy is not None and not self.ctx.dry_run:
+        watching = self.ctx.limits.min_healthy is not None or self.ctx.stop_checks
+        if watching and not self.ctx.dry_run:
             self._thread = threading.Thread(target=self._loop, name="floor-watch", daemon=True)
             self._thread.start()
         return self
@@ -132,6 +134,12 @@ class FloorWatch:
         from chaos.actions.pods import ready_count
 
         while not self._stop.wait(FLOOR_POLL):
+            for check in self.ctx.stop_checks:
+                why = check()
+                if why is not None and not self._stop.is_set():
+                    logger.warning("%s", why)
+                    request_stop(why)
+                    return
             for workload in list(self.ctx.floors):
                 try:
                     ready = ready_count(self.ctx, workload)

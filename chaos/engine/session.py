@@ -9,7 +9,6 @@ validates the experiment, runs it with its run record, and returns the ``RunResu
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chaos.actions.context import RunContext
@@ -17,6 +16,7 @@ from chaos.defaults import FRONTEND_SERVICE
 from chaos.drivers.base import Driver, DriverError, NotFound, Unauthorized
 from chaos.drivers.factory import DriverFactory, Target
 from chaos.engine.blast import check_before, limits_of, touched
+from chaos.engine.guarding import guard_run
 from chaos.engine.inputs import RunInputs
 from chaos.engine.options import (
     RunOptions,
@@ -26,7 +26,6 @@ from chaos.engine.options import (
     check_url,
 )
 from chaos.engine.outputs import write_outputs
-from chaos.engine.policy import apply_policy, read_policy
 from chaos.engine.runner import RunHooks, RunResult, RunSettings, run_experiment
 from chaos.engine.slo import parse_rules, rules_of
 from chaos.errors import BadInput
@@ -37,7 +36,6 @@ from chaos.records.writer import RecordWriter
 from services.contract import FAULTS_PATH
 
 if TYPE_CHECKING:
-    from chaos.actions.blast import BlastLimits
     from chaos.experiment.builtin import Chaos
 
 logger = logging.getLogger("chaosrun")
@@ -238,7 +236,11 @@ class Session:
             if options.dry_run
             else self._record_writer(str(experiment.title), mirrored=uses_target),
         )
-        ctx.limits = self._limits(raw, experiment, configuration, namespace, uses_target)
+        if uses_target:
+            touches = touched(experiment, configuration, namespace)
+            guard_run(options, self.connect, raw, touches, ctx)
+        else:
+            ctx.limits = limits_of(raw, options.guards)
         check_before(experiment, configuration, ctx)
         if options.seed is not None:
             ctx.record["seed"] = options.seed
@@ -274,33 +276,6 @@ class Session:
             write_outputs(result, options.outputs, journal.name if journal else "journal.json")
             record_run(result.journal, options.history)
         return result
-
-    def _limits(
-        self,
-        raw: dict[str, Any],
-        experiment: Any,
-        configuration: dict[str, Any],
-        namespace: str | None,
-        uses_target: bool,
-    ) -> BlastLimits:
-        """The flags' and the file's limits, tightened by each touched namespace's policy."""
-        limits = limits_of(raw, self.options.guards)
-        namespaces, functions = touched(experiment, configuration, namespace)
-        if not uses_target or not namespaces:
-            return limits
-        local = self.options.target.kind is Target.local
-        state_dir = self._state_dir() if local else None
-        for ns in sorted(namespaces) if not local else ["default"]:
-            policy = read_policy(self.connect(), ns, state_dir)
-            if policy is not None:
-                limits = apply_policy(policy, limits, functions)
-        return limits
-
-    def _state_dir(self) -> Path:
-        from chaos.drivers.local.settings import LocalSettings
-
-        given = self.options.target.state_dir
-        return Path(given or LocalSettings().state_dir).expanduser().resolve()
 
     def _record_writer(self, title: str, mirrored: bool) -> RecordWriter:
         """The run's record; kept in the cluster too when asked and the run acts on it."""

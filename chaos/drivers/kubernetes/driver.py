@@ -21,6 +21,7 @@ from chaos.drivers.base import (
     TargetUnreachable,
     Unauthorized,
 )
+from chaos.drivers.kubernetes.configmaps import NamedConfigMaps
 from chaos.drivers.kubernetes.manifests import same_spec, strip_server_fields
 from chaos.drivers.kubernetes.objects import ObjectReads
 from chaos.drivers.kubernetes.records import RecordConfigMaps
@@ -34,7 +35,7 @@ T = TypeVar("T")
 REACHABLE_DEADLINE = 10.0
 
 
-class KubernetesDriver(RecordConfigMaps, ObjectReads):
+class KubernetesDriver(RecordConfigMaps, NamedConfigMaps, ObjectReads):
     """Pods, Deployments and Services of one cluster (kubeconfig context or in-cluster);
     any kind of object, read."""
 
