@@ -75,6 +75,8 @@ class RunContext:
     floors: list[Workload] = field(default_factory=list)
     # Polled while the method runs: each returns why the run must stop now, or None.
     stop_checks: list[Callable[[], str | None]] = field(default_factory=list)
+    # Writes a Kubernetes Event: (kind, name, namespace, reason, what was done).
+    on_event: Callable[[str, str, str, str, str], None] | None = None
     # A preview before any change (the engine's blast-radius check): dry, and says nothing.
     quiet: bool = False
     _driver: Driver | None = None
@@ -104,6 +106,13 @@ class RunContext:
     def notice(self, message: str) -> None:
         if not self.quiet:
             logger.info(message)
+
+    def event(self, kind: str, name: str, namespace: str, reason: str, doing: str) -> None:
+        """An Event on the object touched (ChaosInjected, ChaosReverted...), when the target
+        keeps them; never in a dry run (a refusal in the check before the run excepted)."""
+        if self.on_event is None or (self.dry_run and reason != "ChaosRefused"):
+            return
+        self.on_event(kind, name, namespace, reason, doing)
 
     def watch(self, workload: Workload) -> None:
         """After a change: ``workload``'s Ready pods are watched while the run lasts."""

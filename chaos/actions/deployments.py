@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from chaos.actions.blast import Workload, check_floor, check_labels
+from chaos.actions.blast import BlastRefused, Workload, check_floor, check_labels
 from chaos.actions.context import RunContext
 from chaos.actions.errors import ActivityFailed
 from chaos.actions.pods import guard_namespace
@@ -75,8 +75,14 @@ def _guard_floor(ctx: RunContext, snap: DeploymentSnapshot) -> None:
     label = f"Deployment {snap.namespace}/{snap.name}"
     meta = snap.manifest.get("metadata") if isinstance(snap.manifest, dict) else None
     labels = meta.get("labels") if isinstance(meta, dict) else None
-    check_labels(ctx.limits, "Deployment", [(snap.name, dict(labels or {}))])
-    check_floor(ctx.limits, Workload(label, snap.namespace, "", desired_replicas(snap)), 0)
+    try:
+        check_labels(ctx.limits, "Deployment", [(snap.name, dict(labels or {}))])
+        check_floor(ctx.limits, Workload(label, snap.namespace, "", desired_replicas(snap)), 0)
+    except BlastRefused as refused:
+        ctx.event(
+            "Deployment", snap.name, snap.namespace, "ChaosRefused", f"not deleted: {refused}"
+        )
+        raise
 
 
 def _delete_one(ctx: RunContext, driver: Driver, snap: DeploymentSnapshot) -> None:
@@ -99,6 +105,10 @@ def _delete_one(ctx: RunContext, driver: Driver, snap: DeploymentSnapshot) -> No
         ctx.forget_snapshot(taken, str(exc))  # refused: it still stands
         raise
     ctx.mark(entry, ObjectState.DELETED)
+    where = f"{snap.namespace}/{snap.name}"
+    ctx.event(
+        "Deployment", snap.name, snap.namespace, "ChaosInjected", f"deleted Deployment {where}"
+    )
 
 
 def restore_deployment(
@@ -131,6 +141,14 @@ def restore_deployment(
         outcome = driver.restore_deployment(taken.snapshot)
         taken.restored = True
         ctx.mark(taken.entry, ObjectState.RESTORED, outcome.value)
+        snap = taken.snapshot
+        ctx.event(
+            "Deployment",
+            snap.name,
+            snap.namespace,
+            "ChaosReverted",
+            f"restored Deployment {snap.namespace}/{snap.name} from its snapshot ({outcome.value})",
+        )
         entry = {
             "name": taken.snapshot.name,
             "namespace": taken.snapshot.namespace,

@@ -10,7 +10,13 @@ import math
 import re
 from typing import Any
 
-from chaos.actions.blast import Workload, check_floor, check_labels, check_share
+from chaos.actions.blast import (
+    BlastRefused,
+    Workload,
+    check_floor,
+    check_labels,
+    check_share,
+)
 from chaos.actions.context import RunContext, system_namespace_refusal
 from chaos.actions.errors import ActivityFailed
 from chaos.actions.reads import verdict
@@ -133,11 +139,16 @@ def guard_blast(
     if not ctx.limits:
         return
     what = f"pods matching {_matching(label_selector, name_pattern)}"
-    check_labels(ctx.limits, "pod", [(p.name, p.labels) for p in victims])
-    check_share(ctx.limits, len(victims), len(pods), what)
     workload = Workload(f"the {what} in {ns}", ns, label_selector or "", len(pods), name_pattern)
     hit = {p.name for p in victims}
-    check_floor(ctx.limits, workload, sum(1 for p in pods if p.ready and p.name not in hit))
+    try:
+        check_labels(ctx.limits, "pod", [(p.name, p.labels) for p in victims])
+        check_share(ctx.limits, len(victims), len(pods), what)
+        check_floor(ctx.limits, workload, sum(1 for p in pods if p.ready and p.name not in hit))
+    except BlastRefused as refused:
+        for pod in victims:
+            ctx.event("Pod", pod.name, ns, "ChaosRefused", f"not terminated: {refused}")
+        raise
     ctx.watch(workload)
 
 
@@ -154,6 +165,7 @@ def _terminate(ctx: RunContext, victims: list[PodInfo], ns: str, grace: int | No
     driver = ctx.driver()
     for name in names:
         driver.delete_pod(name, ns, grace_period=grace)
+        ctx.event("Pod", name, ns, "ChaosInjected", f"terminated pod {ns}/{name}")
     return names
 
 

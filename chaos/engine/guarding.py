@@ -11,7 +11,15 @@ from chaos.actions.context import RunContext
 from chaos.drivers.base import Driver
 from chaos.drivers.factory import Target, TargetRef
 from chaos.engine.blast import limits_of
-from chaos.engine.halt import ClusterHalts, Halts, LocalHalts, halt_check, refuse_if_halted
+from chaos.engine.halt import (
+    HALT,
+    ClusterHalts,
+    Halts,
+    LocalHalts,
+    halt_check,
+    refuse_if_halted,
+)
+from chaos.engine.kube_events import EventSink
 from chaos.engine.options import RunOptions
 from chaos.engine.policy import apply_policy, read_policy
 
@@ -36,7 +44,8 @@ def guard_run(
     ctx: RunContext,
 ) -> None:
     """``ctx.limits`` from the flags, the file and the policies; ``BadInput`` when a policy
-    or a halt refuses the run; the halt watched while it lasts."""
+    or a halt refuses the run; the halt watched while it lasts; on Kubernetes, an Event for
+    every change and undo."""
     limits = limits_of(raw, options.guards)
     namespaces, functions = touches
     if namespaces:
@@ -47,9 +56,16 @@ def guard_run(
             policy = read_policy(connect(), ns, state_dir)
             if policy is not None:
                 limits = apply_policy(policy, limits, functions)
+        if not local:
+            title = str(raw.get("title", ""))
+            ctx.on_event = EventSink(connect(), ctx.record, title)
         halts = halts_of(options.target, connect)
         refuse_if_halted(halts, ordered)
-        ctx.stop_checks.append(halt_check(halts, ordered, ctx.record))
+
+        def halted(ns: str, why: str) -> None:
+            ctx.event("ConfigMap", HALT, ns, "ChaosHalted", f"the run stops: {why}")
+
+        ctx.stop_checks.append(halt_check(halts, ordered, ctx.record, halted))
     ctx.limits = limits
 
 

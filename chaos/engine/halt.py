@@ -142,9 +142,13 @@ def refuse_if_halted(halts: Halts, namespaces: list[str]) -> None:
 
 
 def halt_check(
-    halts: Halts, namespaces: list[str], record: dict[str, Any]
+    halts: Halts,
+    namespaces: list[str],
+    record: dict[str, Any],
+    notify: Callable[[str, str], None] | None = None,
 ) -> Callable[[], str | None]:
-    """For the run's watcher: the reason to stop when a halt appeared, else None."""
+    """For the run's watcher: the reason to stop when a halt appeared, else None;
+    ``notify(namespace, reason)`` is told first (the ChaosHalted Event)."""
 
     def check() -> str | None:
         for ns in namespaces:
@@ -157,7 +161,10 @@ def halt_check(
             record["halted"] = {"namespace": ns, **data}
             with contextlib.suppress(DriverError):  # stopping matters more than being counted
                 halts.acknowledge(ns, str(record.get("run_id", "unknown")))
-            return f"halted by {halts.where(ns)}: {_said(data)}"
+            why = f"halted by {halts.where(ns)}: {_said(data)}"
+            if notify is not None:
+                notify(ns, why)
+            return why
         return None
 
     return check

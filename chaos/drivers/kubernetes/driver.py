@@ -22,6 +22,7 @@ from chaos.drivers.base import (
     Unauthorized,
 )
 from chaos.drivers.kubernetes.configmaps import NamedConfigMaps
+from chaos.drivers.kubernetes.event_writes import EventWrites
 from chaos.drivers.kubernetes.manifests import same_spec, strip_server_fields
 from chaos.drivers.kubernetes.objects import ObjectReads
 from chaos.drivers.kubernetes.records import RecordConfigMaps
@@ -35,7 +36,7 @@ T = TypeVar("T")
 REACHABLE_DEADLINE = 10.0
 
 
-class KubernetesDriver(RecordConfigMaps, NamedConfigMaps, ObjectReads):
+class KubernetesDriver(RecordConfigMaps, NamedConfigMaps, EventWrites, ObjectReads):
     """Pods, Deployments and Services of one cluster (kubeconfig context or in-cluster);
     any kind of object, read."""
 
