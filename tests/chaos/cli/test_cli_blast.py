@@ -22,23 +22,28 @@ def scene(cluster: FakeCluster, back: int = 2) -> None:
     cluster.wait_ready("app=back", count=back)
 
 
+def builtin(kind: str, kubeconfig: Path, target: Target, journal: Path, *more: object) -> Result:
+    """``chaosrun pod`` or ``deployment`` at once, unmeasured, recorded nowhere but ``journal``."""
+    common = ("--frontend-url", target.url, "--pause", "0", "--no-measure", "--no-history")
+    return chaosrun(kind, "--kubeconfig", kubeconfig, *common, "--journal-path", journal, *more)
+
+
 def pod(kubeconfig: Path, target: Target, journal: Path, *more: object) -> Result:
-    return chaosrun(
-        "pod",
-        "--kubeconfig",
-        kubeconfig,
-        "--frontend-url",
-        target.url,
-        "--selector",
-        "app=back",
-        "--pause",
-        "0",
-        "--no-measure",
-        "--no-history",
-        "--journal-path",
-        journal,
-        *more,
-    )
+    return builtin("pod", kubeconfig, target, journal, "--selector", "app=back", *more)
+
+
+def kill_backends(**arguments: object) -> dict[str, object]:
+    """A method's action terminating backend pods with chaosk8s' ``terminate_pods``."""
+    return {
+        "type": "action",
+        "name": "kill",
+        "provider": {
+            "type": "python",
+            "module": "chaosk8s.pod.actions",
+            "func": "terminate_pods",
+            "arguments": {"label_selector": "app=back", **arguments},
+        },
+    }
 
 
 def test_max_percent_refuses_more_and_changes_nothing(
@@ -112,21 +117,8 @@ def test_deleting_a_deployment_leaves_no_ready_pod(
     code: int,
 ) -> None:
     scene(fake_cluster, back=1)
-    result = chaosrun(
-        "deployment",
-        "--kubeconfig",
-        kubeconfig,
-        "--frontend-url",
-        target.url,
-        "--pause",
-        "0",
-        "--no-measure",
-        "--no-history",
-        "--journal-path",
-        tmp_path / "j.json",
-        "--min-healthy",
-        floor,
-    )
+    journal = tmp_path / "j.json"
+    result = builtin("deployment", kubeconfig, target, journal, "--min-healthy", floor)
     assert result.exit_code == code, result.output
     if code == 2:
         assert (
@@ -136,7 +128,7 @@ def test_deleting_a_deployment_leaves_no_ready_pod(
         assert fake_cluster.deployment("back") is not None
         assert len(fake_cluster.pods(selector="app=back")) == 1
     else:
-        assert json.loads((tmp_path / "j.json").read_text())["status"] == "completed"
+        assert json.loads(journal.read_text())["status"] == "completed"
 
 
 def test_the_file_extension_sets_the_limit(
@@ -150,18 +142,7 @@ def test_the_file_extension_sets_the_limit(
             "title": "kill the backends",
             "description": "all of them",
             "extensions": [{"name": "chaosrun", "max-percent": 50}],
-            "method": [
-                {
-                    "type": "action",
-                    "name": "kill",
-                    "provider": {
-                        "type": "python",
-                        "module": "chaosk8s.pod.actions",
-                        "func": "terminate_pods",
-                        "arguments": {"label_selector": "app=back", "all": True},
-                    },
-                }
-            ],
+            "method": [kill_backends(all=True)],
         },
     )
     result = chaosrun(
@@ -197,19 +178,7 @@ def test_a_floor_broken_during_the_pause_stops_the_run(
         {
             "title": "one backend down",
             "description": "the other keeps serving",
-            "method": [
-                {
-                    "type": "action",
-                    "name": "kill",
-                    "provider": {
-                        "type": "python",
-                        "module": "chaosk8s.pod.actions",
-                        "func": "terminate_pods",
-                        "arguments": {"label_selector": "app=back", "qty": 1},
-                    },
-                    "pauses": {"after": 60},
-                }
-            ],
+            "method": [{**kill_backends(qty=1), "pauses": {"after": 60}}],
             "rollbacks": [
                 {
                     "type": "action",
