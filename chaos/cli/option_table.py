@@ -1,5 +1,5 @@
-"""Every option of ``pod``, ``deployment``, ``latency``, ``run``, ``validate``, ``restore``
-and ``proxy``, declared once.
+"""Every option of ``pod``, ``deployment``, ``latency``, ``run``, ``validate``, ``restore``,
+``proxy`` and ``halt``, declared once.
 
 Both readers of a command line are built from this table: the Typer commands' signatures
 (``chaos.cli.options``) and the console script's own reading of plain command lines
