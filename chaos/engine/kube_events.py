@@ -13,7 +13,7 @@ from typing import Any
 logger = logging.getLogger("chaosrun")
 
 COMPONENT = "chaosrun"
-API_VERSIONS = {"Pod": "v1", "ConfigMap": "v1", "Deployment": "apps/v1"}
+API_VERSIONS = {"Pod": "v1", "ConfigMap": "v1", "Service": "v1", "Deployment": "apps/v1"}
 WARNINGS = {"ChaosRefused", "ChaosHalted"}
 
 
