@@ -63,12 +63,17 @@ def _recovered_after(url: str, ended: float) -> tuple[float, float]:
             time.sleep(0.01)
 
 
-def _rejected(url: str) -> float:
-    """v2's count of calls its bulkhead rejected so far (its own counter on /metrics)."""
+def _counted(url: str, sample: str) -> float:
+    """One counter of the frontend's /metrics, named as Prometheus prints it."""
     for line in httpx.get(url + METRICS_PATH, timeout=10).text.splitlines():
-        if line.startswith("frontend_bulkhead_calls_total") and 'kind="rejected"' in line:
-            return float(line.rsplit(" ", 1)[1])
+        name, _, value = line.rpartition(" ")
+        if name == sample:
+            return float(value)
     return 0.0
+
+
+REJECTED = 'frontend_bulkhead_calls_total{kind="rejected",name="backend"}'
+SHED = "frontend_pages_shed_total"
 
 
 def _closed(url: str) -> bool:
@@ -81,7 +86,8 @@ def one_burst(url: str, side: str, budget: float) -> dict[str, Any]:
     if side == "v2":  # each burst meets a closed breaker, whatever the last one left
         wait_until(lambda: _closed(url), 120, "v2's breaker closed", 0.05)
     load = os.getloadavg()[0]
-    rejected_before = _rejected(url) if side == "v2" else 0.0
+    rejected_before = _counted(url, REJECTED) if side == "v2" else 0.0
+    shed_before = _counted(url, SHED)
     argv = [sys.executable, str(BENCH / "burst.py"), url + "/", str(BURST), str(BURST_TIMEOUT)]
     if side == "v2":
         argv.append(FALLBACK_MESSAGE)
@@ -101,10 +107,11 @@ def one_burst(url: str, side: str, budget: float) -> dict[str, Any]:
         "loadavg": load,
         "recovered_after_s": answered,
         "message_after_s": message,
+        "shed": _counted(url, SHED) - shed_before,
     }
     if side == "v2":
         result["fallbacks"] = data["marked"]
-        result["bulkhead_rejected"] = _rejected(url) - rejected_before
+        result["bulkhead_rejected"] = _counted(url, REJECTED) - rejected_before
     return result
 
 
@@ -185,10 +192,14 @@ def report_lines(section: dict[str, Any], targets: list[tuple[str, str, bool]]) 
     for side, runs in (("v1", v1), ("v2", v2)):
         for r in runs:
             answers = ", ".join(f"{n} × {status}" for status, n in r["statuses"].items())
+            shed = f"{r.get('shed', 0):.0f} shed at admission"
             if side == "v2":
                 answers += (
-                    f" ({r['fallbacks']} fallbacks, {r['bulkhead_rejected']:.0f} by the bulkhead)"
+                    f" ({r['fallbacks']} fallbacks, {shed}, "
+                    f"{r['bulkhead_rejected']:.0f} by the bulkhead)"
                 )
+            else:
+                answers += f" ({shed})"
             lines.append(
                 f"| {side} | {answers} | {r['p50_s']:.2f} | {r['p99_s']:.2f} | "
                 f"{r['max_s']:.2f} | {r['recovered_after_s']:.2f} | {r['message_after_s']:.2f} |"

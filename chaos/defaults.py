@@ -26,6 +26,14 @@ FRONTEND_SERVICE = "frontend"
 # hypothesis after the pause still meets it) unless the rollback ends it first.
 LATENCY_DELAY = 1.0
 LATENCY_FAULT_MARGIN = 60.0
+# The fault proxy of `latency --service`: its image (the runner image of this version, as
+# k8s/runner and the guides tag it) unless CHAOSRUN_PROXY_IMAGE names another, and how long its
+# pods may take to be Ready before the run gives up (and undoes what it created).
+PROXY_IMAGE_ENV = "CHAOSRUN_PROXY_IMAGE"
+PROXY_IMAGE = "chaosrun-runner:v1"
+PROXY_READY_TIMEOUT = 120.0
+# The proxy answers this path itself (200 once its upstream accepts connections).
+PROXY_READY_PATH = "/__chaosrun/ready"
 # Seconds the hypothesis waits for the frontend's page.
 PAGE_TIMEOUT = 5.0
 # `chaosrun demo`: shorter waits, so the whole story fits in well under a minute.
@@ -60,5 +68,9 @@ __all__ = [
     "PROBE_INTERVAL",
     "PROMETHEUS_BASE_URL",
     "PROMETHEUS_TIMEOUT",
+    "PROXY_IMAGE",
+    "PROXY_IMAGE_ENV",
+    "PROXY_READY_PATH",
+    "PROXY_READY_TIMEOUT",
     "SYSTEM_NAMESPACES",
 ]

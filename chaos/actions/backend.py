@@ -159,11 +159,7 @@ def restore_speed(
 ) -> list[dict[str, Any]]:
     """Rollback: end the faults this run injected into ``service``; nothing injected means
     nothing to do. ``time_slowed`` is the seconds from the fault to its end."""
-    pending = [
-        c
-        for c in ctx.changes
-        if not c.reverted and c.kind == FAULT_KIND and c.name == service and c.namespace == ns
-    ]
+    pending = ctx.pending_changes(FAULT_KIND, service, ns)
     if ctx.dry_run:
         ctx.notice(f"Dry run: would restore the speed of Service {ns}/{service}")
         return []

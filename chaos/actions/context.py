@@ -49,6 +49,7 @@ class MadeChange:
     made_at: float  # time.monotonic() when it was sent
     entry: RecordedObject | None = None
     reverted: bool = False
+    undo: object = None  # what the rollback needs beyond the kind and the name, if anything
 
 
 @dataclass
@@ -162,6 +163,14 @@ class RunContext:
     ) -> None:
         if self.records is not None and entry is not None:
             self.records.mark(entry, state, note)
+
+    def pending_changes(self, kind: str, name: str, namespace: str) -> list[MadeChange]:
+        """This run's changes of ``kind`` to ``namespace/name`` not reverted yet."""
+        return [
+            c
+            for c in self.changes
+            if not c.reverted and c.kind == kind and c.name == name and c.namespace == namespace
+        ]
 
     def forget_snapshot(self, taken: TakenSnapshot, why: str) -> None:
         """The delete was refused: the Deployment stands, there is nothing to restore."""

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from chaos.actions import backend, catalogue, deployments, prometheus
+from chaos.actions import backend, catalogue, deployments, prometheus, service
 from chaos.actions.declare import declaration_of
 from chaos.actions.families import NATIVE_FAMILIES, is_native_module
 
@@ -117,6 +117,15 @@ _FUNCTIONS = [
     NativeFunction("chaosrun.service", "frontend_url", deployments.frontend_url, "probe"),
     NativeFunction("chaosrun.backend", "slow_down", backend.slow_down, "action", True),
     NativeFunction("chaosrun.backend", "restore_speed", backend.restore_speed, "action"),
+    NativeFunction(
+        "chaosrun.service",
+        "slow_down",
+        service.slow_down,
+        "action",
+        True,
+        check=service.argument_problems,
+    ),
+    NativeFunction("chaosrun.service", "restore_speed", service.restore_speed, "action"),
 ]
 
 _FIXED: dict[tuple[str, str], NativeFunction] = {(f.module, f.func): f for f in _FUNCTIONS}

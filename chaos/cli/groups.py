@@ -109,7 +109,9 @@ def deployment_chaos(values: Values) -> DeploymentChaos:
 
 
 def latency_chaos(values: Values) -> LatencyChaos:
-    return _fill(LatencyChaos, values)
+    # Any Service, through the fault proxy; its image from CHAOSRUN_PROXY_IMAGE until the
+    # command line declares --proxy-image.
+    return _fill(LatencyChaos, values, through_proxy=True)
 
 
 def run_plan(values: Values) -> RunPlan:

@@ -104,7 +104,10 @@ OPTIONS: tuple[Option, ...] = (
     _opt("page_timeout", "float", defaults.PAGE_TIMEOUT, {LATENCY},
          "Seconds the hypothesis waits for the frontend's page.", low=0.001),
     _opt("service", "text", BACKEND_SERVICE, {LATENCY},
-         "The backend's Service (its pods must accept faults)."),
+         "The Service to slow down (any Service with one TCP port)."),
+    _opt("proxy_image", "text", None, {LATENCY},
+         "Image of the fault proxy put in front of the Service on Kubernetes (default: "
+         "$CHAOSRUN_PROXY_IMAGE, else the runner image of this version)."),
     # chaosrun run
     _opt("var", "text", (), {RUN},
          "Override a configuration entry: key=value or key:type=value (type: str, int, float, "

@@ -116,6 +116,7 @@ def act_chaos(act: Act, options: DemoOptions) -> Chaos:
             delay=DEMO_SLOW_DELAY,
             duration=options.slow_pause,
             page_timeout=DEMO_PAGE_TIMEOUT,
+            through_proxy=False,  # the backend's own fault route: act 4's verdicts rest on it
         )
     return DeploymentChaos(namespace=NAMESPACE, pause=options.pause)
 

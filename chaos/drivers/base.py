@@ -146,6 +146,58 @@ class KeptRecord:
     seal: str | None  # None: kept without one
 
 
+@dataclass(frozen=True)
+class ServiceInfo:
+    """What ``latency --service`` reads of a Service: its selector and its ports (each as the
+    API holds it: ``name``, ``port``, ``targetPort``, ``protocol``)."""
+
+    name: str
+    namespace: str
+    selector: dict[str, str]
+    ports: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class ServiceProxy:
+    """A fault proxy put in front of a Service, as its undo needs it: the Service's original
+    selector, the shadow Service and the proxy that were created, the run label they carry."""
+
+    service: str
+    namespace: str
+    selector: dict[str, str]
+    shadow: str
+    proxy: str
+    run: str  # the value of RUN_LABEL on what was created
+
+    @property
+    def proxy_selector(self) -> dict[str, str]:
+        """The labels of the proxy's pods: the Service's selector while the fault lasts."""
+        return {PROXY_LABEL: self.proxy, RUN_LABEL: self.run}
+
+
+@dataclass(frozen=True)
+class ProxyFault:
+    """What the proxy does and runs: ``chaosrun proxy`` in ``image``."""
+
+    delay: float
+    error_share: float
+    image: str
+    ready_timeout: float
+
+
+def shadow_name(service: str) -> str:
+    return f"{service}-chaosrun-shadow"
+
+
+def proxy_name(service: str) -> str:
+    return f"{service}-chaosrun-proxy"
+
+
+# Labels of what chaosrun creates: the run that created it, and (on the proxy's pods) which proxy.
+RUN_LABEL = "chaosrun.io/run"
+PROXY_LABEL = "chaosrun.io/proxy"
+
+
 @runtime_checkable
 class Driver(Protocol):
     """Operations a target offers to chaos actions and probes."""
@@ -210,3 +262,16 @@ class Driver(Protocol):
         """The token the backend behind ``service`` wants on its fault route, as the target
         keeps it (Kubernetes: Secret ``FAULTS_TOKEN_SECRET``; local: the stack's token
         file); None when the target keeps none."""
+
+    def get_service(self, name: str, namespace: str) -> ServiceInfo:
+        """The Service's selector and ports; ``NotFound`` when there is none."""
+
+    def front_service(
+        self, plan: ServiceProxy, ports: list[dict[str, Any]], fault: ProxyFault
+    ) -> None:
+        """Create the shadow Service and the proxy, wait until the proxy is Ready, then swap
+        the Service's selector to the proxy. The caller has recorded ``plan`` before."""
+
+    def unfront_service(self, plan: ServiceProxy) -> None:
+        """Undo ``front_service``, idempotently: the selector back, then the proxy and the
+        shadow Service deleted (only objects that carry the plan's run label)."""

@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from chaos.actions.backend import FAULT_KIND, end_fault
 from chaos.actions.errors import ActivityFailed
+from chaos.actions.service import PROXY_KIND, plan_of, undo_proxy
 from chaos.drivers.base import (
     Conflict,
     DeploymentSnapshot,
@@ -198,6 +199,8 @@ class Recovery:
     def _restore_object(self, driver: Driver, obj: RecordedObject, record: RunRecord) -> Outcome:
         if obj.kind == FAULT_KIND:
             return self._end_fault(driver, obj, record)
+        if obj.kind == PROXY_KIND:
+            return self._unfront(driver, obj, record)
         if obj.kind != DEPLOYMENT:  # refused before: gather lets no other kind through
             return Outcome(record, obj.label, Verdict.FAILED, "chaosrun does not record this kind")
         try:
@@ -219,6 +222,19 @@ class Recovery:
             return Outcome(record, obj.label, Verdict.FAILED, str(exc))
         obj.state = ObjectState.RESTORED
         obj.note = "fault ended by chaosrun restore"
+        return Outcome(record, obj.label, Verdict.RESTORED)
+
+    @staticmethod
+    def _unfront(driver: Driver, obj: RecordedObject, record: RunRecord) -> Outcome:
+        """A Service behind the fault proxy: its selector back, the proxy and shadow deleted."""
+        try:
+            undo_proxy(driver, plan_of(obj.manifest, obj.namespace))
+        except Conflict as exc:
+            return Outcome(record, obj.label, Verdict.CONFLICT, str(exc))
+        except DriverError as exc:
+            return Outcome(record, obj.label, Verdict.FAILED, str(exc))
+        obj.state = ObjectState.RESTORED
+        obj.note = "fault proxy taken away by chaosrun restore"
         return Outcome(record, obj.label, Verdict.RESTORED)
 
     def _save(self, found: Found, driver: Driver) -> None:

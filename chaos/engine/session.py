@@ -139,6 +139,19 @@ class Session:
         except DriverError as exc:
             raise BadInput(f"cannot reach Service '{service}': {exc}") from None
 
+    def check_proxyable(self, service: str, namespace: str) -> None:
+        """The fault proxy can go in front of the Service, else bad input."""
+        from chaos.actions.service import refusal
+
+        try:
+            info = self.connect().get_service(service, namespace)
+        except BadInput:
+            raise
+        except DriverError as exc:
+            raise BadInput(f"cannot read Service '{service}': {exc}") from None
+        if problem := refusal(service, namespace, info.selector, info.ports):
+            raise BadInput(problem + ".")
+
     def _breaker_url(self, frontend: str, measuring: bool) -> str | None:
         """The breaker endpoint to sample: the option, else v2's if the frontend serves it."""
         given = self.options.measurement.breaker_url
@@ -178,7 +191,10 @@ class Session:
         if isinstance(chaos, DeploymentChaos):
             self.check_deployment(chaos.name, chaos.namespace)
         if isinstance(chaos, LatencyChaos):
-            self.check_faults(chaos.service, chaos.namespace)
+            if chaos.through_proxy:
+                self.check_proxyable(chaos.service, chaos.namespace)
+            else:
+                self.check_faults(chaos.service, chaos.namespace)
         url = self.frontend_url(frontend_url, chaos.namespace)
         measuring = self.options.measurement.enabled and not self.options.dry_run
         source = {PodChaos: "pod", DeploymentChaos: "deployment"}.get(type(chaos), "latency")

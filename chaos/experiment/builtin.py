@@ -60,6 +60,10 @@ class LatencyChaos:
     duration: float = PAUSE
     service: str = BACKEND_SERVICE
     page_timeout: float = PAGE_TIMEOUT
+    # True: a fault proxy in front of the Service (any Service); False: the backend's own
+    # fault route (the demo's act 4).
+    through_proxy: bool = True
+    proxy_image: str | None = None  # None: CHAOSRUN_PROXY_IMAGE, else the runner's image
 
 
 Chaos = PodChaos | DeploymentChaos | LatencyChaos
@@ -189,14 +193,26 @@ def deployment_experiment(chaos: DeploymentChaos, frontend_url: str) -> dict[str
 
 def latency_experiment(chaos: LatencyChaos, frontend_url: str) -> dict[str, Any]:
     target = {"service": chaos.service, "ns": chaos.namespace}
-    # The fault outlives the pause, so the hypothesis after it still meets a slow backend;
-    # the rollback ends it, or it ends by itself if the runner is gone.
-    fault = {
-        "delay": chaos.delay,
-        "error_share": chaos.error_share,
-        "duration": chaos.duration + LATENCY_FAULT_MARGIN,
-        **target,
-    }
+    if chaos.through_proxy:
+        module = "chaosrun.service"
+        # The proxy stays until the rollback: the hypothesis after the pause meets it.
+        fault: dict[str, Any] = {
+            "delay": chaos.delay,
+            "error_share": chaos.error_share,
+            **target,
+        }
+        if chaos.proxy_image:
+            fault["proxy_image"] = chaos.proxy_image
+    else:
+        module = "chaosrun.backend"
+        # The fault outlives the pause, so the hypothesis after it still meets a slow backend;
+        # the rollback ends it, or it ends by itself if the runner is gone.
+        fault = {
+            "delay": chaos.delay,
+            "error_share": chaos.error_share,
+            "duration": chaos.duration + LATENCY_FAULT_MARGIN,
+            **target,
+        }
     return _experiment(
         title="What happens if the backend is slow?",
         description=f"The backend answers {chaos.delay:g} s late"
@@ -205,12 +221,8 @@ def latency_experiment(chaos: LatencyChaos, frontend_url: str) -> dict[str, Any]
         tag="latency",
         namespace=chaos.namespace,
         frontend_url=frontend_url,
-        method=_python_action(
-            "slow-backend-down", "chaosrun.backend", "slow_down", fault, chaos.duration
-        ),
-        rollbacks=[
-            _python_action("restore-backend-speed", "chaosrun.backend", "restore_speed", target)
-        ],
+        method=_python_action("slow-backend-down", module, "slow_down", fault, chaos.duration),
+        rollbacks=[_python_action("restore-backend-speed", module, "restore_speed", target)],
         page_timeout=chaos.page_timeout,
     )
 

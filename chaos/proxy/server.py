@@ -9,6 +9,7 @@ import logging
 import signal
 from collections.abc import Callable
 
+from chaos.defaults import PROXY_READY_PATH
 from chaos.errors import BadInput
 from chaos.proxy.exchange import UpstreamFailed, forward
 from chaos.proxy.faults import ERROR_BODY, Dice
@@ -19,7 +20,7 @@ from chaos.proxy.wire import Head, ProtocolError, Wire
 #: Answered by the proxy itself, never forwarded: 200 once the upstream accepts a connection,
 #: 503 while it does not, so a Deployment's readiness probe holds traffic back until the proxy
 #: can forward it.
-READY_PATH = b"/__chaosrun/ready"
+READY_PATH = PROXY_READY_PATH.encode()
 _REASONS = {
     200: b"OK",
     400: b"Bad Request",

@@ -9,16 +9,21 @@ A new kind of change is one entry in ``RECORDED_KINDS``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from chaos.defaults import SYSTEM_NAMESPACES
+from chaos.drivers.base import RUN_LABEL, proxy_name, shadow_name
 from chaos.records.model import RecordedObject, RunRecord
 
 DEPLOYMENT = "Deployment"
 # A fault injected into a Service's backend (chaos.actions.backend.FAULT_KIND).
 SERVICE_FAULT = "ServiceFault"
+# A Service put behind the fault proxy (chaos.actions.service.PROXY_KIND).
+SERVICE_PROXY = "ServiceProxy"
+_RUN_ID = re.compile(r"^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}$")
 
 
 @dataclass(frozen=True)
@@ -86,9 +91,40 @@ def _describe_service_fault(obj: RecordedObject) -> str:
     return f"end the fault injected into Service {obj.namespace}/{obj.name}"
 
 
+def _check_service_proxy(obj: RecordedObject) -> str | None:
+    """Its undo patches only ``spec.selector`` of the Service it names (in the record's
+    namespace), and deletes only the two objects named after that Service, and only when they
+    carry the run's label: so the entry must name exactly those."""
+    m = obj.manifest
+    selector = m.get("selector")
+    if (
+        set(m) != {"service", "selector", "shadow", "proxy", "run"}
+        or m.get("service") != obj.name
+        or m.get("shadow") != shadow_name(obj.name)
+        or m.get("proxy") != proxy_name(obj.name)
+        or not isinstance(m.get("run"), str)
+        or not _RUN_ID.match(m["run"])
+        or not isinstance(selector, dict)
+        or not selector
+        or not all(isinstance(k, str) and isinstance(v, str) for k, v in selector.items())
+    ):
+        return f"its {obj.label} is not a fault proxy chaosrun put in front of a Service"
+    return None
+
+
+def _describe_service_proxy(obj: RecordedObject) -> str:
+    selector = ",".join(f"{k}={v}" for k, v in _mapping(obj.manifest.get("selector")).items())
+    return (
+        f"set the selector of Service {obj.namespace}/{obj.name} back to {selector}, then delete "
+        f"Deployment {obj.manifest.get('proxy')} and Service {obj.manifest.get('shadow')} (if "
+        f"they carry {RUN_LABEL}={obj.manifest.get('run')})"
+    )
+
+
 RECORDED_KINDS: dict[str, RecordedKind] = {
     DEPLOYMENT: RecordedKind(_check_deployment, _describe_deployment),
     SERVICE_FAULT: RecordedKind(_check_service_fault, _describe_service_fault),
+    SERVICE_PROXY: RecordedKind(_check_service_proxy, _describe_service_proxy),
 }
 
 

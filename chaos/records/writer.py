@@ -56,6 +56,11 @@ class RecordWriter:
             self.record = record
         return self.record
 
+    def opened(self) -> RunRecord:
+        """The run's record, opened (not yet written) if it was not: its id names the run."""
+        with self._lock:
+            return self._open()
+
     def _save(self, *, strict: bool) -> None:
         assert self.record is not None
         try:

@@ -18,6 +18,7 @@ from fastapi import FastAPI
 from services.common.logs import configure_logging
 from services.common.protocol import ServiceConfig
 from services.common.settings import ServerSettings, SettingsError
+from services.common.shedding import Admission
 
 #: Exit code for invalid settings (bad input), as for the chaosrun CLI.
 EXIT_BAD_CONFIG = 2
@@ -28,10 +29,13 @@ GC_YOUNG_THRESHOLD = 10_000
 
 def server_config(app: FastAPI, server: ServerSettings) -> ServiceConfig:
     """How uvicorn serves ``app``: h11 with the request head capped, a deadline on each
-    request, and a bounded keep-alive."""
+    request, a bounded keep-alive, and the app's admission control (``app.state.admission``,
+    an ``Admission``) if it has one."""
+    admission = getattr(app.state, "admission", None)
     return ServiceConfig(
         app,
         request_timeout=server.request_timeout,
+        admission=admission if isinstance(admission, Admission) else None,
         host=server.host,
         port=server.port,
         log_config=None,

@@ -13,10 +13,11 @@ from fastapi.staticfiles import StaticFiles
 from prometheus_client import Counter, Histogram
 
 from services.common.probes import add_probes, new_registry
+from services.frontend.admission import page_admission
 from services.frontend.client import BackendClient, BackendUnavailable, new_http_client
 from services.frontend.guard import BackendGuard, PageOutcome
 from services.frontend.page import STATIC_DIR, STATIC_PATH, render
-from services.frontend.settings import BackendClientSettings
+from services.frontend.settings import MAX_REQUESTS_IN_PROGRESS, BackendClientSettings
 
 T = TypeVar("T")
 #: nginx's status for a request whose client closed the connection; never sent.
@@ -64,8 +65,14 @@ async def unless_disconnected(request: Request, work: Awaitable[T]) -> T:
         watch.cancel()
 
 
-def create_app(title: str, settings: BackendClientSettings, guard: BackendGuard) -> FastAPI:
-    """A frontend whose backend call on ``GET /`` goes through ``guard``."""
+def create_app(
+    title: str,
+    settings: BackendClientSettings,
+    guard: BackendGuard,
+    max_requests: int = MAX_REQUESTS_IN_PROGRESS,
+) -> FastAPI:
+    """A frontend whose backend call on ``GET /`` goes through ``guard``; beyond
+    ``max_requests`` requests in progress, ``guard.shed()`` answers a page at once."""
     registry = new_registry()
     pages = Counter(
         "frontend_pages",
@@ -109,6 +116,12 @@ def create_app(title: str, settings: BackendClientSettings, guard: BackendGuard)
         pages.labels(outcome.kind).inc()
         return render(request, outcome)
 
+    shed = Counter(
+        "frontend_pages_shed",
+        "Pages answered at once by admission control: too many were already in progress.",
+        registry=registry,
+    )
+    app.state.admission = page_admission(max_requests, guard.shed, pages, shed)
     app.mount(STATIC_PATH, StaticFiles(directory=STATIC_DIR), name="static")
     add_probes(app, registry)
     guard.install(app, registry)

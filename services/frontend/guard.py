@@ -35,6 +35,10 @@ class BackendGuard(Protocol):
         """The page to show (and the log line to write) when ``call`` raised."""
         ...
 
+    def shed(self) -> PageOutcome:
+        """The page (and the log line) for a page shed by admission control."""
+        ...
+
     def install(self, app: FastAPI, registry: CollectorRegistry) -> None:
         """Add the guard's own routes and metrics."""
         ...

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
+from services.common.shedding import RawAnswer
 from services.contract import PAGE_TITLE
 from services.frontend.guard import PageOutcome
 
@@ -51,18 +52,45 @@ templates.env.filters["text"] = text
 templates.env.auto_reload = False
 
 
-def render(request: Request, outcome: PageOutcome) -> HTMLResponse:
+_rendered: dict[tuple[PageOutcome, str], tuple[str, RawAnswer]] = {}
+
+
+def rendered(outcome: PageOutcome, root_path: str = "") -> RawAnswer:
+    """The page for ``outcome``, as ``render`` would answer it, rendered at most once a
+    minute (the clock shows minutes): the answer admission control sheds with."""
     now = jst_now()
+    clock = now.strftime(CLOCK_FORMAT)
+    cached = _rendered.get((outcome, root_path))
+    if cached is not None and cached[0] == clock:
+        return cached[1]
+    body = (
+        templates.get_template(outcome.template).render(_context(outcome, now, root_path)).encode()
+    )
+    headers = [(name.lower().encode(), value.encode()) for name, value in SECURITY_HEADERS.items()]
+    headers += [
+        (b"content-length", str(len(body)).encode()),
+        (b"content-type", b"text/html; charset=utf-8"),
+    ]
+    page = (outcome.status_code, headers, body)
+    _rendered[(outcome, root_path)] = (clock, page)
+    return page
+
+
+def _context(outcome: PageOutcome, now: datetime, root_path: str) -> dict[str, object]:
+    return {
+        "title": PAGE_TITLE,
+        "clock": now.strftime(CLOCK_FORMAT),
+        "clock_iso": now.isoformat(timespec="minutes"),
+        "message": outcome.message,
+        "stylesheet": root_path + STYLESHEET,
+    }
+
+
+def render(request: Request, outcome: PageOutcome) -> HTMLResponse:
     return templates.TemplateResponse(
         request,
         outcome.template,
-        {
-            "title": PAGE_TITLE,
-            "clock": now.strftime(CLOCK_FORMAT),
-            "clock_iso": now.isoformat(timespec="minutes"),
-            "message": outcome.message,
-            "stylesheet": request.scope.get("root_path", "") + STYLESHEET,
-        },
+        _context(outcome, jst_now(), request.scope.get("root_path", "")),
         status_code=outcome.status_code,
         headers=SECURITY_HEADERS,
     )

@@ -8,10 +8,21 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from services.common.settings import ServerSettings
 from services.contract import BACKEND_URL, FRONTEND_PORT
 
+#: As many as v1's pool has connections: a page beyond them would wait for one.
+MAX_REQUESTS_IN_PROGRESS = 100
+
 
 class FrontendServerSettings(ServerSettings):
     port: int = Field(
         default=FRONTEND_PORT, ge=1, le=65535, description="Port the HTTP server listens on."
+    )
+    max_requests_in_progress: int = Field(
+        default=MAX_REQUESTS_IN_PROGRESS,
+        ge=1,
+        le=100000,
+        description="Requests the frontend works on at once, those still queued included; "
+        "beyond them a page is answered as soon as it is read, by v1 with 503 and by v2 with "
+        "its fallback (200).",
     )
 
 

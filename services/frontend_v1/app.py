@@ -12,4 +12,9 @@ from services.frontend_v1.guard import DirectCall
 
 def load() -> tuple[FrontendServerSettings, FastAPI]:
     server = load_settings(FrontendServerSettings)
-    return server, create_app("frontend-v1", load_settings(BackendClientSettings), DirectCall())
+    return server, create_app(
+        "frontend-v1",
+        load_settings(BackendClientSettings),
+        DirectCall(),
+        server.max_requests_in_progress,
+    )

@@ -16,6 +16,9 @@ UNAVAILABLE = "The backend is unavailable."
 BUSY = "The frontend is busy."
 
 
+SHED = PageOutcome(503, BUSY, "error", template="busy.html")
+
+
 class DirectCall:
     async def call(self, fetch: Fetch) -> str:
         return await fetch()
@@ -24,9 +27,13 @@ class DirectCall:
         if isinstance(error, BackendBusy):
             # Overload sheds at once rather than queueing until the backend budget is spent.
             log.warning("Busy: %s", error)
-            return PageOutcome(503, BUSY, "error", template="busy.html")
+            return SHED
         log.error("Backend unavailable: %s", error)
         return PageOutcome(502, UNAVAILABLE, "error", template="error.html")
+
+    def shed(self) -> PageOutcome:
+        log.warning("Busy: too many pages in progress")
+        return SHED
 
     def install(self, app: FastAPI, registry: CollectorRegistry) -> None:
         """v1 has no routes or metrics of its own."""

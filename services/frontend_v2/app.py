@@ -32,4 +32,6 @@ def load() -> tuple[FrontendServerSettings, FastAPI]:
         settings.admin_enabled,
         bulkhead,
     )
-    return server, create_app("frontend-v2", load_settings(BackendClientSettings), guard)
+    return server, create_app(
+        "frontend-v2", load_settings(BackendClientSettings), guard, server.max_requests_in_progress
+    )

@@ -23,6 +23,7 @@ from services.frontend_v2.metrics import (
 )
 
 log = logging.getLogger(__name__)
+FALLBACK = PageOutcome(200, FALLBACK_MESSAGE, "fallback")
 
 
 class BreakerCall:
@@ -52,7 +53,11 @@ class BreakerCall:
 
     def on_failure(self, error: BackendUnavailable) -> PageOutcome:
         log.error("Fallback : %s", error)
-        return PageOutcome(200, FALLBACK_MESSAGE, "fallback")
+        return FALLBACK
+
+    def shed(self) -> PageOutcome:
+        log.error("Fallback : too many pages in progress")
+        return FALLBACK
 
     def describe(self) -> dict[str, Any]:
         """The body of ``GET /breaker``."""

@@ -199,6 +199,8 @@ def test_the_runner_may_do_only_what_chaosrun_does(runner_jobs: dict[str, list[O
         assert rules == {
             ("", "pods"): ["delete", "get", "list"],
             ("apps", "deployments"): ["create", "delete", "get"],
+            # latency --service: the Service read and its selector patched, the shadow made.
+            ("", "services"): ["create", "delete", "get", "patch"],
             ("", "configmaps"): ["create", "delete", "get", "update"],
             # The key of the run records' seals: made once, then read by its name only.
             ("", "secrets"): ["create"],

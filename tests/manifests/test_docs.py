@@ -63,7 +63,7 @@ DOCUMENTED_FLAGS: dict[str, dict[str, set[str]]] = {
         "create secret generic": {"-n", "--from-literal"},
         "delete": {"-k", "-f", "-n", "--ignore-not-found"},
         "describe": set(),
-        "get": {"-n", "-o"},
+        "get": {"-l", "-n", "-o"},
         "kustomize": set(),
         "label": {"--overwrite"},
         "logs": {"-n", "-f", "--pod-running-timeout", "-l", "--tail"},

@@ -278,6 +278,13 @@ def test_the_role_grants_only_what_the_jobs_use(
         made |= assert_role_allows(role, demo.cluster.api.requests[first_request:])
         demo.cluster.wait_ready("app=back")
         demo.cluster.wait_ready("app=front")
+    # The guides' proxy-latency step runs with the same Role.
+    latency = ["chaosrun", "latency", "--service", "backend", "--frontend-url", f"{front.url}/"]
+    latency += ["--duration", "0.5", "--no-measure", "--journal-path", str(tmp_path / "l.json")]
+    first_request = len(demo.cluster.api.requests)
+    done = chaosrun(latency, demo.kubeconfig)
+    assert done.returncode == 0, done.stdout + done.stderr
+    made |= assert_role_allows(role, demo.cluster.api.requests[first_request:])
     allowed = {
         (role["metadata"]["namespace"], group, resource, verb)
         for rule in role["rules"]

@@ -26,6 +26,7 @@ from chaos.drivers.kubernetes.event_writes import EventWrites
 from chaos.drivers.kubernetes.manifests import same_spec, strip_server_fields
 from chaos.drivers.kubernetes.objects import ObjectReads
 from chaos.drivers.kubernetes.records import RecordConfigMaps
+from chaos.drivers.kubernetes.service_proxy import ServiceProxies
 from chaos.drivers.kubernetes.transport import APPS, CORE, Retryable
 from services.contract import FAULTS_TOKEN_KEY, FAULTS_TOKEN_SECRET
 
@@ -36,7 +37,7 @@ T = TypeVar("T")
 REACHABLE_DEADLINE = 10.0
 
 
-class KubernetesDriver(RecordConfigMaps, NamedConfigMaps, EventWrites, ObjectReads):
+class KubernetesDriver(ServiceProxies, RecordConfigMaps, NamedConfigMaps, EventWrites, ObjectReads):
     """Pods, Deployments and Services of one cluster (kubeconfig context or in-cluster);
     any kind of object, read."""
 

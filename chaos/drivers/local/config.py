@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import shlex
 import sys
 from pathlib import Path
 
@@ -75,10 +76,11 @@ def program_conf(program: Program, log: Path, secret: dict[str, str] | None = No
         **program.environment,
         **(secret or {}),
     }
+    command = [sys.executable, "-m", program.module, *program.args]
     return "\n".join(
         [
             f"[program:{program.name}]",
-            f"command={_ini_value(sys.executable)} -m {program.module}",
+            f"command={_ini_value(shlex.join(command))}",
             f"directory={_ini_value(str(project_root()))}",
             f"environment={_environment(env)}",
             f"autostart={'true' if program.replicas > 0 else 'false'}",

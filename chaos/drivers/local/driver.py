@@ -38,6 +38,7 @@ from chaos.drivers.local import objects
 from chaos.drivers.local.labels import parse_selector
 from chaos.drivers.local.layout import NAMESPACE, SERVICE_ALIASES, Program
 from chaos.drivers.local.ports import call_json, readyz
+from chaos.drivers.local.service_proxy import LocalServiceProxies
 from chaos.drivers.local.stack import LocalStack
 from chaos.drivers.local.supervisor import SupervisorFault
 from chaos.drivers.local.token import read_token
@@ -57,7 +58,7 @@ _PHASES = {
 LOG_TAIL_BYTES = 1_000_000
 
 
-class LocalDriver:
+class LocalDriver(LocalServiceProxies):
     """Chaos against the local stack started by ``chaosrun local up``."""
 
     target = "local"
@@ -98,7 +99,7 @@ class LocalDriver:
                     name=f"{program.name}-{pid}",
                     namespace=NAMESPACE,
                     phase=_PHASES.get(info["statename"], "Unknown"),
-                    ready=running and readyz(program.url),
+                    ready=running and readyz(program.url, path=program.ready_path),
                     created=datetime.fromtimestamp(info["start"], UTC) if info["start"] else None,
                     labels=dict(program.labels),
                 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from chaos.drivers.local.settings import LocalSettings
-from services.contract import MESSAGE_PATH
+from services.contract import MESSAGE_PATH, READINESS_PATH
 
 NAMESPACE = "default"
 HOST = "127.0.0.1"
@@ -36,6 +36,9 @@ class Program(BaseModel):
     port: int
     environment: dict[str, str] = Field(default_factory=dict)
     replicas: int = 1
+    # Arguments after ``python -m module`` (the fault proxy's), and the path that says Ready.
+    args: list[str] = Field(default_factory=list)
+    ready_path: str = READINESS_PATH
 
     @property
     def url(self) -> str:

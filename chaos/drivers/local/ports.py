@@ -54,9 +54,9 @@ def choose_ports(wanted: dict[str, int], previous: dict[str, int]) -> dict[str, 
     return ports
 
 
-def readyz(url: str, timeout: float = 0.5) -> bool:
+def readyz(url: str, timeout: float = 0.5, path: str = READINESS_PATH) -> bool:
     try:
-        response = httpx.get(f"{url}{READINESS_PATH}", timeout=timeout, trust_env=False)
+        response = httpx.get(f"{url}{path}", timeout=timeout, trust_env=False)
     except httpx.HTTPError:
         return False
     return response.status_code == 200

@@ -204,7 +204,7 @@ class LocalStack:
         deadline = time.monotonic() + timeout
         pending = [p for p in programs if p.replicas > 0]
         while pending:
-            pending = [p for p in pending if not readyz(p.url)]
+            pending = [p for p in pending if not readyz(p.url, path=p.ready_path)]
             if not pending:
                 return
             for program in pending:
@@ -353,7 +353,7 @@ class LocalStack:
                     port=program.port,
                     url=program.url,
                     labels=program.labels,
-                    ready=pid is not None and readyz(program.url),
+                    ready=pid is not None and readyz(program.url, path=program.ready_path),
                     started=started,
                 )
             )

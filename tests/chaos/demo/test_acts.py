@@ -28,7 +28,10 @@ def test_act_4_runs_chaosrun_latency_with_the_demo_delay_and_page_timeout(
     options = DemoOptions(output_dir=tmp_path)
     chaos = act_chaos(ACTS[-1], options)
     assert chaos == LatencyChaos(
-        delay=DEMO_SLOW_DELAY, duration=options.slow_pause, page_timeout=DEMO_PAGE_TIMEOUT
+        delay=DEMO_SLOW_DELAY,
+        duration=options.slow_pause,
+        page_timeout=DEMO_PAGE_TIMEOUT,
+        through_proxy=False,
     )
     experiment = builtin_experiment(chaos, "http://127.0.0.1:9/")
     (action,) = experiment["method"]

@@ -24,8 +24,11 @@ from chaos.drivers.base import (
     NotFound,
     ObjectKind,
     PodInfo,
+    ProxyFault,
     RestoreOutcome,
     Selection,
+    ServiceInfo,
+    ServiceProxy,
     Unauthorized,
 )
 from services.contract import FAULTS_TOKEN_HEADER
@@ -47,6 +50,10 @@ class MemoryDriver:
     # The token a (namespace, service) keeps for its fault route: a call without it is
     # refused, as the backend refuses it.
     faults_tokens: dict[tuple[str, str], str] = field(default_factory=dict)
+    # Services' selectors and ports (for the fault proxy), what fronts them, the calls made.
+    selectors: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
+    fronted: dict[tuple[str, str], ServiceProxy] = field(default_factory=dict)
+    proxy_calls: list[tuple[str, str]] = field(default_factory=list)
     _counter: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     # -- setup helpers -------------------------------------------------------------------
@@ -202,3 +209,21 @@ class MemoryDriver:
         if (namespace, pod) not in self.pods:
             raise NotFound(f"pod {pod} not found")
         return f"log of {pod}\n"
+
+    def get_service(self, name: str, namespace: str) -> ServiceInfo:
+        selector = self.selectors.get((namespace, name))
+        if selector is None:
+            raise NotFound(f"Service {name} not found")
+        return ServiceInfo(name, namespace, dict(selector), [{"port": 80, "targetPort": 8080}])
+
+    def front_service(
+        self, plan: ServiceProxy, ports: list[dict[str, Any]], fault: ProxyFault
+    ) -> None:
+        self.proxy_calls.append(("front", plan.service))
+        self.fronted[(plan.namespace, plan.service)] = plan
+        self.selectors[(plan.namespace, plan.service)] = plan.proxy_selector
+
+    def unfront_service(self, plan: ServiceProxy) -> None:
+        self.proxy_calls.append(("unfront", plan.service))
+        self.fronted.pop((plan.namespace, plan.service), None)
+        self.selectors[(plan.namespace, plan.service)] = dict(plan.selector)

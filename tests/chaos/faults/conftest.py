@@ -107,6 +107,12 @@ class Rig:
     def cluster_records(self) -> list[dict[str, Any]]:
         return self.cluster.store.list(CONFIGMAPS, "default")[0]
 
+    def kill_with_its_machine(self, process: subprocess.Popen[str]) -> None:
+        """SIGKILL the run and lose this machine's disk: only the in-cluster record is left."""
+        stop(process, signal.SIGKILL)
+        for path in self.records_dir.iterdir():
+            path.unlink()
+
 
 @pytest.fixture
 def rig(fake_cluster: FakeCluster, tmp_path: Path) -> Iterator[Rig]:

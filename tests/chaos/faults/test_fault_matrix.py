@@ -185,9 +185,7 @@ def test_a_record_kept_in_the_cluster_restores_from_another_machine(rig: Rig) ->
     (configmap,) = rig.cluster_records()
     assert configmap["metadata"]["labels"]["chaosrun.io/run-record"] == "true"
     assert configmap["data"]["seal"].startswith("hmac-sha256:")
-    stop(process, signal.SIGKILL)
-    for path in rig.records_dir.iterdir():  # this machine is gone with its disk
-        path.unlink()
+    rig.kill_with_its_machine(process)
 
     restored = rig.chaosrun("restore", "--yes")
 

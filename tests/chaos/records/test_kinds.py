@@ -80,5 +80,52 @@ def test_restore_says_what_gives_a_pod_power_over_its_node() -> None:
 
 def test_the_allow_list_holds_what_the_faults_record() -> None:
     from chaos.actions.backend import FAULT_KIND
+    from chaos.actions.service import PROXY_KIND
 
-    assert set(RECORDED_KINDS) == {"Deployment", FAULT_KIND}
+    assert set(RECORDED_KINDS) == {"Deployment", FAULT_KIND, PROXY_KIND}
+
+
+def proxy_entry(**changes: Any) -> RecordedObject:
+    manifest: dict[str, Any] = {
+        "service": "backend",
+        "selector": {"app": "back"},
+        "shadow": "backend-chaosrun-shadow",
+        "proxy": "backend-chaosrun-proxy",
+        "run": "20261207T130000Z-abc123",
+    }
+    manifest.update(changes)
+    return RecordedObject("ServiceProxy", "backend", "default", manifest)
+
+
+def test_a_fault_proxy_entry_as_chaosrun_writes_it_passes_and_says_what_restore_does() -> None:
+    assert in_cluster_refusal(record(proxy_entry()), "default") is None
+    assert describe(proxy_entry()) == (
+        "set the selector of Service default/backend back to app=back, then delete Deployment "
+        "backend-chaosrun-proxy and Service backend-chaosrun-shadow (if they carry "
+        "chaosrun.io/run=20261207T130000Z-abc123)"
+    )
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"proxy": "front"},  # would delete another Deployment
+        {"shadow": "frontend"},  # would delete another Service
+        {"service": "frontend"},  # would patch another Service than the one it is filed under
+        {"selector": {}},
+        {"selector": {"app": 1}},
+        {"run": "x"},
+        {"spec": {"type": "NodePort"}},  # anything beyond the selector
+    ],
+    ids=repr,
+)
+def test_a_fault_proxy_entry_that_would_touch_anything_else_is_refused(
+    changes: dict[str, Any],
+) -> None:
+    refusal = in_cluster_refusal(record(proxy_entry(**changes)), "default")
+    assert refusal is not None and "is not a fault proxy chaosrun put in front of a Service" in (
+        refusal
+    )
+    elsewhere = proxy_entry()
+    elsewhere.namespace = "other"
+    assert "outside its own namespace" in (in_cluster_refusal(record(elsewhere), "default") or "")

@@ -1,6 +1,7 @@
 """The slow backend on Kubernetes: the real ``kubernetes`` client reaches the backend's fault
 route through the API server's service proxy (the tests' API server sends it on to a real
-backend process), as ``chaosrun latency`` and ``chaosrun restore`` do."""
+backend process), as ``chaosrun.backend.slow_down`` (the demo's fault) and ``chaosrun restore``
+do. ``chaosrun latency`` itself goes through the fault proxy: test_service_proxy.py."""
 
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ import signal
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
 from chaos.drivers.base import NotFound, Unauthorized
 from chaos.drivers.kubernetes import KubernetesDriver
+from chaos.experiment.builtin import LatencyChaos, builtin_experiment
 from services.contract import (
     BACKEND_SERVICE,
     FAULTS_PATH,
@@ -124,13 +127,8 @@ def test_latency_slows_the_backend_through_its_service_and_the_rollback_ends_it(
     slow_stack: Stack,
 ) -> None:
     result = slow_stack.chaosrun(
-        "latency",
-        "--frontend-url", slow_stack.frontend.url,
-        "--delay", "3",
-        "--duration", "0.5",
-        "--page-timeout", "0.3",
-        "--no-measure",
-    )  # fmt: skip
+        *backend_fault(slow_stack, delay=3, duration=0.5, page_timeout=0.3), "--no-measure"
+    )
     assert result.returncode == 1, result.stdout + result.stderr
     journal = slow_stack.journal()
     assert journal["deviated"] is True
@@ -141,11 +139,14 @@ def test_latency_slows_the_backend_through_its_service_and_the_rollback_ends_it(
     assert proxied(slow_stack, "DELETE") == [f"{PROXY}/proxy{FAULTS_PATH}"]
     assert not fault_active(slow_stack)
     # An Event on the Service for the fault and one for its end, with the run's id.
-    events = [
-        e
-        for e in slow_stack.cluster.store.list(EVENTS, "default")[0]
-        if (e.get("source") or {}).get("component") == "chaosrun"
-    ]
+    events = sorted(
+        (
+            e
+            for e in slow_stack.cluster.store.list(EVENTS, "default")[0]
+            if (e.get("source") or {}).get("component") == "chaosrun"
+        ),
+        key=lambda e: int(e["metadata"]["annotations"]["chaosrun.io/sequence"]),
+    )
     assert [(e["reason"], e["involvedObject"]["kind"]) for e in events] == [
         ("ChaosInjected", "Service"),
         ("ChaosReverted", "Service"),
@@ -153,8 +154,16 @@ def test_latency_slows_the_backend_through_its_service_and_the_rollback_ends_it(
     assert {e["reportingInstance"] for e in events} == {journal["chaosrun"]["run_id"]}
 
 
+def backend_fault(stack: Stack, **fields: Any) -> list[str]:
+    """``chaosrun run`` of the latency experiment on the backend's own fault route."""
+    chaos = LatencyChaos(through_proxy=False, **fields)
+    path = stack.workdir / "backend-fault.json"
+    path.write_text(json.dumps(builtin_experiment(chaos, stack.frontend.url)))
+    return ["run", str(path)]
+
+
 def _slow_run(stack: Stack, journal: str) -> subprocess.Popen[str]:
-    args = ["latency", "--frontend-url", stack.frontend.url, "--duration", "60"]
+    args = backend_fault(stack, duration=60)
     proc = spawn_chaosrun(
         *args, "--no-measure", "--journal-path", journal, env=stack.env, cwd=stack.workdir
     )
@@ -185,41 +194,26 @@ def test_sigterm_ends_the_fault_and_sigkill_leaves_it_to_restore(slow_stack: Sta
 
 
 def test_dry_run_reads_the_fault_route_and_changes_nothing(slow_stack: Stack) -> None:
-    result = slow_stack.chaosrun("latency", "--frontend-url", slow_stack.frontend.url, "--dry-run")
+    result = slow_stack.chaosrun(*backend_fault(slow_stack), "--dry-run")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Dry run: would slow Service down" in result.stderr + result.stdout
     assert proxied(slow_stack, "PUT") == [] and proxied(slow_stack, "DELETE") == []
     assert not fault_active(slow_stack)
 
 
-def test_a_backend_without_faults_enabled_is_bad_input(
-    fake_cluster: FakeCluster, kubeconfig: Path, tmp_path: Path
-) -> None:
-    plain = start_service("services.backend", tmp_path)
-    try:
-        fake_cluster.seed_demo()
-        fake_cluster.route_service(BACKEND_SERVICE, plain.url)
-        stack = Stack(fake_cluster, kubeconfig, tmp_path, env=cli_env(kubeconfig, tmp_path))
-        ran = stack.chaosrun("latency", "--frontend-url", plain.url)
-    finally:
-        plain.stop()
-    assert ran.returncode == 2, ran.stdout + ran.stderr
-    assert "BACKEND_FAULTS_ENABLED=true" in ran.stderr
-    assert "Traceback" not in ran.stderr
-
-
-def test_without_the_token_latency_is_refused_before_any_change(slow_stack: Stack) -> None:
+def test_without_the_token_the_fault_is_refused_and_nothing_changes(slow_stack: Stack) -> None:
     slow_stack.cluster.store.delete(SECRETS, "default", FAULTS_TOKEN_SECRET)
-    args = ("latency", "--frontend-url", slow_stack.frontend.url, "--no-measure")
+    args = (*backend_fault(slow_stack, duration=0.2), "--no-measure")
     ran = slow_stack.chaosrun(*args)
-    assert ran.returncode == 2, ran.stdout + ran.stderr
-    assert "refused the fault request" in ran.stderr and "CHAOSRUN_FAULTS_TOKEN" in ran.stderr
-    assert "Traceback" not in ran.stderr
-    assert proxied(slow_stack, "PUT") == [] and not fault_active(slow_stack)
+    assert ran.returncode == 1, ran.stdout + ran.stderr
+    assert "refused the fault request" in ran.stdout + ran.stderr
+    assert "Traceback" not in ran.stdout + ran.stderr
+    assert not fault_active(slow_stack)
+    refused = len(proxied(slow_stack, "PUT"))
 
     # The token given in the environment instead of a Secret.
     env = {**slow_stack.env, "CHAOSRUN_FAULTS_TOKEN": TOKEN}
-    given = run_chaosrun(*args, "--duration", "0.2", timeout=120, env=env, cwd=slow_stack.workdir)
+    given = run_chaosrun(*args, timeout=120, env=env, cwd=slow_stack.workdir)
     assert given.returncode in (0, 1), given.stdout + given.stderr
-    assert proxied(slow_stack, "PUT") == [f"{PROXY}/proxy{FAULTS_PATH}"]
+    assert len(proxied(slow_stack, "PUT")) == refused + 1
     assert not fault_active(slow_stack)
