@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from bench import history_bench, live_bench, overload, proxy, report_scale, slow_backend
+from bench import halt_bench, history_bench, live_bench, overload, proxy, report_scale, slow_backend
 from bench.common import BENCH
 from bench.report_runner import (
     BREAKER_OVERHEAD_US,
@@ -241,6 +241,8 @@ def render(results: dict[str, Any], command: str) -> str:
         body += history_bench.report_lines(sections["history"], targets)
     if "live" in sections:
         body += live_bench.report_lines(sections["live"], targets)
+    if "halt" in sections:
+        body += halt_bench.report_lines(sections["halt"], targets)
     if "overload" in sections:
         body += overload.report_lines(sections["overload"], targets)
     pkgs = ", ".join(f"{k} {v}" for k, v in m["packages"].items())

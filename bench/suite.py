@@ -1,6 +1,7 @@
 """Every benchmark in one run; ``bash bench/run`` starts it in the bench venv.
 
-    python bench/suite.py [--quick] [--only runner,scale,...,history,live,overload] [--no-doc]
+    python bench/suite.py [--quick] [--only runner,scale,...,history,live,overload,halt]
+                          [--no-doc]
 
 Writes ``bench/out/results.json`` and (unless ``--no-doc``) ``docs/benchmarks.md``.
 """
@@ -34,6 +35,7 @@ SECTIONS = (
     "history",
     "live",
     "overload",
+    "halt",
 )
 
 
@@ -135,6 +137,10 @@ def main() -> int:
         from bench import overload
 
         sections["overload"] = overload.run(1 if quick else 3, out_dir)
+    if "halt" in only:
+        from bench import halt_bench
+
+        sections["halt"] = halt_bench.run(10 if quick else halt_bench.HALTS, out_dir)
     results["finished"] = time.strftime("%H:%M", time.gmtime())
     results["command"] = shlex.join(["bash", "bench/run", *sys.argv[1:]])
     (out_dir / "results.json").write_text(json.dumps(results, indent=2))

@@ -131,6 +131,13 @@ def slow_down(
         ctx.mark(entry, ObjectState.UNTOUCHED, "the backend refused the token")
         raise ActivityFailed(token_refused(service, ns)) from None
     ctx.mark(entry, ObjectState.CHANGED)
+    ctx.event(
+        "Service",
+        service,
+        ns,
+        "ChaosInjected",
+        f"injected a fault into Service {ns}/{service}: {spec}",
+    )
     ctx.record.setdefault("faults", []).append({"service": service, "namespace": ns, **spec})
     return dict(state) if isinstance(state, dict) else {"active": True, **spec}
 
@@ -175,5 +182,6 @@ def restore_speed(
         ended.append(
             {"service": service, "namespace": ns, "time_slowed": round(now - change.made_at, 3)}
         )
+    ctx.event("Service", service, ns, "ChaosReverted", f"ended the fault in Service {ns}/{service}")
     ctx.record.setdefault("speed_restores", []).extend(ended)
     return ended

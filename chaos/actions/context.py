@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from chaos.actions.blast import BlastLimits, Workload
 from chaos.defaults import SYSTEM_NAMESPACES
 
 if TYPE_CHECKING:  # not imported at run time: validating a file needs none of them
@@ -70,6 +71,15 @@ class RunContext:
     changes: list[MadeChange] = field(default_factory=list)
     # Where snapshots are written before anything is deleted (None: kept in memory only).
     records: RecordWriter | None = None
+    limits: BlastLimits = field(default_factory=BlastLimits)
+    # The workloads a change touched: their Ready pods are watched against ``--min-healthy``.
+    floors: list[Workload] = field(default_factory=list)
+    # Polled while the method runs: each returns why the run must stop now, or None.
+    stop_checks: list[Callable[[], str | None]] = field(default_factory=list)
+    # Writes a Kubernetes Event: (kind, name, namespace, reason, what was done).
+    on_event: Callable[[str, str, str, str, str], None] | None = None
+    # A preview before any change (the engine's blast-radius check): dry, and says nothing.
+    quiet: bool = False
     _driver: Driver | None = None
     _rng: random.Random | None = None
     # Background activities run in threads: the driver and the random source are made once.
@@ -95,7 +105,22 @@ class RunContext:
             return self._rng
 
     def notice(self, message: str) -> None:
-        logger.info(message)
+        if not self.quiet:
+            logger.info(message)
+
+    def event(self, kind: str, name: str, namespace: str, reason: str, doing: str) -> None:
+        """An Event on the object touched (ChaosInjected, ChaosReverted...), when the target
+        keeps them; never in a dry run (a refusal in the check before the run excepted)."""
+        if self.on_event is None or (self.dry_run and reason != "ChaosRefused"):
+            return
+        self.on_event(kind, name, namespace, reason, doing)
+
+    def watch(self, workload: Workload) -> None:
+        """After a change: ``workload``'s Ready pods are watched while the run lasts."""
+        if self.limits.min_healthy is not None and not self.dry_run:
+            with self._lock:
+                if workload not in self.floors:
+                    self.floors.append(workload)
 
     def announce_dry_run(self, action: str, ns: str, names: list[str]) -> bool:
         """In a dry run, say ``Dry run: would <action> <ns>/<name>`` for each name and return

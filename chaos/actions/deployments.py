@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from chaos.actions.blast import BlastRefused, Workload, check_floor, check_labels
 from chaos.actions.context import RunContext
 from chaos.actions.errors import ActivityFailed
 from chaos.actions.pods import guard_namespace
@@ -50,6 +51,8 @@ def delete_deployment(
         )
     guard_namespace(ctx, ns)
     snapshots = _snapshots_to_delete(ctx, name, ns, label_selector)
+    for snap in snapshots:
+        _guard_floor(ctx, snap)
     names = [s.name for s in snapshots]
     if ctx.announce_dry_run("delete Deployment", ns, names):
         return names
@@ -57,6 +60,29 @@ def delete_deployment(
     for snap in snapshots:
         _delete_one(ctx, driver, snap)
     return names
+
+
+def desired_replicas(snap: DeploymentSnapshot) -> int:
+    """The replicas a Deployment's snapshot asks for (1 when it says none)."""
+    spec = snap.manifest.get("spec") if isinstance(snap.manifest, dict) else None
+    replicas = spec.get("replicas", 1) if isinstance(spec, dict) else 1
+    return replicas if isinstance(replicas, int) else 1
+
+
+def _guard_floor(ctx: RunContext, snap: DeploymentSnapshot) -> None:
+    """Deleting a Deployment leaves it no Ready pod: ``--min-healthy`` refuses it unless 0;
+    a policy's ``require-label`` is checked on the Deployment's labels."""
+    label = f"Deployment {snap.namespace}/{snap.name}"
+    meta = snap.manifest.get("metadata") if isinstance(snap.manifest, dict) else None
+    labels = meta.get("labels") if isinstance(meta, dict) else None
+    try:
+        check_labels(ctx.limits, "Deployment", [(snap.name, dict(labels or {}))])
+        check_floor(ctx.limits, Workload(label, snap.namespace, "", desired_replicas(snap)), 0)
+    except BlastRefused as refused:
+        ctx.event(
+            "Deployment", snap.name, snap.namespace, "ChaosRefused", f"not deleted: {refused}"
+        )
+        raise
 
 
 def _delete_one(ctx: RunContext, driver: Driver, snap: DeploymentSnapshot) -> None:
@@ -79,6 +105,10 @@ def _delete_one(ctx: RunContext, driver: Driver, snap: DeploymentSnapshot) -> No
         ctx.forget_snapshot(taken, str(exc))  # refused: it still stands
         raise
     ctx.mark(entry, ObjectState.DELETED)
+    where = f"{snap.namespace}/{snap.name}"
+    ctx.event(
+        "Deployment", snap.name, snap.namespace, "ChaosInjected", f"deleted Deployment {where}"
+    )
 
 
 def restore_deployment(
@@ -111,6 +141,14 @@ def restore_deployment(
         outcome = driver.restore_deployment(taken.snapshot)
         taken.restored = True
         ctx.mark(taken.entry, ObjectState.RESTORED, outcome.value)
+        snap = taken.snapshot
+        ctx.event(
+            "Deployment",
+            snap.name,
+            snap.namespace,
+            "ChaosReverted",
+            f"restored Deployment {snap.namespace}/{snap.name} from its snapshot ({outcome.value})",
+        )
         entry = {
             "name": taken.snapshot.name,
             "namespace": taken.snapshot.namespace,

@@ -10,6 +10,13 @@ import math
 import re
 from typing import Any
 
+from chaos.actions.blast import (
+    BlastRefused,
+    Workload,
+    check_floor,
+    check_labels,
+    check_share,
+)
 from chaos.actions.context import RunContext, system_namespace_refusal
 from chaos.actions.errors import ActivityFailed
 from chaos.actions.reads import verdict
@@ -112,6 +119,45 @@ def _alive(pods: list[PodInfo]) -> list[PodInfo]:
     return [p for p in pods if not p.terminating]
 
 
+def _matching(label_selector: str | None, name_pattern: str | None) -> str:
+    parts = [label_selector] if label_selector else []
+    if name_pattern:
+        parts.append(f"name ~ {name_pattern!r}")
+    return " and ".join(parts)
+
+
+def guard_blast(
+    ctx: RunContext,
+    pods: list[PodInfo],
+    victims: list[PodInfo],
+    ns: str,
+    label_selector: str | None,
+    name_pattern: str | None = None,
+) -> None:
+    """``--max-percent`` and ``--min-healthy`` on a choice of pods (``BlastRefused``);
+    the matching pods are then watched against the floor."""
+    if not ctx.limits:
+        return
+    what = f"pods matching {_matching(label_selector, name_pattern)}"
+    workload = Workload(f"the {what} in {ns}", ns, label_selector or "", len(pods), name_pattern)
+    hit = {p.name for p in victims}
+    try:
+        check_labels(ctx.limits, "pod", [(p.name, p.labels) for p in victims])
+        check_share(ctx.limits, len(victims), len(pods), what)
+        check_floor(ctx.limits, workload, sum(1 for p in pods if p.ready and p.name not in hit))
+    except BlastRefused as refused:
+        for pod in victims:
+            ctx.event("Pod", pod.name, ns, "ChaosRefused", f"not terminated: {refused}")
+        raise
+    ctx.watch(workload)
+
+
+def ready_count(ctx: RunContext, workload: Workload) -> int:
+    """Ready pods of ``workload`` now (terminating ones not counted)."""
+    pods = matching_pods(ctx, workload.namespace, workload.selector, workload.name_pattern)
+    return sum(1 for p in _alive(pods) if p.ready)
+
+
 def _terminate(ctx: RunContext, victims: list[PodInfo], ns: str, grace: int | None) -> list[str]:
     names = [p.name for p in victims]
     if ctx.announce_dry_run("terminate pod", ns, names):
@@ -119,6 +165,7 @@ def _terminate(ctx: RunContext, victims: list[PodInfo], ns: str, grace: int | No
     driver = ctx.driver()
     for name in names:
         driver.delete_pod(name, ns, grace_period=grace)
+        ctx.event("Pod", name, ns, "ChaosInjected", f"terminated pod {ns}/{name}")
     return names
 
 
@@ -147,6 +194,7 @@ def terminate_pods(
             f"the selection chose no pod among the {len(pods)} matching "
             f"{_describe(label_selector, name_pattern, ns)} (qty={qty}, mode={mode})"
         )
+    guard_blast(ctx, pods, victims, ns, label_selector, name_pattern)
     grace = None if grace_period is None or grace_period < 0 else int(grace_period)
     return _terminate(ctx, victims, ns, grace)
 
@@ -181,6 +229,7 @@ def delete_pods(
             if label_selector is None
             else f"no pod matches {_describe(selector, None, ns)}"
         )
+    guard_blast(ctx, pods, pods, ns, selector)
     return _terminate(ctx, pods, ns, None)
 
 

@@ -75,7 +75,11 @@ def run_options(values: Values) -> RunOptions:
             slo=_many(values["slo"]),
             abort_if=_many(values["abort_if"]),
         ),
-        guards=_fill(Guards, values),
+        guards=Guards(
+            values["allow_system_namespaces"],
+            values.get("max_percent"),
+            values.get("min_healthy"),
+        ),
         outputs=Outputs(
             report=values["report"],
             junit=values["junit"],

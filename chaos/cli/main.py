@@ -41,7 +41,7 @@ commands.register(app)
 
 # --- other command modules register here (one line each) -------------------------------
 from chaos.cli import compare as compare_command  # noqa: E402
-from chaos.cli import demo, latency, local, restore  # noqa: E402
+from chaos.cli import demo, halt, latency, local, restore  # noqa: E402
 from chaos.cli import history as history_command  # noqa: E402
 from chaos.cli import proxy as proxy_command  # noqa: E402
 from chaos.cli import report as report_command  # noqa: E402
@@ -53,6 +53,7 @@ app.add_typer(local.app, name="local")
 app.command(epilog=latency.EPILOG)(handles_errors(latency.latency))
 app.command(epilog=demo.EPILOG)(handles_errors(demo.demo))
 app.command(epilog=restore.EPILOG)(handles_errors(restore.restore))
+app.command(epilog=halt.EPILOG)(handles_errors(halt.halt))
 app.command(epilog=report_command.EPILOG)(handles_errors(report_command.report))
 app.command(epilog=proxy_command.EPILOG)(handles_errors(proxy_command.proxy))
 app.add_typer(history_command.app, name="history")

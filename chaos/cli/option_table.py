@@ -1,5 +1,5 @@
-"""Every option of ``pod``, ``deployment``, ``latency``, ``run``, ``validate``, ``restore``
-and ``proxy``, declared once.
+"""Every option of ``pod``, ``deployment``, ``latency``, ``run``, ``validate``, ``restore``,
+``proxy`` and ``halt``, declared once.
 
 Both readers of a command line are built from this table: the Typer commands' signatures
 (``chaos.cli.options``) and the console script's own reading of plain command lines
@@ -22,9 +22,10 @@ Values = dict[str, Any]  # a command line's values, by the options' names
 Kind = Literal["text", "int", "float", "path", "flag", "target"]
 
 POD, DEPLOYMENT, LATENCY, RUN = "pod", "deployment", "latency", "run"
-VALIDATE, RESTORE, PROXY = "validate", "restore", "proxy"
+VALIDATE, RESTORE, PROXY, HALT = "validate", "restore", "proxy", "halt"
 BUILTIN = frozenset({POD, DEPLOYMENT, LATENCY})  # the tutorial's experiments
 RUNS = BUILTIN | {RUN}  # every command that runs chaos
+CHOOSING = frozenset({POD, DEPLOYMENT, RUN})  # every command that picks targets
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,16 @@ OPTIONS: tuple[Option, ...] = (
          "Share of requests answered 503 (0 to 1)."),
     _opt("seed", "int", None, {PROXY},
          "Seed of the choice of failing requests (reproducible)."),
+    # chaosrun halt
+    _opt("reason", "text", None, {HALT},
+         "Why: every run it stops, and every run it refuses, says so."),
+    _opt("namespace", "text", defaults.NAMESPACE, {HALT},
+         "The namespace to halt chaos in.", spellings=("--namespace", "-n")),
+    _opt("all_namespaces", "flag", False, {HALT},
+         "Halt chaos in every namespace (or lift it everywhere with --clear).",
+         spellings=("--all-namespaces", "-A")),
+    _opt("clear", "flag", False, {HALT},
+         "Lift the halt: new runs may start again."),
     # every run
     _opt("journal_path", "path", defaults.JOURNAL_PATH, RUNS,
          "Where to write the run journal (JSON)."),
@@ -182,16 +193,22 @@ OPTIONS: tuple[Option, ...] = (
          "journal to replay a run."),
     _opt("verbose", "flag", False, RUNS | {VALIDATE},
          "Also log activity outputs and tracebacks.", spellings=("--verbose", "-v")),
-    _opt("target", "target", Target.kubernetes, RUNS,
+    _opt("target", "target", Target.kubernetes, RUNS | {HALT},
          "Where the chaos happens: a Kubernetes cluster, or the local supervisord stack."),
-    _opt("context", "text", None, RUNS,
+    _opt("context", "text", None, RUNS | {HALT},
          "kubeconfig context to use (default: the current one)."),
-    _opt("kubeconfig", "text", None, RUNS,
+    _opt("kubeconfig", "text", None, RUNS | {HALT},
          "kubeconfig file (default: $KUBECONFIG, ~/.kube/config, in-cluster)."),
-    _opt("state_dir", "path", None, RUNS,
+    _opt("state_dir", "path", None, RUNS | {HALT},
          "State directory of the local stack (--target local)."),
     _opt("allow_system_namespaces", "flag", False, RUNS,
          "Allow chaos in kube-system, kube-public and kube-node-lease (refused otherwise)."),
+    _opt("max_percent", "float", None, CHOOSING,
+         "Refuse a change that hits more than this percent of what matches (pods of a "
+         "selector), before any change and again right before it.", low=0, high=100),
+    _opt("min_healthy", "text", None, CHOOSING,
+         "N or P%: refuse a change that leaves an affected workload fewer Ready pods, and stop "
+         "the run (interrupted, rolled back) if they fall below it meanwhile."),
     _opt("probe_interval", "float", defaults.PROBE_INTERVAL, RUNS,
          "Seconds between the live measurement's requests.", low=0.001),
     _opt("breaker_url", "text", None, RUNS,

@@ -50,9 +50,11 @@ class MeasureOptions:
 
 @dataclass(frozen=True)
 class Guards:
-    """What a run refuses to touch unless told."""
+    """What a run refuses to touch unless told, and how much it may hit."""
 
     allow_system_namespaces: bool = False
+    max_percent: float | None = None  # of what matches, one change at most
+    min_healthy: str | None = None  # N or P%: Ready pods every affected workload keeps
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from typing import Any
 from chaos.actions.context import RunContext
 from chaos.engine.activity import ActivityRunner, format_seconds
 from chaos.engine.background import Background
+from chaos.engine.blast import FloorWatch
 from chaos.engine.config import substitute
 from chaos.engine.controls import Controls, RunScope
 from chaos.engine.hypothesis import DuringMethod, Hypothesis
@@ -252,6 +253,7 @@ class Runner:
         if self.settings.runtime != Runtime():
             self.ctx.record["runtime"] = self.settings.runtime.to_journal()
         with interruptible():
+            floors = FloorWatch(self.ctx).start()
             try:
                 title = substitute(self.experiment.title, self.variables)
                 self.observer.begin(journal, str(title))
@@ -270,6 +272,7 @@ class Runner:
                 )
                 logger.debug("%s", "".join(traceback.format_exception(exc)))
             finally:
+                floors.stop()
                 if self.controls:
                     self.controls.stop_watching()
         if self._during is not None and self._during.deviated:

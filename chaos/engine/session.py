@@ -15,6 +15,8 @@ from chaos.actions.context import RunContext
 from chaos.defaults import FRONTEND_SERVICE
 from chaos.drivers.base import Driver, DriverError, NotFound, Unauthorized
 from chaos.drivers.factory import DriverFactory, Target
+from chaos.engine.blast import check_before, limits_of, touched
+from chaos.engine.guarding import guard_run
 from chaos.engine.inputs import RunInputs
 from chaos.engine.options import (
     RunOptions,
@@ -250,6 +252,12 @@ class Session:
             if options.dry_run
             else self._record_writer(str(experiment.title), mirrored=uses_target),
         )
+        if uses_target:
+            touches = touched(experiment, configuration, namespace)
+            guard_run(options, self.connect, raw, touches, ctx)
+        else:
+            ctx.limits = limits_of(raw, options.guards)
+        check_before(experiment, configuration, ctx)
         if options.seed is not None:
             ctx.record["seed"] = options.seed
         if options.history.labels:

@@ -27,7 +27,7 @@ class Rules:
         return bool(self.gates or self.abort)
 
 
-def _extension(raw: dict[str, Any]) -> dict[str, Any]:
+def extension_entry(raw: dict[str, Any]) -> dict[str, Any]:
     extensions = raw.get("extensions") or []
     if not isinstance(extensions, list):
         return {}
@@ -68,7 +68,7 @@ def parse_rules(slo: tuple[str, ...], abort_if: tuple[str, ...]) -> Rules:
 def rules_of(raw: dict[str, Any], slo: tuple[str, ...], abort_if: tuple[str, ...]) -> Rules:
     """The command line's rules, then the file's."""
     given = parse_rules(slo, abort_if)
-    entry = _extension(raw)
+    entry = extension_entry(raw)
     where = f"extensions[{EXTENSION}]"
     gates = _parse(_strings(entry, "slo"), f"{where}.slo")
     abort = _parse(_strings(entry, "abort_if"), f"{where}.abort_if")

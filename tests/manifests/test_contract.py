@@ -205,6 +205,9 @@ def test_the_runner_may_do_only_what_chaosrun_does(runner_jobs: dict[str, list[O
             # The key of the run records' seals: made once, then read by its name only.
             ("", "secrets"): ["create"],
             ("", "secrets", "chaosrun-records-key"): ["get"],
+            # Every run: the namespace's policy and the halt switch, by name; an Event per change.
+            ("", "configmaps", "chaosrun-policy", "chaosrun-halt"): ["get"],
+            ("", "events"): ["create"],
         }
         assert not [o for o in objects if o["kind"] in ("ClusterRole", "ClusterRoleBinding")]
         binding = find(objects, "RoleBinding", "chaosrun")

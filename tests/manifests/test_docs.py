@@ -57,11 +57,12 @@ BUILD_ROUTES = {
 # command or flag not listed fails the test below: check it in the tool's reference, then add it.
 DOCUMENTED_FLAGS: dict[str, dict[str, set[str]]] = {
     "kubectl": {
-        "apply": {"-k"},
+        "apply": {"-k", "-f"},
         "config delete-context": set(),
         "create job": {"-n", "--from"},
         "create secret generic": {"-n", "--from-literal"},
-        "delete": {"-k", "-n", "--ignore-not-found"},
+        "delete": {"-k", "-f", "-n", "--ignore-not-found"},
+        "describe": set(),
         "get": {"-l", "-n", "-o"},
         "kustomize": set(),
         "label": {"--overwrite"},
@@ -389,7 +390,7 @@ def test_the_kind_config_maps_the_node_port_to_the_address_the_guide_uses() -> N
     assert runs and all(parse(a)["frontend_url"] == address for a in runs)
     # Every kustomization applied has the frontend Service at that node port (if it has one).
     for argv in commands(text, "kubectl"):
-        if argv[1] == "apply":
+        if argv[1] == "apply" and "-k" in argv:
             for obj in build(REPO_ROOT / argv[argv.index("-k") + 1]):
                 if (obj["kind"], obj["metadata"]["name"]) == ("Service", "frontend"):
                     assert obj["spec"]["ports"][0]["nodePort"] == mapping["containerPort"]

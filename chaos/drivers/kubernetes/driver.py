@@ -21,6 +21,8 @@ from chaos.drivers.base import (
     TargetUnreachable,
     Unauthorized,
 )
+from chaos.drivers.kubernetes.configmaps import NamedConfigMaps
+from chaos.drivers.kubernetes.event_writes import EventWrites
 from chaos.drivers.kubernetes.manifests import same_spec, strip_server_fields
 from chaos.drivers.kubernetes.objects import ObjectReads
 from chaos.drivers.kubernetes.records import RecordConfigMaps
@@ -35,7 +37,7 @@ T = TypeVar("T")
 REACHABLE_DEADLINE = 10.0
 
 
-class KubernetesDriver(ServiceProxies, RecordConfigMaps, ObjectReads):
+class KubernetesDriver(ServiceProxies, RecordConfigMaps, NamedConfigMaps, EventWrites, ObjectReads):
     """Pods, Deployments and Services of one cluster (kubeconfig context or in-cluster);
     any kind of object, read."""
 

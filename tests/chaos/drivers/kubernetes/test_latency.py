@@ -29,7 +29,7 @@ from services.contract import (
     MESSAGE_PATH,
 )
 from testbed.kube.cluster import FakeCluster, ProcessBinding, wait_until
-from testbed.kube.resources import SECRETS, SERVICES
+from testbed.kube.resources import EVENTS, SECRETS, SERVICES
 from testbed.procs import Service, start_service
 from tests.chaos.cli.helpers import read_until
 from tests.chaos.drivers.kubernetes.stack import Stack, cli_env
@@ -138,6 +138,20 @@ def test_latency_slows_the_backend_through_its_service_and_the_rollback_ends_it(
     assert proxied(slow_stack, "PUT") == [f"{PROXY}/proxy{FAULTS_PATH}"]
     assert proxied(slow_stack, "DELETE") == [f"{PROXY}/proxy{FAULTS_PATH}"]
     assert not fault_active(slow_stack)
+    # An Event on the Service for the fault and one for its end, with the run's id.
+    events = sorted(
+        (
+            e
+            for e in slow_stack.cluster.store.list(EVENTS, "default")[0]
+            if (e.get("source") or {}).get("component") == "chaosrun"
+        ),
+        key=lambda e: int(e["metadata"]["annotations"]["chaosrun.io/sequence"]),
+    )
+    assert [(e["reason"], e["involvedObject"]["kind"]) for e in events] == [
+        ("ChaosInjected", "Service"),
+        ("ChaosReverted", "Service"),
+    ]
+    assert {e["reportingInstance"] for e in events} == {journal["chaosrun"]["run_id"]}
 
 
 def backend_fault(stack: Stack, **fields: Any) -> list[str]:

@@ -1,0 +1,70 @@
+"""Kubernetes Events for every change a run makes and every undo: ``kubectl describe
+deployment back`` then tells the run's story. An Event that cannot be written never fails the
+run: one warning, once."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+logger = logging.getLogger("chaosrun")
+
+COMPONENT = "chaosrun"
+API_VERSIONS = {"Pod": "v1", "ConfigMap": "v1", "Service": "v1", "Deployment": "apps/v1"}
+WARNINGS = {"ChaosRefused", "ChaosHalted"}
+
+
+class EventSink:
+    def __init__(self, driver: Any, record: dict[str, Any], title: str) -> None:
+        self.driver = driver
+        self.record = record  # the journal's chaosrun section: its run_id once the run starts
+        self.title = title
+        self._warned = False
+        self._lock = threading.Lock()
+        self._sequence = 0
+
+    def __call__(self, kind: str, name: str, namespace: str, reason: str, doing: str) -> None:
+        run_id = str(self.record.get("run_id") or "not started")
+        now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        with self._lock:  # the order of a run's Events, across runs too (time.time_ns)
+            self._sequence = max(self._sequence + 1, time.time_ns())
+            sequence = self._sequence
+        body = {
+            "apiVersion": "v1",
+            "kind": "Event",
+            "metadata": {
+                "generateName": f"{name}.chaosrun-",
+                "namespace": namespace,
+                "labels": {"app.kubernetes.io/managed-by": COMPONENT},
+                "annotations": {"chaosrun.io/sequence": str(sequence)},
+            },
+            "involvedObject": {
+                "apiVersion": API_VERSIONS.get(kind, "v1"),
+                "kind": kind,
+                "name": name,
+                "namespace": namespace,
+            },
+            "reason": reason,
+            "message": f"chaosrun run {run_id} ({self.title}): {doing}",
+            "type": "Warning" if reason in WARNINGS else "Normal",
+            "source": {"component": COMPONENT},
+            "reportingComponent": COMPONENT,
+            "reportingInstance": run_id,
+            "firstTimestamp": now,
+            "lastTimestamp": now,
+            "count": 1,
+        }
+        try:
+            self.driver.create_event(namespace, body)
+        except Exception as exc:  # a trail, never a failure
+            with self._lock:
+                warned, self._warned = self._warned, True
+            if not warned:
+                logger.warning(
+                    "Warning: chaosrun could not write a Kubernetes Event (%s); the run goes on "
+                    "without them.",
+                    str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
+                )
