@@ -16,6 +16,7 @@ from chaos.actions.context import RunContext
 from chaos.actions.errors import ActivityFailed
 from chaos.actions.registry import lookup
 from chaos.drivers.base import (
+    DEPLOYMENTS,
     NAMESPACES,
     SECRETS,
     NotFound,
@@ -27,7 +28,7 @@ from chaos.records import RecordStore, RecordWriter
 from testbed.kube.cluster import FakeCluster
 from tests.support.catalogue_changes import CASES, Setup
 from tests.support.kube_objects import create
-from tests.support.workloads import SECRET_VALUE, content, secret
+from tests.support.workloads import SECRET_VALUE, content, secret, workload
 
 
 def run_context(driver: KubernetesDriver, records: Path, **options: Any) -> RunContext:
@@ -155,3 +156,39 @@ def test_a_secret_the_runner_may_not_read_is_not_deleted_unless_allowed(
         call(ctx, "chaosk8s.secret.actions.delete_secret", name="token")
     fake_cluster.api.access.allow()
     assert read(driver, SECRETS, "token") is not None
+
+
+def test_a_record_holding_a_secret_is_kept_in_the_cluster_as_a_secret_only(
+    fake_cluster: FakeCluster, driver: KubernetesDriver, tmp_path: Path
+) -> None:
+    from chaos.records import read_sealed
+    from testbed.kube.resources import CONFIGMAPS
+    from testbed.kube.resources import SECRETS as SECRET_RESOURCE
+
+    create(driver, SECRETS, secret("token"))
+    scaled = create(driver, DEPLOYMENTS, workload("Deployment", "web"))
+    writer = RecordWriter(
+        RecordStore(tmp_path / "runs"), lambda: TargetRef(kubeconfig="unused"), mirror=driver
+    )
+    ctx = RunContext(driver_factory=lambda: driver, records=writer)
+    call(ctx, "chaosk8s.deployment.actions.scale_deployment", name="web", replicas=0)
+    assert [c["metadata"]["name"] for c in fake_cluster.store.list(CONFIGMAPS, "default")[0]]
+
+    call(ctx, "chaosk8s.secret.actions.delete_secret", name="token")
+
+    configmaps = fake_cluster.store.list(CONFIGMAPS, "default")[0]
+    assert SECRET_VALUE not in repr(configmaps)
+    assert not [c for c in configmaps if c["metadata"]["name"].startswith("chaosrun-run-")]
+    kept = [
+        s
+        for s in fake_cluster.store.list(SECRET_RESOURCE, "default")[0]
+        if s["metadata"]["name"].startswith("chaosrun-run-")
+    ]
+    assert len(kept) == 1
+    (record,), refused = read_sealed(driver, "default")
+    assert refused == []
+    assert [(o.kind, o.op.value) for o in record.objects] == [
+        ("Deployment", "scaled"),
+        ("Secret", "deleted"),
+    ]
+    assert scaled["metadata"]["name"] == "web"
