@@ -14,7 +14,7 @@ import signal
 import pytest
 
 from testbed.polling import wait_until
-from tests.chaos.faults.conftest import Rig
+from tests.chaos.faults.conftest import Rig, judge_stopped
 from tests.chaos.faults.test_fault_matrix import TRANSIENT, stop_and_release
 
 CALLS = {
@@ -103,18 +103,7 @@ def test_a_signal_at_any_step_of_a_scale_loses_nothing(
 
     output = stop_and_release(rig, process, sig)
 
-    if sig is signal.SIGKILL:
-        assert process.returncode == -signal.SIGKILL
-        restored = rig.chaosrun("restore")
-        assert restored.returncode == 0, restored.stdout + restored.stderr
-        assert "Deployment default/back:" in restored.stdout
-    else:
-        journal = rig.journal()
-        if step == "during-undo":  # the rollback goes on through the first signal
-            assert journal["status"] == "completed", output
-        else:
-            assert process.returncode == 1, output
-            assert journal["status"] == "interrupted", output
+    judge_stopped(rig, process, sig, output, in_rollback=step == "during-undo")
     wait_until(lambda: replicas(rig) == 1, 30, "back at 1 replica again")
     assert rig.open_records() == []
     again = rig.chaosrun("restore")
