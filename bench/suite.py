@@ -1,6 +1,6 @@
 """Every benchmark in one run; ``bash bench/run`` starts it in the bench venv.
 
-    python bench/suite.py [--quick] [--only runner,scale,prober,...,proxy] [--no-doc]
+    python bench/suite.py [--quick] [--only runner,scale,prober,...,history,overload] [--no-doc]
 
 Writes ``bench/out/results.json`` and (unless ``--no-doc``) ``docs/benchmarks.md``.
 """
@@ -31,6 +31,8 @@ SECTIONS = (
     "slow",
     "report",
     "proxy",
+    "history",
+    "overload",
 )
 
 
@@ -120,6 +122,14 @@ def main() -> int:
         sections["proxy"] = proxy.run(
             3 if quick else 7, 2 if quick else 4, args.connections, out_dir
         )
+    if "history" in only:
+        from bench import history_bench
+
+        sections["history"] = history_bench.run(3 if quick else 7, out_dir)
+    if "overload" in only:
+        from bench import overload
+
+        sections["overload"] = overload.run(1 if quick else 3, out_dir)
     results["finished"] = time.strftime("%H:%M", time.gmtime())
     results["command"] = shlex.join(["bash", "bench/run", *sys.argv[1:]])
     (out_dir / "results.json").write_text(json.dumps(results, indent=2))

@@ -19,9 +19,14 @@ __all__ = [
     "BREAKER_OPEN",
     "BREAKER_PATH",
     "BREAKER_STATES",
+    "BULKHEADS_PATH",
+    "BULKHEAD_EVENTS_PATH",
     "CIRCUIT_BREAKERS_PATH",
     "FALLBACK_MESSAGE",
     "FAULTS_PATH",
+    "FAULTS_TOKEN_HEADER",
+    "FAULTS_TOKEN_KEY",
+    "FAULTS_TOKEN_SECRET",
     "FRONTEND_PORT",
     "LIVENESS_PATH",
     "MESSAGE_PATH",
@@ -44,12 +49,21 @@ BREAKER_PATH = "/breaker"
 #: (``/{name}/{eventType}`` narrows them), as resilience4j-spring-boot serves them.
 CIRCUIT_BREAKERS_PATH = "/actuator/circuitbreakers"
 BREAKER_EVENTS_PATH = "/actuator/circuitbreakerevents"
+#: Frontend v2's bulkhead in the actuator: its name, and its buffered events.
+BULKHEADS_PATH = "/actuator/bulkheads"
+BULKHEAD_EVENTS_PATH = "/actuator/bulkheadevents"
 LIVENESS_PATH = "/healthz"
 #: 200 once the service has started; never depends on another service.
 READINESS_PATH = "/readyz"
 METRICS_PATH = "/metrics"
 #: The backend's fault injection (only when BACKEND_FAULTS_ENABLED=true): PUT starts, DELETE ends.
 FAULTS_PATH = "/admin/faults"
+#: The request header carrying the fault route's token (BACKEND_FAULTS_TOKEN); not
+#: ``Authorization``, which the API server's service proxy keeps for itself.
+FAULTS_TOKEN_HEADER = "X-Faults-Token"
+#: On Kubernetes: the Secret (in the backend's namespace) and its key holding that token.
+FAULTS_TOKEN_SECRET = "backend-faults"
+FAULTS_TOKEN_KEY = "token"
 
 BACKEND_PORT = 8081
 FRONTEND_PORT = 8080

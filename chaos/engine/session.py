@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from chaos.actions.context import RunContext
 from chaos.defaults import FRONTEND_SERVICE
-from chaos.drivers.base import Driver, DriverError, NotFound
+from chaos.drivers.base import Driver, DriverError, NotFound, Unauthorized
 from chaos.drivers.factory import DriverFactory, Target
 from chaos.engine.inputs import RunInputs
 from chaos.engine.options import (
@@ -27,6 +27,7 @@ from chaos.engine.outputs import write_outputs
 from chaos.engine.runner import RunHooks, RunResult, RunSettings, run_experiment
 from chaos.engine.slo import parse_rules, rules_of
 from chaos.errors import BadInput
+from chaos.history.record import record_run
 from chaos.providers import PROVIDERS
 from chaos.records.store import RecordStore
 from chaos.records.writer import RecordWriter
@@ -61,7 +62,7 @@ class Session:
         if not self._prepared:
             if self.options.journal_path is not None:
                 check_journal_path(self.options.journal_path)
-            parse_rules(self.options.slo, self.options.abort_if)
+            parse_rules(self.options.measurement.slo, self.options.measurement.abort_if)
             check_outputs(self.options.outputs)
         self._prepared = True
 
@@ -135,15 +136,18 @@ class Session:
             raise BadInput(f"cannot read {api.kind} '{name}': {exc}") from None
 
     def check_faults(self, service: str, namespace: str) -> None:
-        """The Service's backend accepts faults (its fault route answers), else bad input."""
+        """The Service's backend accepts faults from us (its fault route answers to the
+        token), else bad input."""
+        from chaos.actions.backend import fault_headers, faults_off, token_refused
+
+        driver = self.connect()
         try:
-            self.connect().call_service(service, namespace, "GET", FAULTS_PATH)
+            headers = fault_headers(driver, service, namespace)
+            driver.call_service(service, namespace, "GET", FAULTS_PATH, None, headers)
         except NotFound:
-            raise BadInput(
-                f"Service '{service}' in namespace '{namespace}' does not accept faults: its "
-                "backend must run with BACKEND_FAULTS_ENABLED=true (the local stack and k8s/ "
-                "manifests set it)."
-            ) from None
+            raise BadInput(faults_off(service, namespace) + ".") from None
+        except Unauthorized:
+            raise BadInput(token_refused(service, namespace) + ".") from None
         except BadInput:
             raise
         except DriverError as exc:
@@ -151,7 +155,7 @@ class Session:
 
     def _breaker_url(self, frontend: str, measuring: bool) -> str | None:
         """The breaker endpoint to sample: the option, else v2's if the frontend serves it."""
-        given = self.options.breaker_url
+        given = self.options.measurement.breaker_url
         if given or not measuring:
             return given
         import json
@@ -183,7 +187,7 @@ class Session:
             builtin_experiment,
         )
 
-        check_namespace(chaos.namespace, self.options.allow_system_namespaces)
+        check_namespace(chaos.namespace, self.options.guards.allow_system_namespaces)
         self.prepare()
         self.connect()
         if isinstance(chaos, DeploymentChaos):
@@ -193,7 +197,7 @@ class Session:
         if isinstance(chaos, ScaleChaos):
             self.check_scalable(chaos.kind, chaos.name, chaos.namespace)
         url = self.frontend_url(frontend_url, chaos.namespace)
-        measuring = self.options.measure and not self.options.dry_run
+        measuring = self.options.measurement.enabled and not self.options.dry_run
         source = {PodChaos: "pod", DeploymentChaos: "deployment", ScaleChaos: "scale"}.get(
             type(chaos), "latency"
         )
@@ -224,6 +228,10 @@ class Session:
 
         inputs = inputs or RunInputs()
         self.prepare()
+        if inputs.controls:
+            from chaos.engine.loading import apply_loader_controls
+
+            apply_loader_controls(inputs.controls, source, raw, inputs.ctk_settings)
         logger.info("Validating the experiment's syntax")
         experiment = validate_experiment(raw, source=source)
         logger.info("Experiment looks valid")
@@ -241,8 +249,8 @@ class Session:
             driver_factory=(lambda: self.connect()),
             dry_run=options.dry_run,
             seed=options.seed,
-            allow_system_namespaces=options.allow_system_namespaces,
-            allow_irreversible=options.allow_irreversible,
+            allow_system_namespaces=options.guards.allow_system_namespaces,
+            allow_irreversible=options.guards.allow_irreversible,
             namespace=namespace,
             records=None
             if options.dry_run
@@ -250,9 +258,11 @@ class Session:
         )
         if options.seed is not None:
             ctx.record["seed"] = options.seed
-        if not options.measure:
+        if options.history.labels:
+            ctx.record["labels"] = dict(options.history.labels)
+        if not options.measurement.enabled:
             measure_url = None
-        rules = rules_of(raw, options.slo, options.abort_if)
+        rules = rules_of(raw, options.measurement.slo, options.measurement.abort_if)
         if rules and not measure_url and not options.dry_run:
             raise BadInput(
                 "SLO gates and abort rules judge the live measurement, which is off: drop "
@@ -263,10 +273,9 @@ class Session:
             secrets=secrets,
             dry_run=options.dry_run,
             measure_url=measure_url,
-            breaker_url=(breaker_url or options.breaker_url) if measure_url else None,
-            probe_interval=options.probe_interval,
+            breaker_url=(breaker_url or options.measurement.breaker_url) if measure_url else None,
+            probe_interval=options.measurement.probe_interval,
             journal_path=options.journal_path,
-            print_journal=options.print_journal,
             gates=() if options.dry_run else rules.gates,
             abort_rules=() if options.dry_run else rules.abort,
             events_file=options.outputs.events,
@@ -279,6 +288,7 @@ class Session:
         if not options.dry_run:
             journal = options.journal_path
             write_outputs(result, options.outputs, journal.name if journal else "journal.json")
+            record_run(result.journal, options.history)
         return result
 
     def _record_writer(self, title: str, mirrored: bool) -> RecordWriter:
@@ -315,11 +325,11 @@ class Session:
             uses = True
             local = self.options.target.kind is Target.local
             refusal = use.refusal or (use.local_refusal if local else None)
-            if refusal is None and not self.options.allow_irreversible:
+            if refusal is None and not self.options.guards.allow_irreversible:
                 refusal = use.irreversible
             if refusal is not None:
                 raise BadInput(f"activity '{activity.name}': {refusal}")
             ns = substitute(use.namespace, configuration)
             if use.destructive:
-                check_namespace(str(ns), self.options.allow_system_namespaces)
+                check_namespace(str(ns), self.options.guards.allow_system_namespaces)
         return uses

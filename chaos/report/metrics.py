@@ -49,6 +49,7 @@ def registry_of(view: RunView) -> CollectorRegistry:
     gauge("chaosrun_deviated", "1 when the run deviated", float(view.deviated))
     gauge("chaosrun_passed", "1 when the run completed without deviation", float(view.ok))
     gauge("chaosrun_duration_seconds", "how long the run took", view.duration)
+    gauge("chaosrun_score", "the run's resilience score, 0 to 100", view.score)
     s = view.measurement.summary if view.measurement else None
     if s is not None:
         gauge("chaosrun_requests", "probes sent by the live measurement", float(s.requests))
@@ -99,9 +100,9 @@ def metrics_text(view: RunView) -> str:
 
 def write_metrics_file(path: Path, view: RunView) -> None:
     """Atomically, as the textfile collector wants (it may read at any moment)."""
-    from chaos.files import write_atomic
+    from chaos.files import write_output
 
-    write_atomic(path, metrics_text(view))
+    write_output(path, metrics_text(view))
 
 
 def push(url: str, view: RunView) -> None:

@@ -20,6 +20,8 @@ SPEC = {
     "BREAKER_PATH": "/breaker",
     "CIRCUIT_BREAKERS_PATH": "/actuator/circuitbreakers",
     "BREAKER_EVENTS_PATH": "/actuator/circuitbreakerevents",
+    "BULKHEADS_PATH": "/actuator/bulkheads",
+    "BULKHEAD_EVENTS_PATH": "/actuator/bulkheadevents",
     "LIVENESS_PATH": "/healthz",
     "READINESS_PATH": "/readyz",
     "METRICS_PATH": "/metrics",
@@ -43,6 +45,10 @@ SPEC = {
     ),
     # The backend's fault injection behind `chaosrun latency` (only with BACKEND_FAULTS_ENABLED).
     "FAULTS_PATH": "/admin/faults",
+    # ... which needs this header to carry BACKEND_FAULTS_TOKEN, on Kubernetes from this Secret.
+    "FAULTS_TOKEN_HEADER": "X-Faults-Token",
+    "FAULTS_TOKEN_SECRET": "backend-faults",
+    "FAULTS_TOKEN_KEY": "token",
 }
 
 
