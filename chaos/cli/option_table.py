@@ -1,5 +1,5 @@
-"""Every option of ``pod``, ``deployment``, ``latency``, ``run``, ``validate``, ``restore``,
-``proxy`` and ``halt``, declared once.
+"""Every option of ``pod``, ``deployment``, ``scale``, ``latency``, ``run``, ``validate``,
+``restore``, ``proxy`` and ``halt``, declared once.
 
 Both readers of a command line are built from this table: the Typer commands' signatures
 (``chaos.cli.options``) and the console script's own reading of plain command lines
@@ -22,8 +22,9 @@ Values = dict[str, Any]  # a command line's values, by the options' names
 Kind = Literal["text", "int", "float", "path", "flag", "target"]
 
 POD, DEPLOYMENT, LATENCY, RUN = "pod", "deployment", "latency", "run"
+SCALE = "scale"
 VALIDATE, RESTORE, PROXY, HALT = "validate", "restore", "proxy", "halt"
-BUILTIN = frozenset({POD, DEPLOYMENT, LATENCY})  # the tutorial's experiments
+BUILTIN = frozenset({POD, DEPLOYMENT, SCALE, LATENCY})  # the tutorial's experiments
 RUNS = BUILTIN | {RUN}  # every command that runs chaos
 CHOOSING = frozenset({POD, DEPLOYMENT, RUN})  # every command that picks targets
 
@@ -94,6 +95,14 @@ OPTIONS: tuple[Option, ...] = (
          "The Deployment to delete."),
     _opt("no_rollback", "flag", False, {DEPLOYMENT},
          "Leave the Deployment deleted afterwards."),
+    # chaosrun scale
+    _arg("name", {SCALE}, "The Deployment (or StatefulSet, with --kind) to scale."),
+    _opt("replicas", "int", None, {SCALE},
+         "How many replicas it runs during the chaos (required).", low=0),
+    _opt("kind", "text", "deployment", {SCALE},
+         "deployment or statefulset."),
+    _opt("no_rollback", "flag", False, {SCALE},
+         "Leave it at --replicas afterwards (`chaosrun restore` scales it back later)."),
     # chaosrun latency
     _opt("delay", "float", defaults.LATENCY_DELAY, {LATENCY},
          "Seconds every backend answer waits.", low=0, high=300),
@@ -143,7 +152,7 @@ OPTIONS: tuple[Option, ...] = (
          "Kubernetes namespace of the targets.", spellings=("--namespace", "-n")),
     _opt("frontend_url", "text", None, BUILTIN,
          "Frontend URL to check; default: the 'frontend' Service's load-balancer address."),
-    _opt("pause", "float", defaults.PAUSE, {POD, DEPLOYMENT},
+    _opt("pause", "float", defaults.PAUSE, {POD, DEPLOYMENT, SCALE},
          "Seconds to wait after the chaos before checking again.", low=0),
     # chaosrun restore
     _opt("dry_run", "flag", False, {RESTORE},
@@ -209,6 +218,9 @@ OPTIONS: tuple[Option, ...] = (
     _opt("min_healthy", "text", None, CHOOSING,
          "N or P%: refuse a change that leaves an affected workload fewer Ready pods, and stop "
          "the run (interrupted, rolled back) if they fall below it meanwhile."),
+    _opt("allow_irreversible", "flag", False, RUNS,
+         "Allow changes chaosrun cannot undo (delete_namespace, exec_in_pods, deleting a Secret "
+         "the runner may not read); refused before the run otherwise, said in the journal."),
     _opt("probe_interval", "float", defaults.PROBE_INTERVAL, RUNS,
          "Seconds between the live measurement's requests.", low=0.001),
     _opt("breaker_url", "text", None, RUNS,
@@ -216,10 +228,10 @@ OPTIONS: tuple[Option, ...] = (
          "when the frontend serves it)."),
     _opt("no_measure", "flag", False, RUNS,
          "Do not probe the frontend while the chaos runs."),
-    _opt("record_in_cluster", "flag", False, {DEPLOYMENT, LATENCY, RUN},
+    _opt("record_in_cluster", "flag", False, {DEPLOYMENT, SCALE, LATENCY, RUN},
          "Also keep the run record (what the run changes and how to undo it) in a sealed "
-         "ConfigMap in the namespace it changes, so `chaosrun restore` can undo it from another "
-         "machine.",
+         "ConfigMap (a Secret once it holds a Secret's values) in the namespace it changes, so "
+         "`chaosrun restore` can undo it from another machine.",
          envvar="CHAOSRUN_RECORD_IN_CLUSTER"),
     _opt("print_journal", "flag", False, RUNS,
          "Also print the journal at the end, as one JSON line on stdout (for `kubectl logs`).",

@@ -23,11 +23,12 @@ if TYPE_CHECKING:
     from chaos.engine.inputs import RunInputs
     from chaos.engine.session import Session
     from chaos.engine.settings import RunHooks
-    from chaos.experiment.builtin import Chaos, PodChaos
+    from chaos.experiment.builtin import Chaos, PodChaos, ScaleChaos
 
 BUILTIN: dict[str, Callable[[Values], Chaos]] = {
     "pod": groups.pod_chaos,
     "deployment": groups.deployment_chaos,
+    "scale": groups.scale_chaos,
     "latency": groups.latency_chaos,
 }
 
@@ -134,7 +135,7 @@ def builtin(
     options: RunOptions, chaos: Chaos, frontend_url: str | None, hooks: RunHooks | None = None
 ) -> int:
     """``chaosrun pod``, ``deployment`` or ``latency``: the tutorial's experiment."""
-    from chaos.experiment.builtin import DeploymentChaos, LatencyChaos, PodChaos
+    from chaos.experiment.builtin import DeploymentChaos, LatencyChaos, PodChaos, ScaleChaos
 
     check_namespace(chaos.namespace, options.guards.allow_system_namespaces)
     if isinstance(chaos, PodChaos):
@@ -144,12 +145,26 @@ def builtin(
         if not chaos.name.strip():
             raise fail("--name must not be empty (chaosrun never deletes every Deployment).")
         pause_ok(chaos.pause)
+    elif isinstance(chaos, ScaleChaos):
+        scale_ok(chaos)
     elif isinstance(chaos, LatencyChaos):
         if not chaos.service.strip():
             raise fail("--service must not be empty.")
         pause_ok(chaos.duration)
     session = start(options, hooks)
     return finish(session.run_builtin(chaos, frontend_url), options)
+
+
+def scale_ok(chaos: ScaleChaos) -> None:
+    from chaos.experiment.builtin import SCALE_KINDS
+
+    if not chaos.name.strip():
+        raise fail("NAME must not be empty.")
+    if chaos.replicas is None:
+        raise fail("--replicas is required: how many replicas the workload runs during the chaos.")
+    if chaos.kind not in SCALE_KINDS:
+        raise fail(f"--kind must be one of {', '.join(SCALE_KINDS)}, not {chaos.kind!r}.")
+    pause_ok(chaos.pause)
 
 
 def pod_ok(chaos: PodChaos) -> None:

@@ -85,6 +85,8 @@ NODES = ObjectKind("Node", "", "v1", "nodes", namespaced=False)
 DEPLOYMENTS = ObjectKind("Deployment", "apps", "v1", "deployments")
 STATEFULSETS = ObjectKind("StatefulSet", "apps", "v1", "statefulsets")
 DAEMONSETS = ObjectKind("DaemonSet", "apps", "v1", "daemonsets")
+REPLICASETS = ObjectKind("ReplicaSet", "apps", "v1", "replicasets")
+NETWORKPOLICIES = ObjectKind("NetworkPolicy", "networking.k8s.io", "v1", "networkpolicies")
 INGRESSES = ObjectKind("Ingress", "networking.k8s.io", "v1", "ingresses")
 EVENTS = ObjectKind("Event", "events.k8s.io", "v1", "events")
 
@@ -134,6 +136,15 @@ class DeploymentSnapshot:
     name: str
     namespace: str
     manifest: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ExecResult:
+    """What a command run in a pod's container ended with."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
 
 
 @dataclass(frozen=True)
@@ -240,6 +251,38 @@ class Driver(Protocol):
 
     def read_log(self, pod: str, namespace: str, request: LogRequest) -> str:
         """A pod's log as text; ``NotFound`` if the pod does not exist."""
+
+    # Generic writes, for the undoable changes (``chaos.records.undo`` puts each back).
+
+    def create_object(
+        self, kind: ObjectKind, body: dict[str, Any], namespace: str | None
+    ) -> dict[str, Any]:
+        """Create ``body``; the object as created. ``Conflict`` when one of that name exists
+        (also when our own earlier try, whose answer was lost, made it: the caller reads it)."""
+
+    def replace_object(
+        self, kind: ObjectKind, body: dict[str, Any], namespace: str | None
+    ) -> dict[str, Any]:
+        """PUT ``body`` over the object of its name (``metadata.resourceVersion`` as given:
+        a stale one is ``Conflict``); ``NotFound`` if there is none."""
+
+    def patch_object(
+        self, kind: ObjectKind, name: str, namespace: str | None, patch: dict[str, Any]
+    ) -> dict[str, Any]:
+        """A JSON merge patch (RFC 7386: ``None`` removes a key); the object after it."""
+
+    def delete_object(self, kind: ObjectKind, name: str, namespace: str | None) -> None:
+        """Delete it (foreground). ``NotFound``: there was none; ``OutcomeUnknown``: it may be
+        gone; any other ``DriverError``: refused, it still stands."""
+
+    def scale(self, kind: ObjectKind, name: str, namespace: str, replicas: int) -> None:
+        """Set ``spec.replicas`` through the ``scale`` subresource."""
+
+    def exec_in_pod(
+        self, pod: str, namespace: str, command: list[str], container: str | None, timeout: float
+    ) -> ExecResult:
+        """Run ``command`` in the pod's container (its first when None), once; what it ended
+        with. ``NeedsCluster`` where there are no containers to exec into."""
 
     def service_url(self, name: str, namespace: str) -> str | None:
         """The externally reachable URL of a Service (load-balancer address), or None."""

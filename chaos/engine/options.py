@@ -55,6 +55,8 @@ class Guards:
     allow_system_namespaces: bool = False
     max_percent: float | None = None  # of what matches, one change at most
     min_healthy: str | None = None  # N or P%: Ready pods every affected workload keeps
+    # Changes chaosrun cannot undo (a deleted Namespace, a command run in a pod).
+    allow_irreversible: bool = False
 
 
 @dataclass(frozen=True)

@@ -121,6 +121,22 @@ class Session:
         except DriverError as exc:
             raise BadInput(f"cannot read Deployment '{name}': {exc}") from None
 
+    def check_scalable(self, kind: str, name: str, namespace: str) -> None:
+        """The workload ``chaosrun scale`` names exists, else bad input."""
+        from chaos.drivers.base import DEPLOYMENTS, STATEFULSETS
+
+        api = STATEFULSETS if kind == "statefulset" else DEPLOYMENTS
+        try:
+            self.connect().read_object(api, name, namespace)
+        except NotFound:
+            raise BadInput(
+                f"{api.kind} '{name}' not found in namespace '{namespace}'; nothing to scale."
+            ) from None
+        except BadInput:
+            raise
+        except DriverError as exc:
+            raise BadInput(f"cannot read {api.kind} '{name}': {exc}") from None
+
     def check_faults(self, service: str, namespace: str) -> None:
         """The Service's backend accepts faults from us (its fault route answers to the
         token), else bad input."""
@@ -182,6 +198,7 @@ class Session:
             DeploymentChaos,
             LatencyChaos,
             PodChaos,
+            ScaleChaos,
             builtin_experiment,
         )
 
@@ -195,9 +212,13 @@ class Session:
                 self.check_proxyable(chaos.service, chaos.namespace)
             else:
                 self.check_faults(chaos.service, chaos.namespace)
+        if isinstance(chaos, ScaleChaos):
+            self.check_scalable(chaos.kind, chaos.name, chaos.namespace)
         url = self.frontend_url(frontend_url, chaos.namespace)
         measuring = self.options.measurement.enabled and not self.options.dry_run
-        source = {PodChaos: "pod", DeploymentChaos: "deployment"}.get(type(chaos), "latency")
+        source = {PodChaos: "pod", DeploymentChaos: "deployment", ScaleChaos: "scale"}.get(
+            type(chaos), "latency"
+        )
         source += " experiment"
         return self.run_document(
             builtin_experiment(chaos, url),
@@ -247,6 +268,7 @@ class Session:
             dry_run=options.dry_run,
             seed=options.seed,
             allow_system_namespaces=options.guards.allow_system_namespaces,
+            allow_irreversible=options.guards.allow_irreversible,
             namespace=namespace,
             records=None
             if options.dry_run
@@ -329,6 +351,8 @@ class Session:
             uses = True
             local = self.options.target.kind is Target.local
             refusal = use.refusal or (use.local_refusal if local else None)
+            if refusal is None and not self.options.guards.allow_irreversible:
+                refusal = use.irreversible
             if refusal is not None:
                 raise BadInput(f"activity '{activity.name}': {refusal}")
             ns = substitute(use.namespace, configuration)

@@ -29,9 +29,13 @@ class RecordMirror(Protocol):
     """A copy of the record kept in the target itself (a ConfigMap on Kubernetes), so that a
     runner that died with its disk can be recovered from another machine."""
 
-    def save_record(self, record_id: str, namespace: str, text: str, seal: str) -> None: ...
+    def save_record(
+        self, record_id: str, namespace: str, text: str, seal: str, sensitive: bool = False
+    ) -> None:
+        """Keep the record; ``sensitive`` (it holds a Secret's snapshot): in a Secret, never
+        where whoever may read ConfigMaps reads it."""
 
-    def discard_record(self, record_id: str, namespace: str) -> None: ...
+    def discard_record(self, record_id: str, namespace: str, sensitive: bool = False) -> None: ...
 
     def list_records(self, namespace: str) -> list[KeptRecord]: ...
 
@@ -49,9 +53,18 @@ def seal_matches(key: bytes, namespace: str, text: str, stated: str) -> bool:
     return hmac.compare_digest(seal(key, namespace, text).encode(), stated.encode())
 
 
+def holds_secret(record: RunRecord) -> bool:
+    """The record holds a Secret's values (a snapshot of one deleted or changed)."""
+    return any(
+        o.kind == "Secret" and (o.manifest.get("data") or o.manifest.get("stringData"))
+        for o in record.objects
+    )
+
+
 def mirror_namespace(record: RunRecord) -> str:
-    """Kept beside what the run changed: the RBAC that allowed the chaos covers it."""
-    return record.objects[0].namespace if record.objects else "default"
+    """Kept beside what the run changed: the RBAC that allowed the chaos covers it (a
+    cluster-scoped object, a Node, has no namespace)."""
+    return next((o.namespace for o in record.objects if o.namespace), "default")
 
 
 class SealedMirror:
@@ -71,10 +84,10 @@ class SealedMirror:
         namespace = mirror_namespace(record)
         text = record_text(record)
         stamp = seal(self._key(namespace), namespace, text)
-        self.mirror.save_record(record.id, namespace, text, stamp)
+        self.mirror.save_record(record.id, namespace, text, stamp, sensitive=holds_secret(record))
 
     def discard(self, record: RunRecord) -> None:
-        self.mirror.discard_record(record.id, mirror_namespace(record))
+        self.mirror.discard_record(record.id, mirror_namespace(record), holds_secret(record))
 
 
 def _refusal(kept: KeptRecord, key: bytes | str) -> tuple[RunRecord | None, str | None]:

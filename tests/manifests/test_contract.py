@@ -169,7 +169,7 @@ def test_workloads_are_hardened(
     overlays: dict[str, list[Obj]], runner_jobs: dict[str, list[Obj]]
 ) -> None:
     workloads = [w for objs in (*overlays.values(), *runner_jobs.values()) for w in pod_specs(objs)]
-    assert len(workloads) == 6
+    assert len(workloads) == 7
     for name, spec in workloads:
         pod = spec["securityContext"]
         assert pod["runAsNonRoot"] is True, name
@@ -201,6 +201,7 @@ def test_the_runner_may_do_only_what_chaosrun_does(runner_jobs: dict[str, list[O
             ("apps", "deployments"): ["create", "delete", "get"],
             # latency --service: the Service read and its selector patched, the shadow made.
             ("", "services"): ["create", "delete", "get", "patch"],
+            ("apps", "deployments/scale"): ["patch"],
             ("", "configmaps"): ["create", "delete", "get", "update"],
             # The key of the run records' seals: made once, then read by its name only.
             ("", "secrets"): ["create"],

@@ -23,11 +23,13 @@ from chaos.drivers.base import (
 )
 from chaos.drivers.kubernetes.configmaps import NamedConfigMaps
 from chaos.drivers.kubernetes.event_writes import EventWrites
-from chaos.drivers.kubernetes.manifests import same_spec, strip_server_fields
 from chaos.drivers.kubernetes.objects import ObjectReads
+from chaos.drivers.kubernetes.pod_exec import PodExec
 from chaos.drivers.kubernetes.records import RecordConfigMaps
 from chaos.drivers.kubernetes.service_proxy import ServiceProxies
 from chaos.drivers.kubernetes.transport import APPS, CORE, Retryable
+from chaos.drivers.kubernetes.writes import ObjectWrites
+from chaos.drivers.snapshots import same_spec, strip_server_fields
 from services.contract import FAULTS_TOKEN_KEY, FAULTS_TOKEN_SECRET
 
 T = TypeVar("T")
@@ -37,9 +39,17 @@ T = TypeVar("T")
 REACHABLE_DEADLINE = 10.0
 
 
-class KubernetesDriver(ServiceProxies, RecordConfigMaps, NamedConfigMaps, EventWrites, ObjectReads):
+class KubernetesDriver(
+    ServiceProxies,
+    RecordConfigMaps,
+    NamedConfigMaps,
+    EventWrites,
+    ObjectWrites,
+    ObjectReads,
+    PodExec,
+):
     """Pods, Deployments and Services of one cluster (kubeconfig context or in-cluster);
-    any kind of object, read."""
+    any kind of object, read and written."""
 
     target = "kubernetes"
     # (connect, read) seconds for the reachability check: a dead cluster is reported quickly.
