@@ -138,8 +138,7 @@ class Session:
             raise BadInput(f"cannot read {api.kind} '{name}': {exc}") from None
 
     def check_faults(self, service: str, namespace: str) -> None:
-        """The Service's backend accepts faults from us (its fault route answers to the
-        token), else bad input."""
+        """The Service's backend takes faults from us (and our token), else bad input."""
         from chaos.actions.backend import fault_headers, faults_off, token_refused
 
         driver = self.connect()
