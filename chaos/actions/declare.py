@@ -19,6 +19,9 @@ ATTRIBUTE = "__chaosrun__"
 BY_CONTROLLERS = "pods come back through their controllers"
 FROM_SNAPSHOT = "re-created from its snapshot (rollback, `chaosrun restore`)"
 IRREVERSIBLE = "cannot be undone: not yet, then only with --allow-irreversible"
+BY_DELETING = "deleted (rollback, `chaosrun restore`)"
+PUT_BACK = "put back as its snapshot (rollback, `chaosrun restore`)"
+BY_UNCORDONING = "its previous `unschedulable` put back (rollback, `chaosrun restore`)"
 
 
 @dataclass(frozen=True)

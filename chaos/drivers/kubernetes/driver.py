@@ -18,6 +18,7 @@ from chaos.drivers.base import (
     RestoreOutcome,
     TargetUnreachable,
 )
+from chaos.drivers.kubernetes.evictions import PodEvictions
 from chaos.drivers.kubernetes.manifests import same_spec, strip_server_fields
 from chaos.drivers.kubernetes.objects import ObjectReads
 from chaos.drivers.kubernetes.records import RecordConfigMaps
@@ -30,7 +31,7 @@ T = TypeVar("T")
 REACHABLE_DEADLINE = 10.0
 
 
-class KubernetesDriver(RecordConfigMaps, ObjectReads):
+class KubernetesDriver(RecordConfigMaps, PodEvictions, ObjectReads):
     """Pods, Deployments and Services of one cluster (kubeconfig context or in-cluster);
     any kind of object, read."""
 
