@@ -13,8 +13,8 @@ from chaos.drivers.base import ObjectKind
 
 GROUP, VERSION = "chaos-mesh.org", "v1alpha1"
 # As ``chaos.actions.objects.custom`` names them (the run record's kinds).
-NETWORK_CHAOS = ObjectKind(f"networkchaos.{GROUP}", GROUP, VERSION, "networkchaos")
-STRESS_CHAOS = ObjectKind(f"stresschaos.{GROUP}", GROUP, VERSION, "stresschaos")
+NETWORK_CHAOS = ObjectKind(f"networkchaos.{VERSION}.{GROUP}", GROUP, VERSION, "networkchaos")
+STRESS_CHAOS = ObjectKind(f"stresschaos.{VERSION}.{GROUP}", GROUP, VERSION, "stresschaos")
 # A target's mode takes a value with these, as Chaos Mesh's selector spec says.
 _VALUED_TARGET_MODES = ("fixed", "fixed-percent", "random-max-percent")
 

@@ -63,10 +63,14 @@ class RunContext:
     dry_run: bool = False
     seed: int | None = None
     allow_system_namespaces: bool = False
+    # Changes that cannot be undone (a deleted Namespace) may be made, and are journalled.
+    allow_irreversible: bool = False
     namespace: str | None = None  # default ``ns`` for functions whose arguments omit it
     record: dict[str, Any] = field(default_factory=dict)
     snapshots: list[TakenSnapshot] = field(default_factory=list)
     changes: list[MadeChange] = field(default_factory=list)
+    # Every undoable change this run made through ``chaos.actions.changes``, in order.
+    undoable: list[RecordedObject] = field(default_factory=list)
     # Where snapshots are written before anything is deleted (None: kept in memory only).
     records: RecordWriter | None = None
     _driver: Driver | None = None
@@ -132,11 +136,30 @@ class RunContext:
         self.record["run_record"] = str(self.records.store.path(self.records.record.id))
         return entry
 
+    def write_ahead(self, entry: RecordedObject) -> RecordedObject:
+        """Keep ``entry`` in the run record before its change is made (``RecordError`` if it
+        cannot be written: then the change may not be made) and among this run's changes."""
+        if self.records is not None:
+            self.records.write_ahead(entry)
+            assert self.records.record is not None
+            self.record["run_record"] = str(self.records.store.path(self.records.record.id))
+        self.undoable.append(entry)
+        return entry
+
+    def irreversible(self, what: str) -> None:
+        """A change that cannot be undone is about to be made: said, and in the journal."""
+        logger.warning("Irreversible (allowed by --allow-irreversible): %s", what)
+        self.record.setdefault("irreversible", []).append(what)
+
     def mark(
         self, entry: RecordedObject | None, state: ObjectState, note: str | None = None
     ) -> None:
-        if self.records is not None and entry is not None:
+        if entry is None:
+            return
+        if self.records is not None:
             self.records.mark(entry, state, note)
+        else:  # no record kept (a dry run, a test): the entry still says what is open
+            entry.state, entry.note = state, note
 
     def forget_snapshot(self, taken: TakenSnapshot, why: str) -> None:
         """The delete was refused: the Deployment stands, there is nothing to restore."""

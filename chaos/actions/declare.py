@@ -18,8 +18,9 @@ ATTRIBUTE = "__chaosrun__"
 # How the native mutating functions' changes are undone, as the README's table says.
 BY_CONTROLLERS = "pods come back through their controllers"
 FROM_SNAPSHOT = "re-created from its snapshot (rollback, `chaosrun restore`)"
-IRREVERSIBLE = "cannot be undone: not yet, then only with --allow-irreversible"
-BY_DELETING = "deleted (rollback, `chaosrun restore`)"
+IRREVERSIBLE = "cannot be undone: refused unless --allow-irreversible"
+DELETED_BACK = "deleted by the rollback and `chaosrun restore`"
+SCALED_BACK = "scaled back to the previous count (rollback, `chaosrun restore`)"
 PUT_BACK = "put back as its snapshot (rollback, `chaosrun restore`)"
 BY_UNCORDONING = "its previous `unschedulable` put back (rollback, `chaosrun restore`)"
 
@@ -41,6 +42,8 @@ class Declaration:
     check: Callable[[dict[str, Any]], list[str]] | None = None
     # How the change is undone, for the README's table (a probe changes nothing).
     undo: str | None = None
+    # It cannot be undone: refused before the run unless --allow-irreversible is given.
+    irreversible: bool = False
 
     @property
     def undone_by(self) -> str:

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chaos.drivers.base import ObjectKind
-
-NETWORK_POLICIES = ObjectKind("NetworkPolicy", "networking.k8s.io", "v1", "networkpolicies")
+from chaos.drivers.base import NETWORKPOLICIES
 
 # The names chaosk8s gives its helper policies: its remove_* functions delete them by name.
 DENY_INGRESS = "chaostoolkit-deny-all-ingress"
@@ -28,8 +26,8 @@ def policy(name: str, spec: dict[str, Any], labels: dict[str, str] | None = None
     if labels:
         metadata["labels"] = labels
     return {
-        "apiVersion": NETWORK_POLICIES.api_version,
-        "kind": NETWORK_POLICIES.kind,
+        "apiVersion": NETWORKPOLICIES.api_version,
+        "kind": NETWORKPOLICIES.kind,
         "metadata": metadata,
         "spec": spec,
     }

@@ -158,9 +158,9 @@ def evict(ctx: RunContext, plan: DrainPlan, deadline: float) -> None:
         if not blocked:
             break
         if time.monotonic() >= deadline:
-            pod, exc = blocked[0]
+            refusal = blocked[0][1]
             raise ActivityFailed(
-                f"draining node {plan.node!r} did not complete within the timeout: {exc} "
+                f"draining node {plan.node!r} did not complete within the timeout: {refusal} "
                 "(a PodDisruptionBudget allows no disruption; it was honoured, not bypassed)"
             )
         time.sleep(min(DRAIN_INTERVAL, max(0.0, deadline - time.monotonic())))
@@ -182,15 +182,15 @@ def drain(ctx: RunContext, nodes: list[str], local_storage: bool, timeout: float
     if ctx.dry_run:
         for plan in plans:
             ctx.notice(f"Dry run: would cordon Node {plan.node}")
-            for pod in plan.evict:
-                ctx.notice(f"Dry run: would evict {_label(pod)}")
-            for pod, why in plan.skipped.items():
-                ctx.notice(f"Dry run: would leave {pod} ({why})")
+            for victim in plan.evict:
+                ctx.notice(f"Dry run: would evict {_label(victim)}")
+            for left, why in plan.skipped.items():
+                ctx.notice(f"Dry run: would leave {left} ({why})")
         return nodes
     deadline = time.monotonic() + float(timeout)
     cordon(ctx, nodes)
     for plan in plans:
-        for pod, why in plan.skipped.items():
-            logger.info("  Leaving %s on node %s: %s", pod, plan.node, why)
+        for left, why in plan.skipped.items():
+            logger.info("  Leaving %s on node %s: %s", left, plan.node, why)
         evict(ctx, plan, deadline)
     return nodes

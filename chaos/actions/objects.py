@@ -13,23 +13,21 @@ from chaos.actions.errors import ActivityFailed
 from chaos.actions.pods import guard_namespace
 from chaos.drivers.base import Conflict, DriverError, NotFound, ObjectKind
 
-# Groups whose kinds the run record lists by name; any other group's objects are recorded as
-# custom objects, by ``plural.group`` (as ``kubectl get widgets.example.com`` names them).
-BUILT_IN_GROUP_SUFFIX = "k8s.io"
-BUILT_IN_GROUPS = frozenset({"", "apps", "batch", "policy", "autoscaling"})
-
 
 def custom(group: str, version: str, plural: str, namespaced: bool = True) -> ObjectKind:
-    """A custom resource's kind as the run record names it (``plural.group``)."""
+    """A custom resource's kind, named as the run record names it (``plural.version.group``)."""
+    from chaos.records.kinds import custom_resource
+
     for part, value in (("group", group), ("version", version), ("plural", plural)):
-        if not isinstance(value, str) or not value.strip() or "/" in value:
-            raise ActivityFailed(f"{part} must be a non-empty name without '/', not {value!r}")
-    if group in BUILT_IN_GROUPS or group.endswith(BUILT_IN_GROUP_SUFFIX):
+        if not isinstance(value, str) or not value.strip():
+            raise ActivityFailed(f"{part} must be a non-empty name, not {value!r}")
+    name = custom_resource(plural, version, group)
+    if name is None:
         raise ActivityFailed(
-            f"{plural}.{group or 'core'} is a built-in kind, not a custom resource: use the "
-            "function of its own module"
+            f"{plural}.{version}.{group or 'core'} is not a custom resource chaosrun can undo "
+            "changes to (a built-in kind has its own module's functions)"
         )
-    return ObjectKind(f"{plural}.{group}", group, version, plural, namespaced)
+    return ObjectKind(name, group, version, plural, namespaced)
 
 
 def _scope(kind: ObjectKind, ns: str | None) -> str | None:

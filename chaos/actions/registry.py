@@ -50,6 +50,8 @@ class NativeFunction:
     local: bool = True
     # How its change is undone ("read-only" for a probe), as the README's table says.
     undo: str = "read-only"
+    # Its change cannot be undone: refused unless the run allows irreversible changes.
+    irreversible: bool = False
 
     @property
     def qualified(self) -> str:
@@ -70,6 +72,16 @@ class NativeFunction:
                 f"{self.qualified} needs a Kubernetes cluster: the local target has no such objects"
             )
         return None
+
+    @property
+    def irreversible_refusal(self) -> str | None:
+        """Why a run that does not allow irreversible changes may not call it, or None."""
+        if not self.irreversible:
+            return None
+        return (
+            f"{self.qualified} makes a change chaosrun cannot undo (pass --allow-irreversible "
+            "if you really mean it)"
+        )
 
 
 @functools.cache
@@ -94,6 +106,7 @@ def _declared(name: str) -> dict[str, NativeFunction]:
             local=declared.local,
             check=declared.check,
             undo=declared.undone_by,
+            irreversible=declared.irreversible,
         )
     return found
 

@@ -88,6 +88,8 @@ NODES = ObjectKind("Node", "", "v1", "nodes", namespaced=False)
 DEPLOYMENTS = ObjectKind("Deployment", "apps", "v1", "deployments")
 STATEFULSETS = ObjectKind("StatefulSet", "apps", "v1", "statefulsets")
 DAEMONSETS = ObjectKind("DaemonSet", "apps", "v1", "daemonsets")
+REPLICASETS = ObjectKind("ReplicaSet", "apps", "v1", "replicasets")
+NETWORKPOLICIES = ObjectKind("NetworkPolicy", "networking.k8s.io", "v1", "networkpolicies")
 INGRESSES = ObjectKind("Ingress", "networking.k8s.io", "v1", "ingresses")
 EVENTS = ObjectKind("Event", "events.k8s.io", "v1", "events")
 
@@ -195,6 +197,32 @@ class Driver(Protocol):
     def evict_pod(self, name: str, namespace: str) -> None:
         """Ask the pod to leave through the Eviction API; ``EvictionBlocked`` while a
         PodDisruptionBudget forbids it, ``NotFound`` when it is gone."""
+
+    # Generic writes, for the undoable changes (``chaos.records.undo`` puts each back).
+
+    def create_object(
+        self, kind: ObjectKind, body: dict[str, Any], namespace: str | None
+    ) -> dict[str, Any]:
+        """Create ``body``; the object as created. ``Conflict`` when one of that name exists
+        (also when our own earlier try, whose answer was lost, made it: the caller reads it)."""
+
+    def replace_object(
+        self, kind: ObjectKind, body: dict[str, Any], namespace: str | None
+    ) -> dict[str, Any]:
+        """PUT ``body`` over the object of its name (``metadata.resourceVersion`` as given:
+        a stale one is ``Conflict``); ``NotFound`` if there is none."""
+
+    def patch_object(
+        self, kind: ObjectKind, name: str, namespace: str | None, patch: dict[str, Any]
+    ) -> dict[str, Any]:
+        """A JSON merge patch (RFC 7386: ``None`` removes a key); the object after it."""
+
+    def delete_object(self, kind: ObjectKind, name: str, namespace: str | None) -> None:
+        """Delete it (foreground). ``NotFound``: there was none; ``OutcomeUnknown``: it may be
+        gone; any other ``DriverError``: refused, it still stands."""
+
+    def scale(self, kind: ObjectKind, name: str, namespace: str, replicas: int) -> None:
+        """Set ``spec.replicas`` through the ``scale`` subresource."""
 
     def service_url(self, name: str, namespace: str) -> str | None:
         """The externally reachable URL of a Service (load-balancer address), or None."""

@@ -43,6 +43,8 @@ class RunOptions:
     dry_run: bool = False
     seed: int | None = None
     allow_system_namespaces: bool = False
+    # Changes chaosrun cannot undo (a deleted Namespace) are refused unless this is set.
+    allow_irreversible: bool = False
     probe_interval: float = PROBE_INTERVAL
     measure: bool = True
     breaker_url: str | None = None  # None: v2's breaker endpoint if the frontend serves one

@@ -1,7 +1,8 @@
-"""Putting back what interrupted runs left deleted, from their run records (``chaosrun restore``).
+"""Undoing what interrupted runs left changed, from their run records (``chaosrun restore``).
 
-Idempotent: an object that already stands with the snapshot's spec counts as restored; one
-that stands with another spec is reported and left alone unless ``force`` replaces it.
+Idempotent: an object that is already as its record says it was counts as restored; a deleted
+one whose name another object with another spec took is reported and left alone unless
+``force`` replaces it.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ from chaos.drivers.base import (
 )
 from chaos.drivers.factory import TargetRef
 from chaos.records.kinds import DEPLOYMENT, describe, unknown_kind
-from chaos.records.model import ObjectState, RecordedObject, RunRecord
+from chaos.records.model import ObjectState, Op, RecordedObject, RunRecord
 from chaos.records.seal import RecordMirror, SealedMirror
 from chaos.records.store import RecordStore
+from chaos.records.undo import Undone, undo
 
 # The run records kept in a cluster that passed their checks, and a sentence for each other.
 ClusterRecords = Callable[[], tuple[list[RunRecord], list[str]]]
@@ -57,6 +59,11 @@ _VERDICTS = {
     RestoreOutcome.CREATED: Verdict.RESTORED,
     RestoreOutcome.ALREADY_PRESENT: Verdict.ALREADY_PRESENT,
     RestoreOutcome.REPLACED: Verdict.REPLACED,
+}
+_UNDONE = {
+    Undone.UNDONE: Verdict.RESTORED,
+    Undone.ALREADY: Verdict.ALREADY_PRESENT,
+    Undone.REPLACED: Verdict.REPLACED,
 }
 
 
@@ -198,17 +205,19 @@ class Recovery:
     def _restore_object(self, driver: Driver, obj: RecordedObject, record: RunRecord) -> Outcome:
         if obj.kind == FAULT_KIND:
             return self._end_fault(driver, obj, record)
-        if obj.kind != DEPLOYMENT:  # refused before: gather lets no other kind through
-            return Outcome(record, obj.label, Verdict.FAILED, "chaosrun does not record this kind")
         try:
-            result = driver.restore_deployment(_snapshot(obj), force=self.force)
+            if obj.kind == DEPLOYMENT and obj.op is Op.DELETED:
+                # The local target plays Deployments too: its driver re-creates them.
+                verdict = _VERDICTS[driver.restore_deployment(_snapshot(obj), force=self.force)]
+            else:
+                verdict = _UNDONE[undo(driver, obj, force=self.force)]
         except Conflict as exc:
             return Outcome(record, obj.label, Verdict.CONFLICT, str(exc))
         except DriverError as exc:
             return Outcome(record, obj.label, Verdict.FAILED, str(exc))
         obj.state = ObjectState.RESTORED
-        obj.note = f"{result.value} by chaosrun restore"
-        return Outcome(record, obj.label, _VERDICTS[result])
+        obj.note = f"{verdict.value} by chaosrun restore"
+        return Outcome(record, obj.label, verdict)
 
     @staticmethod
     def _end_fault(driver: Driver, obj: RecordedObject, record: RunRecord) -> Outcome:

@@ -21,6 +21,7 @@ import time
 import traceback
 from typing import Any
 
+from chaos.actions.changes import settle
 from chaos.actions.context import RunContext
 from chaos.engine.activity import ActivityRunner, format_seconds
 from chaos.engine.background import Background
@@ -38,6 +39,7 @@ from chaos.experiment.controls import SAFEGUARDS_MODULE
 from chaos.experiment.journal import Journal, SteadyState
 from chaos.experiment.model import Experiment
 from chaos.providers import Call
+from chaos.records.kinds import describe
 
 logger = logging.getLogger("chaosrun")
 
@@ -312,16 +314,20 @@ class Runner:
 
     def _close_run_record(self, journal: Journal) -> None:
         """Close the run record when all is back; otherwise say where the snapshots are."""
+        if self.ctx.undoable and not self.settings.dry_run:
+            settle(self.ctx)
         writer = self.ctx.records
         record = writer.finish(journal["status"]) if writer is not None else None
         if writer is None or record is None or record.done:
             return
+        kept = writer.store.path(record.id)
         for obj in record.pending():
             logger.warning(
-                "%s is not restored: its snapshot is kept in %s; `chaosrun restore` puts it back",
+                "%s is not restored: what undoes it is kept in %s; `chaosrun restore` does it",
                 obj.label,
-                writer.store.path(record.id),
+                kept,
             )
+        self.ctx.record["open_changes"] = [describe(obj) for obj in record.pending()]
 
     def _write(self, journal: Journal) -> None:
         if self.settings.dry_run:

@@ -221,6 +221,7 @@ class Session:
             dry_run=options.dry_run,
             seed=options.seed,
             allow_system_namespaces=options.allow_system_namespaces,
+            allow_irreversible=options.allow_irreversible,
             namespace=namespace,
             records=None
             if options.dry_run
@@ -293,6 +294,8 @@ class Session:
             uses = True
             local = self.options.target.kind is Target.local
             refusal = use.refusal or (use.local_refusal if local else None)
+            if refusal is None and not self.options.allow_irreversible:
+                refusal = use.irreversible
             if refusal is not None:
                 raise BadInput(f"activity '{activity.name}': {refusal}")
             ns = substitute(use.namespace, configuration)

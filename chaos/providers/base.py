@@ -48,6 +48,8 @@ class TargetUse(NamedTuple):
     refusal: str | None = None
     # Why a run on the local target may not call it, or None.
     local_refusal: str | None = None
+    # Why a run that does not allow irreversible changes may not call it, or None.
+    irreversible: str | None = None
 
 
 @dataclass(frozen=True)

@@ -183,6 +183,7 @@ def _target_use(spec: PythonSpec, namespace: str) -> TargetUse | None:
         destructive,
         refusal=native.refusal("kubernetes") if native else None,
         local_refusal=native.refusal("local") if native else None,
+        irreversible=native.irreversible_refusal if native else None,
     )
 
 

@@ -9,12 +9,26 @@ A new kind of change is one entry in ``RECORDED_KINDS``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from chaos.defaults import SYSTEM_NAMESPACES
-from chaos.records.model import RecordedObject, RunRecord
+from chaos.drivers.base import (
+    DAEMONSETS,
+    DEPLOYMENTS,
+    INGRESSES,
+    NAMESPACES,
+    NETWORKPOLICIES,
+    NODES,
+    REPLICASETS,
+    SECRETS,
+    SERVICES,
+    STATEFULSETS,
+    ObjectKind,
+)
+from chaos.records.model import Op, RecordedObject, RunRecord
 
 DEPLOYMENT = "Deployment"
 # A fault injected into a Service's backend (chaos.actions.backend.FAULT_KIND).
@@ -27,22 +41,61 @@ class RecordedKind:
     check: Callable[[RecordedObject], str | None]
     # What restoring it creates or changes, for the question asked before acting.
     describe: Callable[[RecordedObject], str]
+    # Where the generic undo (``chaos.records.undo``) acts; None: the kind has its own undo.
+    api: ObjectKind | None = None
+    # The changes of this kind a run records.
+    ops: frozenset[Op] = field(default_factory=lambda: frozenset({Op.DELETED}))
 
 
 def _mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _check_deployment(obj: RecordedObject) -> str | None:
+def _check_snapshot(obj: RecordedObject, api: ObjectKind) -> str | None:
     manifest = obj.manifest
-    if manifest.get("apiVersion") != "apps/v1" or manifest.get("kind") != DEPLOYMENT:
-        return f"its snapshot of {obj.label} is not an apps/v1 Deployment"
+    if manifest.get("apiVersion") != api.api_version or manifest.get("kind") != api.kind:
+        return f"its snapshot of {obj.label} is not an {api.api_version} {api.kind}"
     meta = _mapping(manifest.get("metadata"))
     if meta.get("name") != obj.name:
-        return f"its snapshot of {obj.label} names another Deployment ({meta.get('name')!r})"
+        return f"its snapshot of {obj.label} names another {api.kind} ({meta.get('name')!r})"
     if meta.get("namespace", obj.namespace) != obj.namespace:
         return f"its snapshot of {obj.label} names namespace {meta.get('namespace')!r}"
     return None
+
+
+def _check_previous(obj: RecordedObject) -> str | None:
+    """The value a one-value change (scale, cordon, selector swap) puts back."""
+    value = obj.previous
+    if obj.manifest:
+        return f"its {obj.label} carries a snapshot with a {obj.op.value} change"
+    if obj.op is Op.SCALED:
+        ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    elif obj.op is Op.CORDONED:
+        ok = isinstance(value, bool)
+    else:
+        ok = (
+            isinstance(value, dict)
+            and bool(value)
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
+        )
+    return None if ok else f"its {obj.label} records {value!r} as the value before, not one"
+
+
+def _checker(api: ObjectKind, ops: frozenset[Op]) -> Callable[[RecordedObject], str | None]:
+    def check(obj: RecordedObject) -> str | None:
+        if obj.op not in ops:
+            return f"its {obj.label} records a change chaosrun does not make ({obj.op.value})"
+        if bool(obj.namespace) != api.namespaced:
+            return f"its {obj.label} is not scoped as a {api.kind} is"
+        if api == NAMESPACES and obj.name in SYSTEM_NAMESPACES:
+            return f"it names the system namespace {obj.name!r}"
+        if obj.op in (Op.CREATED, Op.DELETED, Op.UPDATED):
+            if obj.previous is not None:
+                return f"its {obj.label} carries a value before with a {obj.op.value} change"
+            return _check_snapshot(obj, api)
+        return _check_previous(obj)
+
+    return check
 
 
 def _notable(pod: dict[str, Any]) -> list[str]:
@@ -65,14 +118,48 @@ def _notable(pod: dict[str, Any]) -> list[str]:
     return notes
 
 
-def _describe_deployment(obj: RecordedObject) -> str:
+def _describe_workload(obj: RecordedObject) -> str:
     spec = _mapping(obj.manifest.get("spec"))
     pod = _mapping(_mapping(spec.get("template")).get("spec"))
     images = [str(_mapping(c).get("image")) for c in pod.get("containers") or []]
     details = [f"{spec.get('replicas', obj.manifest.get('replicas', 1))} replica(s)"]
     if images:
         details.append("image " + ", ".join(images))
-    return f"create {obj.label} from its snapshot ({'; '.join(details + _notable(pod))})"
+    return "; ".join(details + _notable(pod))
+
+
+def _describe_content(obj: RecordedObject) -> str:
+    """What a snapshot holds, in words that carry no value of a Secret."""
+    if obj.kind in ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"):
+        return _describe_workload(obj)
+    if obj.kind == "Secret":
+        keys = {*_mapping(obj.manifest.get("data")), *_mapping(obj.manifest.get("stringData"))}
+        return f"{len(keys)} key(s), values not shown"
+    if obj.kind == "Service":
+        selector = _mapping(_mapping(obj.manifest.get("spec")).get("selector"))
+        return "selector " + (",".join(f"{k}={v}" for k, v in selector.items()) or "none")
+    return f"{obj.manifest.get('apiVersion')} {obj.kind}"
+
+
+def _describe(obj: RecordedObject) -> str:
+    if obj.op is Op.CREATED:
+        return f"delete {obj.label}, which the run created"
+    if obj.op is Op.DELETED:
+        return f"create {obj.label} from its snapshot ({_describe_content(obj)})"
+    if obj.op is Op.UPDATED:
+        return f"put {obj.label} back as its snapshot ({_describe_content(obj)})"
+    if obj.op is Op.SCALED:
+        return f"scale {obj.label} back to {obj.previous} replica(s)"
+    if obj.op is Op.CORDONED:
+        return f"set {obj.label} unschedulable back to {str(obj.previous).lower()}"
+    selector = ",".join(f"{k}={v}" for k, v in _mapping(obj.previous).items())
+    return f"give {obj.label} its selector {selector} back"
+
+
+def generic(api: ObjectKind, *ops: Op) -> RecordedKind:
+    """A kind the generic undo puts back, for the changes ``ops``."""
+    allowed = frozenset(ops)
+    return RecordedKind(_checker(api, allowed), _describe, api, allowed)
 
 
 def _check_service_fault(obj: RecordedObject) -> str | None:
@@ -86,10 +173,83 @@ def _describe_service_fault(obj: RecordedObject) -> str:
     return f"end the fault injected into Service {obj.namespace}/{obj.name}"
 
 
+_WORKLOAD_OPS = (Op.CREATED, Op.DELETED, Op.UPDATED, Op.SCALED)
+
 RECORDED_KINDS: dict[str, RecordedKind] = {
-    DEPLOYMENT: RecordedKind(_check_deployment, _describe_deployment),
+    DEPLOYMENT: generic(DEPLOYMENTS, *_WORKLOAD_OPS),
+    "StatefulSet": generic(STATEFULSETS, *_WORKLOAD_OPS),
+    "DaemonSet": generic(DAEMONSETS, Op.CREATED, Op.DELETED, Op.UPDATED),
+    "ReplicaSet": generic(REPLICASETS, Op.CREATED, Op.DELETED, Op.UPDATED, Op.SCALED),
+    "Service": generic(SERVICES, Op.CREATED, Op.DELETED, Op.UPDATED, Op.SELECTOR),
+    "Secret": generic(SECRETS, Op.CREATED, Op.DELETED, Op.UPDATED),
+    "Namespace": generic(NAMESPACES, Op.CREATED),
+    "Node": generic(NODES, Op.CREATED, Op.CORDONED),
+    "NetworkPolicy": generic(NETWORKPOLICIES, Op.CREATED, Op.DELETED, Op.UPDATED),
+    "Ingress": generic(INGRESSES, Op.CREATED, Op.DELETED, Op.UPDATED),
     SERVICE_FAULT: RecordedKind(_check_service_fault, _describe_service_fault),
 }
+
+# A custom object is recorded by its fully qualified resource, ``plural.version.group`` (as
+# ``kubectl get networkchaos.v1alpha1.chaos-mesh.org`` names it): any group but the built-in
+# ones, whose kinds are listed above by name.
+CUSTOM_RESOURCE = re.compile(
+    r"(?P<plural>[a-z0-9][a-z0-9-]*)\.(?P<version>v[0-9]+(?:(?:alpha|beta)[0-9]+)?)"
+    r"\.(?P<group>[a-z0-9-]+(?:\.[a-z0-9-]+)+)"
+)
+_CUSTOM_OPS = frozenset({Op.CREATED, Op.DELETED, Op.UPDATED})
+
+
+def custom_resource(plural: str, version: str, group: str) -> str | None:
+    """How the run record names a custom resource, or None when it is not one chaosrun may
+    record as such (a built-in group, a malformed name)."""
+    name = f"{plural}.{version}.{group}"
+    if not CUSTOM_RESOURCE.fullmatch(name) or group.endswith("k8s.io"):
+        return None
+    return name
+
+
+def _check_custom(api: ObjectKind) -> Callable[[RecordedObject], str | None]:
+    def check(obj: RecordedObject) -> str | None:
+        if obj.op not in _CUSTOM_OPS or obj.previous is not None:
+            return f"its {obj.label} records a change chaosrun does not make ({obj.op.value})"
+        manifest = obj.manifest
+        if manifest.get("apiVersion") != api.api_version or not manifest.get("kind"):
+            return f"its snapshot of {obj.label} is not an {api.api_version} object"
+        meta = _mapping(manifest.get("metadata"))
+        if meta.get("name") != obj.name:
+            return f"its snapshot of {obj.label} names another object ({meta.get('name')!r})"
+        if meta.get("namespace", obj.namespace) != obj.namespace:
+            return f"its snapshot of {obj.label} names namespace {meta.get('namespace')!r}"
+        return None
+
+    return check
+
+
+class _Kinds(dict[str, RecordedKind]):
+    """The listed kinds, and any custom resource named as ``custom_resource`` names it (its
+    scope is the entry's: a cluster-wide one is recorded without a namespace)."""
+
+    def get(self, key: str, default: Any = None) -> Any:
+        found = super().get(key)
+        if found is not None:
+            return found
+        match = CUSTOM_RESOURCE.fullmatch(key)
+        if match is None or custom_resource(*match.group("plural", "version", "group")) is None:
+            return default
+        api = ObjectKind(key, match["group"], match["version"], match["plural"])
+        return RecordedKind(_check_custom(api), _describe, api, _CUSTOM_OPS)
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.get(key) is not None
+
+    def __getitem__(self, key: str) -> RecordedKind:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+
+RECORDED_KINDS = _Kinds(RECORDED_KINDS)
 
 
 def unknown_kind(record: RunRecord) -> str | None:
@@ -103,6 +263,9 @@ def unknown_kind(record: RunRecord) -> str | None:
 def in_cluster_refusal(record: RunRecord, namespace: str) -> str | None:
     """Why a record kept in ``namespace`` of a cluster must not be acted on, or None."""
     for obj in record.objects:
+        kind = RECORDED_KINDS.get(obj.kind)
+        if not obj.namespace and kind is not None and kind.api is not None:
+            continue  # cluster-scoped: its kind's check says whether it may be
         if obj.namespace in SYSTEM_NAMESPACES:
             return f"it names {obj.label}, in the system namespace {obj.namespace!r}"
         if obj.namespace != namespace:

@@ -34,6 +34,17 @@ class ObjectState(StrEnum):
         )
 
 
+class Op(StrEnum):
+    """What a run did to an object, and so what undoes it."""
+
+    CREATED = "created"  # undone by deleting it
+    DELETED = "deleted"  # re-created from its snapshot
+    UPDATED = "updated"  # put back as its snapshot (patched or replaced)
+    SCALED = "scaled"  # ``previous``: the replica count it had
+    CORDONED = "cordoned"  # ``previous``: the Node's ``spec.unschedulable`` before
+    SELECTOR = "selector"  # ``previous``: the Service's ``spec.selector`` before
+
+
 def now_iso() -> str:
     return datetime.now(UTC).isoformat()
 
@@ -47,9 +58,15 @@ class RecordedObject:
     state: ObjectState = ObjectState.DELETING
     changed: str = field(default_factory=now_iso)
     note: str | None = None
+    # A Deployment deleted by ``delete_deployment`` (the first kind recorded) is "deleted".
+    op: Op = Op.DELETED
+    # The value ``op`` changed, for the ops that change one value (SCALED, CORDONED, SELECTOR).
+    previous: Any = None
 
     @property
     def label(self) -> str:
+        if not self.namespace:  # a cluster-scoped object (a Node, a Namespace)
+            return f"{self.kind} {self.name}"
         return f"{self.kind} {self.namespace}/{self.name}"
 
 
@@ -92,6 +109,8 @@ class RunRecord:
                     "state": o.state.value,
                     "changed": o.changed,
                     "note": o.note,
+                    "op": o.op.value,
+                    "previous": o.previous,
                     "manifest": o.manifest,
                 }
                 for o in self.objects
@@ -124,6 +143,8 @@ class RunRecord:
                         state=ObjectState(o["state"]),
                         changed=str(o.get("changed") or ""),
                         note=o.get("note"),
+                        op=Op(o.get("op") or Op.DELETED),
+                        previous=o.get("previous"),
                     )
                     for o in data.get("objects") or []
                 ],

@@ -50,8 +50,9 @@ def seal_matches(key: bytes, namespace: str, text: str, stated: str) -> bool:
 
 
 def mirror_namespace(record: RunRecord) -> str:
-    """Kept beside what the run changed: the RBAC that allowed the chaos covers it."""
-    return record.objects[0].namespace if record.objects else "default"
+    """Kept beside what the run changed: the RBAC that allowed the chaos covers it (a
+    cluster-scoped object, a Node, has no namespace)."""
+    return next((o.namespace for o in record.objects if o.namespace), "default")
 
 
 class SealedMirror:

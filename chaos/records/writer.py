@@ -85,27 +85,38 @@ class RecordWriter:
     ) -> RecordedObject:
         """Write the snapshot ahead of the delete (or, with ``state`` CHANGING, of another
         change); raise ``RecordError`` if it is not kept."""
-        with self._lock:
-            record = self._open()
-            self._check_mirrored(record, kind, name, namespace)
-            entry = RecordedObject(
+        return self.write_ahead(
+            RecordedObject(
                 kind=kind, name=name, namespace=namespace, manifest=manifest, state=state
             )
+        )
+
+    def write_ahead(self, entry: RecordedObject) -> RecordedObject:
+        """Keep ``entry`` (what undoes the change it describes) before the change is made;
+        raise ``RecordError`` if it is not kept, and then the change must not be made."""
+        with self._lock:
+            record = self._open()
+            self._check_mirrored(record, entry.kind, entry.name, entry.namespace)
             record.objects.append(entry)
-            self._save(strict=True)
+            try:
+                self._save(strict=True)
+            except RecordError:
+                record.objects.remove(entry)
+                raise
             return entry
 
     def _check_mirrored(self, record: RunRecord, kind: str, name: str, namespace: str) -> None:
-        """A record kept in the cluster holds only its own namespace's objects, never a
-        system namespace's: ``chaosrun restore`` would refuse it, so the change is not made."""
-        if self.mirror is None:
+        """A record kept in the cluster holds only its own namespace's objects (and
+        cluster-scoped ones), never a system namespace's: ``chaosrun restore`` would refuse
+        it, so the change is not made."""
+        if self.mirror is None or not namespace:
             return
         if namespace in SYSTEM_NAMESPACES:
             raise RecordError(
                 "a run record kept in the cluster cannot hold a change in the system namespace "
                 f"{namespace!r}"
             )
-        own = mirror_namespace(record) if record.objects else namespace
+        own = mirror_namespace(record) if any(o.namespace for o in record.objects) else namespace
         if namespace != own:
             raise RecordError(
                 f"a run record kept in the cluster holds the changes of one namespace ({own!r}), "

@@ -19,10 +19,11 @@ from chaos.drivers.base import (
     TargetUnreachable,
 )
 from chaos.drivers.kubernetes.evictions import PodEvictions
-from chaos.drivers.kubernetes.manifests import same_spec, strip_server_fields
 from chaos.drivers.kubernetes.objects import ObjectReads
 from chaos.drivers.kubernetes.records import RecordConfigMaps
 from chaos.drivers.kubernetes.transport import APPS, CORE, Retryable
+from chaos.drivers.kubernetes.writes import ObjectWrites
+from chaos.drivers.snapshots import same_spec, strip_server_fields
 
 T = TypeVar("T")
 
@@ -31,9 +32,9 @@ T = TypeVar("T")
 REACHABLE_DEADLINE = 10.0
 
 
-class KubernetesDriver(RecordConfigMaps, PodEvictions, ObjectReads):
+class KubernetesDriver(RecordConfigMaps, PodEvictions, ObjectWrites, ObjectReads):
     """Pods, Deployments and Services of one cluster (kubeconfig context or in-cluster);
-    any kind of object, read."""
+    any kind of object, read and written."""
 
     target = "kubernetes"
     # (connect, read) seconds for the reachability check: a dead cluster is reported quickly.

@@ -237,6 +237,33 @@ class LocalDriver:
             raise NotFound(f"{kind.kind} {name!r} not found in namespace {namespace!r}")
         return objects.find(kind, self._objects(kind), name)
 
+    # -- any object, written: only a Deployment's scale has a local meaning ----------------
+
+    def create_object(
+        self, kind: ObjectKind, body: dict[str, Any], namespace: str | None
+    ) -> dict[str, Any]:
+        raise objects.cannot_change(kind)
+
+    def replace_object(
+        self, kind: ObjectKind, body: dict[str, Any], namespace: str | None
+    ) -> dict[str, Any]:
+        raise objects.cannot_change(kind)
+
+    def patch_object(
+        self, kind: ObjectKind, name: str, namespace: str | None, patch: dict[str, Any]
+    ) -> dict[str, Any]:
+        raise objects.cannot_change(kind)
+
+    def delete_object(self, kind: ObjectKind, name: str, namespace: str | None) -> None:
+        if kind != DEPLOYMENTS:
+            raise objects.cannot_change(kind)
+        self.delete_deployment(name, namespace or NAMESPACE)
+
+    def scale(self, kind: ObjectKind, name: str, namespace: str, replicas: int) -> None:
+        if kind != DEPLOYMENTS:
+            raise objects.needs_cluster(kind)
+        self.scale_deployment(name, namespace, replicas)
+
     def read_log(self, pod: str, namespace: str, request: LogRequest) -> str:
         """The program's output as supervisord keeps it (no timestamps, no previous run)."""
         program_name = pod.rpartition("-")[0]

@@ -25,6 +25,13 @@ def needs_cluster(kind: ObjectKind) -> NeedsCluster:
     )
 
 
+def cannot_change(kind: ObjectKind) -> NeedsCluster:
+    return NeedsCluster(
+        f"the local target cannot create or change {kind.kind} objects this way: this needs a "
+        "Kubernetes cluster"
+    )
+
+
 def pod_object(pod: PodInfo) -> dict[str, Any]:
     ready = "True" if pod.ready else "False"
     return {

@@ -40,7 +40,7 @@ def test_a_deployment_and_a_fault_in_their_own_namespace_pass() -> None:
     [
         (deployment(namespace="other"), "outside its own namespace 'default'"),
         (deployment(namespace="kube-node-lease"), "in the system namespace 'kube-node-lease'"),
-        (RecordedObject("Secret", "s", "default", {}), "a kind chaosrun does not record"),
+        (RecordedObject("ConfigMap", "c", "default", {}), "a kind chaosrun does not record"),
         (
             RecordedObject("ServiceFault", "backend", "default", {"service": "x", "fault": {}}),
             "is not a fault chaosrun injected",
@@ -81,4 +81,16 @@ def test_restore_says_what_gives_a_pod_power_over_its_node() -> None:
 def test_the_allow_list_holds_what_the_faults_record() -> None:
     from chaos.actions.backend import FAULT_KIND
 
-    assert set(RECORDED_KINDS) == {"Deployment", FAULT_KIND}
+    assert set(RECORDED_KINDS) == {
+        "Deployment",
+        "StatefulSet",
+        "DaemonSet",
+        "ReplicaSet",
+        "Service",
+        "Secret",
+        "Namespace",
+        "Node",
+        "NetworkPolicy",
+        "Ingress",
+        FAULT_KIND,
+    }

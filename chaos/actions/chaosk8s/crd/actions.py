@@ -7,7 +7,7 @@ from typing import Any
 
 from chaos.actions import objects, specs
 from chaos.actions.context import RunContext
-from chaos.actions.declare import BY_DELETING, FROM_SNAPSHOT, PUT_BACK, declare
+from chaos.actions.declare import DELETED_BACK, FROM_SNAPSHOT, PUT_BACK, declare
 from chaos.actions.errors import ActivityFailed
 
 __all__ = [
@@ -23,7 +23,7 @@ __all__ = [
     "replace_custom_object",
 ]
 
-CREATES = {"destructive": True, "local": False, "undo": BY_DELETING}
+CREATES = {"destructive": True, "local": False, "undo": DELETED_BACK}
 DELETES = {"destructive": True, "local": False, "undo": FROM_SNAPSHOT}
 CHANGES = {"destructive": True, "local": False, "undo": PUT_BACK}
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from chaos.actions import netpol, objects, specs
 from chaos.actions.context import RunContext
-from chaos.actions.declare import BY_DELETING, FROM_SNAPSHOT, PUT_BACK, declare
+from chaos.actions.declare import DELETED_BACK, FROM_SNAPSHOT, PUT_BACK, declare
 from chaos.actions.errors import ActivityFailed
-from chaos.drivers.base import INGRESSES
+from chaos.drivers.base import INGRESSES, NETWORKPOLICIES
 
 __all__ = [
     "allow_dns_access",
@@ -26,7 +26,7 @@ __all__ = [
     "update_ingress",
 ]
 
-CREATES = {"destructive": True, "local": False, "undo": BY_DELETING}
+CREATES = {"destructive": True, "local": False, "undo": DELETED_BACK}
 DELETES = {"destructive": True, "local": False, "undo": FROM_SNAPSHOT}
 
 
@@ -66,14 +66,14 @@ def create_network_policy(
         spec = specs.from_file(spec_path)
     if not isinstance(spec, dict):
         raise ActivityFailed("create_network_policy needs spec (a mapping) or spec_path")
-    objects.create(ctx, netpol.NETWORK_POLICIES, ns, spec)
+    objects.create(ctx, NETWORKPOLICIES, ns, spec)
 
 
 @declare("action", **DELETES)
 def remove_network_policy(
     ctx: RunContext, name: str, ns: str = "default", secrets: Any = None
 ) -> None:
-    objects.delete(ctx, netpol.NETWORK_POLICIES, ns, name)
+    objects.delete(ctx, NETWORKPOLICIES, ns, name)
 
 
 @declare("action", **CREATES)
@@ -84,12 +84,12 @@ def deny_all_ingress(
     secrets: Any = None,
 ) -> None:
     """No traffic into the pods of ``label_selectors`` (every pod of ``ns`` without)."""
-    objects.create(ctx, netpol.NETWORK_POLICIES, ns, netpol.deny_ingress(label_selectors))
+    objects.create(ctx, NETWORKPOLICIES, ns, netpol.deny_ingress(label_selectors))
 
 
 @declare("action", **DELETES)
 def remove_deny_all_ingress(ctx: RunContext, ns: str = "default", secrets: Any = None) -> None:
-    objects.delete(ctx, netpol.NETWORK_POLICIES, ns, netpol.DENY_INGRESS)
+    objects.delete(ctx, NETWORKPOLICIES, ns, netpol.DENY_INGRESS)
 
 
 @declare("action", **CREATES)
@@ -100,12 +100,12 @@ def deny_all_egress(
     secrets: Any = None,
 ) -> None:
     """No traffic out of the pods of ``label_selectors`` (every pod of ``ns`` without)."""
-    objects.create(ctx, netpol.NETWORK_POLICIES, ns, netpol.deny_egress(label_selectors))
+    objects.create(ctx, NETWORKPOLICIES, ns, netpol.deny_egress(label_selectors))
 
 
 @declare("action", **DELETES)
 def remove_deny_all_egress(ctx: RunContext, ns: str = "default", secrets: Any = None) -> None:
-    objects.delete(ctx, netpol.NETWORK_POLICIES, ns, netpol.DENY_EGRESS)
+    objects.delete(ctx, NETWORKPOLICIES, ns, netpol.DENY_EGRESS)
 
 
 @declare("action", **CREATES)
@@ -116,9 +116,9 @@ def allow_dns_access(
     secrets: Any = None,
 ) -> None:
     """Let the pods of ``label_selectors`` (every pod of ``ns`` without) reach DNS (port 53)."""
-    objects.create(ctx, netpol.NETWORK_POLICIES, ns, netpol.allow_dns(label_selectors))
+    objects.create(ctx, NETWORKPOLICIES, ns, netpol.allow_dns(label_selectors))
 
 
 @declare("action", **DELETES)
 def remove_allow_dns_access(ctx: RunContext, ns: str = "default", secrets: Any = None) -> None:
-    objects.delete(ctx, netpol.NETWORK_POLICIES, ns, netpol.ALLOW_DNS)
+    objects.delete(ctx, NETWORKPOLICIES, ns, netpol.ALLOW_DNS)

@@ -8,7 +8,7 @@ from typing import Any
 
 from chaos.actions import nodes, objects
 from chaos.actions.context import RunContext
-from chaos.actions.declare import BY_DELETING, BY_UNCORDONING, IRREVERSIBLE, declare
+from chaos.actions.declare import BY_UNCORDONING, DELETED_BACK, IRREVERSIBLE, declare
 from chaos.actions.errors import ActivityFailed
 from chaos.drivers.base import NODES, DriverError, NotFound
 
@@ -62,7 +62,7 @@ def delete_nodes(
     return deleted
 
 
-@declare("action", destructive=True, local=False, undo=BY_DELETING)
+@declare("action", destructive=True, local=False, undo=DELETED_BACK)
 def create_node(
     ctx: RunContext,
     meta: dict[str, Any] | None = None,

@@ -10,7 +10,7 @@ from typing import Any
 from chaos.actions import objects
 from chaos.actions.chaosmesh import NETWORK_CHAOS, network_chaos
 from chaos.actions.context import RunContext
-from chaos.actions.declare import BY_DELETING, FROM_SNAPSHOT, declare
+from chaos.actions.declare import DELETED_BACK, FROM_SNAPSHOT, declare
 
 __all__ = [
     "add_latency",
@@ -29,7 +29,7 @@ def _create(
     return objects.create(ctx, NETWORK_CHAOS, ns, network_chaos(action, name, ns, fault, given))
 
 
-@declare("action", destructive=True, local=False, undo=BY_DELETING)
+@declare("action", destructive=True, local=False, undo=DELETED_BACK)
 def add_latency(
     ctx: RunContext,
     name: str,
@@ -61,7 +61,7 @@ def add_latency(
     )
 
 
-@declare("action", destructive=True, local=False, undo=BY_DELETING)
+@declare("action", destructive=True, local=False, undo=DELETED_BACK)
 def set_loss(
     ctx: RunContext,
     name: str,
@@ -85,7 +85,7 @@ def set_loss(
     return _create(ctx, "loss", name, ns, {"loss": loss, "correlation": correlation}, locals())
 
 
-@declare("action", destructive=True, local=False, undo=BY_DELETING)
+@declare("action", destructive=True, local=False, undo=DELETED_BACK)
 def duplicate_packets(
     ctx: RunContext,
     name: str,
@@ -111,7 +111,7 @@ def duplicate_packets(
     )
 
 
-@declare("action", destructive=True, local=False, undo=BY_DELETING)
+@declare("action", destructive=True, local=False, undo=DELETED_BACK)
 def reorder_packets(
     ctx: RunContext,
     name: str,
@@ -143,7 +143,7 @@ def reorder_packets(
     )
 
 
-@declare("action", destructive=True, local=False, undo=BY_DELETING)
+@declare("action", destructive=True, local=False, undo=DELETED_BACK)
 def corrupt_packets(
     ctx: RunContext,
     name: str,
@@ -169,7 +169,7 @@ def corrupt_packets(
     )
 
 
-@declare("action", destructive=True, local=False, undo=BY_DELETING)
+@declare("action", destructive=True, local=False, undo=DELETED_BACK)
 def set_bandwidth(
     ctx: RunContext,
     name: str,

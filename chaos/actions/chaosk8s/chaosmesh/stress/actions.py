@@ -10,12 +10,12 @@ from typing import Any
 from chaos.actions import objects
 from chaos.actions.chaosmesh import STRESS_CHAOS, stress_chaos
 from chaos.actions.context import RunContext
-from chaos.actions.declare import BY_DELETING, FROM_SNAPSHOT, declare
+from chaos.actions.declare import DELETED_BACK, FROM_SNAPSHOT, declare
 
 __all__ = ["delete_stressor", "stress_cpu", "stress_memory"]
 
 
-@declare("action", destructive=True, local=False, undo=BY_DELETING)
+@declare("action", destructive=True, local=False, undo=DELETED_BACK)
 def stress_cpu(
     ctx: RunContext,
     name: str,
@@ -37,7 +37,7 @@ def stress_cpu(
     return objects.create(ctx, STRESS_CHAOS, ns, stress_chaos(name, ns, stressors, locals()))
 
 
-@declare("action", destructive=True, local=False, undo=BY_DELETING)
+@declare("action", destructive=True, local=False, undo=DELETED_BACK)
 def stress_memory(
     ctx: RunContext,
     name: str,

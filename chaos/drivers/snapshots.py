@@ -1,4 +1,5 @@
-"""Turning a live Deployment into a manifest that recreates it (no ``kubernetes`` import)."""
+"""Turning a live object into a snapshot that recreates it, and telling whether a live object
+already is its snapshot (no ``kubernetes`` import: the actions and the records use it)."""
 
 from __future__ import annotations
 
@@ -67,3 +68,32 @@ def same_spec(live: dict[str, Any], manifest: dict[str, Any]) -> bool:
     """True when the live object is the one ``manifest`` describes: restoring it again would
     change nothing."""
     return _contains(live.get("spec"), manifest.get("spec"))
+
+
+# Allocated by the cluster when a Service is created: a re-created Service gets new ones.
+SERVICE_ALLOCATED = ("clusterIP", "clusterIPs")
+# An object's identity and what the cluster reports of it: not content to compare.
+_NOT_CONTENT = ("apiVersion", "kind", "metadata", "status")
+
+
+def snapshot_of(obj: dict[str, Any], api_version: str, kind: str) -> dict[str, Any]:
+    """A live object (a list item lacks ``apiVersion`` and ``kind``) as the manifest that
+    re-creates it."""
+    manifest = {"apiVersion": api_version, "kind": kind, **strip_server_fields(obj)}
+    spec = manifest.get("spec")
+    if kind == "Service" and isinstance(spec, dict):
+        for key in SERVICE_ALLOCATED:
+            spec.pop(key, None)
+        for port in spec.get("ports") or []:
+            if isinstance(port, dict) and spec.get("type") not in ("NodePort", "LoadBalancer"):
+                port.pop("nodePort", None)
+    return manifest
+
+
+def same_content(live: dict[str, Any], snapshot: dict[str, Any]) -> bool:
+    """True when ``live`` holds all ``snapshot`` says (``spec``, a Secret's ``data``, labels):
+    putting the snapshot back would change nothing."""
+    wanted = {k: v for k, v in snapshot.items() if k not in _NOT_CONTENT}
+    labels = (snapshot.get("metadata") or {}).get("labels") or {}
+    live_labels = (live.get("metadata") or {}).get("labels") or {}
+    return _contains(live, wanted) and _contains(live_labels, labels)
