@@ -166,3 +166,12 @@ def settle(ctx: RunContext) -> None:
             continue
         if back:
             ctx.mark(entry, ObjectState.RESTORED, "already as before at the end of the run")
+
+
+def undo_changes(ctx: RunContext) -> list[str]:
+    """``chaosrun.changes.undo_changes``: a rollback that undoes every change this run made
+    and has not undone yet (the rollback of ``chaosrun scale``)."""
+    done = undo_all(ctx)
+    if not done and not ctx.dry_run:
+        ctx.notice("Nothing to undo: every change of this run is already undone")
+    return done

@@ -8,7 +8,14 @@ from typing import Any
 from chaos.actions.context import RunContext
 from chaos.actions.errors import ActivityFailed
 from chaos.actions.pods import guard_namespace
-from chaos.drivers.base import DeploymentSnapshot, Driver, DriverError, NotFound, OutcomeUnknown
+from chaos.drivers.base import (
+    DEPLOYMENTS,
+    DeploymentSnapshot,
+    Driver,
+    DriverError,
+    NotFound,
+    OutcomeUnknown,
+)
 
 # chaos.records is imported by the functions that write run records, not by validation
 # (which imports this module for the functions' signatures).
@@ -125,20 +132,12 @@ def restore_deployment(
 def scale_deployment(
     ctx: RunContext, name: str, replicas: int, ns: str = "default", secrets: Any = None
 ) -> dict[str, Any]:
-    """Scale a Deployment to ``replicas``."""
-    if not isinstance(replicas, int) or isinstance(replicas, bool) or replicas < 0:
-        raise ActivityFailed(f"replicas must be a non-negative integer, not {replicas!r}")
-    guard_namespace(ctx, ns)
-    driver = ctx.driver()
-    try:
-        driver.get_deployment(name, ns)
-    except NotFound:
-        raise ActivityFailed(f"Deployment '{name}' not found in namespace '{ns}'") from None
-    if ctx.dry_run:
-        ctx.notice(f"Dry run: would scale Deployment {ns}/{name} to {replicas} replicas")
-    else:
-        driver.scale_deployment(name, ns, replicas)
-    return {"name": name, "namespace": ns, "replicas": replicas}
+    """Scale a Deployment to ``replicas``; the count it had is write-ahead in the run record,
+    and the rollback (or `chaosrun restore`) scales it back."""
+    from chaos.actions.mutations import scale
+
+    previous = scale(ctx, DEPLOYMENTS, name, replicas, ns)
+    return {"name": name, "namespace": ns, "replicas": replicas, "previous": previous}
 
 
 def frontend_url(ctx: RunContext, ns: str = "default", service: str = "frontend") -> str:

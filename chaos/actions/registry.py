@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from chaos.actions import backend, catalogue, deployments, prometheus
+from chaos.actions import backend, catalogue, changes, deployments, prometheus
 from chaos.actions.declare import declaration_of
 from chaos.actions.families import NATIVE_FAMILIES, is_native_module
 
@@ -130,6 +130,7 @@ _FUNCTIONS = [
     NativeFunction("chaosrun.service", "frontend_url", deployments.frontend_url, "probe"),
     NativeFunction("chaosrun.backend", "slow_down", backend.slow_down, "action", True),
     NativeFunction("chaosrun.backend", "restore_speed", backend.restore_speed, "action"),
+    NativeFunction("chaosrun.changes", "undo_changes", changes.undo_changes, "action"),
 ]
 
 _FIXED: dict[tuple[str, str], NativeFunction] = {(f.module, f.func): f for f in _FUNCTIONS}

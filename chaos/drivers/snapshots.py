@@ -90,10 +90,16 @@ def snapshot_of(obj: dict[str, Any], api_version: str, kind: str) -> dict[str, A
     return manifest
 
 
+def _content(manifest: dict[str, Any]) -> dict[str, Any]:
+    meta = manifest.get("metadata") or {}
+    kept = {k: v for k, v in manifest.items() if k not in _NOT_CONTENT}
+    kept["labels"] = meta.get("labels") or {}
+    kept["annotations"] = meta.get("annotations") or {}
+    return kept
+
+
 def same_content(live: dict[str, Any], snapshot: dict[str, Any]) -> bool:
-    """True when ``live`` holds all ``snapshot`` says (``spec``, a Secret's ``data``, labels):
-    putting the snapshot back would change nothing."""
-    wanted = {k: v for k, v in snapshot.items() if k not in _NOT_CONTENT}
-    labels = (snapshot.get("metadata") or {}).get("labels") or {}
-    live_labels = (live.get("metadata") or {}).get("labels") or {}
-    return _contains(live, wanted) and _contains(live_labels, labels)
+    """True when ``live``, cleaned as a snapshot is, says exactly what ``snapshot`` says
+    (``spec``, a Secret's ``data``, labels, annotations): putting it back would change nothing."""
+    cleaned = snapshot_of(live, str(snapshot.get("apiVersion")), str(snapshot.get("kind")))
+    return _content(cleaned) == _content(snapshot)

@@ -118,6 +118,22 @@ class Session:
         except DriverError as exc:
             raise BadInput(f"cannot read Deployment '{name}': {exc}") from None
 
+    def check_scalable(self, kind: str, name: str, namespace: str) -> None:
+        """The workload ``chaosrun scale`` names exists, else bad input."""
+        from chaos.drivers.base import DEPLOYMENTS, STATEFULSETS
+
+        api = STATEFULSETS if kind == "statefulset" else DEPLOYMENTS
+        try:
+            self.connect().read_object(api, name, namespace)
+        except NotFound:
+            raise BadInput(
+                f"{api.kind} '{name}' not found in namespace '{namespace}'; nothing to scale."
+            ) from None
+        except BadInput:
+            raise
+        except DriverError as exc:
+            raise BadInput(f"cannot read {api.kind} '{name}': {exc}") from None
+
     def check_faults(self, service: str, namespace: str) -> None:
         """The Service's backend accepts faults (its fault route answers), else bad input."""
         try:
@@ -163,6 +179,7 @@ class Session:
             DeploymentChaos,
             LatencyChaos,
             PodChaos,
+            ScaleChaos,
             builtin_experiment,
         )
 
@@ -173,9 +190,13 @@ class Session:
             self.check_deployment(chaos.name, chaos.namespace)
         if isinstance(chaos, LatencyChaos):
             self.check_faults(chaos.service, chaos.namespace)
+        if isinstance(chaos, ScaleChaos):
+            self.check_scalable(chaos.kind, chaos.name, chaos.namespace)
         url = self.frontend_url(frontend_url, chaos.namespace)
         measuring = self.options.measure and not self.options.dry_run
-        source = {PodChaos: "pod", DeploymentChaos: "deployment"}.get(type(chaos), "latency")
+        source = {PodChaos: "pod", DeploymentChaos: "deployment", ScaleChaos: "scale"}.get(
+            type(chaos), "latency"
+        )
         source += " experiment"
         return self.run_document(
             builtin_experiment(chaos, url),

@@ -1,4 +1,4 @@
-"""The experiments behind ``chaosrun pod``, ``deployment`` and ``latency``: the original
+"""The experiments behind ``chaosrun pod``, ``deployment``, ``scale`` and ``latency``: the original
 tutorial's (and its slow-backend sequel), built as Chaos Toolkit dicts and run by the same
 engine as ``chaosrun run``."""
 
@@ -62,7 +62,27 @@ class LatencyChaos:
     page_timeout: float = PAGE_TIMEOUT
 
 
-Chaos = PodChaos | DeploymentChaos | LatencyChaos
+# What ``chaosrun scale --kind`` takes, and the chaosk8s module and function that scale it.
+SCALE_KINDS = {
+    "deployment": ("chaosk8s.deployment.actions", "scale_deployment"),
+    "statefulset": ("chaosk8s.statefulset.actions", "scale_statefulset"),
+}
+
+
+@dataclass(frozen=True)
+class ScaleChaos:
+    """``chaosrun scale``: the workload to scale, to how many replicas, and whether the
+    rollback scales it back to the count it had."""
+
+    name: str
+    replicas: int
+    kind: str = "deployment"
+    namespace: str = NAMESPACE
+    pause: float = PAUSE
+    rollback: bool = True
+
+
+Chaos = PodChaos | DeploymentChaos | LatencyChaos | ScaleChaos
 
 
 def hypothesis(namespace: str, page_timeout: float = PAGE_TIMEOUT) -> dict[str, Any]:
@@ -215,7 +235,28 @@ def latency_experiment(chaos: LatencyChaos, frontend_url: str) -> dict[str, Any]
     )
 
 
+def scale_experiment(chaos: ScaleChaos, frontend_url: str) -> dict[str, Any]:
+    module, func = SCALE_KINDS[chaos.kind]
+    arguments = {"name": chaos.name, "replicas": chaos.replicas, "ns": chaos.namespace}
+    rollbacks: list[dict[str, Any]] = []
+    if chaos.rollback:
+        # chaosrun's own rollback: every change of the run undone from its record.
+        rollbacks.append(_python_action("scale-back", "chaosrun.changes", "undo_changes", {}))
+    return _experiment(
+        title=f"What happens if {chaos.name} runs {chaos.replicas} replica(s)?",
+        description=f"Scale the {chaos.kind} {chaos.name} to {chaos.replicas} replica(s): "
+        "does the frontend still answer?",
+        tag="scale",
+        namespace=chaos.namespace,
+        frontend_url=frontend_url,
+        method=_python_action(f"scale-{chaos.kind}", module, func, arguments, chaos.pause),
+        rollbacks=rollbacks,
+    )
+
+
 def builtin_experiment(chaos: Chaos, frontend_url: str) -> dict[str, Any]:
+    if isinstance(chaos, ScaleChaos):
+        return scale_experiment(chaos, frontend_url)
     if isinstance(chaos, PodChaos):
         return pod_experiment(chaos, frontend_url)
     if isinstance(chaos, LatencyChaos):

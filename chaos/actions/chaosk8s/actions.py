@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from chaos.actions import deployments, pods
+from chaos.actions import deployments, mutations, pods
 from chaos.actions.context import RunContext
-from chaos.actions.declare import BY_CONTROLLERS, declare, planned
+from chaos.actions.declare import BY_CONTROLLERS, DELETED_BACK, FROM_SNAPSHOT, SCALED_BACK, declare
+from chaos.drivers.base import DEPLOYMENTS, SERVICES
 
 __all__ = [
     "kill_microservice",
@@ -16,21 +17,23 @@ __all__ = [
 ]
 
 
-@planned()
+@declare("action", destructive=True, local=False, undo=DELETED_BACK)
 def start_microservice(
     ctx: RunContext, spec_path: str, ns: str = "default", secrets: Any = None
 ) -> None:
-    raise NotImplementedError
+    """Create the Deployment ``spec_path`` describes: ``create_deployment``."""
+    mutations.create(ctx, DEPLOYMENTS, mutations.load_spec(spec_path), ns)
 
 
-@planned()
+@declare("action", destructive=True, local=False, undo=FROM_SNAPSHOT)
 def remove_service_endpoint(
     ctx: RunContext, name: str, ns: str = "default", secrets: Any = None
 ) -> None:
-    raise NotImplementedError
+    """Delete the Service ``name``: ``delete_service``."""
+    mutations.delete(ctx, SERVICES, [name], ns)
 
 
-@declare("action", destructive=True)
+@declare("action", destructive=True, undo=SCALED_BACK)
 def scale_microservice(
     ctx: RunContext, name: str, replicas: int, ns: str = "default", secrets: Any = None
 ) -> None:
