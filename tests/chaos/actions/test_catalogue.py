@@ -191,11 +191,11 @@ def test_validate_checks_a_log_duration(tmp_path: Path) -> None:
 def test_running_a_function_not_run_natively_yet_is_refused_before_the_run(
     tmp_path: Path,
 ) -> None:
-    raw = experiment([declared("chaosk8s.statefulset.actions.remove_statefulset")])
+    raw = experiment([declared("chaosk8s.pod.actions.exec_in_pods")])
     result = chaosrun("run", write(tmp_path / "e.json", raw), "--no-measure")
     assert result.exit_code == 2, result.stdout + result.stderr
     assert (
-        "activity 'call-chaosk8s.statefulset.actions.remove_statefulset': chaosk8s.statefulset.actions.remove_statefulset "
+        "activity 'call-chaosk8s.pod.actions.exec_in_pods': chaosk8s.pod.actions.exec_in_pods "
         "is not implemented natively by chaosrun yet"
     ) in result.stderr
     assert "Traceback" not in result.stderr
