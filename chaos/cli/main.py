@@ -40,13 +40,15 @@ def main(
 commands.register(app)
 
 # --- other command modules register here (one line each) -------------------------------
-from chaos.cli import demo, latency, local, restore  # noqa: E402
+from chaos.cli import demo, latency, local, partition, restore  # noqa: E402
 from chaos.cli import proxy as proxy_command  # noqa: E402
 from chaos.cli import report as report_command  # noqa: E402
 from chaos.cli.errors import handles_errors  # noqa: E402
 
 app.add_typer(local.app, name="local")
 app.command(epilog=latency.EPILOG)(handles_errors(latency.latency))
+app.command(epilog=partition.PARTITION_EPILOG)(handles_errors(partition.partition))
+app.command(epilog=partition.DRAIN_EPILOG)(handles_errors(partition.drain))
 app.command(epilog=demo.EPILOG)(handles_errors(demo.demo))
 app.command(epilog=restore.EPILOG)(handles_errors(restore.restore))
 app.command(epilog=report_command.EPILOG)(handles_errors(report_command.report))

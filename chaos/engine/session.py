@@ -182,6 +182,7 @@ class Session:
             ScaleChaos,
             builtin_experiment,
         )
+        from chaos.experiment.cutoffs import DrainChaos, PartitionChaos, preflight
 
         check_namespace(chaos.namespace, self.options.allow_system_namespaces)
         self.prepare()
@@ -192,11 +193,15 @@ class Session:
             self.check_faults(chaos.service, chaos.namespace)
         if isinstance(chaos, ScaleChaos):
             self.check_scalable(chaos.kind, chaos.name, chaos.namespace)
+        if isinstance(chaos, PartitionChaos | DrainChaos):
+            preflight(chaos, self.connect())
         url = self.frontend_url(frontend_url, chaos.namespace)
         measuring = self.options.measure and not self.options.dry_run
-        source = {PodChaos: "pod", DeploymentChaos: "deployment", ScaleChaos: "scale"}.get(
-            type(chaos), "latency"
-        )
+        source = getattr(chaos, "source", None) or {
+            PodChaos: "pod",
+            DeploymentChaos: "deployment",
+            ScaleChaos: "scale",
+        }.get(type(chaos), "latency")
         source += " experiment"
         return self.run_document(
             builtin_experiment(chaos, url),
