@@ -155,6 +155,8 @@ def evict(ctx: RunContext, plan: DrainPlan, deadline: float) -> None:
                     said.add(_label(pod))
                     logger.warning("  %s; trying again until the timeout", exc)
                 blocked.append((pod, exc))
+            except DriverError as exc:
+                raise ActivityFailed(f"could not evict pod {_label(pod)}: {exc}") from None
         if not blocked:
             break
         if time.monotonic() >= deadline:

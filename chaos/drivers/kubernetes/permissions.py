@@ -30,7 +30,7 @@ def forbidden(message: str, doing: str) -> Forbidden:
         )
     verb, resource, rest = found["verb"], found["resource"], found["rest"]
     cluster = "at the cluster scope" in rest or resource in CLUSTER_RESOURCES
-    where = "at the cluster scope" if cluster else _namespace(rest)
+    where = "at the cluster scope" if "at the cluster scope" in rest else _namespace(rest)
     grant = CLUSTER_GRANT if cluster else NAMESPACED_GRANT
     return Forbidden(
         f"chaosrun may not {verb} {resource} {where} (403 Forbidden): apply {grant} "
