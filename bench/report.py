@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from bench import proxy, report_scale, slow_backend
+from bench import history_bench, proxy, report_scale, slow_backend
 from bench.common import BENCH
 
 # The issues' targets (issue 6; run restated by issue 15).
@@ -334,6 +334,8 @@ def render(results: dict[str, Any], command: str) -> str:
         body += report_scale.prober_section(sections["prober"], targets)
     if "proxy" in sections:
         body += proxy.report_lines(sections["proxy"], targets)
+    if "history" in sections:
+        body += history_bench.report_lines(sections["history"], targets)
     pkgs = ", ".join(f"{k} {v}" for k, v in m["packages"].items())
     head = [
         "# Benchmarks",

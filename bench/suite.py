@@ -31,6 +31,7 @@ SECTIONS = (
     "slow",
     "report",
     "proxy",
+    "history",
 )
 
 
@@ -120,6 +121,10 @@ def main() -> int:
         sections["proxy"] = proxy.run(
             3 if quick else 7, 2 if quick else 4, args.connections, out_dir
         )
+    if "history" in only:
+        from bench import history_bench
+
+        sections["history"] = history_bench.run(3 if quick else 7, out_dir)
     results["finished"] = time.strftime("%H:%M", time.gmtime())
     results["command"] = shlex.join(["bash", "bench/run", *sys.argv[1:]])
     (out_dir / "results.json").write_text(json.dumps(results, indent=2))

@@ -3,7 +3,8 @@
 Some spellings are answered before the Typer app (and pydantic, rich, click) is imported,
 so scripts and CI jobs that use them pay only for what they need: ``--version``,
 ``validate FILE [-v]``, and ``pod``, ``deployment`` and ``run`` with the plain options
-``chaos.cli.fastargs`` reads. Everything else, ``--help`` included, goes to the Typer app.
+``chaos.cli.fastargs`` reads; ``history`` and ``compare`` get a Typer app of their own
+(``chaos.cli.readers``). Everything else, ``--help`` included, goes to the whole Typer app.
 """
 
 from __future__ import annotations
@@ -32,6 +33,11 @@ def main() -> None:
     parsed = fastargs.parse(args)
     if parsed is not None:
         sys.exit(fastargs.main(*parsed))
+    if args[:1] in (["history"], ["compare"]):
+        from chaos.cli.readers import app as readers
+
+        readers(prog_name="chaosrun")
+        return
     from chaos.cli.main import app
 
     app(prog_name="chaosrun")

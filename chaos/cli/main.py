@@ -40,7 +40,9 @@ def main(
 commands.register(app)
 
 # --- other command modules register here (one line each) -------------------------------
+from chaos.cli import compare as compare_command  # noqa: E402
 from chaos.cli import demo, latency, local, partition, restore  # noqa: E402
+from chaos.cli import history as history_command  # noqa: E402
 from chaos.cli import proxy as proxy_command  # noqa: E402
 from chaos.cli import report as report_command  # noqa: E402
 from chaos.cli.errors import handles_errors  # noqa: E402
@@ -53,3 +55,5 @@ app.command(epilog=demo.EPILOG)(handles_errors(demo.demo))
 app.command(epilog=restore.EPILOG)(handles_errors(restore.restore))
 app.command(epilog=report_command.EPILOG)(handles_errors(report_command.report))
 app.command(epilog=proxy_command.EPILOG)(handles_errors(proxy_command.proxy))
+app.add_typer(history_command.app, name="history")
+app.command(epilog=compare_command.EPILOG)(handles_errors(compare_command.compare))

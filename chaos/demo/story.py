@@ -34,6 +34,7 @@ from chaos.engine.runner import RunHooks
 from chaos.engine.session import Session
 from chaos.engine.signals import handling
 from chaos.experiment.builtin import Chaos, DeploymentChaos, LatencyChaos, PodChaos
+from chaos.history import HistoryOptions
 from chaos.measure import Measurement, Prober, breaker_url_of
 from services.contract import BACKEND_MESSAGE, BREAKER_CLOSED
 
@@ -133,6 +134,7 @@ def run_act(
         probe_interval=options.probe_interval,
         breaker_url=breaker_url_of(url) if act.frontend == "v2" else None,
         slo=act.slo,
+        history=HistoryOptions(labels=(("act", act.slug), ("frontend", act.frontend))),
     )
     session = Session(run_options, hooks=hooks, driver=driver)
     result = session.run_builtin(act_chaos(act, options), frontend_url=url)

@@ -11,6 +11,7 @@ from chaos.defaults import JOURNAL_PATH, PROBE_INTERVAL
 from chaos.drivers.factory import TargetRef
 from chaos.errors import BadInput
 from chaos.files import check_writable
+from chaos.history.options import HistoryOptions
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class RunOptions:
     slo: tuple[str, ...] = ()  # SLO gates, as written (see chaos.measure.gates)
     abort_if: tuple[str, ...] = ()  # abort rules, same grammar
     outputs: Outputs = field(default_factory=Outputs)
+    history: HistoryOptions = field(default_factory=HistoryOptions)
 
 
 def check_namespace(namespace: str, allowed: bool) -> None:

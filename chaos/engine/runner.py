@@ -38,6 +38,8 @@ from chaos.engine.strategies import Runtime
 from chaos.experiment.controls import SAFEGUARDS_MODULE
 from chaos.experiment.journal import Journal, SteadyState
 from chaos.experiment.model import Experiment
+from chaos.history.ids import new_run_id
+from chaos.history.score import score_of
 from chaos.providers import Call
 from chaos.records.kinds import describe
 
@@ -239,6 +241,10 @@ class Runner:
 
     def _run(self) -> RunResult:
         journal = new_journal(self.raw)
+        # The run's id leads chaosrun's section: the history stores the run under it.
+        kept = self.ctx.record.copy()
+        self.ctx.record.clear()
+        self.ctx.record.update(run_id=new_run_id(), **kept)
         machine = MachinePlatform()
         started = time.monotonic()
         if self.settings.dry_run:
@@ -288,8 +294,10 @@ class Runner:
                     journal["status"] = "interrupted"
                     logger.warning("Terminating now without running the remaining rollbacks.")
                 self._close_run_record(journal)
-                if self.ctx.record:
-                    journal["chaosrun"] = self.ctx.record
+                score = None if self.settings.dry_run else score_of(journal)
+                if score is not None:
+                    self.ctx.record["score"] = score.to_journal()
+                journal["chaosrun"] = self.ctx.record
                 journal["end"] = now_iso()
                 journal["duration"] = round(time.monotonic() - started, 6)
                 shown = "deviated" if journal["deviated"] else journal["status"]
@@ -298,6 +306,8 @@ class Runner:
                     logger.info(
                         "The steady-state has deviated, a weakness may have been discovered"
                     )
+                if score is not None:
+                    logger.info(score.line())
                 self._after_experiment(journal)
                 self._write(journal)
             except (KeyboardInterrupt, Interrupted):

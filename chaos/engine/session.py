@@ -27,6 +27,7 @@ from chaos.engine.outputs import write_outputs
 from chaos.engine.runner import RunHooks, RunResult, RunSettings, run_experiment
 from chaos.engine.slo import parse_rules, rules_of
 from chaos.errors import BadInput
+from chaos.history.record import record_run
 from chaos.providers import PROVIDERS
 from chaos.records.store import RecordStore
 from chaos.records.writer import RecordWriter
@@ -255,6 +256,8 @@ class Session:
         )
         if options.seed is not None:
             ctx.record["seed"] = options.seed
+        if options.history.labels:
+            ctx.record["labels"] = dict(options.history.labels)
         if not options.measure:
             measure_url = None
         rules = rules_of(raw, options.slo, options.abort_if)
@@ -284,6 +287,7 @@ class Session:
         if not options.dry_run:
             journal = options.journal_path
             write_outputs(result, options.outputs, journal.name if journal else "journal.json")
+            record_run(result.journal, options.history)
         return result
 
     def _record_writer(self, title: str, mirrored: bool) -> RecordWriter:

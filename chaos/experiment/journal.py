@@ -6,7 +6,11 @@ journal written by the Chaos Toolkit, or cut short, may lack any of them.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any, Literal, TypedDict
+
+from chaos.errors import BadInput
 
 
 class ActivityRun(TypedDict, total=False):
@@ -70,4 +74,24 @@ def probe_output(journal: Journal, phase: Literal["before", "after"], name: str)
     return None
 
 
-__all__ = ["ActivityRun", "Journal", "SteadyState", "SteadyStates", "probe_output"]
+def load_journal(path: Path) -> Journal:
+    """The journal in ``path``; ``BadInput`` with one sentence if it is not one."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise BadInput(f"cannot read journal {path}: {exc.strerror or exc}.") from None
+    except ValueError as exc:
+        raise BadInput(f"{path} is not JSON ({exc}).") from None
+    if not isinstance(data, dict) or not isinstance(data.get("experiment"), dict):
+        raise BadInput(f"{path} is not a journal: it has no 'experiment' object.")
+    return data  # type: ignore[return-value]
+
+
+__all__ = [
+    "ActivityRun",
+    "Journal",
+    "SteadyState",
+    "SteadyStates",
+    "load_journal",
+    "probe_output",
+]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from chaos.history.score import score_text
 from chaos.measure.text import millis, percent, seconds
 from chaos.report.runs import RunView
 
@@ -17,13 +18,15 @@ def markdown_of(views: list[RunView]) -> str:
     """Markdown for a CI job summary (GitHub flavour): one table, then each run's checks."""
     lines = ["## chaosrun report", ""]
     lines += [
-        "| Run | Experiment | Result | Availability | Longest outage | Time to recover | p95 |",
-        "|---|---|---|---:|---:|---:|---:|",
+        "| Run | Experiment | Result | Score | Availability | Longest outage | Time to recover "
+        "| p95 |",
+        "|---|---|---|---:|---:|---:|---:|---:|",
     ]
     for v in views:
         s = v.measurement.summary if v.measurement else None
         lines.append(
             f"| `{v.name}` | {_cell(v.title)} | {_mark(v.ok)} {v.verdict} "
+            f"| {score_text(v.score)} "
             f"| {percent(s.availability) if s else '-'} "
             f"| {seconds(s.longest_outage) if s else '-'} "
             f"| {seconds(s.time_to_recover) if s else '-'} "
@@ -113,6 +116,7 @@ def verdict_of(views: list[RunView]) -> dict[str, Any]:
                 "passed": v.ok,
                 "duration": v.duration,
                 "interruption": v.interruption,
+                "score": v.score,
                 "availability": s.availability if s else None,
                 "longest_outage": s.longest_outage if s else None,
                 "time_to_recover": s.time_to_recover if s else None,

@@ -7,6 +7,7 @@ from html import escape
 from pathlib import Path
 
 from chaos.experiment.journal import Journal
+from chaos.history.score import score_of, score_text, score_value
 from chaos.measure import Measurement
 from chaos.measure.text import millis, percent, seconds
 from chaos.report.timeline import legend_html, timeline_svg
@@ -73,6 +74,7 @@ class ReportSection:
     checks: list[tuple[str, bool]] = field(default_factory=list)
     group: str | None = None  # sections of a group are drawn side by side on one time scale
     note: str | None = None
+    trend: str = ""  # the experiment's last runs, as chaos.report.trend draws them
 
 
 @dataclass
@@ -160,6 +162,8 @@ def _card(section: ReportSection, x_max: float | None, breaker_row: bool = False
         parts.append(f'<ul class="checks">{items}</ul>')
     if section.note:
         parts.append(f"<p>{escape(section.note)}</p>")
+    if section.trend:
+        parts.append(section.trend)
     m = section.measurement
     if m is not None:
         parts.append(timeline_svg(m, x_max=x_max, breaker_row=breaker_row))
@@ -169,6 +173,7 @@ def _card(section: ReportSection, x_max: float | None, breaker_row: bool = False
         )
         parts.append(f'<table class="figures">{rows}</table>')
     if section.journal is not None:
+        parts.append(f'<p class="score">{escape(score_of(section.journal).line())}</p>')
         parts.append(_gates_html(section.journal))
         parts.append(_hypothesis_html(section.journal))
     if section.journal_file:
@@ -186,7 +191,7 @@ def _summary_table(sections: list[ReportSection]) -> str:
     head = (
         "<tr><th>Run</th>"
         + ("<th>Frontend</th><th>Expected</th>" if story else "")
-        + "<th>Result</th><th>Availability</th>"
+        + "<th>Result</th><th>Score</th><th>Availability</th>"
         "<th>Requests</th><th>Longest outage</th><th>Time to recover</th><th>p95 latency</th>"
         "<th>Breaker transitions</th></tr>"
     )
@@ -206,6 +211,7 @@ def _summary_table(sections: list[ReportSection]) -> str:
                 else ""
             )
             + f"<td>{_verdict_badge(s, with_expected=False) or '-'}</td>"
+            f"<td class='num'>{score_text(score_value(s.journal)) if s.journal else '-'}</td>"
             f"<td class='num'>{percent(summary.availability if summary else None)}</td>"
             f"<td class='num'>{summary.requests if summary else '-'}</td>"
             f"<td class='num'>{seconds(summary.longest_outage if summary else None)}</td>"

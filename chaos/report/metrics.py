@@ -49,6 +49,7 @@ def registry_of(view: RunView) -> CollectorRegistry:
     gauge("chaosrun_deviated", "1 when the run deviated", float(view.deviated))
     gauge("chaosrun_passed", "1 when the run completed without deviation", float(view.ok))
     gauge("chaosrun_duration_seconds", "how long the run took", view.duration)
+    gauge("chaosrun_score", "the run's resilience score, 0 to 100", view.score)
     s = view.measurement.summary if view.measurement else None
     if s is not None:
         gauge("chaosrun_requests", "probes sent by the live measurement", float(s.requests))

@@ -9,7 +9,11 @@ SIDE_BY_SIDE = "runs"
 
 
 def section_of(view: RunView, group: str | None = None) -> ReportSection:
-    """A run's card: its verdict, its checks, its timeline if it was measured."""
+    """A run's card: its verdict, its checks, its timeline if it was measured, the trend of
+    the experiment's last stored runs."""
+    from chaos.history.trend import recent_runs
+    from chaos.report.trend import trend_svg
+
     checks = [
         (f"{c.kind} {c.phase} {c.name}: {c.detail}".replace("  ", " ").strip(": "), c.passed)
         for c in view.checks
@@ -30,6 +34,7 @@ def section_of(view: RunView, group: str | None = None) -> ReportSection:
         checks=checks,
         group=group,
         note=note,
+        trend=trend_svg(recent_runs(view.title)),
     )
 
 

@@ -6,12 +6,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from chaos.errors import BadInput
-from chaos.report.runs import RunView, load_views
+from chaos.report.runs import RunView
 
 FORMATS = ("html", "markdown", "junit", "json")
 
 
-def _renderer(fmt: str) -> Callable[[list[RunView]], str]:
+def renderer(fmt: str) -> Callable[[list[RunView]], str]:
     from chaos.report import formats, pages
 
     table: dict[str, Callable[[list[RunView]], str]] = {
@@ -26,12 +26,7 @@ def _renderer(fmt: str) -> Callable[[list[RunView]], str]:
 
 
 def render(views: list[RunView], fmt: str) -> str:
-    return _renderer(fmt)(views)
-
-
-def render_journals(paths: list[Path], fmt: str) -> str:
-    renderer = _renderer(fmt)
-    return renderer(load_views(paths))
+    return renderer(fmt)(views)
 
 
 def write_text(path: Path, text: str) -> None:

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from chaos.errors import BadInput
 from chaos.experiment.journal import ActivityRun, Journal
+from chaos.history.score import score_value
 from chaos.measure import Measurement
 
 
@@ -55,21 +54,12 @@ class RunView:
         why = self.journal.get("interruption")
         return str(why.get("reason")) if isinstance(why, dict) else None
 
+    @property
+    def score(self) -> float | None:
+        return score_value(self.journal)
+
     def checks_of(self, kind: str) -> list[Check]:
         return [c for c in self.checks if c.kind == kind]
-
-
-def load_journal(path: Path) -> Journal:
-    """The journal in ``path``; ``BadInput`` with one sentence if it is not one."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise BadInput(f"cannot read journal {path}: {exc.strerror or exc}.") from None
-    except ValueError as exc:
-        raise BadInput(f"{path} is not JSON ({exc}).") from None
-    if not isinstance(data, dict) or not isinstance(data.get("experiment"), dict):
-        raise BadInput(f"{path} is not a journal: it has no 'experiment' object.")
-    return data  # type: ignore[return-value]
 
 
 def _shown_output(probe: ActivityRun) -> str:
@@ -134,7 +124,3 @@ def view_of(journal: Journal, name: str) -> RunView:
         measurement=measurement,
         checks=_checks(journal),
     )
-
-
-def load_views(paths: list[Path]) -> list[RunView]:
-    return [view_of(load_journal(path), path.name) for path in paths]

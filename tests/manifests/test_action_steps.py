@@ -129,3 +129,57 @@ def test_later_steps_are_guarded_against_a_run_that_never_happened() -> None:
     assert STEPS["Upload the report, the JUnit file and the journal"]["with"]["name"] == (
         "${{ steps.run.outputs.artifact }}"
     )
+
+
+@pytest.mark.parametrize(("availability", "expected"), [(99.95, 0), (97.0, 1)])
+def test_the_comparison_fails_the_step_on_a_regression_beyond_its_bound(
+    tmp_path: Path, availability: float, expected: int
+) -> None:
+    from tests.support.journals import made_journal, write_journal
+
+    base = write_journal(tmp_path / "base.json", made_journal(availability=100.0))
+    run = write_journal(tmp_path / "run.json", made_journal(availability=availability))
+    env = {
+        "BASELINE": str(base),
+        "MAX_REGRESSION": "availability=1 p99=20%",
+        "JOURNAL": str(run),
+        "RUNNER_TEMP": str(tmp_path),
+    }
+    code, _ = _step("Compare with the baseline", env, tmp_path)
+    assert code == expected
+    summary = (tmp_path / "summary.md").read_text()
+    assert "### chaosrun compare" in summary
+    assert ("REGRESSION" in summary) == bool(expected)
+
+
+def test_a_label_baseline_reads_the_history(tmp_path: Path) -> None:
+    from tests.support.journals import made_journal, write_journal
+
+    base = made_journal(availability=100.0, run_id="01BASE0000000", labels={"version": "v1"})
+    history = str(tmp_path / "history.db")
+    imported = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "chaos",
+            "history",
+            "import",
+            str(write_journal(tmp_path / "b.json", base)),
+        ],
+        env={**os.environ, "CHAOSRUN_HISTORY": history, "PYTHONPATH": str(REPO_ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert imported.returncode == 0, imported.stderr
+    run = write_journal(tmp_path / "run.json", made_journal(availability=90.0))
+    env = {
+        "BASELINE": "version=v1",
+        "MAX_REGRESSION": "availability=1",
+        "JOURNAL": str(run),
+        "RUNNER_TEMP": str(tmp_path),
+        "CHAOSRUN_HISTORY": history,
+        "PYTHONPATH": str(REPO_ROOT),
+    }
+    assert _step("Compare with the baseline", env, tmp_path)[0] == 1
+    assert "Base `01BASE0000000`" in (tmp_path / "summary.md").read_text()

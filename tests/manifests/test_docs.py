@@ -59,13 +59,16 @@ DOCUMENTED_FLAGS: dict[str, dict[str, set[str]]] = {
     "kubectl": {
         "apply": {"-k"},
         "config delete-context": set(),
+        "create job": {"-n", "--from"},
+        "create secret generic": {"-n", "--from-literal"},
         "delete": {"-k", "-n", "--ignore-not-found"},
         "get": {"-n", "-o"},
         "kustomize": set(),
         "label": {"--overwrite"},
-        "logs": {"-n", "-f", "--pod-running-timeout"},
+        "logs": {"-n", "-f", "--pod-running-timeout", "-l", "--tail"},
         "rollout status": {"--timeout"},
         "scale": {"--replicas"},
+        "wait": {"-n", "--for", "--timeout"},
     },
     "kind": {
         "create cluster": {"--name", "--config"},

@@ -33,9 +33,10 @@ def pod_templates(objects: list[Obj]) -> list[tuple[str, Obj, Obj]]:
     for obj in objects:
         if obj["kind"] not in WORKLOADS:
             continue
-        template = obj if obj["kind"] == "Pod" else obj["spec"]["template"]
         if obj["kind"] == "CronJob":
             template = obj["spec"]["jobTemplate"]["spec"]["template"]
+        else:
+            template = obj if obj["kind"] == "Pod" else obj["spec"]["template"]
         name = f"{obj['kind']}/{obj['metadata']['name']}"
         found.append((name, template.get("metadata") or {}, template["spec"]))
     return found
@@ -46,7 +47,14 @@ KUSTOMIZATIONS = kustomizations()
 
 def test_every_kustomization_is_found() -> None:
     names = {str(path.relative_to(K8S)) for path in KUSTOMIZATIONS}
-    assert {"overlays/v1", "overlays/v2", "kind/v1", "runner/pod", "runner/deployment"} <= names
+    assert {
+        "overlays/v1",
+        "overlays/v2",
+        "kind/v1",
+        "runner/pod",
+        "runner/deployment",
+        "runner/schedule",
+    } <= names
 
 
 @pytest.mark.parametrize("path", KUSTOMIZATIONS, ids=lambda p: str(p.relative_to(K8S)))
@@ -68,7 +76,11 @@ def test_the_manifests_use_chaosruns_security_contexts() -> None:
     templates = [t for path in KUSTOMIZATIONS for t in pod_templates(build(path))]
     assert templates
     for name, _, spec in templates:
-        assert spec["securityContext"] == dict(POD_SECURITY_CONTEXT), name
+        expected = dict(POD_SECURITY_CONTEXT)
+        if any("persistentVolumeClaim" in v for v in spec.get("volumes") or []):
+            # A claimed volume is made writable for the image's user through its group.
+            expected["fsGroup"] = POD_SECURITY_CONTEXT["runAsGroup"]
+        assert spec["securityContext"] == expected, name
         for container in spec["containers"]:
             assert container["securityContext"] == dict(CONTAINER_SECURITY_CONTEXT), name
 

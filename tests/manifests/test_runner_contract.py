@@ -86,3 +86,29 @@ def test_parse_rejects_an_unknown_option() -> None:
     """The check above can fail: a misspelt option is an error."""
     with pytest.raises(UsageError):
         parse(["chaosrun", "pod", "--selektor", "app=front"])
+
+
+def test_the_schedule_runs_the_deployment_job_with_a_history_that_stays(
+    runner_jobs: dict[str, list[Obj]],
+) -> None:
+    from chaos.history.options import HISTORY_ENV
+    from tests.manifests.kustomize import K8S, build
+
+    objects = build(K8S / "runner" / "schedule")
+    assert not [o for o in objects if o["kind"] == "Job"]
+    cron = find(objects, "CronJob", "chaosrun-schedule")
+    assert cron["spec"]["concurrencyPolicy"] == "Forbid"
+    spec = cron["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    (job,) = [o for o in runner_jobs["deployment"] if o["kind"] == "Job"]
+    (c,) = spec["containers"]
+    (job_c,) = job["spec"]["template"]["spec"]["containers"]
+    assert c["command"] == job_c["command"]
+    env = {e["name"]: e for e in c["env"]}
+    secret = env[HISTORY_ENV]["valueFrom"]["secretKeyRef"]
+    assert (secret["name"], secret["key"], secret["optional"]) == ("chaosrun-history", "url", True)
+    # Without the Secret: SQLite in the state directory, on the claimed volume.
+    state = env["XDG_STATE_HOME"]["value"]
+    (mount,) = [m for m in c["volumeMounts"] if m["mountPath"] == state]
+    (volume,) = [v for v in spec["volumes"] if v["name"] == mount["name"]]
+    claim = volume["persistentVolumeClaim"]["claimName"]
+    assert find(objects, "PersistentVolumeClaim", claim)["metadata"]["namespace"] == "chaosrun"

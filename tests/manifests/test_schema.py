@@ -5,11 +5,12 @@ from __future__ import annotations
 import kubernetes_validate
 import pytest
 
-from tests.manifests.kustomize import KIND, OLDEST_KUBERNETES, OVERLAYS, RUNNER, build
+from tests.manifests.kustomize import K8S, KIND, OLDEST_KUBERNETES, OVERLAYS, RUNNER, build
 
 KUSTOMIZATIONS = {**{f"overlays/{v}": p for v, p in OVERLAYS.items()}}
 KUSTOMIZATIONS.update({f"kind/{v}": p for v, p in KIND.items()})
 KUSTOMIZATIONS.update({f"runner/{n}": p for n, p in RUNNER.items()})
+KUSTOMIZATIONS["runner/schedule"] = K8S / "runner" / "schedule"
 VERSIONS = [OLDEST_KUBERNETES, str(kubernetes_validate.latest_version())]
 
 

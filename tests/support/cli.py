@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from testbed.procs import REPO_ROOT
@@ -21,9 +21,14 @@ def chaosrun_command(*args: str) -> list[str]:
 
 
 def run_chaosrun(
-    *args: str, timeout: float, env: Mapping[str, str] | None = None, cwd: Path = REPO_ROOT
+    *args: str,
+    timeout: float,
+    env: Mapping[str, str] | None = None,
+    cwd: Path = REPO_ROOT,
+    preexec: Callable[[], None] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``chaosrun args`` to its end; output captured, the exit code left to the caller."""
+    """Run ``chaosrun args`` to its end; output captured, the exit code left to the caller.
+    ``preexec`` runs in the child before chaosrun (a resource limit, say)."""
     return subprocess.run(
         chaosrun_command(*args),
         cwd=cwd,
@@ -32,6 +37,7 @@ def run_chaosrun(
         text=True,
         timeout=timeout,
         check=False,
+        preexec_fn=preexec,
     )
 
 

@@ -57,7 +57,9 @@ def test_html_side_by_side_with_a_chaos_toolkit_journal(
     out = tmp_path / "report.html"
     _report(strict, lenient, CTK_JOURNAL, "-o", out)
     html = out.read_text()
-    assert html.count("<svg") == 2  # the Chaos Toolkit journal has no measurement
+    trends = html.count('<svg class="trend"')  # both runs are in the test's history
+    assert trends == 2
+    assert html.count("<svg") - trends == 2  # the Chaos Toolkit journal has no measurement
     assert "Side by side, on one time scale" in html
     assert html.count('class="card"') == 3
     assert "The frontend survives the loss of its backend" in html
