@@ -26,7 +26,8 @@ DRAIN_EPILOG = (
     "Example: chaosrun drain node-2 --timeout 60 --pause 10\n\n"
     "The node is cordoned, then its pods are evicted through the Eviction API, as `kubectl "
     "drain --ignore-daemonsets` does: a PodDisruptionBudget's refusal is said once and tried "
-    "again until --timeout, never bypassed; DaemonSet and mirror pods stay; a pod no "
+    "again until --timeout, never bypassed; DaemonSet and mirror pods stay, and so do pods "
+    "with emptyDir volumes unless --delete-emptydir-data (as chaosk8s' drain_nodes); a pod no "
     "controller would bring back stops the drain before anything changes. The rollback "
     "uncordons the node (also on Ctrl-C; `chaosrun restore` after a killed run); the evicted "
     "pods come back through their controllers. Nodes need the cluster-scope RBAC overlay "
@@ -89,9 +90,12 @@ def drain(
     timeout: Annotated[
         float, typer.Option(min=0, help="Seconds the evictions may take (budgets waited for).")
     ] = defaults.DRAIN_TIMEOUT,
-    delete_local_data: Annotated[
+    delete_emptydir_data: Annotated[
         bool,
-        typer.Option("--delete-local-data", help="Also evict pods with emptyDir volumes."),
+        typer.Option(
+            "--delete-emptydir-data",
+            help="Also evict pods with emptyDir volumes (their data is lost; left otherwise).",
+        ),
     ] = False,
     namespace: Namespace = defaults.NAMESPACE,
     frontend_url: FrontendUrl = None,
@@ -114,7 +118,7 @@ def drain(
         node=node,
         node_selector=node_selector,
         timeout=timeout,
-        local_storage=delete_local_data,
+        local_storage=delete_emptydir_data,
         namespace=namespace,
         pause=pause,
         rollback=not no_rollback,
