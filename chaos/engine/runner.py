@@ -333,7 +333,7 @@ class Runner:
         kept = writer.store.path(record.id)
         for obj in record.pending():
             logger.warning(
-                "%s is not restored: what undoes it is kept in %s; `chaosrun restore` does it",
+                "%s is not restored: what undoes it is kept in %s; `chaosrun restore` puts it back",
                 obj.label,
                 kept,
             )

@@ -29,7 +29,11 @@ class RecordMirror(Protocol):
     """A copy of the record kept in the target itself (a ConfigMap on Kubernetes), so that a
     runner that died with its disk can be recovered from another machine."""
 
-    def save_record(self, record_id: str, namespace: str, text: str, seal: str) -> None: ...
+    def save_record(
+        self, record_id: str, namespace: str, text: str, seal: str, sensitive: bool = False
+    ) -> None:
+        """Keep the record; ``sensitive`` (it holds a Secret's snapshot): in a Secret, never
+        where whoever may read ConfigMaps reads it."""
 
     def discard_record(self, record_id: str, namespace: str) -> None: ...
 
@@ -47,6 +51,14 @@ def seal(key: bytes, namespace: str, text: str) -> str:
 
 def seal_matches(key: bytes, namespace: str, text: str, stated: str) -> bool:
     return hmac.compare_digest(seal(key, namespace, text).encode(), stated.encode())
+
+
+def holds_secret(record: RunRecord) -> bool:
+    """The record holds a Secret's values (a snapshot of one deleted or changed)."""
+    return any(
+        o.kind == "Secret" and (o.manifest.get("data") or o.manifest.get("stringData"))
+        for o in record.objects
+    )
 
 
 def mirror_namespace(record: RunRecord) -> str:
@@ -72,7 +84,7 @@ class SealedMirror:
         namespace = mirror_namespace(record)
         text = record_text(record)
         stamp = seal(self._key(namespace), namespace, text)
-        self.mirror.save_record(record.id, namespace, text, stamp)
+        self.mirror.save_record(record.id, namespace, text, stamp, sensitive=holds_secret(record))
 
     def discard(self, record: RunRecord) -> None:
         self.mirror.discard_record(record.id, mirror_namespace(record))

@@ -63,11 +63,16 @@ def key_secret(namespace: str, key: bytes) -> dict[str, Any]:
 class RecordConfigMaps(ApiCalls):
     """The ``RecordMirror`` of a Kubernetes target: run records as ConfigMaps."""
 
-    def save_record(self, record_id: str, namespace: str, text: str, seal: str) -> None:
+    def save_record(
+        self, record_id: str, namespace: str, text: str, seal: str, sensitive: bool = False
+    ) -> None:
         name = record_configmap_name(record_id)
         body = record_configmap(record_id, namespace, text, seal)
-        path = f"{CORE}/namespaces/{quote(namespace)}/configmaps"
-        doing = f"keep the run record in ConfigMap {name!r} in namespace {namespace!r}"
+        plural = "secrets" if sensitive else "configmaps"
+        if sensitive:
+            body = _as_secret(body)
+        path = f"{CORE}/namespaces/{quote(namespace)}/{plural}"
+        doing = f"keep the run record in {body['kind']} {name!r} in namespace {namespace!r}"
 
         def put() -> Any:
             try:
@@ -78,26 +83,40 @@ class RecordConfigMaps(ApiCalls):
             return self.send("POST", path, body=body)
 
         self.call(doing, None, put)
+        if sensitive:  # kept as a ConfigMap before it held a Secret's values: not any more
+            self._discard(record_id, namespace, "configmaps")
 
     def discard_record(self, record_id: str, namespace: str) -> None:
+        self._discard(record_id, namespace, "configmaps")
+        with contextlib.suppress(DriverError):  # a runner not allowed Secrets never kept one
+            self._discard(record_id, namespace, "secrets")
+
+    def _discard(self, record_id: str, namespace: str, plural: str) -> None:
         name = record_configmap_name(record_id)
-        path = f"{CORE}/namespaces/{quote(namespace)}/configmaps/{quote(name)}"
+        path = f"{CORE}/namespaces/{quote(namespace)}/{plural}/{quote(name)}"
         with contextlib.suppress(NotFound):
             self.delete_resolving(
-                f"delete ConfigMap {name!r} in namespace {namespace!r}",
-                f"ConfigMap {name!r} not found in namespace {namespace!r}",
+                f"delete {plural} {name!r} in namespace {namespace!r}",
+                f"{name!r} not found in namespace {namespace!r}",
                 lambda: self.send("DELETE", path),
                 lambda: self.present(path),
             )
 
     def list_records(self, namespace: str) -> list[KeptRecord]:
-        """The run records kept in ``namespace``, each with its seal."""
+        """The run records kept in ``namespace``, each with its seal: in ConfigMaps, and in
+        Secrets those that hold a Secret's values (skipped when Secrets may not be listed)."""
+        kept = self._kept(namespace, "configmaps")
+        with contextlib.suppress(DriverError):
+            kept += [_decoded(k) for k in self._kept(namespace, "secrets")]
+        return kept
+
+    def _kept(self, namespace: str, plural: str) -> list[KeptRecord]:
         listing = self.call(
-            f"list ConfigMaps in namespace {namespace!r}",
+            f"list {plural} in namespace {namespace!r}",
             None,
             lambda: self.send(
                 "GET",
-                f"{CORE}/namespaces/{quote(namespace)}/configmaps",
+                f"{CORE}/namespaces/{quote(namespace)}/{plural}",
                 query={"labelSelector": RECORD_SELECTOR},
             ),
         )
@@ -146,6 +165,21 @@ class RecordConfigMaps(ApiCalls):
             if self.call(f"create Secret {KEY_SECRET!r} in namespace {namespace!r}", None, create):
                 return new_key
         raise DriverError(f"Secret {KEY_SECRET!r} in namespace {namespace!r} keeps vanishing")
+
+
+def _as_secret(configmap: dict[str, Any]) -> dict[str, Any]:
+    data = {k: base64.b64encode(v.encode()).decode("ascii") for k, v in configmap["data"].items()}
+    return {**configmap, "kind": "Secret", "type": "Opaque", "data": data}
+
+
+def _decoded(kept: KeptRecord) -> KeptRecord:
+    """A record kept in a Secret: its data is base64."""
+    try:
+        text = base64.b64decode(kept.text, validate=True).decode("utf-8")
+        seal = base64.b64decode(kept.seal, validate=True).decode() if kept.seal else None
+    except (binascii.Error, UnicodeDecodeError):
+        return KeptRecord(kept.name, kept.namespace, kept.text, None)
+    return KeptRecord(kept.name, kept.namespace, text, seal)
 
 
 def _key_of(secret: dict[str, Any], namespace: str) -> bytes:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chaos.drivers.base import (
+    DEPLOYMENTS,
     PODS,
     Conflict,
     DeploymentSnapshot,
@@ -157,9 +158,22 @@ class MemoryDriver:
             raise NotFound(f"Service {name} does not serve {path}")
         return self.answers[key]
 
-    # -- any object, read: pods only (the probes' own tests run against the API server) ----
+    # -- any object, read: pods and Deployments (the probes' own tests run against the API
+    # server) ----
 
     def list_objects(self, kind: ObjectKind, selection: Selection) -> dict[str, Any]:
+        if kind == DEPLOYMENTS:
+            return {
+                "kind": "DeploymentList",
+                "items": [
+                    {
+                        "metadata": {"name": name, "namespace": ns, "labels": spec["labels"]},
+                        "spec": {"replicas": spec["replicas"]},
+                    }
+                    for (ns, name), spec in sorted(self.deployments.items())
+                    if ns == (selection.namespace or "default")
+                ],
+            }
         if kind != PODS:
             raise NeedsCluster(f"the memory target has no {kind.kind} objects")
         pods = self.list_pods(selection.namespace or "default", selection.label_selector)
@@ -177,6 +191,33 @@ class MemoryDriver:
             if item["metadata"]["name"] == name:
                 return dict(item)
         raise NotFound(f"{kind.kind} {name} not found")
+
+    # -- any object, written: a Deployment's scale and delete only ------------------------
+
+    def create_object(
+        self, kind: ObjectKind, body: dict[str, Any], namespace: str | None
+    ) -> dict[str, Any]:
+        raise NeedsCluster(f"the memory target cannot create {kind.kind} objects")
+
+    def replace_object(
+        self, kind: ObjectKind, body: dict[str, Any], namespace: str | None
+    ) -> dict[str, Any]:
+        raise NeedsCluster(f"the memory target cannot replace {kind.kind} objects")
+
+    def patch_object(
+        self, kind: ObjectKind, name: str, namespace: str | None, patch: dict[str, Any]
+    ) -> dict[str, Any]:
+        raise NeedsCluster(f"the memory target cannot patch {kind.kind} objects")
+
+    def delete_object(self, kind: ObjectKind, name: str, namespace: str | None) -> None:
+        if kind != DEPLOYMENTS:
+            raise NeedsCluster(f"the memory target cannot delete {kind.kind} objects")
+        self.delete_deployment(name, namespace or "default")
+
+    def scale(self, kind: ObjectKind, name: str, namespace: str, replicas: int) -> None:
+        if kind != DEPLOYMENTS:
+            raise NeedsCluster(f"the memory target cannot scale {kind.kind} objects")
+        self.scale_deployment(name, namespace, replicas)
 
     def read_log(self, pod: str, namespace: str, request: LogRequest) -> str:
         if (namespace, pod) not in self.pods:

@@ -94,3 +94,55 @@ def test_the_allow_list_holds_what_the_faults_record() -> None:
         "Ingress",
         FAULT_KIND,
     }
+
+
+def _entry(kind: str, name: str, namespace: str, op: str, **fields: Any) -> RecordedObject:
+    from chaos.records.model import Op
+
+    return RecordedObject(kind, name, namespace, fields.pop("manifest", {}), op=Op(op), **fields)
+
+
+@pytest.mark.parametrize(
+    ("obj", "why"),
+    [
+        (_entry("StatefulSet", "db", "default", "scaled", previous="3"), "records '3'"),
+        (_entry("StatefulSet", "db", "default", "scaled", previous=-1), "records -1 as the value"),
+        (_entry("Node", "n1", "", "cordoned", previous="no"), "records 'no' as the value"),
+        (_entry("Node", "n1", "default", "cordoned", previous=False), "not scoped as a Node is"),
+        (_entry("Namespace", "kube-system", "", "created",
+                manifest={"apiVersion": "v1", "kind": "Namespace",
+                          "metadata": {"name": "kube-system"}}),
+         "names the system namespace 'kube-system'"),
+        (_entry("Secret", "s", "default", "scaled", previous=1), "a change chaosrun does not make"),
+        (_entry("Service", "api", "default", "selector", previous={"app": 1}), "as the value"),
+        (_entry("Secret", "s", "default", "deleted",
+                manifest={"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "s"}}),
+         "is not an v1 Secret"),
+    ],
+)  # fmt: skip
+def test_a_generic_entry_not_as_chaosrun_records_it_is_refused(
+    obj: RecordedObject, why: str
+) -> None:
+    refusal = in_cluster_refusal(record(deployment(), obj), "default")
+    assert refusal is not None and why in refusal
+
+
+def test_generic_entries_as_chaosrun_records_them_pass_and_say_what_restore_does() -> None:
+    scaled = _entry("StatefulSet", "db", "default", "scaled", previous=3)
+    cordoned = _entry("Node", "n1", "", "cordoned", previous=False)
+    selector = _entry("Service", "api", "default", "selector", previous={"app": "back"})
+    token = _entry(
+        "Secret", "token", "default", "deleted",
+        manifest={"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "token"},
+                  "data": {"password": "c2VjcmV0"}},
+    )  # fmt: skip
+    assert (
+        in_cluster_refusal(record(deployment(), scaled, cordoned, selector, token), "default")
+        is None
+    )
+    assert [describe(o) for o in (scaled, cordoned, selector, token)] == [
+        "scale StatefulSet default/db back to 3 replica(s)",
+        "set Node n1 unschedulable back to false",
+        "give Service default/api its selector app=back back",
+        "create Secret default/token from its snapshot (1 key(s), values not shown)",
+    ]

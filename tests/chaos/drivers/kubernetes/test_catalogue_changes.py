@@ -6,7 +6,6 @@ state."""
 from __future__ import annotations
 
 import stat
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +16,9 @@ from chaos.actions.context import RunContext
 from chaos.actions.errors import ActivityFailed
 from chaos.actions.registry import lookup
 from chaos.drivers.base import (
-    DAEMONSETS,
     DEPLOYMENTS,
     NAMESPACES,
-    REPLICASETS,
     SECRETS,
-    SERVICES,
-    STATEFULSETS,
     NotFound,
     ObjectKind,
 )
@@ -31,8 +26,9 @@ from chaos.drivers.factory import TargetRef
 from chaos.drivers.kubernetes import KubernetesDriver
 from chaos.records import RecordStore, RecordWriter
 from testbed.kube.cluster import FakeCluster
+from tests.support.catalogue_changes import CASES, Setup
 from tests.support.kube_objects import create
-from tests.support.workloads import SECRET_VALUE, content, secret, service, spec_file, workload
+from tests.support.workloads import SECRET_VALUE, content, secret, workload
 
 
 def run_context(driver: KubernetesDriver, records: Path, **options: Any) -> RunContext:
@@ -60,67 +56,6 @@ def record_of(ctx: RunContext) -> list[dict[str, Any]]:
         {"kind": o.kind, "name": o.name, "op": o.op.value, "state": o.state.value}
         for o in ctx.records.record.objects
     ]
-
-
-Setup = Callable[[KubernetesDriver, Path], dict[str, Any]]
-
-
-def _existing(kind: ObjectKind, name: str, **extra: Any) -> Setup:
-    def setup(driver: KubernetesDriver, tmp: Path) -> dict[str, Any]:
-        body = workload(kind.kind, name) if kind.group == "apps" else service(name, "back")
-        if kind == SECRETS:
-            body = secret(name)
-        create(driver, kind, body)
-        return {"name": name, **extra}
-
-    return setup
-
-
-def _spec(body: dict[str, Any]) -> Setup:
-    def setup(driver: KubernetesDriver, tmp: Path) -> dict[str, Any]:
-        return {"spec_path": spec_file(tmp, body)}
-
-    return setup
-
-
-# (function, how its arguments come about, the kind and name it changes, the change's op)
-CASES: list[tuple[str, Setup, ObjectKind, str, str]] = [
-    ("chaosk8s.statefulset.actions.create_statefulset",
-     _spec(workload("StatefulSet", "db")), STATEFULSETS, "db", "created"),
-    ("chaosk8s.statefulset.actions.scale_statefulset",
-     _existing(STATEFULSETS, "db", replicas=0), STATEFULSETS, "db", "scaled"),
-    ("chaosk8s.statefulset.actions.remove_statefulset",
-     _existing(STATEFULSETS, "db"), STATEFULSETS, "db", "deleted"),
-    ("chaosk8s.daemonset.actions.create_daemon_set",
-     _spec(workload("DaemonSet", "agent", None)), DAEMONSETS, "agent", "created"),
-    ("chaosk8s.daemonset.actions.delete_daemon_set",
-     _existing(DAEMONSETS, "agent"), DAEMONSETS, "agent", "deleted"),
-    ("chaosk8s.daemonset.actions.update_daemon_set",
-     _existing(DAEMONSETS, "agent", spec={"metadata": {"labels": {"tier": "x"}}}),
-     DAEMONSETS, "agent", "updated"),
-    ("chaosk8s.replicaset.actions.delete_replica_set",
-     _existing(REPLICASETS, "lone"), REPLICASETS, "lone", "deleted"),
-    ("chaosk8s.deployment.actions.create_deployment",
-     _spec(workload("Deployment", "extra")), DEPLOYMENTS, "extra", "created"),
-    ("chaosk8s.deployment.actions.scale_deployment",
-     _existing(DEPLOYMENTS, "web", replicas=0), DEPLOYMENTS, "web", "scaled"),
-    ("chaosk8s.deployment.actions.rollout_deployment",
-     _existing(DEPLOYMENTS, "web"), DEPLOYMENTS, "web", "updated"),
-    ("chaosk8s.actions.start_microservice",
-     _spec(workload("Deployment", "extra")), DEPLOYMENTS, "extra", "created"),
-    ("chaosk8s.actions.scale_microservice",
-     _existing(DEPLOYMENTS, "web", replicas=5), DEPLOYMENTS, "web", "scaled"),
-    ("chaosk8s.actions.remove_service_endpoint",
-     _existing(SERVICES, "api"), SERVICES, "api", "deleted"),
-    ("chaosk8s.service.actions.create_service_endpoint",
-     _spec(service("api", "back")), SERVICES, "api", "created"),
-    ("chaosk8s.service.actions.delete_service",
-     _existing(SERVICES, "api"), SERVICES, "api", "deleted"),
-    ("chaosk8s.secret.actions.create_secret",
-     _spec(secret("token")), SECRETS, "token", "created"),
-    ("chaosk8s.secret.actions.delete_secret",
-     _existing(SECRETS, "token"), SECRETS, "token", "deleted"),
-]  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -221,3 +156,39 @@ def test_a_secret_the_runner_may_not_read_is_not_deleted_unless_allowed(
         call(ctx, "chaosk8s.secret.actions.delete_secret", name="token")
     fake_cluster.api.access.allow()
     assert read(driver, SECRETS, "token") is not None
+
+
+def test_a_record_holding_a_secret_is_kept_in_the_cluster_as_a_secret_only(
+    fake_cluster: FakeCluster, driver: KubernetesDriver, tmp_path: Path
+) -> None:
+    from chaos.records import read_sealed
+    from testbed.kube.resources import CONFIGMAPS
+    from testbed.kube.resources import SECRETS as SECRET_RESOURCE
+
+    create(driver, SECRETS, secret("token"))
+    scaled = create(driver, DEPLOYMENTS, workload("Deployment", "web"))
+    writer = RecordWriter(
+        RecordStore(tmp_path / "runs"), lambda: TargetRef(kubeconfig="unused"), mirror=driver
+    )
+    ctx = RunContext(driver_factory=lambda: driver, records=writer)
+    call(ctx, "chaosk8s.deployment.actions.scale_deployment", name="web", replicas=0)
+    assert [c["metadata"]["name"] for c in fake_cluster.store.list(CONFIGMAPS, "default")[0]]
+
+    call(ctx, "chaosk8s.secret.actions.delete_secret", name="token")
+
+    configmaps = fake_cluster.store.list(CONFIGMAPS, "default")[0]
+    assert SECRET_VALUE not in repr(configmaps)
+    assert not [c for c in configmaps if c["metadata"]["name"].startswith("chaosrun-run-")]
+    kept = [
+        s
+        for s in fake_cluster.store.list(SECRET_RESOURCE, "default")[0]
+        if s["metadata"]["name"].startswith("chaosrun-run-")
+    ]
+    assert len(kept) == 1
+    (record,), refused = read_sealed(driver, "default")
+    assert refused == []
+    assert [(o.kind, o.op.value) for o in record.objects] == [
+        ("Deployment", "scaled"),
+        ("Secret", "deleted"),
+    ]
+    assert scaled["metadata"]["name"] == "web"

@@ -188,7 +188,7 @@ def test_a_sealed_record_copied_into_another_namespace_is_refused(
         # Sealed with the namespace's own key, so only the content check stands in the way.
         ("default", {"namespace": "team-a"}, "outside its own namespace 'default'"),
         ("kube-system", {"namespace": "kube-system"}, "in the system namespace 'kube-system'"),
-        ("default", {"kind": "Secret"}, "it holds a Secret, a kind chaosrun does not record"),
+        ("default", {"kind": "ConfigMap"}, "it holds a ConfigMap, a kind chaosrun does not record"),
         ("default", {"manifest_namespace": "team-a"}, "names namespace 'team-a'"),
     ],
 )

@@ -1,0 +1,121 @@
+"""A scale survives API faults on every call and signals at every step: the Deployment ends at
+the count it had, by the run's own rollback or by ``chaosrun restore``.
+
+The calls of a scale of ``back`` (1 replica) to 0 and its rollback, in order: reading ``back``
+(the count it had, write-ahead next), the PATCH of its scale, reading it again (the undo), the
+PATCH back to 1.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+
+import pytest
+
+from testbed.polling import wait_until
+from tests.chaos.faults.conftest import Rig
+from tests.chaos.faults.test_fault_matrix import TRANSIENT, stop_and_release
+
+CALLS = {
+    "read": ("GET", r"/deployments/back$"),
+    "scale": ("PATCH", r"/deployments/back/scale$"),
+    "undo-read": ("GET", r"/deployments/back$", 2),
+    "undo": ("PATCH", r"/deployments/back/scale$", 2),
+}
+
+
+def scale_args(rig: Rig, pause: float = 0) -> list[str]:
+    """``chaosrun scale back --replicas 0``, as the experiment it runs."""
+    from chaos.experiment.builtin import ScaleChaos, scale_experiment
+
+    experiment = scale_experiment(ScaleChaos("back", 0, pause=pause), rig.frontend.url)
+    experiment.pop("steady-state-hypothesis")
+    path = rig.home / "scale.json"
+    path.write_text(json.dumps(experiment))
+    return ["run", str(path), "--no-measure", "--journal-path", str(rig.journal_path)]
+
+
+def replicas(rig: Rig) -> int | None:
+    back = rig.back()
+    return None if back is None else int(back["spec"]["replicas"])
+
+
+def _inject(rig: Rig, kind: str, call: str) -> None:
+    method, path, *occurrence = CALLS[call]
+    rig.proxy.add(kind, method, path, occurrence[0] if occurrence else 1)
+
+
+def _assert_completed_and_back(rig: Rig, output: str, code: int) -> None:
+    assert code == 0, output
+    assert rig.journal()["status"] == "completed", output
+    assert replicas(rig) == 1
+    assert rig.open_records() == []
+    assert rig.object_states() == ["restored"]
+
+
+@pytest.mark.parametrize("kind", TRANSIENT)
+@pytest.mark.parametrize("call", list(CALLS))
+def test_a_transient_fault_on_any_call_of_a_scale_is_ridden_out(
+    rig: Rig, call: str, kind: str
+) -> None:
+    _inject(rig, kind, call)
+
+    result = rig.chaosrun(*scale_args(rig))
+
+    assert any(s.fault == kind for s in rig.proxy.seen), "the fault was never met"
+    _assert_completed_and_back(rig, result.stdout + result.stderr, result.returncode)
+
+
+@pytest.mark.parametrize("kind", ["applied-504", "applied-timeout", "applied-reset"])
+@pytest.mark.parametrize("call", ["scale", "undo"])
+def test_a_scale_applied_whose_answer_is_lost_is_not_lost(rig: Rig, call: str, kind: str) -> None:
+    _inject(rig, kind, call)
+
+    result = rig.chaosrun(*scale_args(rig))
+
+    _assert_completed_and_back(rig, result.stdout + result.stderr, result.returncode)
+
+
+SIGNALS = [signal.SIGKILL, signal.SIGHUP, signal.SIGTERM, signal.SIGINT, signal.SIGQUIT]
+STEPS = {"after-write-ahead": CALLS["scale"], "in-pause": None, "during-undo": CALLS["undo"]}
+
+
+@pytest.mark.parametrize("step", list(STEPS))
+@pytest.mark.parametrize("sig", SIGNALS, ids=lambda s: s.name)
+def test_a_signal_at_any_step_of_a_scale_loses_nothing(
+    rig: Rig, sig: signal.Signals, step: str
+) -> None:
+    held = STEPS[step]
+    if held is not None:
+        method, path, *occurrence = held
+        rig.proxy.add("hold", method, path, occurrence[0] if occurrence else 1)
+    process = rig.spawn(*scale_args(rig, pause=30 if step == "in-pause" else 0))
+    if held is not None:
+        wait_until(rig.proxy.held.is_set, 30, f"the run to reach {step}", interval=0.01)
+    else:
+        wait_until(lambda: replicas(rig) == 0, 30, "the scale to 0", interval=0.02)
+    if step == "after-write-ahead":  # the count it had is on disk before the PATCH leaves
+        (record,) = rig.records()
+        assert [(o["op"], o["previous"], o["state"]) for o in record["objects"]] == [
+            ("scaled", 1, "changing")
+        ]
+
+    output = stop_and_release(rig, process, sig)
+
+    if sig is signal.SIGKILL:
+        assert process.returncode == -signal.SIGKILL
+        restored = rig.chaosrun("restore")
+        assert restored.returncode == 0, restored.stdout + restored.stderr
+        assert "Deployment default/back:" in restored.stdout
+    else:
+        journal = rig.journal()
+        if step == "during-undo":  # the rollback goes on through the first signal
+            assert journal["status"] == "completed", output
+        else:
+            assert process.returncode == 1, output
+            assert journal["status"] == "interrupted", output
+    wait_until(lambda: replicas(rig) == 1, 30, "back at 1 replica again")
+    assert rig.open_records() == []
+    again = rig.chaosrun("restore")
+    assert again.stdout.strip() == "Nothing to restore: no unfinished run records."
