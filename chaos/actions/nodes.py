@@ -64,7 +64,8 @@ def set_schedulable(ctx: RunContext, node: str, unschedulable: bool) -> None:
         raise ActivityFailed(str(exc)) from None
     previous = bool(field_of(live, "spec", "unschedulable"))
     made = Change(NODES, node, None, "cordoned", previous=previous)
-    patch = {"spec": {"unschedulable": unschedulable}}
+    # Schedulable is the field left out, as kubectl uncordon leaves it.
+    patch = {"spec": {"unschedulable": True if unschedulable else None}}
     try:
         change(ctx, made, lambda: driver.patch_object(NODES, node, None, patch))
     except DriverError as exc:
