@@ -67,30 +67,54 @@ def snapshot(ctx: RunContext, kind: ObjectKind, ns: str | None, name: str) -> di
     return snapshot_of(live, kind.api_version, str(live.get("kind") or kind.kind))
 
 
+def _already_exists(message: str) -> dict[str, Any]:
+    return {
+        "kind": "Status",
+        "apiVersion": "v1",
+        "status": "Failure",
+        "reason": "AlreadyExists",
+        "code": 409,
+        "message": message,
+    }
+
+
 def create(
     ctx: RunContext, kind: ObjectKind, ns: str | None, body: dict[str, Any]
 ) -> dict[str, Any]:
-    """Create it (the undo deletes it). One that already exists is left alone and the API's
-    ``AlreadyExists`` status returned, as chaosk8s' crd actions return it."""
+    """Create it (the undo deletes it). One that already stands is left alone (nothing to
+    undo) and the API's ``AlreadyExists`` status returned, as chaosk8s' crd actions return it.
+    A 409 to our own create, whose first answer was lost after it was applied, is ours."""
     from chaos.actions.changes import Change, change
+    from chaos.drivers.snapshots import same_content
 
     _guard(ctx, kind, ns)
     name = _name(body)
     body = {"apiVersion": kind.api_version, **body}
     if ctx.announce_dry_run(f"create {kind.kind}", _where(kind, ns), [name]):
         return body
-    made = Change(kind, name, _scope(kind, ns), "created", snapshot=body)
+    driver, scope = ctx.driver(), _scope(kind, ns)
     try:
-        return change(ctx, made, lambda: ctx.driver().create_object(kind, body, _scope(kind, ns)))
-    except Conflict as exc:
-        return {
-            "kind": "Status",
-            "apiVersion": "v1",
-            "status": "Failure",
-            "reason": "AlreadyExists",
-            "code": 409,
-            "message": str(exc),
-        }
+        driver.read_object(kind, name, scope)
+        return _already_exists(f"{kind.kind} {name!r} already exists")
+    except NotFound:
+        pass
+    except DriverError as exc:
+        raise _failed("create", kind, name, exc) from None
+
+    def apply() -> dict[str, Any]:
+        try:
+            return driver.create_object(kind, body, scope)
+        except Conflict:
+            live = driver.read_object(kind, name, scope)
+            if same_content(live, body):
+                return live
+            raise
+
+    made = Change(kind, name, scope, "created", snapshot=body)
+    try:
+        return change(ctx, made, apply)
+    except Conflict as exc:  # made by someone else meanwhile: not ours to undo
+        return _already_exists(str(exc))
     except DriverError as exc:
         raise _failed("create", kind, name, exc) from None
 
