@@ -40,6 +40,7 @@ __all__ = [
     "log",
     "machine",
     "service",
+    "spawn",
     "start_service",
     "timed",
     "timed_cpu",
@@ -112,6 +113,27 @@ def timed_cpu(
             f"{' '.join(argv)} exited {result.returncode} (expected {allowed}):\n" + "\n".join(tail)
         )
     return elapsed, cpu
+
+
+def spawn(argv: list[str], env: dict[str, str], cwd: Path) -> dict[str, float]:
+    """Run one command; wall seconds, CPU seconds (user + system) and peak RSS in MiB."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        argv, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    assert proc.stdout is not None
+    output = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        tail = "\n".join(output.strip().splitlines()[-15:])
+        raise RuntimeError(f"{' '.join(argv)} exited {proc.returncode}:\n{tail}")
+    return {
+        "wall": wall,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "rss_mib": usage.ru_maxrss / 1024,
+    }
 
 
 @contextmanager

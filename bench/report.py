@@ -7,113 +7,16 @@ from typing import Any
 
 from bench import history_bench, proxy, report_scale, slow_backend
 from bench.common import BENCH
-
-# The issues' targets (issue 6; run restated by issue 15).
-VALIDATE_RATIO = 10.0
-VERSION_RATIO = 3.0
-RUN_RATIO = 1.5
-HEALTHY_RPS_RATIO = 0.9
-OPEN_P99_MS = 5.0
-BREAKER_OVERHEAD_US = 20.0
-POD_RECOVERY_S = 2.0
-REPORT_S = 1.0
-
-
-def _mark(ok: bool) -> str:
-    return "**met**" if ok else "**missed**"
-
-
-def _ms(s: dict[str, float], scale: float = 1e3, digits: int = 0) -> str:
-    fmt = f"{{:.{digits}f}}"
-    lo, hi = fmt.format(s["min"] * scale), fmt.format(s["max"] * scale)
-    return f"{fmt.format(s['median'] * scale)} ({lo}–{hi})"
-
-
-def _runner(section: dict[str, Any], targets: list[tuple[str, str, bool]]) -> list[str]:
-    lines = [
-        "## 1. chaosrun vs the Chaos Toolkit",
-        "",
-        f"Wall-clock time of one command, spawn to exit, in ms: median (min–max) of "
-        f"{section['reps']} repetitions per side, the two sides alternating (which goes first "
-        "switches every repetition). *Ratio* = Chaos Toolkit median / chaosrun median "
-        "(> 1: chaosrun is faster); *paired* = median (min–max) of the per-repetition ratios. "
-        "*CPU*: user + system time of the process (medians), less sensitive to a busy machine "
-        "than wall-clock; the targets are judged on the wall-clock ratio.",
-        "",
-        "Equal work, no network: both are the console scripts of the same venv, both start "
-        "from compiled bytecode (pip compiled the Chaos Toolkit's wheels; `bench/run` compiles "
-        "the editable chaosrun checkout, whose `.pyc` files would otherwise never be written "
-        "where `PYTHONDONTWRITEBYTECODE` is set, as on this machine), run from the "
-        "same temporary directory with the same fresh `HOME`, no proxy, and `KUBECONFIG` "
-        "pointing at the fake Kubernetes API server of `tests/kube` (started by the bench on "
-        "127.0.0.1, seeded with the demo's objects); neither tool contacts it (the bench checks "
-        "that the server recorded no request). The Chaos "
-        "Toolkit runs with `--no-version-check` (no call to releases.chaostoolkit.org), an empty "
-        "`--settings` file (no notification/control plugins) and `--no-log-file` (no debug log "
-        "file, which only makes it faster); it has no telemetry. `HTTP(S)_PROXY` point both at "
-        "a trap on 127.0.0.1 that counts connections (`NO_PROXY` covers loopback): the bench "
-        "fails if either tool tries to reach the network (the Chaos Toolkit without "
-        "`--no-version-check` does). Both `validate` the same three "
-        "files in `bench/experiments/` (`chaosk8s.pod.actions.terminate_pods` / "
-        "`chaosk8s.deployment.actions.delete_deployment`, `chaosk8s.probes.all_pods_healthy`, an "
-        "http probe; `pod-safeguarded.json` is `pod.json` with a "
-        "`chaosaddons.controls.safeguards` control and a `runtime` block, which chaosrun "
-        "validates on the same pydantic-free fast path); the run is "
-        "`bench/experiments/http-only.json` (an http probe in the "
-        "hypothesis and one in the method, no pause) against a real frontend v1 + backend "
-        "(uvicorn) on 127.0.0.1; both journals say `completed`.",
-        "",
-        "| command | chaosrun ms | Chaos Toolkit ms | ratio | paired ratio | CPU ms, chaosrun "
-        "/ CTK | CPU ratio | target |",
-        "|---|---:|---:|---:|---:|---:|---:|---|",
-    ]
-    wanted = {
-        "--version": VERSION_RATIO,
-        "validate pod.json": VALIDATE_RATIO,
-        "validate deployment.json": VALIDATE_RATIO,
-        "validate pod-safeguarded.json": VALIDATE_RATIO,
-        "run http-only.json": RUN_RATIO,
-    }
-    for row in section["results"]:
-        target = wanted.get(row["name"])
-        paired = row["paired_ratio"]
-        verdict = ""
-        if target is not None:
-            ok = row["ratio"] >= target
-            verdict = f">= {target:g}x: {_mark(ok)}"
-            targets.append((f"{row['name']} >= {target:g}x faster", f"x{row['ratio']:.2f}", ok))
-        lines.append(
-            f"| `{row['name']}` | {_ms(row['chaosrun'])} | {_ms(row['chaostoolkit'])} | "
-            f"x{row['ratio']:.2f} | x{paired['median']:.2f} "
-            f"({paired['min']:.2f}–{paired['max']:.2f}) | "
-            f"{row['chaosrun_cpu']['median'] * 1e3:.0f} / "
-            f"{row['chaostoolkit_cpu']['median'] * 1e3:.0f} | x{row['cpu_ratio']:.2f} | "
-            f"{verdict} |"
-        )
-    floor = section["python_startup"]
-    lines += [
-        "",
-        f"For scale: `python -c pass` in the same venv takes {_ms(floor)} ms.",
-    ]
-    for row in section["results"]:
-        if "journal_duration" in row:
-            spent = row["journal_duration"]
-            lines += [
-                "",
-                f"The journals' own `duration` of `{row['name']}` (the experiment, from its "
-                "start to its end, without the tool's start-up), ms: chaosrun "
-                f"{_ms(spent['chaosrun'], digits=1)}, "
-                f"Chaos Toolkit {_ms(spent['chaostoolkit'], digits=1)}.",
-            ]
-    lines += [
-        "",
-        "Commands, as run (from a temporary directory):",
-        "",
-    ]
-    for row in section["results"]:
-        lines.append(f"- `{row['commands']['chaosrun']}` vs `{row['commands']['chaostoolkit']}`")
-    lines.append("")
-    return lines
+from bench.report_runner import (
+    BREAKER_OVERHEAD_US,
+    HEALTHY_RPS_RATIO,
+    OPEN_P99_MS,
+    POD_RECOVERY_S,
+    REPORT_S,
+    mark,
+    ms,
+    runner_section,
+)
 
 
 def _frontends(section: dict[str, Any], targets: list[tuple[str, str, bool]]) -> list[str]:
@@ -144,8 +47,8 @@ def _frontends(section: dict[str, Any], targets: list[tuple[str, str, bool]]) ->
             errors = ", ".join(f"{k} {v}" for k, v in s["errors"].items() if v) or "none"
             ok = s["ok_share"]
             lines.append(
-                f"| {sc['backend']} | {side} | {_ms(s['rps'], 1)} | {_ms(s['p50_ms'], 1, 2)} | "
-                f"{_ms(s['p99_ms'], 1, 2)} | {ok['min']:.1%} | {_ms(s['cpu_us_per_answer'], 1)} | "
+                f"| {sc['backend']} | {side} | {ms(s['rps'], 1)} | {ms(s['p50_ms'], 1, 2)} | "
+                f"{ms(s['p99_ms'], 1, 2)} | {ok['min']:.1%} | {ms(s['cpu_us_per_answer'], 1)} | "
                 f"{statuses} | {errors} |"
             )
     singles = [sc for sc in section["scenarios"] if "v2_single_connection" in sc]
@@ -161,8 +64,8 @@ def _frontends(section: dict[str, Any], targets: list[tuple[str, str, bool]]) ->
         for sc in singles:
             s = sc["v2_single_connection"]
             lines.append(
-                f"| {sc['backend']} | {_ms(s['rps'], 1)} | {_ms(s['p50_ms'], 1, 2)} | "
-                f"{_ms(s['p99_ms'], 1, 2)} | {s['ok_share']['min']:.1%} |"
+                f"| {sc['backend']} | {ms(s['rps'], 1)} | {ms(s['p50_ms'], 1, 2)} | "
+                f"{ms(s['p99_ms'], 1, 2)} | {s['ok_share']['min']:.1%} |"
             )
     lines += ["", "| check | value | target |", "|---|---|---|"]
     for sc in section["scenarios"]:
@@ -174,7 +77,7 @@ def _frontends(section: dict[str, Any], targets: list[tuple[str, str, bool]]) ->
             lines.append(
                 f"| healthy: v2 / v1 throughput | x{ratio:.2f} (paired "
                 f"{paired['min']:.2f}–{paired['max']:.2f}) | >= {HEALTHY_RPS_RATIO:g}: "
-                f"{_mark(ok)} |"
+                f"{mark(ok)} |"
             )
             targets.append(("v2 healthy throughput >= 0.9x v1", f"x{ratio:.2f}", ok))
         else:
@@ -183,12 +86,12 @@ def _frontends(section: dict[str, Any], targets: list[tuple[str, str, bool]]) ->
             p99_ok = p99 <= OPEN_P99_MS
             lines.append(
                 f"| {sc['backend']}: v2 answers 200 | {v2['ok_share']['min']:.2%} of "
-                f"{v2['requests']} | 100 %: {_mark(share_ok)} |"
+                f"{v2['requests']} | 100 %: {mark(share_ok)} |"
             )
             lines.append(
                 f"| {sc['backend']}: v2 p99, breaker open | {p99:.2f} ms (reps "
                 f"{v2['p99_ms']['min']:.2f}–{v2['p99_ms']['max']:.2f}) | <= "
-                f"{OPEN_P99_MS:g} ms: {_mark(p99_ok)} |"
+                f"{OPEN_P99_MS:g} ms: {mark(p99_ok)} |"
             )
             targets.append(
                 (
@@ -226,8 +129,8 @@ def _breaker(section: dict[str, Any], targets: list[tuple[str, str, bool]]) -> l
             (f"breaker overhead ({name}) <= 20 µs", f"{sc['overhead_us']['median']:.2f} µs", ok)
         )
         lines.append(
-            f"| {name} | {_ms(sc['bare_us'], 1, 3)} | {_ms(sc['guarded_us'], 1, 2)} | "
-            f"{_ms(sc['overhead_us'], 1, 2)} | <= {BREAKER_OVERHEAD_US:g} µs: {_mark(ok)} |"
+            f"| {name} | {ms(sc['bare_us'], 1, 3)} | {ms(sc['guarded_us'], 1, 2)} | "
+            f"{ms(sc['overhead_us'], 1, 2)} | <= {BREAKER_OVERHEAD_US:g} µs: {mark(ok)} |"
         )
     lines += [
         "",
@@ -256,8 +159,8 @@ def _recovery(section: dict[str, Any], targets: list[tuple[str, str, bool]]) -> 
             (f"{name} pod kill -> answering <= 2 s", f"{row['answering_s']['median']:.2f} s", ok)
         )
         lines.append(
-            f"| {name} | {_ms(row['new_pod_s'], 1, 2)} | {_ms(row['answering_s'], 1, 2)} | "
-            f"<= {POD_RECOVERY_S:g} s: {_mark(ok)} |"
+            f"| {name} | {ms(row['new_pod_s'], 1, 2)} | {ms(row['answering_s'], 1, 2)} | "
+            f"<= {POD_RECOVERY_S:g} s: {mark(ok)} |"
         )
     early = section.get("pod_kill_while_starting")
     if early:
@@ -265,8 +168,8 @@ def _recovery(section: dict[str, Any], targets: list[tuple[str, str, bool]]) -> 
             "",
             "Not the steady case: v1's pod killed again as soon as its replacement is ready "
             "(less than 1 s after it started): "
-            f"kill → replacement listed {_ms(early['new_pod_s'], 1, 2)} s, kill → answering "
-            f"{_ms(early['answering_s'], 1, 2)} s. With supervisord's `startsecs=1` (before "
+            f"kill → replacement listed {ms(early['new_pod_s'], 1, 2)} s, kill → answering "
+            f"{ms(early['answering_s'], 1, 2)} s. With supervisord's `startsecs=1` (before "
             "commit 3f8ce4b) this was ~1.5 s, a failed start followed by a back-off; see the "
             "notes.",
         ]
@@ -280,9 +183,9 @@ def _recovery(section: dict[str, Any], targets: list[tuple[str, str, bool]]) -> 
         "",
         "| step | seconds |",
         "|---|---:|",
-        f"| backend deleted → v2's breaker open | {_ms(r['open_after_delete_s'], 1, 2)} |",
-        f"| restore → backend ready (`/readyz` 200) | {_ms(r['backend_ready_s'], 1, 2)} |",
-        f"| restore → v2's breaker `closed` | {_ms(r['breaker_closed_s'], 1, 2)} |",
+        f"| backend deleted → v2's breaker open | {ms(r['open_after_delete_s'], 1, 2)} |",
+        f"| restore → backend ready (`/readyz` 200) | {ms(r['backend_ready_s'], 1, 2)} |",
+        f"| restore → v2's breaker `closed` | {ms(r['breaker_closed_s'], 1, 2)} |",
         "",
         "No target; the close time is bounded below by the open state's wait duration "
         "(`BREAKER_WAIT_DURATION_OPEN`), not by the backend's start.",
@@ -305,7 +208,7 @@ def _report(section: dict[str, Any], targets: list[tuple[str, str, bool]]) -> li
     for fmt, s in section["formats"].items():
         ok = s["median"] < REPORT_S
         targets.append((f"chaosrun report, 10 journals, {fmt} < 1 s", f"{s['median']:.2f} s", ok))
-        lines.append(f"| {fmt} | {_ms(s, 1, 2)} | < {REPORT_S:g} s: {_mark(ok)} |")
+        lines.append(f"| {fmt} | {ms(s, 1, 2)} | < {REPORT_S:g} s: {mark(ok)} |")
     lines.append("")
     return lines
 
@@ -316,7 +219,7 @@ def render(results: dict[str, Any], command: str) -> str:
     body: list[str] = []
     sections = results["sections"]
     if "runner" in sections:
-        body += _runner(sections["runner"], targets)
+        body += runner_section(sections["runner"], targets)
     if "frontends" in sections:
         body += _frontends(sections["frontends"], targets)
     if "breaker" in sections:
@@ -375,7 +278,7 @@ def render(results: dict[str, Any], command: str) -> str:
         "| target | measured | |",
         "|---|---|---|",
     ]
-    head += [f"| {name} | {value} | {_mark(ok)} |" for name, value, ok in targets]
+    head += [f"| {name} | {value} | {mark(ok)} |" for name, value, ok in targets]
     head.append("")
     notes = BENCH / "notes.md"
     tail = ["", notes.read_text().rstrip(), ""] if notes.exists() else []

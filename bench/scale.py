@@ -17,14 +17,12 @@ from __future__ import annotations
 import json
 import os
 import statistics
-import subprocess
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 from bench import startup
-from bench.common import BENCH, BIN, ROOT, ProxyTrap, Summary, log, service
+from bench.common import BENCH, BIN, ROOT, ProxyTrap, Summary, log, service, spawn
 from bench.scale_cluster import ScaleCluster
 from services.contract import MESSAGE_PATH
 
@@ -41,27 +39,6 @@ def _zero_pause_copy(name: str, tmp: Path) -> Path:
     path = tmp / f"{name}-pause0.json"
     path.write_text(json.dumps(raw, indent=2))
     return path
-
-
-def spawn(argv: list[str], env: dict[str, str], cwd: Path) -> dict[str, float]:
-    """Run one command; wall seconds, CPU seconds (user + system) and peak RSS in MiB."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        argv, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    assert proc.stdout is not None
-    output = proc.stdout.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        tail = "\n".join(output.strip().splitlines()[-15:])
-        raise RuntimeError(f"{' '.join(argv)} exited {proc.returncode}:\n{tail}")
-    return {
-        "wall": wall,
-        "cpu": usage.ru_utime + usage.ru_stime,
-        "rss_mib": usage.ru_maxrss / 1024,
-    }
 
 
 class Sides:

@@ -36,18 +36,26 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q / 100 * len(ordered)))]
 
 
+def _fault(driver: Any, method: str, spec: dict[str, float] | None = None) -> None:
+    """Start (PUT) or end (DELETE) the backend's fault, with the local stack's token."""
+    from chaos.actions.backend import fault_headers
+
+    headers = fault_headers(driver, "backend", "default")
+    driver.call_service("backend", "default", method, FAULTS_PATH, spec, headers)
+
+
 def _slow_run(driver: Any, url: str, breaker: bool) -> dict[str, float]:
     from chaos.measure import Prober, breaker_url_of
 
     prober = Prober(url, interval=INTERVAL, breaker_url=breaker_url_of(url) if breaker else None)
     spec = {"delay": DELAY, "error_share": 0.0, "duration": 60.0}
-    driver.call_service("backend", "default", "PUT", FAULTS_PATH, spec)
+    _fault(driver, "PUT", spec)
     try:
         prober.start()
         time.sleep(WINDOW)
         samples = prober.stop().samples
     finally:
-        driver.call_service("backend", "default", "DELETE", FAULTS_PATH)
+        _fault(driver, "DELETE")
     latencies = [s.latency_ms for s in samples]
     out = {
         "p50_ms": _percentile(latencies, 50),
@@ -77,14 +85,14 @@ def _open_wrk(driver: Any, url: str) -> dict[str, float]:
     from chaos.measure import breaker_url_of
 
     spec = {"delay": DELAY, "error_share": 0.0, "duration": 60.0}
-    driver.call_service("backend", "default", "PUT", FAULTS_PATH, spec)
+    _fault(driver, "PUT", spec)
     try:
         state = httpx.get(breaker_url_of(url), timeout=2, trust_env=False).json()["state"]
         if state != "open":
             raise RuntimeError(f"v2's breaker is {state}, not open, after the slow run")
         data = wrk(url, 1, WRK_SECONDS, 200_000)
     finally:
-        driver.call_service("backend", "default", "DELETE", FAULTS_PATH)
+        _fault(driver, "DELETE")
     return {"wrk_p50_ms": data["p50_ms"], "wrk_p99_ms": data["p99_ms"], "wrk_rps": data["rps"]}
 
 

@@ -49,13 +49,13 @@ def child(url: str, journal: str) -> dict[str, float]:
         marks.append(time.perf_counter())
 
     sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]  # as entry.main
-    from chaos.cli import fastargs, running
+    from chaos.cli import fastargs, groups, running
     from chaos.cli.logs import setup_logging
 
     args = ["pod", "--pause", "0", "--frontend-url", url, "--journal-path", journal]
     parsed = fastargs.parse(args)
     assert parsed is not None
-    _, own, shared = parsed
+    _, values = parsed
     setup_logging(False)
     mark()
     import kubernetes  # noqa: F401
@@ -66,19 +66,19 @@ def child(url: str, journal: str) -> dict[str, float]:
     from chaos.measure import Prober
 
     mark()
-    options = running.build_run_options(shared)
+    options = groups.run_options(values)
     session = running.start(options)
     mark()
     session.connect()
     mark()
-    frontend = session.frontend_url(own["frontend_url"], own["namespace"])
+    frontend = session.frontend_url(values["frontend_url"], values["namespace"])
     breaker = session._breaker_url(frontend, True)
     mark()
-    prober = Prober(frontend, interval=options.probe_interval)
+    prober = Prober(frontend, interval=options.measurement.probe_interval)
     prober.start()
     prober.stop()
     mark()
-    chaos = PodChaos(namespace=own["namespace"], pause=0.0, label_selector=own["selector"])
+    chaos = PodChaos(namespace=values["namespace"], pause=0.0, label_selector=values["selector"])
     result = session.run_document(
         builtin_experiment(chaos, frontend),
         source="pod experiment",
@@ -88,7 +88,7 @@ def child(url: str, journal: str) -> dict[str, float]:
     mark()
     with open(os.devnull, "w") as sink:
         sys.stdout = sink
-        running.finish(result)
+        running.finish(result, options)
         sys.stdout = sys.__stdout__
     mark()
     assert isinstance(Session, type)
@@ -101,8 +101,7 @@ def run(
     reps: int, url: str, env: dict[str, str], tmp: Path, settle: Callable[[], None]
 ) -> dict[str, Any]:
     """Medians (seconds) per phase over ``reps`` fresh processes, and the whole command."""
-    from bench.common import BIN, Summary
-    from bench.scale import spawn
+    from bench.common import BIN, Summary, spawn
 
     python, script = str(BIN / "python"), str(Path(__file__).resolve())
     journal = str(tmp / "journal-startup.json")

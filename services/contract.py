@@ -22,6 +22,9 @@ __all__ = [
     "CIRCUIT_BREAKERS_PATH",
     "FALLBACK_MESSAGE",
     "FAULTS_PATH",
+    "FAULTS_TOKEN_HEADER",
+    "FAULTS_TOKEN_KEY",
+    "FAULTS_TOKEN_SECRET",
     "FRONTEND_PORT",
     "LIVENESS_PATH",
     "MESSAGE_PATH",
@@ -50,6 +53,12 @@ READINESS_PATH = "/readyz"
 METRICS_PATH = "/metrics"
 #: The backend's fault injection (only when BACKEND_FAULTS_ENABLED=true): PUT starts, DELETE ends.
 FAULTS_PATH = "/admin/faults"
+#: The request header carrying the fault route's token (BACKEND_FAULTS_TOKEN); not
+#: ``Authorization``, which the API server's service proxy keeps for itself.
+FAULTS_TOKEN_HEADER = "X-Faults-Token"
+#: On Kubernetes: the Secret (in the backend's namespace) and its key holding that token.
+FAULTS_TOKEN_SECRET = "backend-faults"
+FAULTS_TOKEN_KEY = "token"
 
 BACKEND_PORT = 8081
 FRONTEND_PORT = 8080

@@ -4,21 +4,37 @@ The backend injects the fault itself (``services/backend/faults.py``, only when 
 ``BACKEND_FAULTS_ENABLED=true``); the action asks for it through the driver's
 ``call_service``, so it reaches the backend as the frontends do: through its Service. The
 fault is in the run record before it is asked for, and ends by itself after ``duration``.
+
+Every request carries the backend's token (``BACKEND_FAULTS_TOKEN``), found in this order:
+the activity's secrets (key ``faults_token``), ``CHAOSRUN_FAULTS_TOKEN``, then the target
+(Kubernetes: the Secret ``FAULTS_TOKEN_SECRET``; local: the stack's token file). Never on the
+command line, where other users' ``ps`` would see it.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 
 from chaos.actions.context import MadeChange, RunContext
 from chaos.actions.errors import ActivityFailed
 from chaos.actions.pods import guard_namespace
-from chaos.drivers.base import Driver, DriverError, NotFound
-from services.contract import BACKEND_SERVICE, FAULTS_PATH
+from chaos.drivers.base import Driver, DriverError, NotFound, Unauthorized
+from services.contract import (
+    BACKEND_SERVICE,
+    FAULTS_PATH,
+    FAULTS_TOKEN_HEADER,
+    FAULTS_TOKEN_KEY,
+    FAULTS_TOKEN_SECRET,
+)
 
 #: The run record's kind for a fault injected into a Service.
 FAULT_KIND = "ServiceFault"
+#: The runner's way to be given the backend's fault token.
+FAULTS_TOKEN_ENV = "CHAOSRUN_FAULTS_TOKEN"
+#: The key of an activity's secrets that holds it (Chaos Toolkit ``secrets``).
+FAULTS_TOKEN_SECRET_KEY = "faults_token"
 #: Bounds the backend itself enforces (services.backend.faults), checked here first.
 MAX_DELAY = 300.0
 MAX_DURATION = 86400.0
@@ -43,11 +59,35 @@ def fault_spec(delay: Any, error_share: Any, duration: Any) -> dict[str, float]:
     }
 
 
-def _not_accepted(service: str, ns: str) -> ActivityFailed:
-    return ActivityFailed(
-        f"Service '{service}' in namespace '{ns}' does not accept faults: its backend must run "
-        "with BACKEND_FAULTS_ENABLED=true (the local stack and k8s/ manifests set it)"
+def fault_headers(driver: Driver, service: str, ns: str, secrets: Any = None) -> dict[str, str]:
+    """The header carrying the backend's token (see the module's docstring); none when no
+    token is to be found (the backend then answers 401)."""
+    token = secrets.get(FAULTS_TOKEN_SECRET_KEY) if isinstance(secrets, dict) else None
+    token = token or os.environ.get(FAULTS_TOKEN_ENV) or driver.faults_token(service, ns)
+    return {FAULTS_TOKEN_HEADER: str(token).strip()} if token else {}
+
+
+def token_refused(service: str, ns: str) -> str:
+    """Why a fault request was refused, and what to do (one sentence, no final stop)."""
+    return (
+        f"Service '{service}' in namespace '{ns}' refused the fault request: the backend's "
+        f"token (BACKEND_FAULTS_TOKEN) is missing or wrong; set {FAULTS_TOKEN_ENV} to it, or "
+        f"keep it under key '{FAULTS_TOKEN_KEY}' of Secret '{FAULTS_TOKEN_SECRET}' in that "
+        "namespace (the local stack's own token is found by itself)"
     )
+
+
+def faults_off(service: str, ns: str) -> str:
+    """Why a Service takes no faults (one sentence, no final stop)."""
+    return (
+        f"Service '{service}' in namespace '{ns}' does not accept faults: its backend must run "
+        "with BACKEND_FAULTS_ENABLED=true and a BACKEND_FAULTS_TOKEN (the local stack does; "
+        "on Kubernetes, the k8s/overlays/faults component)"
+    )
+
+
+def _not_accepted(service: str, ns: str) -> ActivityFailed:
+    return ActivityFailed(faults_off(service, ns))
 
 
 def slow_down(
@@ -71,6 +111,8 @@ def slow_down(
     from chaos.records.model import ObjectState
     from chaos.records.writer import RecordError
 
+    driver = ctx.driver()
+    headers = fault_headers(driver, service, ns, secrets)
     try:
         entry = ctx.before_change(FAULT_KIND, service, ns, {"service": service, "fault": spec})
     except RecordError as exc:
@@ -79,22 +121,29 @@ def slow_down(
     change = MadeChange(FAULT_KIND, service, ns, time.monotonic(), entry)
     ctx.changes.append(change)
     try:
-        state = ctx.driver().call_service(service, ns, "PUT", FAULTS_PATH, spec)
+        state = driver.call_service(service, ns, "PUT", FAULTS_PATH, spec, headers)
     except NotFound:
         ctx.changes.remove(change)
         ctx.mark(entry, ObjectState.UNTOUCHED, "the backend does not accept faults")
         raise _not_accepted(service, ns) from None
+    except Unauthorized:
+        ctx.changes.remove(change)
+        ctx.mark(entry, ObjectState.UNTOUCHED, "the backend refused the token")
+        raise ActivityFailed(token_refused(service, ns)) from None
     ctx.mark(entry, ObjectState.CHANGED)
     ctx.record.setdefault("faults", []).append({"service": service, "namespace": ns, **spec})
     return dict(state) if isinstance(state, dict) else {"active": True, **spec}
 
 
-def end_fault(driver: Driver, service: str, ns: str) -> dict[str, Any]:
+def end_fault(driver: Driver, service: str, ns: str, secrets: Any = None) -> dict[str, Any]:
     """Ask the backend behind ``service`` to answer normally again (idempotent)."""
     try:
-        state = driver.call_service(service, ns, "DELETE", FAULTS_PATH)
+        headers = fault_headers(driver, service, ns, secrets)
+        state = driver.call_service(service, ns, "DELETE", FAULTS_PATH, None, headers)
     except NotFound:
         raise _not_accepted(service, ns) from None
+    except Unauthorized:
+        raise ActivityFailed(token_refused(service, ns)) from None
     return dict(state) if isinstance(state, dict) else {"active": False}
 
 
@@ -117,7 +166,7 @@ def restore_speed(
         ctx.notice(f"Nothing to restore: this run did not slow Service {ns}/{service} down")
         return []
     try:
-        end_fault(ctx.driver(), service, ns)
+        end_fault(ctx.driver(), service, ns, secrets)
     except DriverError as exc:
         raise ActivityFailed(
             f"could not restore the speed of Service {ns}/{service}: {exc}"

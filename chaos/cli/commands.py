@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import typer
 
-from chaos import defaults
-from chaos.cli import ctk_inputs as ctk
 from chaos.cli import running
 from chaos.cli.errors import handles_errors
-from chaos.cli.options import FrontendUrl, Namespace, Pause, Verbose, run_options
-from chaos.engine.options import RunOptions
-
-ExperimentSource = Annotated[
-    str, typer.Argument(help="Experiment file (JSON or YAML), or its http(s) URL.")
-]
+from chaos.cli.options import Values, declared
 
 POD_EPILOG = (
     "Example: chaosrun pod --selector app=front --pause 10 --journal-path pod.json\n\n"
@@ -23,52 +14,13 @@ POD_EPILOG = (
 )
 
 
-@run_options
-def pod(
-    options: RunOptions,
-    selector: Annotated[
-        str | None,
-        typer.Option(
-            help="Label selector of the pods to terminate (empty only with --name-pattern)."
-        ),
-    ] = defaults.FRONTEND_SELECTOR,
-    name_pattern: Annotated[
-        str | None, typer.Option(help="Regular expression searched in the pod names.")
-    ] = None,
-    qty: Annotated[int, typer.Option(min=0, help="How many pods (or percent with --mode).")] = 1,
-    mode: Annotated[str, typer.Option(help="fixed or percentage.")] = "fixed",
-    all_pods: Annotated[bool, typer.Option("--all", help="Terminate every matching pod.")] = False,
-    rand: Annotated[bool, typer.Option("--rand", help="Pick the pods at random.")] = False,
-    order: Annotated[str, typer.Option(help="alphabetic or oldest (first pods hit).")] = (
-        "alphabetic"
-    ),
-    grace_period: Annotated[
-        int | None, typer.Option(min=0, help="Grace period in seconds (default: the pod's).")
-    ] = None,
-    namespace: Namespace = defaults.NAMESPACE,
-    frontend_url: FrontendUrl = None,
-    pause: Pause = defaults.PAUSE,
-) -> None:
+@declared("pod")
+def pod(values: Values) -> None:
     """Terminate the frontend pod(s), pause, then check the steady-state hypothesis.
 
     Hypothesis, before and after: all pods Running and Ready; GET on the frontend is 200.
     """
-    raise typer.Exit(
-        running.pod(
-            options,
-            selector=selector,
-            name_pattern=name_pattern,
-            qty=qty,
-            mode=mode,
-            all_pods=all_pods,
-            rand=rand,
-            order=order,
-            grace_period=grace_period,
-            namespace=namespace,
-            frontend_url=frontend_url,
-            pause=pause,
-        )
-    )
+    raise typer.Exit(running.execute("pod", values))
 
 
 DEPLOYMENT_EPILOG = (
@@ -81,33 +33,13 @@ DEPLOYMENT_EPILOG = (
 )
 
 
-@run_options
-def deployment(
-    options: RunOptions,
-    name: Annotated[
-        str, typer.Option(help="The Deployment to delete.")
-    ] = defaults.BACKEND_DEPLOYMENT,
-    no_rollback: Annotated[
-        bool, typer.Option("--no-rollback", help="Leave the Deployment deleted afterwards.")
-    ] = False,
-    namespace: Namespace = defaults.NAMESPACE,
-    frontend_url: FrontendUrl = None,
-    pause: Pause = defaults.PAUSE,
-) -> None:
+@declared("deployment")
+def deployment(values: Values) -> None:
     """Delete the backend Deployment, pause, check the hypothesis, then restore it.
 
     A snapshot taken before the delete is the rollback; the journal records time to restore.
     """
-    raise typer.Exit(
-        running.deployment(
-            options,
-            name=name,
-            no_rollback=no_rollback,
-            namespace=namespace,
-            frontend_url=frontend_url,
-            pause=pause,
-        )
-    )
+    raise typer.Exit(running.execute("deployment", values))
 
 
 RUN_EPILOG = (
@@ -118,77 +50,26 @@ RUN_EPILOG = (
     "failure, a deviation or Ctrl-C, and a failed rollback fails the run; a pod "
     "termination with neither a label selector nor a name pattern is refused. "
     "Exit codes: 0 completed, 1 deviated/failed/interrupted, "
-    "2 bad input (invalid file, bad option, cluster unreachable)."
+    "2 bad input (invalid file, bad option, cluster unreachable).\n\n"
+    "An experiment file is code: its python and process providers run with your rights."
 )
 
 
-@run_options
-def run(
-    options: RunOptions,
-    file: Annotated[
-        str, typer.Argument(help="Experiment file (JSON or YAML), or its http(s) URL.")
-    ],
-    var: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--var",
-            help="Override a configuration entry: key=value or key:type=value "
-            "(type: str, int, float, bool, json). Repeatable.",
-        ),
-    ] = None,
-    measure_url: Annotated[
-        str | None, typer.Option(help="URL to probe continuously during the method.")
-    ] = None,
-    namespace: Annotated[
-        str | None,
-        typer.Option(
-            "--namespace",
-            "-n",
-            help="Namespace for chaosk8s functions whose arguments name none (default: default).",
-        ),
-    ] = None,
-    var_file: ctk.VarFiles = None,
-    control_file: ctk.ControlFiles = None,
-    settings: ctk.Settings = None,
-    dry: ctk.Dry = None,
-    rollback_strategy: ctk.RollbackStrategy = None,
-    hypothesis_strategy: ctk.HypothesisStrategy = None,
-    hypothesis_frequency: ctk.HypothesisFrequency = None,
-    fail_fast: ctk.FailFast = False,
-) -> None:
+@declared("run")
+def run(values: Values) -> None:
     """Run a Chaos Toolkit experiment file (chaosk8s functions need no extension)."""
-    raise typer.Exit(
-        running.run(
-            options,
-            file=file,
-            var=var,
-            measure_url=measure_url,
-            namespace=namespace,
-            var_file=var_file,
-            control_file=control_file,
-            settings=settings,
-            dry=dry,
-            rollback_strategy=rollback_strategy,
-            hypothesis_strategy=hypothesis_strategy,
-            hypothesis_frequency=hypothesis_frequency,
-            fail_fast=fail_fast,
-        )
-    )
+    raise typer.Exit(running.execute("run", values))
 
 
-VALIDATE_EPILOG = "Example: chaosrun validate experiments/deployment.yaml"
+VALIDATE_EPILOG = "Example: chaosrun validate experiments/deployment.json"
 
 
-def validate(
-    file: Annotated[
-        str, typer.Argument(help="Experiment file (JSON or YAML), or its http(s) URL.")
-    ],
-    verbose: Verbose = False,
-) -> None:
+@declared("validate")
+def validate(values: Values) -> None:
     """Validate an experiment file without running it (nothing is contacted)."""
     from chaos.cli.validating import validate_file
 
-    raise typer.Exit(validate_file(file, verbose))
+    raise typer.Exit(validate_file(values["file"], values["verbose"]))
 
 
 def register(app: typer.Typer) -> None:

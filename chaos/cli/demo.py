@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 from typing import Annotated
@@ -10,7 +11,7 @@ import typer
 
 from chaos import defaults
 from chaos.cli.errors import fail
-from chaos.files import check_writable
+from chaos.files import check_writable, why_not_written
 
 EPILOG = (
     "Example: chaosrun demo --output-dir ./demo\n\n"
@@ -70,7 +71,11 @@ def demo(
         output_dir=out, pause=pause, breaker_wait=breaker_wait, probe_interval=probe_interval
     )
     outcome = run_demo(options, console)
-    report = write_demo_report(outcome)
+    try:
+        report: Path | None = write_demo_report(outcome)
+    except Exception as exc:
+        report = None
+        print(f"Could not write the report to {out}: {why_not_written(exc)}.", file=sys.stderr)
     console.print()
     console.print(summary_table(outcome))
     console.print(f"Wall time: {outcome.wall_time:.1f} s", highlight=False)
@@ -81,5 +86,6 @@ def demo(
     else:
         console.print("[bold red]The story did NOT come out as expected.[/bold red]")
     console.print(f"Journals and report written to {out}", highlight=False, soft_wrap=True)
-    console.print(f"Open the report: {report}", highlight=False, soft_wrap=True)
-    raise typer.Exit(0 if outcome.as_expected else 1)
+    if report is not None:
+        console.print(f"Open the report: {report}", highlight=False, soft_wrap=True)
+    raise typer.Exit(0 if outcome.as_expected and report is not None else 1)

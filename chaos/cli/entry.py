@@ -2,8 +2,8 @@
 
 Some spellings are answered before the Typer app (and pydantic, rich, click) is imported,
 so scripts and CI jobs that use them pay only for what they need: ``--version``,
-``validate FILE [-v]``, and ``pod``, ``deployment`` and ``run`` with the plain options
-``chaos.cli.fastargs`` reads; ``history`` and ``compare`` get a Typer app of their own
+``validate FILE [-v]``, and ``pod``, ``deployment``, ``latency`` and ``run`` with the plain
+options ``chaos.cli.fastargs`` reads; ``history`` and ``compare`` get a Typer app of their own
 (``chaos.cli.readers``). Everything else, ``--help`` included, goes to the whole Typer app.
 """
 

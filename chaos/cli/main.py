@@ -46,6 +46,7 @@ from chaos.cli import history as history_command  # noqa: E402
 from chaos.cli import proxy as proxy_command  # noqa: E402
 from chaos.cli import report as report_command  # noqa: E402
 from chaos.cli.errors import handles_errors  # noqa: E402
+from chaos.cli.flags import show_flags_as_flags  # noqa: E402
 
 app.add_typer(local.app, name="local")
 app.command(epilog=latency.EPILOG)(handles_errors(latency.latency))
@@ -57,3 +58,5 @@ app.command(epilog=report_command.EPILOG)(handles_errors(report_command.report))
 app.command(epilog=proxy_command.EPILOG)(handles_errors(proxy_command.proxy))
 app.add_typer(history_command.app, name="history")
 app.command(epilog=compare_command.EPILOG)(handles_errors(compare_command.compare))
+
+show_flags_as_flags(app)  # last: after every command is registered

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-import typer
+from chaos.cli.options import Values, declared
 
 EPILOG = (
     "Example: chaosrun proxy --listen 127.0.0.1:9081 --upstream http://127.0.0.1:8081 "
@@ -17,28 +15,18 @@ EPILOG = (
 )
 
 
-def proxy(
-    listen: Annotated[
-        str, typer.Option(help="HOST:PORT to listen on (port 0: any free port).")
-    ] = "127.0.0.1:8080",
-    upstream: Annotated[
-        str | None, typer.Option(help="http://HOST:PORT[/PREFIX] the requests are forwarded to.")
-    ] = None,
-    delay: Annotated[float, typer.Option(help="Seconds every request waits.")] = 0.0,
-    error_share: Annotated[
-        float, typer.Option(help="Share of requests answered 503 (0 to 1).")
-    ] = 0.0,
-    seed: Annotated[
-        int | None, typer.Option(help="Seed of the choice of failing requests (reproducible).")
-    ] = None,
-) -> None:
+@declared("proxy")
+def proxy(values: Values) -> None:
     """Forward HTTP requests to --upstream, adding a delay and a share of 503 errors."""
     from chaos.cli.logs import setup_logging
     from chaos.errors import BadInput
     from chaos.proxy import proxy_options, serve
 
+    upstream = values["upstream"]
     if not upstream:
         raise BadInput("--upstream is required: the http:// URL to forward to.")
-    options = proxy_options(listen, upstream, delay, error_share, seed)
+    options = proxy_options(
+        values["listen"], upstream, values["delay"], values["error_share"], values["seed"]
+    )
     setup_logging()
     serve(options)

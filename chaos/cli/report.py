@@ -56,12 +56,16 @@ def report(
     ] = "html",
 ) -> None:
     """Render run journals as a report."""
+    from chaos.cli.errors import fail
+    from chaos.files import STDOUT, is_stdout, why_not_written
     from chaos.report.render import render, renderer, write_text
 
     renderer(fmt)  # a bad format is told before any journal is read
     text = render(_views(journals), fmt)
-    if output is None:
-        typer.echo(text, nl=False)
-        return
-    write_text(output, text)
-    typer.echo(f"Report written to {output}", err=True)
+    target = output if output is not None else Path(STDOUT)
+    try:
+        write_text(target, text)
+    except Exception as exc:
+        fail(f"could not write the report to {target}: {why_not_written(exc)}.")
+    if output is not None and not is_stdout(output):
+        typer.echo(f"Report written to {output}", err=True)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
 
 import typer
 
+from chaos.cli.options import Values, declared
 from chaos.drivers.base import Driver
 from chaos.drivers.factory import Target, TargetRef, make_driver
 from chaos.engine.recovery import ClusterRecords, Found, Outcome, Recovery, Verdict, gather
@@ -101,44 +101,12 @@ def _exit_code(outcomes: list[Outcome]) -> int:
     return 0 if all(o.verdict.ok for o in outcomes) else 1
 
 
-def restore(
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="List what would be restored; change nothing.")
-    ] = False,
-    force: Annotated[
-        bool,
-        typer.Option(
-            "--force",
-            help="Replace an object that stands with a spec other than the snapshot's "
-            "(reported and left alone otherwise).",
-        ),
-    ] = False,
-    yes: Annotated[
-        bool,
-        typer.Option(
-            "--yes",
-            "-y",
-            help="Restore records not written on this machine (kept only in the cluster, or "
-            "by another host) without asking first; for scripts.",
-        ),
-    ] = False,
-    namespace: Annotated[
-        str,
-        typer.Option(
-            "--namespace", "-n", help="Namespace to search for run records kept in the cluster."
-        ),
-    ] = "default",
-    context: Annotated[
-        str | None, typer.Option(help="kubeconfig context for records kept in the cluster.")
-    ] = None,
-    kubeconfig: Annotated[
-        str | None, typer.Option(help="kubeconfig file for records kept in the cluster.")
-    ] = None,
-) -> None:
+@declared("restore")
+def restore(values: Values) -> None:
     """Restore what interrupted runs deleted, from their run records (idempotent)."""
     store = RecordStore()
-    cluster = TargetRef(Target.kubernetes, context, kubeconfig)
-    plan = gather(store, _cluster_lister(cluster, namespace))
+    cluster = TargetRef(Target.kubernetes, values["context"], values["kubeconfig"])
+    plan = gather(store, _cluster_lister(cluster, values["namespace"]))
     for problem in plan.problems:
         typer.echo(f"Warning: {problem}", err=True)
     for refusal in plan.refused:
@@ -148,12 +116,16 @@ def restore(
         if not plan.refused:
             typer.echo("Nothing to restore: no unfinished run records.")
         raise typer.Exit(refused)
-    ask = not (yes or dry_run)
+    ask = not (values["yes"] or values["dry_run"])
     foreign = [found for found in plan.found if found.foreign]
     if ask and foreign and not sys.stdin.isatty():
         _refuse_unattended(foreign)
     recovery = Recovery(
-        store, _connect, force=force, dry_run=dry_run, cluster_target=cluster.pinned()
+        store,
+        _connect,
+        force=values["force"],
+        dry_run=values["dry_run"],
+        cluster_target=cluster.pinned(),
     )
     outcomes: list[Outcome] = []
     for found in plan.found:

@@ -1,26 +1,36 @@
-"""What ``chaosrun pod``, ``deployment`` and ``run`` do once their options are read, free of
-the CLI framework.
+"""What ``chaosrun pod``, ``deployment``, ``latency`` and ``run`` do once their options are
+read, free of the CLI framework.
 
 The Typer commands (``chaos.cli.commands``) and the console script's fast path
 (``chaos.cli.fastargs``, for command lines it can read without Typer) both call these
-functions, so the two paths cannot drift apart. Each returns the exit code; bad input raises
-``chaos.errors.BadInput`` (see ``report``).
+functions (``execute``), so the two paths cannot drift apart. Each returns the exit code;
+bad input raises ``chaos.errors.BadInput`` (see ``report``).
 """
 
 from __future__ import annotations
 
 import re
 import sys
-from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from chaos.drivers.factory import TargetRef
-from chaos.engine.options import Outputs, RunOptions, check_namespace, check_url
+from chaos.cli import groups
+from chaos.cli.groups import CtkOptions, RunPlan, Values
+from chaos.engine.options import RunOptions, check_namespace, check_url
 from chaos.errors import BadInput, ChaosrunError
 
 if TYPE_CHECKING:
     from chaos.engine.inputs import RunInputs
     from chaos.engine.session import Session
+    from chaos.experiment.builtin import Chaos, PodChaos
+
+BUILTIN: dict[str, Callable[[Values], Chaos]] = {
+    "pod": groups.pod_chaos,
+    "deployment": groups.deployment_chaos,
+    "latency": groups.latency_chaos,
+    "partition": groups.partition_chaos,
+    "drain": groups.drain_chaos,
+}
 
 
 def fail(message: str) -> BadInput:
@@ -45,42 +55,17 @@ def report(exc: ChaosrunError) -> int:
     return exc.exit_code
 
 
-def build_run_options(values: dict[str, Any]) -> RunOptions:
-    """``RunOptions`` from the shared options' values (``chaos.cli.options.SHARED``)."""
-    state_dir = values["state_dir"]
-    return RunOptions(
-        target=TargetRef(
-            values["target"],
-            values["context"],
-            values["kubeconfig"],
-            str(state_dir) if state_dir else None,
-        ),
-        journal_path=values["journal_path"],
-        dry_run=values["dry_run"],
-        seed=values["seed"],
-        allow_system_namespaces=values["allow_system_namespaces"],
-        probe_interval=values["probe_interval"],
-        measure=not values["no_measure"],
-        breaker_url=values["breaker_url"],
-        record_in_cluster=values["record_in_cluster"],
-        print_journal=values["print_journal"],
-        slo=tuple(values["slo"] or ()),
-        abort_if=tuple(values["abort_if"] or ()),
-        outputs=Outputs(
-            report=values["report"],
-            junit=values["junit"],
-            events=values["events_file"],
-            metrics=values["metrics_file"],
-            pushgateway=values["pushgateway"],
-        ),
-    )
-
-
-def finish(result: Any) -> int:
+def finish(result: Any, options: RunOptions) -> int:
+    """Print what the run's log does not say (the measurement's table, the journal if
+    asked for); the exit code."""
     if result.measurement is not None:
         from chaos.cli.printing import print_measurement
 
         print_measurement(result.measurement)
+    if options.print_journal and not options.dry_run:
+        from chaos.cli.printing import print_journal
+
+        print_journal(result.journal)
     return int(result.exit_code)
 
 
@@ -119,25 +104,57 @@ def pause_ok(pause: float) -> None:
         raise fail(f"--pause {problem}.")
 
 
-def pod(
-    options: RunOptions,
-    *,
-    selector: str | None,
-    name_pattern: str | None,
-    qty: int,
-    mode: str,
-    all_pods: bool,
-    rand: bool,
-    order: str,
-    grace_period: int | None,
-    namespace: str,
-    frontend_url: str | None,
-    pause: float,
-) -> int:
-    from chaos.actions.pods import MODES, ORDERS
-    from chaos.experiment.builtin import PodChaos
+def execute(command: str, values: Values) -> int:
+    """Run ``command`` with the values read from its command line; the exit code."""
+    from chaos.cli.logs import setup_logging
 
-    check_namespace(namespace, options.allow_system_namespaces)
+    setup_logging(values["verbose"])
+    options = groups.run_options(values)
+    if command == "run":
+        return run(options, groups.run_plan(values))
+    chaos = BUILTIN[command](values)
+    return builtin(options, chaos, values["frontend_url"])
+
+
+def builtin(options: RunOptions, chaos: Chaos, frontend_url: str | None) -> int:
+    """``chaosrun pod``, ``deployment`` or ``latency``: the tutorial's experiment."""
+    from chaos.experiment.builtin import DeploymentChaos, LatencyChaos, PodChaos
+
+    check_namespace(chaos.namespace, options.guards.allow_system_namespaces)
+    if isinstance(chaos, PodChaos):
+        pod_ok(chaos)
+        pause_ok(chaos.pause)
+    elif isinstance(chaos, DeploymentChaos):
+        if not chaos.name.strip():
+            raise fail("--name must not be empty (chaosrun never deletes every Deployment).")
+        pause_ok(chaos.pause)
+    elif isinstance(chaos, LatencyChaos):
+        if not chaos.service.strip():
+            raise fail("--service must not be empty.")
+        pause_ok(chaos.duration)
+    else:
+        cutoff_ok(chaos)
+    session = start(options)
+    return finish(session.run_builtin(chaos, frontend_url), options)
+
+
+def cutoff_ok(chaos: Chaos) -> None:
+    """``partition``'s selector parses; ``drain`` names one node or a node selector."""
+    from chaos.experiment.cutoffs import DrainChaos, PartitionChaos
+
+    if isinstance(chaos, PartitionChaos):
+        chaos.policy()
+        pause_ok(chaos.pause)
+    elif isinstance(chaos, DrainChaos):
+        if bool(chaos.node) == bool(chaos.node_selector):
+            raise fail("Name one node, or give --node-selector (not both).")
+        pause_ok(chaos.pause)
+
+
+def pod_ok(chaos: PodChaos) -> None:
+    from chaos.actions.pods import MODES, ORDERS
+
+    mode, order, qty, name_pattern = chaos.mode, chaos.order, chaos.qty, chaos.name_pattern
     if mode not in MODES:
         raise fail(f"--mode must be one of {', '.join(MODES)} (got {mode!r}).")
     if order not in ORDERS:
@@ -151,102 +168,33 @@ def pod(
             raise fail(
                 f"--name-pattern {name_pattern!r} is not a valid regular expression ({exc})."
             ) from None
-    selection_ok(selector, name_pattern)
-    pause_ok(pause)
-    session = start(options)
-    chaos = PodChaos(
-        namespace=namespace,
-        pause=pause,
-        label_selector=selector,
-        name_pattern=name_pattern,
-        qty=qty,
-        mode=mode,
-        all_pods=all_pods,
-        rand=rand,
-        order=order,
-        grace_period=grace_period,
-    )
-    return finish(session.run_builtin(chaos, frontend_url))
+    selection_ok(chaos.label_selector, name_pattern)
 
 
-def deployment(
-    options: RunOptions,
-    *,
-    name: str,
-    no_rollback: bool,
-    namespace: str,
-    frontend_url: str | None,
-    pause: float,
-) -> int:
-    from chaos.experiment.builtin import DeploymentChaos
-
-    check_namespace(namespace, options.allow_system_namespaces)
-    if not name.strip():
-        raise fail("--name must not be empty (chaosrun never deletes every Deployment).")
-    pause_ok(pause)
-    session = start(options)
-    chaos = DeploymentChaos(namespace=namespace, pause=pause, name=name, rollback=not no_rollback)
-    return finish(session.run_builtin(chaos, frontend_url))
-
-
-def run(
-    options: RunOptions,
-    *,
-    file: str,
-    var: list[str] | None,
-    measure_url: str | None,
-    namespace: str | None,
-    var_file: list[Path] | None,
-    control_file: list[Path] | None,
-    settings: Path | None,
-    dry: str | None,
-    rollback_strategy: str | None,
-    hypothesis_strategy: str | None,
-    hypothesis_frequency: float | None,
-    fail_fast: bool,
-) -> int:
+def run(options: RunOptions, plan: RunPlan) -> int:
     from chaos.engine.config import parse_var
     from chaos.experiment import load_raw
 
-    variables: dict[str, Any] = dict(parse_var(item) for item in var or [])
-    if measure_url:
-        check_url("--measure-url", measure_url)
-    inputs = build_inputs(
-        var_files=var_file,
-        control_files=control_file,
-        settings=settings,
-        dry=dry,
-        rollback_strategy=rollback_strategy,
-        hypothesis_strategy=hypothesis_strategy,
-        hypothesis_frequency=hypothesis_frequency,
-        fail_fast=fail_fast,
-    )
+    variables: dict[str, Any] = dict(parse_var(item) for item in plan.variables)
+    if plan.measure_url:
+        check_url("--measure-url", plan.measure_url)
+    inputs = build_inputs(plan.ctk)
     session = start(options)
-    raw = load_raw(file)
+    raw = load_raw(plan.file)
     result = session.run_document(
         raw,
-        source=str(file),
+        source=str(plan.file),
         variables=variables,
-        namespace=namespace,
-        measure_url=measure_url,
+        namespace=plan.namespace,
+        measure_url=plan.measure_url,
         inputs=inputs,
     )
-    return finish(result)
+    return finish(result, options)
 
 
-def build_inputs(
-    *,
-    var_files: list[Path] | None,
-    control_files: list[Path] | None,
-    settings: Path | None,
-    dry: str | None,
-    rollback_strategy: str | None,
-    hypothesis_strategy: str | None,
-    hypothesis_frequency: float | None,
-    fail_fast: bool,
-) -> RunInputs:
-    """``chaosrun run``'s Chaos Toolkit options (``chaos.cli.ctk_inputs``) as the engine's
-    ``RunInputs``; the default settings file is read when it exists."""
+def build_inputs(ctk: CtkOptions) -> RunInputs:
+    """``chaosrun run``'s Chaos Toolkit options as the engine's ``RunInputs``; the default
+    settings file is read when it exists."""
     from chaos.engine.inputs import (
         DRY_MODES,
         RunInputs,
@@ -257,6 +205,11 @@ def build_inputs(
     from chaos.engine.strategies import RuntimeFlags
     from chaos.experiment.runtime import HYPOTHESIS_STRATEGIES, ROLLBACK_STRATEGIES
 
+    dry, rollback_strategy, hypothesis_strategy = (
+        ctk.dry,
+        ctk.rollback_strategy,
+        ctk.hypothesis_strategy,
+    )
     if dry is not None and dry not in DRY_MODES:
         raise fail(f"--dry must be one of {', '.join(DRY_MODES)} (got {dry!r}).")
     if rollback_strategy is not None and rollback_strategy not in ROLLBACK_STRATEGIES:
@@ -265,15 +218,15 @@ def build_inputs(
     if hypothesis_strategy is not None and hypothesis_strategy not in HYPOTHESIS_STRATEGIES:
         choices = ", ".join(HYPOTHESIS_STRATEGIES)
         raise fail(f"--hypothesis-strategy must be one of {choices} (got {hypothesis_strategy!r}).")
-    ctk_settings = read_settings(settings)
-    configuration, secrets = read_var_files(var_files or [])
+    ctk_settings = read_settings(ctk.settings)
+    configuration, secrets = read_var_files(list(ctk.var_files))
     return RunInputs(
-        controls=global_controls(ctk_settings, control_files or []),
+        controls=global_controls(ctk_settings, list(ctk.control_files)),
         ctk_settings=ctk_settings,
         flags=RuntimeFlags(
             hypothesis=hypothesis_strategy,
-            frequency=hypothesis_frequency,
-            fail_fast=True if fail_fast else None,
+            frequency=ctk.hypothesis_frequency,
+            fail_fast=True if ctk.fail_fast else None,
             rollbacks=rollback_strategy,
         ),
         dry=dry,

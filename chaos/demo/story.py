@@ -29,7 +29,7 @@ from chaos.demo.progress import ProgressDisplay
 from chaos.drivers.base import DriverError
 from chaos.drivers.factory import Target, TargetRef
 from chaos.drivers.local import LocalDriver, LocalSettings, LocalStack
-from chaos.engine.options import RunOptions
+from chaos.engine.options import MeasureOptions, RunOptions
 from chaos.engine.runner import RunHooks
 from chaos.engine.session import Session
 from chaos.engine.signals import handling
@@ -131,9 +131,11 @@ def run_act(
     run_options = RunOptions(
         target=TargetRef(Target.local, state_dir=str(driver.stack.state_dir)),
         journal_path=journal_path,
-        probe_interval=options.probe_interval,
-        breaker_url=breaker_url_of(url) if act.frontend == "v2" else None,
-        slo=act.slo,
+        measurement=MeasureOptions(
+            probe_interval=options.probe_interval,
+            breaker_url=breaker_url_of(url) if act.frontend == "v2" else None,
+            slo=act.slo,
+        ),
         history=HistoryOptions(labels=(("act", act.slug), ("frontend", act.frontend))),
     )
     session = Session(run_options, hooks=hooks, driver=driver)

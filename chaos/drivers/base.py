@@ -8,6 +8,7 @@ snapshots-as-rollbacks and health verdicts live above them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -37,6 +38,11 @@ class EvictionBlocked(DriverError):
 
 class NotFound(DriverError):
     """The named object does not exist."""
+
+
+class Unauthorized(DriverError):
+    """A Service refused the request for its credentials (HTTP 401 or 403 from the Service
+    itself, not from the cluster's API)."""
 
 
 class Conflict(DriverError):
@@ -228,8 +234,20 @@ class Driver(Protocol):
         """The externally reachable URL of a Service (load-balancer address), or None."""
 
     def call_service(
-        self, name: str, namespace: str, method: str, path: str, body: Any = None
+        self,
+        name: str,
+        namespace: str,
+        method: str,
+        path: str,
+        body: Any = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Any:
         """One request to a Service, reaching it as the pods do (on Kubernetes through the API
-        server's service proxy); the answer's JSON. ``NotFound`` when the Service or the path
-        does not exist; ``DriverError`` for any other failure or non-2xx answer."""
+        server's service proxy), with ``headers``; the answer's JSON. ``NotFound`` when the
+        Service or the path does not exist; ``Unauthorized`` when the Service refuses the
+        credentials; ``DriverError`` for any other failure or non-2xx answer."""
+
+    def faults_token(self, service: str, namespace: str) -> str | None:
+        """The token the backend behind ``service`` wants on its fault route, as the target
+        keeps it (Kubernetes: Secret ``FAULTS_TOKEN_SECRET``; local: the stack's token
+        file); None when the target keeps none."""

@@ -68,10 +68,21 @@ class ActivityRunner:
         self.controls = controls
         self.observer: ActivityObserver | None = None
 
+    def dry_mode(self, activity: Activity) -> str | None:
+        """The ``dry`` mode that says this activity is not run: ``--dry``'s or the
+        activity's own (either keeps it from running)."""
+        for dry in (self.settings.dry, activity.declared.get("dry")):
+            if dry == "activities" or dry == f"{activity.type}s":
+                return str(dry)
+        return None
+
     def is_dry(self, activity: Activity) -> bool:
-        """True when ``--dry`` says this activity is not run (the Chaos Toolkit's meaning)."""
-        dry = self.settings.dry
-        return dry == "activities" or dry == f"{activity.type}s"
+        """True when a ``dry`` mode says this activity is not run (the Chaos Toolkit's
+        meaning)."""
+        return self.dry_mode(activity) is not None
+
+    def _dry_pause(self, activity: Activity) -> bool:
+        return "pause" in (self.settings.dry, activity.declared.get("dry"))
 
     def load_providers(self) -> None:
         """Import what this experiment's providers run with, before the run's clock starts,
@@ -98,7 +109,7 @@ class ActivityRunner:
         value = float(substitute(seconds, self.variables))
         if value <= 0:
             return
-        if self.settings.dry_run or dry or self.settings.dry == "pause":
+        if self.settings.dry_run or dry:
             logger.info("Dry run: skipping the %ss pause", format_seconds(value))
             return
         if when == "before":
@@ -131,7 +142,8 @@ class ActivityRunner:
         controls = None if quiet else self.controls
         if controls:
             controls.before("activity", declared)
-        dry = self.is_dry(activity)
+        dry_mode = self.dry_mode(activity)
+        dry = dry_mode is not None or self._dry_pause(activity)
         pauses = activity.pauses
         if pauses is not None and pauses.before is not None:
             self._pause(pauses.before, "before", dry)
@@ -150,8 +162,8 @@ class ActivityRunner:
             observer.activity_started(activity, into)
         started = time.monotonic()
         try:
-            if dry:
-                logger.info("Dry run (--dry %s): not running %r", self.settings.dry, activity.name)
+            if dry_mode is not None:
+                logger.info("Dry run (dry %s): not running %r", dry_mode, activity.name)
             elif self._skipped_in_dry_run(activity):
                 logger.info("Dry run: skipping %s %r", activity.provider.type, activity.name)
                 entry["status"] = "skipped"
@@ -163,10 +175,12 @@ class ActivityRunner:
             entry["exception"] = _exception_lines(exc)
             logger.error("  => failed: %s", str(exc) or type(exc).__name__)
             logger.debug("%s", "".join(traceback.format_exception(exc)))
-        except (KeyboardInterrupt, Interrupted) as exc:
+        except signals.STOPPING as exc:
             entry["status"] = "failed"
             if isinstance(exc, Interrupted) and exc.requested:
                 entry["exception"] = [f"Interrupted: {exc.signame}\n"]
+            elif isinstance(exc, SystemExit):
+                entry["exception"] = [f"Interrupted: the activity exited with {exc.code}\n"]
             else:
                 name = exc.signame if isinstance(exc, Interrupted) else "SIGINT"
                 entry["exception"] = [f"Interrupted: {name} arrived during this activity\n"]

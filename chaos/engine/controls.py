@@ -11,7 +11,9 @@ A control that raises ``chaoslib.exceptions.InterruptExecution`` (recognised by 
 chaoslib need not be installed) or ``chaos.errors.InterruptRun`` stops the run: status
 ``interrupted``, rollbacks per the rollback strategy. Any other error of a control is
 logged and the run goes on, as in the Chaos Toolkit; one in ``configure_control`` refuses
-the run (a control that cannot start must not be dropped silently).
+the run (a control that cannot start must not be dropped silently). A function that does not
+take the arguments given is not called, with a warning (chaostoolkit-lib's ``TypeError``,
+logged and passed over). ``ref`` on an activity's control applies that top-level control there.
 """
 
 from __future__ import annotations
@@ -75,6 +77,24 @@ class RunScope:
     settings: dict[str, Any] = field(default_factory=dict)
     # Called after a control ran: it may have changed the configuration or the secrets.
     changed: Callable[[], None] = lambda: None
+
+
+def fits(control: Control, func: Callable[..., Any], kwargs: dict[str, Any]) -> bool:
+    """Whether ``func`` takes ``kwargs``; if not, the call is skipped with a warning, as
+    chaostoolkit-lib logs the ``TypeError`` and goes on."""
+    try:
+        inspect.signature(func).bind(**kwargs)
+    except TypeError as exc:
+        logger.warning(
+            "Control '%s': %s does not take the arguments given (%s); not called",
+            control.name,
+            getattr(func, "__name__", "a control function"),
+            exc,
+        )
+        return False
+    except ValueError:
+        pass  # no signature to read: let the call say
+    return True
 
 
 def _key(controls: Any) -> str:
@@ -148,6 +168,8 @@ class Controls:
             if func is None:
                 continue
             kwargs = self._arguments(control, func, None)
+            if not fits(control, func, kwargs):
+                continue
             try:
                 func(**kwargs)
             except Exception as exc:
@@ -186,6 +208,8 @@ class Controls:
             own = self.hypothesis
         elif level == "activity" and isinstance(context, dict) and context.get("controls"):
             own = self._by_activity.get(_key(context["controls"]), [])
+            refs = {c.get("ref") for c in context["controls"] if isinstance(c, dict)}
+            own = [*own, *(c for c in self.top if c.name in refs)]
         names = {c.name for c in own}
         top = [
             c for c in self.top if c.name not in names and (level == "experiment" or c.automatic)
@@ -195,48 +219,90 @@ class Controls:
     def _apply(self, level: str, scope: str, context: Any, state: Any) -> None:
         name = f"{scope}_{level}_control"
         for control in self._applicable(level, context):
-            if control.scope and control.scope != scope:
-                continue
-            func = control.function(name)
-            if func is None:
-                continue
-            kwargs = self._arguments(control, func, state)
             try:
-                func(context=context, **kwargs)
-            except Exception as exc:
-                if is_interruption(exc):
-                    reason = f"{str(exc) or type(exc).__name__} (control '{control.name}')"
-                    logger.critical("Control '%s' interrupted the run: %s", control.name, exc)
-                    # Also seen by the main thread when this control ran in a background one.
-                    signals.request_stop(reason)
-                    raise signals.Interrupted(reason, requested=True) from None
-                logger.warning("Control '%s' failed in %s: %s", control.name, name, exc)
+                stop = invoke(control, name, scope, self.scope, context, state)
             finally:
                 self.scope.changed()
+            if stop is not None:
+                reason = f"{str(stop) or type(stop).__name__} (control '{control.name}')"
+                logger.critical("Control '%s' interrupted the run: %s", control.name, stop)
+                # Also seen by the main thread when this control ran in a background one.
+                signals.request_stop(reason)
+                raise signals.Interrupted(reason, requested=True)
 
     def _arguments(self, control: Control, func: Callable[..., Any], state: Any) -> dict[str, Any]:
-        scope = self.scope
-        variables = dict(scope.configuration)
-        for values in scope.secrets.values():
-            if isinstance(values, dict):
-                variables.update(values)
-        arguments: dict[str, Any] = substitute(copy.deepcopy(control.arguments), variables)
-        try:
-            params = inspect.signature(func).parameters
-        except (TypeError, ValueError):
-            return arguments
-        offered = {
-            "secrets": scope.secrets,
-            "configuration": scope.configuration,
-            "state": state,
-            "experiment": scope.experiment,
-            "extensions": scope.experiment.get("extensions"),
-            "settings": scope.settings,
-        }
-        for key in _INJECTED:
-            if key in params:
-                arguments[key] = offered[key]
+        return control_arguments(control, func, state, self.scope)
+
+
+def prepared(
+    control: Control, name: str, when: str, scope: RunScope, context: Any, state: Any
+) -> tuple[Callable[..., Any], dict[str, Any]] | None:
+    """The control's function ``name`` and its keyword arguments (``context`` among them),
+    or None when it has none, its scope is not ``when``, or it does not take them."""
+    if control.scope and control.scope != when:
+        return None
+    func = control.function(name)
+    if func is None:
+        return None
+    kwargs = {"context": context, **control_arguments(control, func, state, scope)}
+    return (func, kwargs) if fits(control, func, kwargs) else None
+
+
+def invoke(
+    control: Control, name: str, when: str, scope: RunScope, context: Any, state: Any
+) -> Exception | None:
+    """Call the control's function ``name`` if it applies; the exception when the control
+    interrupts the run. Any other error is a warning, as in the Chaos Toolkit."""
+    call = prepared(control, name, when, scope, context, state)
+    if call is None:
+        return None
+    func, kwargs = call
+    try:
+        func(**kwargs)
+    except Exception as exc:
+        if is_interruption(exc):
+            return exc
+        logger.warning("Control '%s' failed in %s: %s", control.name, name, exc)
+    return None
+
+
+def control_arguments(
+    control: Control, func: Callable[..., Any], state: Any, scope: RunScope
+) -> dict[str, Any]:
+    """The control's arguments (``${name}`` substituted), plus what ``func`` names of
+    ``secrets``, ``configuration``, ``state``, ``experiment``, ``extensions``, ``settings``."""
+    variables = dict(scope.configuration)
+    for values in scope.secrets.values():
+        if isinstance(values, dict):
+            variables.update(values)
+    arguments: dict[str, Any] = substitute(copy.deepcopy(control.arguments), variables)
+    try:
+        params = inspect.signature(func).parameters
+    except (TypeError, ValueError):
         return arguments
+    offered = {
+        "secrets": scope.secrets,
+        "configuration": scope.configuration,
+        "state": state,
+        "experiment": scope.experiment,
+        "extensions": scope.experiment.get("extensions"),
+        "settings": scope.settings,
+    }
+    for key in _INJECTED:
+        if key in params:
+            arguments[key] = offered[key]
+    return arguments
 
 
-__all__ = ["LEVELS", "Control", "Controls", "RunScope", "is_interruption", "load_control"]
+__all__ = [
+    "LEVELS",
+    "Control",
+    "Controls",
+    "RunScope",
+    "control_arguments",
+    "fits",
+    "invoke",
+    "is_interruption",
+    "load_control",
+    "prepared",
+]

@@ -11,12 +11,18 @@ breaker state), ``breaker`` (a transition), ``gate`` (one per SLO gate), ``abort
 from __future__ import annotations
 
 import json
+import logging
 import math
+import sys
 import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
+
+from chaos.files import is_special, is_stdout, why_not_written
+
+logger = logging.getLogger("chaosrun")
 
 if TYPE_CHECKING:
     from chaos.measure.models import Sample
@@ -32,9 +38,26 @@ class EventLog:
         self._t0 = time.monotonic()
 
     def open(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._file = self.path.open("w", encoding="utf-8")
+        """Open the file (``-``: standard output); one that cannot be opened is told, and
+        the run goes on without events."""
         self._t0 = time.monotonic()
+        try:
+            if is_stdout(self.path):
+                self._file = sys.stdout
+                return
+            if not is_special(self.path):
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._file = self.path.open("w", encoding="utf-8", errors="backslashreplace")
+        except Exception as exc:
+            self._give_up(exc)
+
+    def _give_up(self, exc: BaseException) -> None:
+        logger.error(
+            "Could not write the events to %s (%s); the run goes on without them.",
+            self.path,
+            why_not_written(exc),
+        )
+        self._close(told=True)
 
     def emit(self, event: str, **fields: Any) -> None:
         if self._file is None:
@@ -49,14 +72,29 @@ class EventLog:
         with self._lock:
             if self._file is None:
                 return
-            self._file.write(line + "\n")
-            self._file.flush()
+            try:
+                if self._file is sys.stdout:
+                    line = line.encode("utf-8", "backslashreplace").decode("utf-8")
+                self._file.write(line + "\n")
+                self._file.flush()
+            except Exception as exc:
+                self._give_up(exc)
 
     def close(self) -> None:
         with self._lock:
-            if self._file is not None:
-                self._file.close()
-                self._file = None
+            self._close()
+
+    def _close(self, told: bool = False) -> None:
+        file, self._file = self._file, None
+        if file is None or file is sys.stdout:
+            return
+        try:
+            file.close()
+        except Exception as exc:  # a last buffered write that fails (a full device)
+            if not told:
+                logger.error(
+                    "Could not write the events to %s (%s).", self.path, why_not_written(exc)
+                )
 
 
 class SecondFeed:

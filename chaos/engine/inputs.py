@@ -15,12 +15,11 @@ from typing import Any
 
 from chaos.engine.strategies import RuntimeFlags
 from chaos.errors import BadInput
-from chaos.experiment.checks import check_tolerance
+from chaos.experiment.checks import DRY_MODES, check_tolerance
 from chaos.experiment.controls import SAFEGUARDS_MODULE, control_shape_problems, import_problem
 from chaos.experiment.shape import activity_conforms
 from chaos.parsing import LimitExceeded, ParseError, parse_json, parse_yaml, read_capped
 
-DRY_MODES = ("actions", "probes", "activities", "pause")
 DEFAULT_SETTINGS = Path("~/.chaostoolkit/settings.yaml")
 
 

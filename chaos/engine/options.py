@@ -10,7 +10,7 @@ from chaos.actions.context import system_namespace_refusal
 from chaos.defaults import JOURNAL_PATH, PROBE_INTERVAL
 from chaos.drivers.factory import TargetRef
 from chaos.errors import BadInput
-from chaos.files import check_writable
+from chaos.files import check_writable, claim_stdout, is_stdout
 from chaos.history.options import HistoryOptions
 
 
@@ -36,23 +36,37 @@ class Outputs:
 
 
 @dataclass(frozen=True)
+class MeasureOptions:
+    """The live measurement of the frontend while the chaos runs, and what judges it."""
+
+    enabled: bool = True
+    probe_interval: float = PROBE_INTERVAL
+    breaker_url: str | None = None  # None: v2's breaker endpoint if the frontend serves one
+    slo: tuple[str, ...] = ()  # SLO gates, as written (see chaos.measure.gates)
+    abort_if: tuple[str, ...] = ()  # abort rules, same grammar
+
+
+@dataclass(frozen=True)
+class Guards:
+    """What a run refuses to touch unless told."""
+
+    allow_system_namespaces: bool = False
+    # Changes chaosrun cannot undo (a deleted Namespace) are refused unless this is set.
+    allow_irreversible: bool = False
+
+
+@dataclass(frozen=True)
 class RunOptions:
-    """What every run takes, whatever started it."""
+    """What every run takes, whatever started it, by concern."""
 
     target: TargetRef = field(default_factory=TargetRef)
     journal_path: Path | None = JOURNAL_PATH
     dry_run: bool = False
     seed: int | None = None
-    allow_system_namespaces: bool = False
-    # Changes chaosrun cannot undo (a deleted Namespace) are refused unless this is set.
-    allow_irreversible: bool = False
-    probe_interval: float = PROBE_INTERVAL
-    measure: bool = True
-    breaker_url: str | None = None  # None: v2's breaker endpoint if the frontend serves one
     record_in_cluster: bool = False
     print_journal: bool = False
-    slo: tuple[str, ...] = ()  # SLO gates, as written (see chaos.measure.gates)
-    abort_if: tuple[str, ...] = ()  # abort rules, same grammar
+    measurement: MeasureOptions = field(default_factory=MeasureOptions)
+    guards: Guards = field(default_factory=Guards)
     outputs: Outputs = field(default_factory=Outputs)
     history: HistoryOptions = field(default_factory=HistoryOptions)
 
@@ -65,6 +79,9 @@ def check_namespace(namespace: str, allowed: bool) -> None:
 
 def check_journal_path(path: Path) -> None:
     """Before any chaos: a journal that cannot be written is found now, not after."""
+    if is_stdout(path):
+        claim_stdout()
+        return
     if path.is_dir():
         raise BadInput(
             f"--journal-path {path} is a directory; give a file name such as {JOURNAL_PATH}."
@@ -77,6 +94,8 @@ def check_journal_path(path: Path) -> None:
 def check_outputs(outputs: Outputs) -> None:
     """Before any chaos: every output file can be written, the Pushgateway URL is one."""
     for option, path in outputs.files():
+        if is_stdout(path):
+            claim_stdout()
         why = check_writable(path)
         if why is not None:
             raise BadInput(f"{option} {path} cannot be written ({why}); nothing was changed.")

@@ -9,6 +9,7 @@ from typing import Any
 
 from chaos.engine.options import Outputs
 from chaos.engine.settings import RunResult
+from chaos.files import why_not_written
 
 logger = logging.getLogger("chaosrun")
 
@@ -20,7 +21,11 @@ def write_outputs(result: RunResult, outputs: Outputs, name: str = "journal.json
     from chaos.report.render import write_text
     from chaos.report.runs import view_of
 
-    view = view_of(result.journal, name)
+    try:
+        view = view_of(result.journal, name)
+    except Exception as exc:
+        logger.error("Could not build the run's reports: %s.", why_not_written(exc))
+        return
     done: list[tuple[str, Any, Callable[[], None]]] = []
     if outputs.report:
         path = outputs.report
@@ -40,7 +45,7 @@ def write_outputs(result: RunResult, outputs: Outputs, name: str = "journal.json
             write()
         except Exception as exc:
             verb = "push" if pushed else "write"
-            logger.error("Could not %s the %s to %s: %s", verb, what, where, exc)
+            logger.error("Could not %s the %s to %s: %s.", verb, what, where, why_not_written(exc))
             continue
         verb = "pushed" if pushed else "written"
         logger.info("%s %s to %s", what[0].upper() + what[1:], verb, where)

@@ -15,7 +15,6 @@ Chaos Toolkit semantics, with three deliberate differences (documented in ``--he
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import time
 import traceback
@@ -28,12 +27,12 @@ from chaos.engine.background import Background
 from chaos.engine.config import substitute
 from chaos.engine.controls import Controls, RunScope
 from chaos.engine.hypothesis import DuringMethod, Hypothesis
-from chaos.engine.journal import MachinePlatform, new_journal, now_iso, write_journal
+from chaos.engine.journal import MachinePlatform, new_journal, now_iso, save_journal
 from chaos.engine.observer import RunObserver
 from chaos.engine.rollbacks import play_rollbacks
 from chaos.engine.safeguards import Safeguards
 from chaos.engine.settings import RunHooks, RunResult, RunSettings
-from chaos.engine.signals import Interrupted, interruptible, shielded
+from chaos.engine.signals import STOPPING, Interrupted, interruptible, interruption, shielded
 from chaos.engine.strategies import Runtime
 from chaos.experiment.controls import SAFEGUARDS_MODULE
 from chaos.experiment.journal import Journal, SteadyState
@@ -76,6 +75,7 @@ class Runner:
         self.controls: Controls | None = None
         self._during: DuringMethod | None = None
         self.method_started = False
+        self.journal_lost = False  # written nowhere: the run then cannot exit 0
         self._prober: Any = None
         self.measurement: Any = None
 
@@ -261,15 +261,10 @@ class Runner:
                 if self.controls:
                     self.controls.before("experiment", self.raw)
                 self._steady_and_method(journal)
-            except (KeyboardInterrupt, Interrupted) as exc:
+            except STOPPING as exc:
                 journal["status"] = "interrupted"
-                if isinstance(exc, Interrupted) and exc.requested:
-                    logger.warning("The run was interrupted: %s", exc.signame)
-                    journal["interruption"] = {"reason": exc.signame}
-                else:
-                    name = exc.signame if isinstance(exc, Interrupted) else "SIGINT"
-                    logger.warning("Received a termination signal (%s)...", name)
-                    journal["interruption"] = {"reason": f"received {name}", "signal": name}
+                message, journal["interruption"] = interruption(exc)
+                logger.warning("%s", message)
             except Exception as exc:
                 journal["status"] = "aborted"
                 logger.critical(
@@ -290,7 +285,7 @@ class Runner:
                 self.observer.judge(journal, self.measurement)
                 try:
                     self.rollbacks(journal, self.method_started)
-                except (KeyboardInterrupt, Interrupted):
+                except STOPPING:
                     journal["status"] = "interrupted"
                     logger.warning("Terminating now without running the remaining rollbacks.")
                 self._close_run_record(journal)
@@ -310,12 +305,14 @@ class Runner:
                     logger.info(score.line())
                 self._after_experiment(journal)
                 self._write(journal)
-            except (KeyboardInterrupt, Interrupted):
+            except STOPPING:
                 journal["status"] = "interrupted"
                 self._write(journal)
             finally:
                 self.observer.end(journal)
-        return RunResult(journal=journal, measurement=self.measurement)
+        return RunResult(
+            journal=journal, measurement=self.measurement, journal_lost=self.journal_lost
+        )
 
     def _after_experiment(self, journal: Journal) -> None:
         if self.controls:
@@ -342,18 +339,9 @@ class Runner:
     def _write(self, journal: Journal) -> None:
         if self.settings.dry_run:
             return
-        if self.settings.print_journal:
-            logger.info("Journal follows, on one line:")
-            print(json.dumps(journal, ensure_ascii=False, default=str), flush=True)
         path = self.settings.journal_path
-        if path is None:
-            return
-        try:
-            write_journal(path, journal)
-        except OSError as exc:
-            logger.error("Could not write the journal to %s: %s", path, exc.strerror or exc)
-            return
-        logger.info("Journal written to %s", path)
+        if path is not None:
+            self.journal_lost = save_journal(path, journal) is None
 
 
 def run_experiment(

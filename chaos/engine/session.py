@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from chaos.actions.context import RunContext
 from chaos.defaults import FRONTEND_SERVICE
-from chaos.drivers.base import Driver, DriverError, NotFound
+from chaos.drivers.base import Driver, DriverError, NotFound, Unauthorized
 from chaos.drivers.factory import DriverFactory, Target
 from chaos.engine.inputs import RunInputs
 from chaos.engine.options import (
@@ -62,7 +62,7 @@ class Session:
         if not self._prepared:
             if self.options.journal_path is not None:
                 check_journal_path(self.options.journal_path)
-            parse_rules(self.options.slo, self.options.abort_if)
+            parse_rules(self.options.measurement.slo, self.options.measurement.abort_if)
             check_outputs(self.options.outputs)
         self._prepared = True
 
@@ -136,15 +136,18 @@ class Session:
             raise BadInput(f"cannot read {api.kind} '{name}': {exc}") from None
 
     def check_faults(self, service: str, namespace: str) -> None:
-        """The Service's backend accepts faults (its fault route answers), else bad input."""
+        """The Service's backend accepts faults from us (its fault route answers to the
+        token), else bad input."""
+        from chaos.actions.backend import fault_headers, faults_off, token_refused
+
+        driver = self.connect()
         try:
-            self.connect().call_service(service, namespace, "GET", FAULTS_PATH)
+            headers = fault_headers(driver, service, namespace)
+            driver.call_service(service, namespace, "GET", FAULTS_PATH, None, headers)
         except NotFound:
-            raise BadInput(
-                f"Service '{service}' in namespace '{namespace}' does not accept faults: its "
-                "backend must run with BACKEND_FAULTS_ENABLED=true (the local stack and k8s/ "
-                "manifests set it)."
-            ) from None
+            raise BadInput(faults_off(service, namespace) + ".") from None
+        except Unauthorized:
+            raise BadInput(token_refused(service, namespace) + ".") from None
         except BadInput:
             raise
         except DriverError as exc:
@@ -152,7 +155,7 @@ class Session:
 
     def _breaker_url(self, frontend: str, measuring: bool) -> str | None:
         """The breaker endpoint to sample: the option, else v2's if the frontend serves it."""
-        given = self.options.breaker_url
+        given = self.options.measurement.breaker_url
         if given or not measuring:
             return given
         import json
@@ -185,7 +188,7 @@ class Session:
         )
         from chaos.experiment.cutoffs import DrainChaos, PartitionChaos, preflight
 
-        check_namespace(chaos.namespace, self.options.allow_system_namespaces)
+        check_namespace(chaos.namespace, self.options.guards.allow_system_namespaces)
         self.prepare()
         self.connect()
         if isinstance(chaos, DeploymentChaos):
@@ -197,7 +200,7 @@ class Session:
         if isinstance(chaos, PartitionChaos | DrainChaos):
             preflight(chaos, self.connect())
         url = self.frontend_url(frontend_url, chaos.namespace)
-        measuring = self.options.measure and not self.options.dry_run
+        measuring = self.options.measurement.enabled and not self.options.dry_run
         source = getattr(chaos, "source", None) or {
             PodChaos: "pod",
             DeploymentChaos: "deployment",
@@ -230,6 +233,10 @@ class Session:
 
         inputs = inputs or RunInputs()
         self.prepare()
+        if inputs.controls:
+            from chaos.engine.loading import apply_loader_controls
+
+            apply_loader_controls(inputs.controls, source, raw, inputs.ctk_settings)
         logger.info("Validating the experiment's syntax")
         experiment = validate_experiment(raw, source=source)
         logger.info("Experiment looks valid")
@@ -247,8 +254,8 @@ class Session:
             driver_factory=(lambda: self.connect()),
             dry_run=options.dry_run,
             seed=options.seed,
-            allow_system_namespaces=options.allow_system_namespaces,
-            allow_irreversible=options.allow_irreversible,
+            allow_system_namespaces=options.guards.allow_system_namespaces,
+            allow_irreversible=options.guards.allow_irreversible,
             namespace=namespace,
             records=None
             if options.dry_run
@@ -258,9 +265,9 @@ class Session:
             ctx.record["seed"] = options.seed
         if options.history.labels:
             ctx.record["labels"] = dict(options.history.labels)
-        if not options.measure:
+        if not options.measurement.enabled:
             measure_url = None
-        rules = rules_of(raw, options.slo, options.abort_if)
+        rules = rules_of(raw, options.measurement.slo, options.measurement.abort_if)
         if rules and not measure_url and not options.dry_run:
             raise BadInput(
                 "SLO gates and abort rules judge the live measurement, which is off: drop "
@@ -271,10 +278,9 @@ class Session:
             secrets=secrets,
             dry_run=options.dry_run,
             measure_url=measure_url,
-            breaker_url=(breaker_url or options.breaker_url) if measure_url else None,
-            probe_interval=options.probe_interval,
+            breaker_url=(breaker_url or options.measurement.breaker_url) if measure_url else None,
+            probe_interval=options.measurement.probe_interval,
             journal_path=options.journal_path,
-            print_journal=options.print_journal,
             gates=() if options.dry_run else rules.gates,
             abort_rules=() if options.dry_run else rules.abort,
             events_file=options.outputs.events,
@@ -324,11 +330,11 @@ class Session:
             uses = True
             local = self.options.target.kind is Target.local
             refusal = use.refusal or (use.local_refusal if local else None)
-            if refusal is None and not self.options.allow_irreversible:
+            if refusal is None and not self.options.guards.allow_irreversible:
                 refusal = use.irreversible
             if refusal is not None:
                 raise BadInput(f"activity '{activity.name}': {refusal}")
             ns = substitute(use.namespace, configuration)
             if use.destructive:
-                check_namespace(str(ns), self.options.allow_system_namespaces)
+                check_namespace(str(ns), self.options.guards.allow_system_namespaces)
         return uses

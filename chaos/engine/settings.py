@@ -27,7 +27,6 @@ class RunSettings:
     breaker_url: str | None = None
     probe_interval: float = PROBE_INTERVAL
     journal_path: Path | None = None
-    print_journal: bool = False  # also on stdout, one JSON line: the log keeps it
     gates: tuple[Gate, ...] = ()  # SLO gates judged on the live measurement
     abort_rules: tuple[Gate, ...] = ()  # met on the measurement so far: the run stops
     events_file: Path | None = None
@@ -52,6 +51,7 @@ class RunHooks:
 class RunResult:
     journal: Journal
     measurement: Any = None
+    journal_lost: bool = False  # it could be written neither to its path nor to a fallback
 
     @property
     def status(self) -> str:
@@ -63,4 +63,5 @@ class RunResult:
 
     @property
     def exit_code(self) -> int:
-        return EXIT_OK if self.status == "completed" and not self.deviated else EXIT_FAILED
+        ok = self.status == "completed" and not self.deviated and not self.journal_lost
+        return EXIT_OK if ok else EXIT_FAILED

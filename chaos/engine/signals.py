@@ -25,6 +25,23 @@ class Interrupted(BaseException):
         self.requested = requested
 
 
+# What stops a run wherever it is raised: a signal, Ctrl-C, or a provider calling
+# ``sys.exit`` (the Chaos Toolkit takes ``SystemExit`` for an interruption too).
+STOPPING: tuple[type[BaseException], ...] = (Interrupted, KeyboardInterrupt, SystemExit)
+
+
+def interruption(exc: BaseException) -> tuple[str, dict[str, Any]]:
+    """What the console says of a stopping exception, and the journal's ``interruption``."""
+    if isinstance(exc, Interrupted) and exc.requested:
+        return f"The run was interrupted: {exc.signame}", {"reason": exc.signame}
+    if isinstance(exc, SystemExit):
+        code = exc.code
+        return f"Received the exit signal: {code}", {"reason": f"exit signal {code}"}
+    name = exc.signame if isinstance(exc, Interrupted) else "SIGINT"
+    reason = {"reason": f"received {name}", "signal": name}
+    return f"Received a termination signal ({name})...", reason
+
+
 # SIGHUP is what a closed terminal or SSH session sends; SIGQUIT is Ctrl-\. Left to their
 # defaults they would end the run on the spot, with the chaos not rolled back.
 _SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)

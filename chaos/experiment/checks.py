@@ -13,13 +13,15 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from chaos.experiment.controls import control_lists, controls_problems
+from chaos.experiment.controls import control_lists, controls_problems, ref_problems
 from chaos.experiment.runtime import runtime_problems
 from chaos.experiment.shape import activity_conforms
 from chaos.providers import PROVIDERS
 from chaos.values import seconds_problem
 
 TOLERANCE_TYPES = ("regex", "range", "jsonpath", "probe")
+# ``--dry``'s modes, also an activity's own ``dry``.
+DRY_MODES = ("actions", "probes", "activities", "pause")
 HYPOTHESIS = "steady-state-hypothesis"
 # A pause longer than a day is a typo (and the clock cannot wait out an enormous one).
 MAX_PAUSE = 24 * 60 * 60
@@ -29,7 +31,10 @@ def check_tolerance(tolerance: Any) -> str | None:
     """What is wrong with a tolerance, or None."""
     if tolerance is None:
         return "a hypothesis probe needs a tolerance"
-    if isinstance(tolerance, bool | int | float | str | list):
+    if isinstance(tolerance, float):
+        # chaostoolkit-lib refuses it too, and would never find one met.
+        return f"a number tolerance must be a whole number, not {tolerance!r} (use a range)"
+    if isinstance(tolerance, bool | int | str | list):
         return None
     if not isinstance(tolerance, dict):
         return f"unsupported tolerance of type {type(tolerance).__name__}"
@@ -62,14 +67,19 @@ def check_tolerance(tolerance: Any) -> str | None:
 
 
 def _probe_tolerance_problem(tolerance: dict[str, Any]) -> str | None:
-    """A probe tolerance is a probe, called with the checked output as ``value``."""
+    """A probe tolerance is a probe, called with the checked output as ``value``. As in the
+    Chaos Toolkit, only the arguments written in it are checked: a function that does not
+    take ``value`` passes validation (and fails, so is not met, when it runs)."""
     if not activity_conforms(tolerance) or "ref" in tolerance:
         return "a probe tolerance must be a probe with a name and a provider"
     provider = dict(tolerance["provider"])
-    if provider["type"] == "python":
-        provider["arguments"] = {**provider.get("arguments", {}), "value": None}
     kind = PROVIDERS[provider["type"]]
     found = kind.check(kind.read(provider))
+    if found and provider["type"] == "python":
+        # A required ``value`` is not missing: the run passes it.
+        provider["arguments"] = {**provider.get("arguments", {}), "value": None}
+        with_value = kind.check(kind.read(provider))
+        found = [problem for problem in found if problem in with_value]
     return f"its provider.{found[0].field}: {found[0].message}" if found else None
 
 
@@ -173,6 +183,7 @@ class _Checker:
         self.problems.extend(runtime_problems(self.doc.get("runtime")))
         for place, controls in control_lists(self.doc):
             self.problems.extend(controls_problems(controls, place, self.check_safeguard))
+        self.problems.extend(ref_problems(self.doc))
         return self.problems
 
     def check_safeguard(self, place: str, probe: Any) -> list[str]:
@@ -231,6 +242,9 @@ class _Checker:
             for key in ("before", "after"):
                 if problem := pause_problem(pauses.get(key)):
                     self.add(f"{place}.pauses.{key}", problem)
+        dry = item.get("dry")
+        if dry is not None and dry not in DRY_MODES:
+            self.add(f"{place}.dry", f"must be one of {', '.join(DRY_MODES)} (got {dry!r})")
         provider = item["provider"]
         kind = PROVIDERS[provider["type"]]
         for found in kind.check(kind.read(provider)):

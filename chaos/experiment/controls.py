@@ -96,6 +96,39 @@ def import_problem(module: str) -> str | None:
     return None
 
 
+def own_validation_problem(control: dict[str, Any]) -> str | None:
+    """What the control module's own ``validate_control(control)`` raises, if it defines
+    one (chaostoolkit-lib calls it when validating an experiment)."""
+    module = control["provider"]["module"]
+    if module in NATIVE_CONTROL_MODULES:
+        return None
+    validate = getattr(importlib.import_module(module), "validate_control", None)
+    if not callable(validate):
+        return None
+    try:
+        validate(control)
+    except Exception as exc:
+        return f"the control module {module!r} refuses it: {str(exc) or type(exc).__name__}"
+    return None
+
+
+def ref_problems(doc: dict[str, Any]) -> list[str]:
+    """A control given by ``ref`` names a control declared (without ``ref``) in the file."""
+    declared = [
+        (f"{place}[{i}]", control)
+        for place, controls in control_lists(doc)
+        if isinstance(controls, list)
+        for i, control in enumerate(controls)
+        if isinstance(control, dict)
+    ]
+    names = {c.get("name") for _, c in declared if "ref" not in c}
+    return [
+        f"{here}.ref: no control named {control['ref']!r} is declared"
+        for here, control in declared
+        if "ref" in control and control["ref"] not in names
+    ]
+
+
 def _safeguard_problems(arguments: dict[str, Any], place: str, check: ProbeCheck) -> list[str]:
     problems = [
         f"{place}.{name}: unexpected argument for the safeguards control"
@@ -128,6 +161,8 @@ def controls_problems(value: Any, place: str, check: ProbeCheck) -> list[str]:
         module = control["provider"]["module"]
         if problem := import_problem(module):
             problems.append(f"{here}.provider.module: {problem}")
+        elif problem := own_validation_problem(control):
+            problems.append(f"{here}: {problem}")
         elif module == SAFEGUARDS_MODULE:
             arguments = control["provider"].get("arguments", {})
             problems.extend(_safeguard_problems(arguments, f"{here}.provider.arguments", check))
@@ -143,4 +178,6 @@ __all__ = [
     "controls_conform",
     "controls_problems",
     "import_problem",
+    "own_validation_problem",
+    "ref_problems",
 ]

@@ -79,9 +79,44 @@ def load_raw(path: str | Path) -> dict[str, Any]:
     except LimitExceeded as exc:
         raise ExperimentError(source, [str(exc)]) from None
     try:
-        return top_level_mapping(_parse(path, text))
+        document = top_level_mapping(_parse(path, text))
     except ParseError as exc:
         raise ExperimentError(source, [str(exc)]) from None
+    return _encodable(document, source)
+
+
+def _unencodable(value: Any, where: str) -> str | None:
+    """Where in ``value`` a text holds a lone surrogate (``"\\ud800"`` in JSON), or None."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return where
+        return None
+    if isinstance(value, dict):
+        items = [(f"{where}.{key}" if where else str(key), key) for key in value]
+        for place, key in items:
+            found = _unencodable(key, place) or _unencodable(value[key], place)
+            if found:
+                return found
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _unencodable(item, f"{where}[{index}]")
+            if found:
+                return found
+    return None
+
+
+def _encodable(document: dict[str, Any], source: str) -> dict[str, Any]:
+    """The document, unless a text in it cannot be written as UTF-8 (the journal, the
+    console): a lone surrogate is refused here, before any chaos."""
+    where = _unencodable(document, "")
+    if where is not None:
+        raise ExperimentError(
+            source,
+            [f"{where}: holds a lone surrogate (such as \\ud800), text that cannot be written"],
+        )
+    return document
 
 
 def _parse(path: Path, text: str) -> Any:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from typing import Any
 
 from chaos.history.score import score_text
@@ -25,7 +27,7 @@ def markdown_of(views: list[RunView]) -> str:
     for v in views:
         s = v.measurement.summary if v.measurement else None
         lines.append(
-            f"| `{v.name}` | {_cell(v.title)} | {_mark(v.ok)} {v.verdict} "
+            f"| {_code(v.name)} | {_cell(v.title)} | {_mark(v.ok)} {_cell(v.verdict)} "
             f"| {score_text(v.score)} "
             f"| {percent(s.availability) if s else '-'} "
             f"| {seconds(s.longest_outage) if s else '-'} "
@@ -33,21 +35,36 @@ def markdown_of(views: list[RunView]) -> str:
             f"| {millis(s.latency_p95_ms) if s else '-'} |"
         )
     for v in views:
-        lines += ["", f"### {_mark(v.ok)} {_cell(v.title)} (`{v.name}`): {v.verdict}", ""]
+        heading = f"### {_mark(v.ok)} {_cell(v.title)} ({_code(v.name)}): {_cell(v.verdict)}"
+        lines += ["", heading, ""]
         if v.interruption:
-            lines += [f"Interrupted: {v.interruption}", ""]
+            lines += [f"Interrupted: {_cell(v.interruption)}", ""]
         if not v.checks:
             lines.append("No checks recorded.")
             continue
         lines += ["| Check | | Detail |", "|---|---|---|"]
         for c in v.checks:
-            name = f"{c.kind} {c.phase} `{c.name}`".replace("  ", " ")
+            name = f"{_cell(c.kind)} {_cell(c.phase)} {_code(c.name)}".replace("  ", " ")
             lines.append(f"| {name} | {_mark(c.passed)} | {_cell(c.detail)} |")
     return "\n".join(lines) + "\n"
 
 
+def _one_line(text: str) -> str:
+    """Every line break (``\\r``, ``\\n``, U+2028 ...) as a space: a table row is one line."""
+    return " ".join(str(text).splitlines())
+
+
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Text in a table cell or a heading: HTML shown as text, ``|`` not a column."""
+    return html.escape(_one_line(text), quote=False).replace("|", "\\|")
+
+
+def _code(text: str) -> str:
+    """A code span (taken literally, HTML included) that no backtick in ``text`` can end."""
+    text = _one_line(text).replace("|", "\\|")
+    ticks = "`" * (1 + max((len(run) for run in re.findall("`+", text)), default=0))
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
 
 
 def junit_of(views: list[RunView]) -> str:

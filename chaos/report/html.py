@@ -267,5 +267,7 @@ def render_html(report: Report) -> str:
 
 
 def write_report(path: Path, report: Report) -> Path:
-    path.write_text(render_html(report), encoding="utf-8")
+    from chaos.files import write_output
+
+    write_output(path, render_html(report))
     return path

@@ -100,9 +100,9 @@ def metrics_text(view: RunView) -> str:
 
 def write_metrics_file(path: Path, view: RunView) -> None:
     """Atomically, as the textfile collector wants (it may read at any moment)."""
-    from chaos.files import write_atomic
+    from chaos.files import write_output
 
-    write_atomic(path, metrics_text(view))
+    write_output(path, metrics_text(view))
 
 
 def push(url: str, view: RunView) -> None:

@@ -30,6 +30,6 @@ def render(views: list[RunView], fmt: str) -> str:
 
 
 def write_text(path: Path, text: str) -> None:
-    from chaos.files import write_atomic
+    from chaos.files import write_output
 
-    write_atomic(path, text)
+    write_output(path, text)

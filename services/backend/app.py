@@ -25,8 +25,9 @@ from services.contract import BACKEND_MESSAGE, MESSAGE_PATH
 logger = logging.getLogger(__name__)
 
 
-def create_app(faults: Faults | None = None) -> FastAPI:
-    """The backend; with ``faults`` (only when enabled) its fault route and injected faults."""
+def create_app(faults: Faults | None = None, token: str = "") -> FastAPI:
+    """The backend; with ``faults`` (only when enabled) its fault route, guarded by
+    ``token``, and injected faults."""
     registry = new_registry()
     served = Counter("backend_messages", "Messages served on GET /message.", registry=registry)
 
@@ -51,7 +52,7 @@ def create_app(faults: Faults | None = None) -> FastAPI:
     injected = Counter(
         "backend_injected_errors", "Calls failed on purpose by a fault.", registry=registry
     )
-    add_fault_routes(app, faults)
+    add_fault_routes(app, faults, token)
     logger.warning("Fault injection is enabled: a chaos action may slow this backend down")
 
     @app.get(MESSAGE_PATH, response_class=PlainTextResponse)
@@ -67,5 +68,6 @@ def create_app(faults: Faults | None = None) -> FastAPI:
 
 def load() -> tuple[BackendServerSettings, FastAPI]:
     server = load_settings(BackendServerSettings)
-    enabled = load_settings(FaultSettings).enabled
-    return server, create_app(Faults() if enabled else None)
+    faults = load_settings(FaultSettings)
+    token = faults.token.get_secret_value()
+    return server, create_app(Faults() if faults.enabled else None, token)

@@ -5,26 +5,35 @@ Off unless ``BACKEND_FAULTS_ENABLED=true``: without it the admin route does not 
 ``error_share``, ``duration``) makes every answer wait ``delay`` seconds and a share of them
 fail with 503, until ``duration`` has passed or ``DELETE FAULTS_PATH`` ends it. The fault
 ends by itself, so a chaos runner that died cannot leave the backend slow for ever.
+
+Anything that reaches the backend could otherwise slow it down, so every request to the route
+must carry ``BACKEND_FAULTS_TOKEN`` in the ``FAULTS_TOKEN_HEADER`` header (compared in
+constant time); without it, or with another value: 401. Enabled without a token, the backend
+does not start.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hmac
 import random
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Annotated
 
-from fastapi import FastAPI
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import Depends, FastAPI, Header, HTTPException
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services.contract import FAULTS_PATH
+from services.contract import FAULTS_PATH, FAULTS_TOKEN_HEADER
 
 #: The longest delay and duration a fault may ask for, in seconds.
 MAX_DELAY = 300.0
 MAX_DURATION = 86400.0
+#: The shortest token the route accepts to be configured with.
+MIN_TOKEN_LENGTH = 16
 #: What a call picked to fail gets.
 ERROR_STATUS = 503
 ERROR_TEXT = "Injected fault: the backend was told to fail this call."
@@ -39,6 +48,23 @@ class FaultSettings(BaseSettings):
         f"slow or failing for a while, DELETE {FAULTS_PATH} ends it; false: the route does not "
         "exist.",
     )
+    token: SecretStr = Field(
+        default=SecretStr(""),
+        validate_default=True,
+        description=f"Required when faults are enabled (at least {MIN_TOKEN_LENGTH} "
+        f"characters): every request to {FAULTS_PATH} must carry it in the "
+        f"{FAULTS_TOKEN_HEADER} header, else 401. On Kubernetes, from a Secret.",
+    )
+
+    @field_validator("token")
+    @classmethod
+    def _token_when_enabled(cls, token: SecretStr, info: ValidationInfo) -> SecretStr:
+        if info.data.get("enabled") and len(token.get_secret_value()) < MIN_TOKEN_LENGTH:
+            raise ValueError(
+                f"BACKEND_FAULTS_ENABLED=true needs a token of at least {MIN_TOKEN_LENGTH} "
+                "characters, or anyone reaching the backend could make it fail"
+            )
+        return token
 
 
 class FaultSpec(BaseModel):
@@ -125,17 +151,38 @@ class Faults:
         return fails
 
 
-def add_fault_routes(app: FastAPI, faults: Faults) -> None:
-    """``GET``/``PUT``/``DELETE FAULTS_PATH``; call only when ``FaultSettings.enabled``."""
+def token_check(token: str) -> Callable[[str | None], None]:
+    """A dependency that lets a request through only with ``token`` in its header."""
+    if len(token) < MIN_TOKEN_LENGTH:
+        raise ValueError(f"the fault route needs a token of at least {MIN_TOKEN_LENGTH} characters")
+    expected = token.encode()
 
-    @app.get(FAULTS_PATH, include_in_schema=False)
+    def check(
+        given: Annotated[str | None, Header(alias=FAULTS_TOKEN_HEADER)] = None,
+    ) -> None:
+        if not hmac.compare_digest((given or "").encode(), expected):
+            raise HTTPException(
+                status_code=401,
+                detail=f"The fault route needs the backend's token in {FAULTS_TOKEN_HEADER}.",
+                headers={"WWW-Authenticate": f'Token header="{FAULTS_TOKEN_HEADER}"'},
+            )
+
+    return check
+
+
+def add_fault_routes(app: FastAPI, faults: Faults, token: str) -> None:
+    """``GET``/``PUT``/``DELETE FAULTS_PATH``, each needing ``token``; call only when
+    ``FaultSettings.enabled``."""
+    guarded = [Depends(token_check(token))]
+
+    @app.get(FAULTS_PATH, include_in_schema=False, dependencies=guarded)
     async def read_fault() -> FaultState:
         return faults.state()
 
-    @app.put(FAULTS_PATH, include_in_schema=False)
+    @app.put(FAULTS_PATH, include_in_schema=False, dependencies=guarded)
     async def start_fault(spec: FaultSpec) -> FaultState:
         return faults.start(spec)
 
-    @app.delete(FAULTS_PATH, include_in_schema=False)
+    @app.delete(FAULTS_PATH, include_in_schema=False, dependencies=guarded)
     async def end_fault() -> FaultState:
         return faults.end()

@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
@@ -59,7 +59,12 @@ def load_settings(model: type[S]) -> S:
         for error in exc.errors():
             field = str(error["loc"][0]) if error["loc"] else "?"
             value = error.get("input")
-            shown = f" (got {value!r})" if isinstance(value, str | int | float) else ""
+            secret = (
+                field in model.model_fields and model.model_fields[field].annotation is SecretStr
+            )
+            shown = (
+                f" (got {value!r})" if isinstance(value, str | int | float) and not secret else ""
+            )
             problems.append(f"{env_name(model, field)}: {error['msg']}{shown}")
         raise SettingsError("Invalid environment setting " + "; ".join(problems) + ".") from None
 

@@ -46,7 +46,12 @@ class ServiceProxy:
                 503, "ServiceUnavailable", f'no endpoints available for service "{name}"'
             )
         path = "/" + "/".join(rest[5:])
-        headers = {"content-type": request.headers.get("content-type", "application/json")}
+        # The client's own headers go on, but Authorization: the real API server consumes
+        # the credentials it authenticated the client with.
+        headers = {
+            name: value for name, value in request.headers.items() if name.lower().startswith("x-")
+        }
+        headers["content-type"] = request.headers.get("content-type", "application/json")
         try:
             async with httpx.AsyncClient(trust_env=False, timeout=10.0) as client:
                 answer = await client.request(

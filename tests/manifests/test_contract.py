@@ -6,7 +6,9 @@ second copy here: if a default moves, either the manifests move with it or this 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -15,6 +17,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from services import contract
+from services.backend.faults import FaultSettings
 from services.backend.settings import BackendServerSettings
 from services.common.probes import add_probes, new_registry
 from services.frontend.settings import BackendClientSettings, FrontendServerSettings
@@ -76,10 +79,10 @@ def test_ports_follow_spec_and_the_service_defaults(
     backend = find(objects, "Service", "backend")
     frontend = find(objects, "Service", "frontend")
 
-    # The containers listen where the services listen by default (no PORT override needed).
+    # The containers listen where the services listen by default (no PORT override needed),
+    # and the backend's fault route is off (the default): nothing can make it fail.
     assert "env" not in front, "the services' defaults are the config"
-    # ... but for the backend's fault injection, which is off unless enabled.
-    assert back["env"] == [{"name": "BACKEND_FAULTS_ENABLED", "value": "true"}]
+    assert "env" not in back, "the fault route is off in k8s/base"
     assert named_port(back, "http") == BACKEND_PORT == contract.BACKEND_PORT
     assert named_port(front, "http") == FRONTEND_PORT == contract.FRONTEND_PORT
 
@@ -247,3 +250,30 @@ def test_the_registry_is_set_in_one_place() -> None:
                 if key == "image":
                     assert "/" not in str(value), f"{path}: {value} names a registry"
     assert setters == {"images/images.yaml"}
+
+
+def test_the_faults_component_opens_the_route_with_a_token_from_a_secret(
+    tmp_path: Path,
+) -> None:
+    """``k8s/overlays/faults`` added to an install, as its comment tells users to do."""
+    overlays = Path(os.path.relpath(K8S / "overlays", tmp_path))
+    (tmp_path / "kustomization.yaml").write_text(
+        yaml.safe_dump(
+            {"resources": [str(overlays / "v2")], "components": [str(overlays / "faults")]}
+        )
+    )
+    back = container(find(build(tmp_path), "Deployment", "back"))
+    assert back["env"] == [
+        {"name": "BACKEND_FAULTS_ENABLED", "value": "true"},
+        {
+            "name": "BACKEND_FAULTS_TOKEN",
+            "valueFrom": {
+                "secretKeyRef": {
+                    "name": contract.FAULTS_TOKEN_SECRET,
+                    "key": contract.FAULTS_TOKEN_KEY,
+                }
+            },
+        },
+    ]
+    enabled, token = (FaultSettings.model_fields[name] for name in ("enabled", "token"))
+    assert enabled.default is False and token.default.get_secret_value() == ""

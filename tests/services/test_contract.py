@@ -43,6 +43,10 @@ SPEC = {
     ),
     # The backend's fault injection behind `chaosrun latency` (only with BACKEND_FAULTS_ENABLED).
     "FAULTS_PATH": "/admin/faults",
+    # ... which needs this header to carry BACKEND_FAULTS_TOKEN, on Kubernetes from this Secret.
+    "FAULTS_TOKEN_HEADER": "X-Faults-Token",
+    "FAULTS_TOKEN_SECRET": "backend-faults",
+    "FAULTS_TOKEN_KEY": "token",
 }
 
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import base64
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -17,6 +19,7 @@ from chaos.drivers.base import (
     PodInfo,
     RestoreOutcome,
     TargetUnreachable,
+    Unauthorized,
 )
 from chaos.drivers.kubernetes.evictions import PodEvictions
 from chaos.drivers.kubernetes.objects import ObjectReads
@@ -24,6 +27,7 @@ from chaos.drivers.kubernetes.records import RecordConfigMaps
 from chaos.drivers.kubernetes.transport import APPS, CORE, Retryable
 from chaos.drivers.kubernetes.writes import ObjectWrites
 from chaos.drivers.snapshots import same_spec, strip_server_fields
+from services.contract import FAULTS_TOKEN_KEY, FAULTS_TOKEN_SECRET
 
 T = TypeVar("T")
 
@@ -221,10 +225,18 @@ class KubernetesDriver(RecordConfigMaps, PodEvictions, ObjectWrites, ObjectReads
         return f"http://{address}" if port in (None, 80) else f"http://{address}:{port}"
 
     def call_service(
-        self, name: str, namespace: str, method: str, path: str, body: Any = None
+        self,
+        name: str,
+        namespace: str,
+        method: str,
+        path: str,
+        body: Any = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Any:
         """Through the API server's service proxy, on the Service's first port (by its name,
-        as the proxy wants it): what a pod calling the Service reaches."""
+        as the proxy wants it): what a pod calling the Service reaches. The API server
+        authenticated this client when it read the Service, so a 401 or 403 on the proxied
+        call is the Service's own answer."""
         where = f"{CORE}/namespaces/{quote(namespace)}/services/{quote(name)}"
         service = self.call(
             f"read Service {name!r} in namespace {namespace!r}",
@@ -234,11 +246,44 @@ class KubernetesDriver(RecordConfigMaps, PodEvictions, ObjectWrites, ObjectReads
         ports = service.get("spec", {}).get("ports") or [{}]
         port = ports[0].get("name") or ""
         proxy = f"{where}:{quote(port)}/proxy" if port else f"{where}/proxy"
+        doing = f"{method} {path} on Service {name!r} in namespace {namespace!r}"
+
+        def proxied() -> Any:
+            try:
+                return self.send(method, proxy + path, body=body, extra_headers=headers)
+            except client.ApiException as exc:
+                if exc.status in (401, 403):
+                    raise Unauthorized(f"{doing} was refused (HTTP {exc.status})") from None
+                raise
+
         return self.call(
-            f"{method} {path} on Service {name!r} in namespace {namespace!r}",
-            f"Service {name!r} in namespace {namespace!r} does not serve {path}",
-            lambda: self.send(method, proxy + path, body=body),
+            doing, f"Service {name!r} in namespace {namespace!r} does not serve {path}", proxied
         )
+
+    def faults_token(self, service: str, namespace: str) -> str | None:
+        """Key ``FAULTS_TOKEN_KEY`` of Secret ``FAULTS_TOKEN_SECRET`` in the namespace (the
+        backend reads the same); None when there is no such Secret or key."""
+        try:
+            secret = self.call(
+                f"read Secret {FAULTS_TOKEN_SECRET!r} in namespace {namespace!r}",
+                f"Secret {FAULTS_TOKEN_SECRET!r} not found in namespace {namespace!r}",
+                lambda: self.send(
+                    "GET",
+                    f"{CORE}/namespaces/{quote(namespace)}/secrets/{quote(FAULTS_TOKEN_SECRET)}",
+                ),
+            )
+        except NotFound:
+            return None
+        value = (secret.get("data") or {}).get(FAULTS_TOKEN_KEY)
+        if not value:
+            return None
+        try:
+            return base64.b64decode(value, validate=True).decode().strip() or None
+        except (ValueError, UnicodeDecodeError):
+            raise DriverError(
+                f"Secret {FAULTS_TOKEN_SECRET!r} in namespace {namespace!r}: its key "
+                f"{FAULTS_TOKEN_KEY!r} is not base64-encoded UTF-8 text"
+            ) from None
 
 
 def _deployment_path(name: str, namespace: str) -> str:

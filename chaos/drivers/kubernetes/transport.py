@@ -9,7 +9,7 @@ between client versions and drop fields they do not model. Transient failures ar
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
@@ -70,12 +70,14 @@ class ApiCalls:
         content_type: str = "application/json",
         timeout: tuple[float, float] | None = None,
         text: bool = False,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> Any:
         """One request; the answer's JSON (its text with ``text``), or ``ApiException`` for a
         non-2xx answer."""
         api = self.api_client
         configuration = api.configuration
-        headers = {"Accept": "*/*" if text else "application/json", **api.default_headers}
+        accept = "*/*" if text else "application/json"
+        headers = {"Accept": accept, **api.default_headers, **(extra_headers or {})}
         if body is not None:
             headers["Content-Type"] = content_type
         for auth in configuration.auth_settings().values():

@@ -61,7 +61,9 @@ def supervisord_conf(paths: StatePaths) -> str:
     )
 
 
-def program_conf(program: Program, log: Path) -> str:
+def program_conf(program: Program, log: Path, secret: dict[str, str] | None = None) -> str:
+    """supervisord's section for ``program``; ``secret`` adds environment variables that are
+    kept out of the program's definition (and so out of snapshots and journals)."""
     env = {
         "HOST": HOST,
         "PORT": str(program.port),
@@ -71,6 +73,7 @@ def program_conf(program: Program, log: Path) -> str:
         "NO_PROXY": "127.0.0.1,localhost",
         "no_proxy": "127.0.0.1,localhost",
         **program.environment,
+        **(secret or {}),
     }
     return "\n".join(
         [

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ from chaos.drivers.local.layout import NAMESPACE, SERVICE_ALIASES, Program
 from chaos.drivers.local.ports import call_json, readyz
 from chaos.drivers.local.stack import LocalStack
 from chaos.drivers.local.supervisor import SupervisorFault
+from chaos.drivers.local.token import read_token
 
 _PHASES = {
     "STARTING": "Running",
@@ -291,9 +293,19 @@ class LocalDriver:
         return program.url if program else None
 
     def call_service(
-        self, name: str, namespace: str, method: str, path: str, body: Any = None
+        self,
+        name: str,
+        namespace: str,
+        method: str,
+        path: str,
+        body: Any = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Any:
         url = self.service_url(name, namespace)
         if url is None:
             raise NotFound(f"Service {name!r} not found in namespace {namespace!r}.")
-        return call_json(method, url + path, body)
+        return call_json(method, url + path, body, headers=headers)
+
+    def faults_token(self, service: str, namespace: str) -> str | None:
+        """The stack's token (``chaosrun local up`` writes it), whichever Service."""
+        return read_token(self.stack.paths.faults_token)

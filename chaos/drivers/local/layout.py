@@ -9,6 +9,9 @@ from services.contract import MESSAGE_PATH
 
 NAMESPACE = "default"
 HOST = "127.0.0.1"
+# The backend's settings that open its fault route (services.backend.faults.FaultSettings).
+FAULTS_ENABLED_ENV = "BACKEND_FAULTS_ENABLED"
+FAULTS_TOKEN_ENV = "BACKEND_FAULTS_TOKEN"
 
 # The services' names: the Kubernetes Service each program stands in for.
 SERVICE_ALIASES = {
@@ -69,8 +72,9 @@ def programs_on(ports: dict[str, int], settings: LocalSettings) -> list[Program]
             service="backend",
             labels={"app": "back"},
             port=ports["back"],
-            # A chaos playground: `chaosrun latency` may slow it down.
-            environment={"BACKEND_FAULTS_ENABLED": "true"},
+            # A chaos playground: `chaosrun latency` may slow it down (with the stack's token,
+            # which the program's supervisord file holds, not this definition).
+            environment={FAULTS_ENABLED_ENV: "true"},
         ),
         Program(
             name="front-v1",

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
 
-from chaos.drivers.base import DriverError, NotFound
+from chaos.drivers.base import DriverError, NotFound, Unauthorized
 from chaos.drivers.local.layout import HOST
 from services.contract import READINESS_PATH
 
@@ -61,14 +62,25 @@ def readyz(url: str, timeout: float = 0.5) -> bool:
     return response.status_code == 200
 
 
-def call_json(method: str, url: str, body: Any = None, timeout: float = 5.0) -> Any:
-    """One request to a local service; its JSON answer (``NotFound`` for a 404)."""
+def call_json(
+    method: str,
+    url: str,
+    body: Any = None,
+    timeout: float = 5.0,
+    headers: Mapping[str, str] | None = None,
+) -> Any:
+    """One request to a local service; its JSON answer (``NotFound`` for a 404,
+    ``Unauthorized`` for a 401 or 403)."""
     try:
-        response = httpx.request(method, url, json=body, timeout=timeout, trust_env=False)
+        response = httpx.request(
+            method, url, json=body, headers=headers, timeout=timeout, trust_env=False
+        )
     except httpx.HTTPError as exc:
         raise DriverError(f"{method} {url} failed: {exc or type(exc).__name__}.") from None
     if response.status_code == 404:
         raise NotFound(f"{url} does not exist (404).")
+    if response.status_code in (401, 403):
+        raise Unauthorized(f"{method} {url} was refused (HTTP {response.status_code}).")
     if not response.is_success:
         raise DriverError(f"{method} {url} answered HTTP {response.status_code}.")
     try:

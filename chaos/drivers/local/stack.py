@@ -38,6 +38,7 @@ from chaos.drivers.local.state import (
     write_model,
 )
 from chaos.drivers.local.supervisor import SupervisorClient, SupervisorFault
+from chaos.drivers.local.token import secret_environment, write_new_token
 from chaos.files import write_atomic
 
 STOP_TIMEOUT = 20.0  # seconds ``down`` waits for the processes and ports to go away
@@ -93,10 +94,12 @@ class LocalStack:
         return layout, notes
 
     def write_program(self, program: Program) -> None:
+        """Its definition (the snapshot) and supervisord's ``.conf``, with the token."""
         write_model(self.paths.programs / f"{program.name}.json", program)
+        secret = secret_environment(program, self.paths.faults_token)
         write_atomic(
             self.paths.programs / f"{program.name}.conf",
-            program_conf(program, self.log_path(program.name)),
+            program_conf(program, self.log_path(program.name), secret),
         )
 
     def remove_program(self, name: str) -> None:
@@ -148,6 +151,7 @@ class LocalStack:
 
     def _write_state(self, layout: Layout) -> None:
         self.paths.logs.mkdir(parents=True, exist_ok=True)
+        write_new_token(self.paths.faults_token)
         if self.paths.programs.exists():
             for stale in self.paths.programs.iterdir():
                 stale.unlink()

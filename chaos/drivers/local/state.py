@@ -10,6 +10,7 @@ Everything lives under one state directory::
     <state_dir>/programs/<name>.conf / .json   one file pair per live "Deployment"
     <state_dir>/logs/               supervisord's and every program's output
     <state_dir>/lock                held by ``up`` and ``down`` while they change the stack
+    <state_dir>/faults-token        the backend's fault-route token (0600), new at each start
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ class StatePaths:
     logs: Path
     lock: Path
     socket: Path
+    faults_token: Path
 
     @classmethod
     def under(cls, state_dir: Path) -> StatePaths:
@@ -62,6 +64,7 @@ class StatePaths:
             logs=state_dir / "logs",
             lock=state_dir / "lock",
             socket=_socket_path(state_dir),
+            faults_token=state_dir / "faults-token",
         )
 
 

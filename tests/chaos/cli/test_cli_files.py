@@ -13,6 +13,7 @@ from chaos import __version__
 from testbed.procs import REPO_ROOT
 from tests.chaos.cli.helpers import chaosrun, write
 from tests.chaos.engine.http_target import Target
+from tests.support.cli import run_chaosrun
 
 EXPERIMENTS = REPO_ROOT / "experiments"
 
@@ -140,6 +141,25 @@ def test_run_completed_writes_journal(target: Target, tmp_path: Path) -> None:
     )
     data = json.loads(journal.read_text())
     assert data["status"] == "completed" and data["deviated"] is False
+
+
+@pytest.mark.parametrize("how", ["fast path", "Typer"])
+def test_print_journal_ends_stdout_with_the_journal(
+    target: Target, tmp_path: Path, how: str
+) -> None:
+    """``--print-journal`` (or its variable, which leaves the line to Typer): the journal
+    written to the file is also the last line on stdout, one JSON line."""
+    journal = tmp_path / "journal.json"
+    args = ["run", str(write(tmp_path / "e.json", http_experiment(target)))]
+    args += ["--journal-path", str(journal), "--no-measure"]
+    if how == "fast path":
+        done = run_chaosrun(*args, "--print-journal", timeout=60)
+    else:
+        done = run_chaosrun(*args, timeout=60, env={"CHAOSRUN_PRINT_JOURNAL": "1"})
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[-2].endswith("Journal follows, on one line:")
+    assert json.loads(lines[-1]) == json.loads(journal.read_text())
 
 
 def test_run_deviated_exit_1(target: Target, tmp_path: Path) -> None:

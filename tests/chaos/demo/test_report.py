@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from chaos.measure import Measurement, breaker_url_of
 from chaos.report import Report, ReportSection, render_html, timeline_svg
 from chaos.report.timeline import BREAKER_COLOURS, COLOURS
+from tests.support.file_limit import write_past_the_limit
 from tests.support.measurements import measurement, sample
 
 
@@ -87,3 +89,15 @@ def test_page_is_self_contained_and_groups_side_by_side() -> None:
     assert 'href="act2.json"' in html
     assert not re.search(r"<(script|link|img|iframe)\b", html)
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
+
+
+def test_the_report_is_written_whole_or_not_at_all(tmp_path: Path) -> None:
+    report = tmp_path / "report.html"
+    report.write_text("<p>the previous report</p>")
+    write_past_the_limit(
+        "from chaos.report import Report, ReportSection, write_report\n"
+        'write_report(target, Report("x" * 100_000, "", [ReportSection("act")]))',
+        report,
+    )
+    assert report.read_text() == "<p>the previous report</p>"
+    assert list(tmp_path.iterdir()) == [report]  # no temporary file left behind

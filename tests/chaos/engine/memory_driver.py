@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -26,7 +27,9 @@ from chaos.drivers.base import (
     PodInfo,
     RestoreOutcome,
     Selection,
+    Unauthorized,
 )
+from services.contract import FAULTS_TOKEN_HEADER
 
 _T0 = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -41,6 +44,10 @@ class MemoryDriver:
     # What call_service answers, by (namespace, service, method, path); the calls made.
     answers: dict[tuple[str, str, str, str], Any] = field(default_factory=dict)
     service_calls: list[tuple[str, str, str, str, Any]] = field(default_factory=list)
+    service_headers: list[dict[str, str]] = field(default_factory=list)
+    # The token a (namespace, service) keeps for its fault route: a call without it is
+    # refused, as the backend refuses it.
+    faults_tokens: dict[tuple[str, str], str] = field(default_factory=dict)
     _counter: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     # -- setup helpers -------------------------------------------------------------------
@@ -150,13 +157,26 @@ class MemoryDriver:
         return self.services.get((namespace, name))
 
     def call_service(
-        self, name: str, namespace: str, method: str, path: str, body: Any = None
+        self,
+        name: str,
+        namespace: str,
+        method: str,
+        path: str,
+        body: Any = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Any:
         self.service_calls.append((namespace, name, method, path, body))
+        self.service_headers.append(dict(headers or {}))
+        token = self.faults_tokens.get((namespace, name))
+        if token is not None and (headers or {}).get(FAULTS_TOKEN_HEADER) != token:
+            raise Unauthorized(f"Service {name} refused the token")
         key = (namespace, name, method, path)
         if key not in self.answers:
             raise NotFound(f"Service {name} does not serve {path}")
         return self.answers[key]
+
+    def faults_token(self, service: str, namespace: str) -> str | None:
+        return self.faults_tokens.get((namespace, service))
 
     # -- any object, read: pods and Deployments (the probes' own tests run against the API
     # server) ----

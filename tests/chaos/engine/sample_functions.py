@@ -59,3 +59,21 @@ def wait_for_gate(gate: str, timeout: float = 5.0, linger: float = 0.0) -> str:
 def answered(value: Any, expected: int = 200) -> bool:
     """A probe tolerance: the checked http probe's output is in ``value``."""
     return isinstance(value, dict) and value.get("status") == expected
+
+
+def exit_now(code: int = 3) -> None:
+    raise SystemExit(code)
+
+
+def press_ctrl_c() -> None:
+    raise KeyboardInterrupt
+
+
+def is_truthy(value: Any) -> bool:
+    """A probe tolerance taking the checked output as ``value``."""
+    return bool(value)
+
+
+def has_status(value: Any, status: int = 0) -> bool:
+    """A probe tolerance: the http or process output's ``status`` is ``status``."""
+    return isinstance(value, dict) and value.get("status") == status

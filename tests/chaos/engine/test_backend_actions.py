@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from chaos.actions.backend import FAULT_KIND, restore_speed, slow_down
+from chaos.actions.backend import FAULT_KIND, FAULTS_TOKEN_ENV, restore_speed, slow_down
 from chaos.actions.context import RunContext
 from chaos.actions.errors import ActivityFailed
 from chaos.actions.registry import lookup
@@ -14,7 +15,7 @@ from chaos.drivers.factory import TargetRef
 from chaos.engine.recovery import Found, Recovery, Verdict
 from chaos.records import RecordStore, RecordWriter
 from chaos.records.model import ObjectState
-from services.contract import FAULTS_PATH
+from services.contract import FAULTS_PATH, FAULTS_TOKEN_HEADER
 from tests.chaos.engine.memory_driver import MemoryDriver
 
 PUT = ("default", "backend", "PUT", FAULTS_PATH)
@@ -139,3 +140,54 @@ def test_the_fault_is_in_the_run_record_before_it_is_asked_and_restore_ends_it(
     assert outcome.verdict is Verdict.RESTORED
     assert driver.service_calls[-1][:4] == DELETE
     assert store.unfinished()[0] == []
+
+
+# -- the backend's token ------------------------------------------------------------------
+
+TOKEN = "the-token-the-backend-keeps-0123"
+
+
+def sent_tokens(driver: MemoryDriver) -> list[str | None]:
+    return [headers.get(FAULTS_TOKEN_HEADER) for headers in driver.service_headers]
+
+
+def test_the_token_comes_from_the_target_and_goes_with_every_request(
+    driver: MemoryDriver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(FAULTS_TOKEN_ENV, raising=False)
+    driver.faults_tokens[("default", "backend")] = TOKEN
+    ctx = ctx_for(driver)
+    slow_down(ctx, delay=1, duration=30)
+    restore_speed(ctx)
+    assert sent_tokens(driver) == [TOKEN, TOKEN]
+    assert TOKEN not in json.dumps(ctx.record)  # never in the journal
+
+
+def test_the_activity_secrets_then_the_environment_come_before_the_target(
+    driver: MemoryDriver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    driver.faults_tokens[("default", "backend")] = "kept-by-the-target-0123456"
+    monkeypatch.setenv(FAULTS_TOKEN_ENV, "from-the-environment-0123")
+    ctx = ctx_for(driver)
+    with pytest.raises(ActivityFailed):
+        slow_down(ctx, delay=1, duration=30, secrets={"faults_token": "from-the-secrets-0123"})
+    with pytest.raises(ActivityFailed):
+        slow_down(ctx, delay=1, duration=30)
+    assert sent_tokens(driver) == ["from-the-secrets-0123", "from-the-environment-0123"]
+
+
+def test_a_refused_token_fails_the_action_in_one_sentence_and_records_no_change(
+    driver: MemoryDriver, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv(FAULTS_TOKEN_ENV, raising=False)
+    driver.faults_tokens[("default", "backend")] = TOKEN
+    writer = RecordWriter(RecordStore(tmp_path), TargetRef)
+    ctx = ctx_for(driver, records=writer)
+    with pytest.raises(ActivityFailed) as failed:
+        slow_down(ctx, delay=1, duration=30, secrets={"faults_token": "wrong-token-0123456789"})
+    message = str(failed.value)
+    assert "refused the fault request" in message and FAULTS_TOKEN_ENV in message
+    assert "\n" not in message and "wrong-token" not in message
+    assert ctx.changes == []
+    record = writer.record
+    assert record is not None and record.objects[0].state == ObjectState.UNTOUCHED

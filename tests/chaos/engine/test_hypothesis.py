@@ -48,6 +48,30 @@ def test_a_probe_tolerance_gets_the_output_as_value(
     assert before["probes"][0]["tolerance_met"] is met
 
 
+def test_a_probe_tolerance_without_value_is_not_met(target: Target, tmp_path: Path) -> None:
+    """chaostoolkit-lib passes ``value`` to a probe tolerance whatever its function declares:
+    ``os.path.exists`` rejects it, the call fails, so the tolerance is not met."""
+    path = str(tmp_path)
+    tolerance = {
+        "type": "probe",
+        "name": "path-must-exist",
+        "provider": {
+            "type": "python",
+            "module": "os.path",
+            "func": "exists",
+            "arguments": {"path": path},
+        },
+    }
+    raw = experiment(target, [])
+    raw["steady-state-hypothesis"]["probes"] = [http_probe("up", tolerance=tolerance)]
+    raw["rollbacks"] = []
+    result = run(raw, tmp_path)
+    assert (result.status, result.exit_code) == ("failed", 1)
+    before = read_journal(tmp_path)["steady_states"]["before"]
+    assert before["probes"][0]["status"] == "succeeded"
+    assert before["probes"][0]["tolerance_met"] is False
+
+
 def test_a_jsonpath_tolerance_on_a_real_json_answer(target: Target, tmp_path: Path) -> None:
     tolerance = {"type": "jsonpath", "path": "$.body.state", "expect": "closed"}
     raw = experiment(target, [])

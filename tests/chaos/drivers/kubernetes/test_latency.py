@@ -4,7 +4,9 @@ backend process), as ``chaosrun latency`` and ``chaosrun restore`` do."""
 
 from __future__ import annotations
 
+import base64
 import json
+import secrets
 import signal
 import subprocess
 from collections.abc import Iterator
@@ -13,17 +15,40 @@ from pathlib import Path
 import httpx
 import pytest
 
-from chaos.drivers.base import NotFound
+from chaos.drivers.base import NotFound, Unauthorized
 from chaos.drivers.kubernetes import KubernetesDriver
-from services.contract import BACKEND_SERVICE, FAULTS_PATH, MESSAGE_PATH
+from services.contract import (
+    BACKEND_SERVICE,
+    FAULTS_PATH,
+    FAULTS_TOKEN_HEADER,
+    FAULTS_TOKEN_KEY,
+    FAULTS_TOKEN_SECRET,
+    MESSAGE_PATH,
+)
 from testbed.kube.cluster import FakeCluster, ProcessBinding, wait_until
-from testbed.kube.resources import SERVICES
+from testbed.kube.resources import SECRETS, SERVICES
 from testbed.procs import Service, start_service
 from tests.chaos.cli.helpers import read_until
 from tests.chaos.drivers.kubernetes.stack import Stack, cli_env
-from tests.support.cli import spawn_chaosrun
+from tests.support.cli import run_chaosrun, spawn_chaosrun
 
 PROXY = f"/api/v1/namespaces/default/services/{BACKEND_SERVICE}"
+TOKEN = secrets.token_urlsafe(32)
+FAULTS_ENV = {"BACKEND_FAULTS_ENABLED": "true", "BACKEND_FAULTS_TOKEN": TOKEN}
+
+
+def keep_token(cluster: FakeCluster, token: str) -> None:
+    """The Secret the backend's token comes from, as k8s/overlays/faults expects it."""
+    cluster.store.create(
+        SECRETS,
+        "default",
+        {
+            "apiVersion": "v1",
+            "kind": "Secret",
+            "metadata": {"name": FAULTS_TOKEN_SECRET, "namespace": "default"},
+            "data": {FAULTS_TOKEN_KEY: base64.b64encode(token.encode()).decode()},
+        },
+    )
 
 
 @pytest.fixture
@@ -32,7 +57,7 @@ def slow_stack(fake_cluster: FakeCluster, kubeconfig: Path, tmp_path: Path) -> I
     logs = tmp_path / "logs"
     logs.mkdir()
     backend = ProcessBinding(
-        fake_cluster, "app=back", "services.backend", logs, env={"BACKEND_FAULTS_ENABLED": "true"}
+        fake_cluster, "app=back", "services.backend", logs, env=FAULTS_ENV
     ).start()
     frontend: Service | None = None
     try:
@@ -43,6 +68,7 @@ def slow_stack(fake_cluster: FakeCluster, kubeconfig: Path, tmp_path: Path) -> I
         )
         fake_cluster.seed_demo(frontend_port=frontend.port)
         fake_cluster.route_service(BACKEND_SERVICE, backend.url)
+        keep_token(fake_cluster, TOKEN)
         wait_until(lambda: backend.running, 20, "the backend process to run")
         yield Stack(
             fake_cluster,
@@ -59,7 +85,9 @@ def slow_stack(fake_cluster: FakeCluster, kubeconfig: Path, tmp_path: Path) -> I
 
 
 def fault_active(stack: Stack) -> bool:
-    return bool(httpx.get(stack.backend.url + FAULTS_PATH, timeout=5).json()["active"])
+    headers = {FAULTS_TOKEN_HEADER: TOKEN}
+    answer = httpx.get(stack.backend.url + FAULTS_PATH, headers=headers, timeout=5)
+    return bool(answer.json()["active"])
 
 
 def proxied(stack: Stack, method: str) -> list[str]:
@@ -79,9 +107,13 @@ def test_the_driver_uses_the_service_port_by_name_as_the_proxy_wants(
         BACKEND_SERVICE,
         {"spec": {"ports": [{"name": "http", "port": 8081, "targetPort": "http"}]}},
     )
-    answer = driver.call_service(BACKEND_SERVICE, "default", "GET", FAULTS_PATH)
+    headers = {FAULTS_TOKEN_HEADER: TOKEN}
+    answer = driver.call_service(BACKEND_SERVICE, "default", "GET", FAULTS_PATH, None, headers)
     assert answer["active"] is False
-    assert proxied(slow_stack, "GET") == [f"{PROXY}:http/proxy{FAULTS_PATH}"]
+    assert driver.faults_token(BACKEND_SERVICE, "default") == TOKEN
+    with pytest.raises(Unauthorized):
+        driver.call_service(BACKEND_SERVICE, "default", "GET", FAULTS_PATH)
+    assert proxied(slow_stack, "GET") == [f"{PROXY}:http/proxy{FAULTS_PATH}"] * 2
     with pytest.raises(NotFound):
         driver.call_service(BACKEND_SERVICE, "default", "GET", "/no/such/route")
     with pytest.raises(NotFound):
@@ -163,3 +195,20 @@ def test_a_backend_without_faults_enabled_is_bad_input(
     assert ran.returncode == 2, ran.stdout + ran.stderr
     assert "BACKEND_FAULTS_ENABLED=true" in ran.stderr
     assert "Traceback" not in ran.stderr
+
+
+def test_without_the_token_latency_is_refused_before_any_change(slow_stack: Stack) -> None:
+    slow_stack.cluster.store.delete(SECRETS, "default", FAULTS_TOKEN_SECRET)
+    args = ("latency", "--frontend-url", slow_stack.frontend.url, "--no-measure")
+    ran = slow_stack.chaosrun(*args)
+    assert ran.returncode == 2, ran.stdout + ran.stderr
+    assert "refused the fault request" in ran.stderr and "CHAOSRUN_FAULTS_TOKEN" in ran.stderr
+    assert "Traceback" not in ran.stderr
+    assert proxied(slow_stack, "PUT") == [] and not fault_active(slow_stack)
+
+    # The token given in the environment instead of a Secret.
+    env = {**slow_stack.env, "CHAOSRUN_FAULTS_TOKEN": TOKEN}
+    given = run_chaosrun(*args, "--duration", "0.2", timeout=120, env=env, cwd=slow_stack.workdir)
+    assert given.returncode in (0, 1), given.stdout + given.stderr
+    assert proxied(slow_stack, "PUT") == [f"{PROXY}/proxy{FAULTS_PATH}"]
+    assert not fault_active(slow_stack)

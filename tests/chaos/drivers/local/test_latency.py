@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import signal
+import stat
 import subprocess
 from pathlib import Path
 
@@ -12,16 +13,19 @@ import httpx
 import pytest
 
 from chaos.drivers.local import LocalDriver, LocalStack
-from services.contract import FAULTS_PATH
+from services.contract import FAULTS_PATH, FAULTS_TOKEN_HEADER
 from testbed.polling import wait_until
 from tests.chaos.cli.helpers import read_until
 from tests.support.cli import run_chaosrun, spawn_chaosrun
 
 
 def fault(driver: LocalDriver) -> dict[str, object]:
-    backend = driver.service_url("backend", "default")
-    assert backend is not None
-    answer: dict[str, object] = httpx.get(backend + FAULTS_PATH, timeout=5).json()
+    """The backend's fault, asked with the stack's token."""
+    token = driver.faults_token("backend", "default")
+    assert token
+    answer: dict[str, object] = driver.call_service(
+        "backend", "default", "GET", FAULTS_PATH, None, {FAULTS_TOKEN_HEADER: token}
+    )
     return answer
 
 
@@ -48,6 +52,38 @@ def test_v1_deviates_while_the_backend_is_slow_and_the_rollback_ends_it(
     assert data["chaosrun"]["faults"][0]["delay"] == 2
     assert data["measurements"]["summary"]["requests"] > 0
     assert fault(driver)["active"] is False
+    token = driver.faults_token("backend", "default")
+    assert token and token not in journal.read_text()
+
+
+def test_the_stack_keeps_its_token_to_itself_and_the_route_wants_it(
+    stack: LocalStack, driver: LocalDriver
+) -> None:
+    token = driver.faults_token("backend", "default")
+    assert token and len(token) >= 32
+    assert stat.S_IMODE(stack.paths.faults_token.stat().st_mode) == 0o600
+    conf = stack.paths.programs / "back.conf"
+    assert stat.S_IMODE(conf.stat().st_mode) == 0o600 and token in conf.read_text()
+    # Not in the program's definition, which snapshots (and so journals) are made of.
+    assert token not in (stack.paths.programs / "back.json").read_text()
+    assert token not in stack.paths.layout.read_text()
+    backend = driver.service_url("backend", "default")
+    assert backend is not None
+    assert httpx.get(backend + FAULTS_PATH, timeout=5).status_code == 401
+    wrong = {FAULTS_TOKEN_HEADER: token[::-1]}
+    assert httpx.get(backend + FAULTS_PATH, headers=wrong, timeout=5).status_code == 401
+
+
+def test_a_wrong_token_in_the_environment_is_bad_input_before_any_chaos(
+    stack: LocalStack, driver: LocalDriver, tmp_path: Path
+) -> None:
+    journal = tmp_path / "latency.json"
+    env = {"COLUMNS": "200", "CHAOSRUN_FAULTS_TOKEN": "not-the-stack-token-0123456"}
+    result = run_chaosrun(*latency(stack, journal, "--duration", "0"), timeout=90, env=env)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "refused the fault request" in result.stderr
+    assert "not-the-stack-token" not in result.stdout + result.stderr
+    assert not journal.exists() and fault(driver)["active"] is False
 
 
 def test_a_service_that_does_not_accept_faults_is_bad_input_before_any_chaos(
