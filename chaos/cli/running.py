@@ -22,9 +22,10 @@ from chaos.errors import BadInput, ChaosrunError
 if TYPE_CHECKING:
     from chaos.engine.inputs import RunInputs
     from chaos.engine.session import Session
-    from chaos.experiment.builtin import Chaos, PodChaos
+    from chaos.experiment.builtin import PodChaos
+    from chaos.experiment.cutoffs import Builtin
 
-BUILTIN: dict[str, Callable[[Values], Chaos]] = {
+BUILTIN: dict[str, Callable[[Values], Builtin]] = {
     "pod": groups.pod_chaos,
     "deployment": groups.deployment_chaos,
     "latency": groups.latency_chaos,
@@ -116,7 +117,7 @@ def execute(command: str, values: Values) -> int:
     return builtin(options, chaos, values["frontend_url"])
 
 
-def builtin(options: RunOptions, chaos: Chaos, frontend_url: str | None) -> int:
+def builtin(options: RunOptions, chaos: Builtin, frontend_url: str | None) -> int:
     """``chaosrun pod``, ``deployment`` or ``latency``: the tutorial's experiment."""
     from chaos.experiment.builtin import DeploymentChaos, LatencyChaos, PodChaos
 
@@ -138,7 +139,7 @@ def builtin(options: RunOptions, chaos: Chaos, frontend_url: str | None) -> int:
     return finish(session.run_builtin(chaos, frontend_url), options)
 
 
-def cutoff_ok(chaos: Chaos) -> None:
+def cutoff_ok(chaos: Builtin) -> None:
     """``partition``'s selector parses; ``drain`` names one node or a node selector."""
     from chaos.experiment.cutoffs import DrainChaos, PartitionChaos
 

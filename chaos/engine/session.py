@@ -34,7 +34,7 @@ from chaos.records.writer import RecordWriter
 from services.contract import FAULTS_PATH
 
 if TYPE_CHECKING:
-    from chaos.experiment.builtin import Chaos
+    from chaos.experiment.cutoffs import Builtin
 
 logger = logging.getLogger("chaosrun")
 
@@ -176,7 +176,7 @@ class Session:
 
     # -- runs ----------------------------------------------------------------------------
 
-    def run_builtin(self, chaos: Chaos, frontend_url: str | None = None) -> RunResult:
+    def run_builtin(self, chaos: Builtin, frontend_url: str | None = None) -> RunResult:
         """``chaosrun pod`` / ``deployment`` / ``latency``: find the frontend, build the tutorial's
         experiment against it, run it measuring the frontend (unless told not to)."""
         from chaos.experiment.builtin import (
@@ -184,9 +184,8 @@ class Session:
             LatencyChaos,
             PodChaos,
             ScaleChaos,
-            builtin_experiment,
         )
-        from chaos.experiment.cutoffs import DrainChaos, PartitionChaos, preflight
+        from chaos.experiment.cutoffs import DrainChaos, PartitionChaos, any_experiment, preflight
 
         check_namespace(chaos.namespace, self.options.guards.allow_system_namespaces)
         self.prepare()
@@ -208,7 +207,7 @@ class Session:
         }.get(type(chaos), "latency")
         source += " experiment"
         return self.run_document(
-            builtin_experiment(chaos, url),
+            any_experiment(chaos, url),
             source=source,
             measure_url=url if measuring else None,
             breaker_url=self._breaker_url(url, measuring),

@@ -5,7 +5,7 @@ engine as ``chaosrun run``."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import Any
 
 from chaos.defaults import (
     BACKEND_DEPLOYMENT,
@@ -82,12 +82,7 @@ class ScaleChaos:
     rollback: bool = True
 
 
-if TYPE_CHECKING:  # partition and drain: chaos.experiment.cutoffs, built on this module
-    from chaos.experiment.cutoffs import Cutoff
-
-    Chaos: TypeAlias = PodChaos | DeploymentChaos | LatencyChaos | ScaleChaos | Cutoff
-else:
-    Chaos = PodChaos | DeploymentChaos | LatencyChaos | ScaleChaos
+Chaos = PodChaos | DeploymentChaos | LatencyChaos | ScaleChaos
 
 
 def hypothesis(namespace: str, page_timeout: float = PAGE_TIMEOUT) -> dict[str, Any]:
@@ -260,10 +255,6 @@ def scale_experiment(chaos: ScaleChaos, frontend_url: str) -> dict[str, Any]:
 
 
 def builtin_experiment(chaos: Chaos, frontend_url: str) -> dict[str, Any]:
-    from chaos.experiment.cutoffs import DrainChaos, PartitionChaos, cutoff_experiment
-
-    if isinstance(chaos, PartitionChaos | DrainChaos):
-        return cutoff_experiment(chaos, frontend_url)
     if isinstance(chaos, ScaleChaos):
         return scale_experiment(chaos, frontend_url)
     if isinstance(chaos, PodChaos):
@@ -273,6 +264,6 @@ def builtin_experiment(chaos: Chaos, frontend_url: str) -> dict[str, Any]:
     return deployment_experiment(chaos, frontend_url)
 
 
-# What the other built-in experiments (chaos.experiment.cutoffs) are made of.
+# What partition's and drain's experiments (chaos.experiment.cutoffs) are made of.
 python_action = _python_action
 experiment_of = _experiment

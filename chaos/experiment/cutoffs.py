@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from chaos.defaults import DRAIN_TIMEOUT, NAMESPACE, PARTITION_SELECTOR, PAUSE
 from chaos.errors import BadInput
-from chaos.experiment.builtin import experiment_of, python_action
+from chaos.experiment.builtin import Chaos, builtin_experiment, experiment_of, python_action
 
 if TYPE_CHECKING:
     from chaos.drivers.base import Driver
@@ -67,6 +67,8 @@ class DrainChaos:
 
 
 Cutoff = PartitionChaos | DrainChaos
+# Every built-in experiment: the tutorial's (chaos.experiment.builtin) and these.
+Builtin = Chaos | Cutoff
 
 
 def _undo(chaos: Cutoff) -> list[dict[str, Any]]:
@@ -124,10 +126,13 @@ def drain_experiment(chaos: DrainChaos, frontend_url: str) -> dict[str, Any]:
     )
 
 
-def cutoff_experiment(chaos: Cutoff, frontend_url: str) -> dict[str, Any]:
+def any_experiment(chaos: Builtin, frontend_url: str) -> dict[str, Any]:
+    """The experiment of any built-in command."""
     if isinstance(chaos, PartitionChaos):
         return partition_experiment(chaos, frontend_url)
-    return drain_experiment(chaos, frontend_url)
+    if isinstance(chaos, DrainChaos):
+        return drain_experiment(chaos, frontend_url)
+    return builtin_experiment(chaos, frontend_url)
 
 
 def preflight(chaos: Cutoff, driver: Driver) -> None:
