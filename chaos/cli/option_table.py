@@ -222,7 +222,7 @@ OPTIONS: tuple[Option, ...] = (
          "when the frontend serves it)."),
     _opt("no_measure", "flag", False, RUNS,
          "Do not probe the frontend while the chaos runs."),
-    _opt("record_in_cluster", "flag", False, {DEPLOYMENT, LATENCY, RUN},
+    _opt("record_in_cluster", "flag", False, {DEPLOYMENT, LATENCY, PARTITION, DRAIN, RUN},
          "Also keep the run record (what the run changes and how to undo it) in a sealed "
          "ConfigMap in the namespace it changes, so `chaosrun restore` can undo it from another "
          "machine.",
