@@ -10,7 +10,7 @@ import pytest
 
 from chaos.actions.context import RunContext
 from chaos.actions.registry import lookup
-from chaos.drivers.base import ObjectKind, custom_kind
+from chaos.drivers.base import NotFound, ObjectKind, custom_kind
 from chaos.drivers.kubernetes import KubernetesDriver
 from chaos.drivers.kubernetes.objects import collection_path
 from testbed.kube.cluster import wait_until
@@ -49,6 +49,24 @@ def call(driver: KubernetesDriver, qualified: str, **arguments: Any) -> Any:
     native = lookup(module, func)
     assert native is not None, qualified
     return native.impl(RunContext(driver_factory=lambda: driver), **arguments)
+
+
+def call_in(ctx: RunContext, qualified: str, **arguments: Any) -> Any:
+    """A native catalogue function, called in ``ctx`` (its changes recorded there)."""
+    module, _, func = qualified.rpartition(".")
+    native = lookup(module, func)
+    assert native is not None and native.native, qualified
+    return native.impl(ctx, **arguments)
+
+
+def read_or_none(
+    driver: KubernetesDriver, kind: ObjectKind, name: str, ns: str | None = "default"
+) -> Any:
+    """The object as the API answers it, or None when there is none."""
+    try:
+        return driver.read_object(kind, name, ns)
+    except NotFound:
+        return None
 
 
 def create(

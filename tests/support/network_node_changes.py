@@ -107,7 +107,7 @@ def _policy(policy_name: str, **arguments: Any) -> Setup:
     return _existing(NETWORKPOLICIES, policy(policy_name), **arguments)
 
 
-NETWORK_FAULTS = [
+NETWORK_FAULTS: list[tuple[str, dict[str, Any]]] = [
     ("add_latency", {"latency": "50ms"}),
     ("set_loss", {"loss": "25"}),
     ("duplicate_packets", {"duplicate": "10"}),

@@ -14,19 +14,24 @@ import pytest
 from chaos.actions.changes import undo_all
 from chaos.actions.context import RunContext
 from chaos.actions.errors import ActivityFailed
-from chaos.actions.registry import lookup
 from chaos.drivers.base import (
     DAEMONSETS,
     INGRESSES,
     NETWORKPOLICIES,
     NODES,
     PODS,
-    NotFound,
     ObjectKind,
 )
 from chaos.drivers.kubernetes import KubernetesDriver
 from testbed.kube.cluster import FakeCluster, wait_until
-from tests.support.kube_objects import NETWORKCHAOS, STRESSCHAOS, create, define
+from tests.support.kube_objects import (
+    NETWORKCHAOS,
+    STRESSCHAOS,
+    call_in,
+    create,
+    define,
+    read_or_none,
+)
 
 WIDGETS = ObjectKind("Widget", "example.com", "v1", "widgets")
 GLOBAL_WIDGETS = ObjectKind("GlobalWidget", "example.com", "v1", "globalwidgets", False)
@@ -37,18 +42,7 @@ def ctx(driver: KubernetesDriver) -> RunContext:
     return RunContext(driver_factory=lambda: driver)
 
 
-def run(ctx: RunContext, qualified: str, **arguments: Any) -> Any:
-    module, _, func = qualified.rpartition(".")
-    native = lookup(module, func)
-    assert native is not None and native.native, qualified
-    return native.impl(ctx, **arguments)
-
-
-def read(driver: KubernetesDriver, kind: ObjectKind, name: str, ns: str | None = "default") -> Any:
-    try:
-        return driver.read_object(kind, name, ns)
-    except NotFound:
-        return None
+run, read = call_in, read_or_none
 
 
 def gone(driver: KubernetesDriver, kind: ObjectKind, name: str, ns: str | None = "default") -> bool:
