@@ -212,15 +212,10 @@ def _check_custom(api: ObjectKind) -> Callable[[RecordedObject], str | None]:
     def check(obj: RecordedObject) -> str | None:
         if obj.op not in _CUSTOM_OPS or obj.previous is not None:
             return f"its {obj.label} records a change chaosrun does not make ({obj.op.value})"
-        manifest = obj.manifest
-        if manifest.get("apiVersion") != api.api_version or not manifest.get("kind"):
+        kind = obj.manifest.get("kind")  # the resource's own kind: any the snapshot names
+        if not isinstance(kind, str) or not kind:
             return f"its snapshot of {obj.label} is not an {api.api_version} object"
-        meta = _mapping(manifest.get("metadata"))
-        if meta.get("name") != obj.name:
-            return f"its snapshot of {obj.label} names another object ({meta.get('name')!r})"
-        if meta.get("namespace", obj.namespace) != obj.namespace:
-            return f"its snapshot of {obj.label} names namespace {meta.get('namespace')!r}"
-        return None
+        return _check_snapshot(obj, ObjectKind(kind, api.group, api.version, api.plural))
 
     return check
 

@@ -64,7 +64,7 @@ def test_which_resources_are_custom(name: tuple[str, str, str], expected: str | 
         (chaos(op=Op.CREATED, previous=3), "a change chaosrun does not make"),
         (
             chaos(manifest={"apiVersion": "apps/v1", "kind": "Deployment"}),
-            "is not an chaos-mesh.org/v1alpha1 object",
+            "is not an chaos-mesh.org/v1alpha1 Deployment",
         ),
         (chaos(namespace="other"), "outside its own namespace"),
         (chaos(namespace="kube-system"), "system namespace"),
