@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from bench import history_bench, proxy, report_scale, slow_backend
+from bench import history_bench, overload, proxy, report_scale, slow_backend
 from bench.common import BENCH
 from bench.report_runner import (
     BREAKER_OVERHEAD_US,
@@ -239,6 +239,8 @@ def render(results: dict[str, Any], command: str) -> str:
         body += proxy.report_lines(sections["proxy"], targets)
     if "history" in sections:
         body += history_bench.report_lines(sections["history"], targets)
+    if "overload" in sections:
+        body += overload.report_lines(sections["overload"], targets)
     pkgs = ", ".join(f"{k} {v}" for k, v in m["packages"].items())
     head = [
         "# Benchmarks",

@@ -1,6 +1,6 @@
 """Every benchmark in one run; ``bash bench/run`` starts it in the bench venv.
 
-    python bench/suite.py [--quick] [--only runner,scale,prober,...,proxy] [--no-doc]
+    python bench/suite.py [--quick] [--only runner,scale,prober,...,history,overload] [--no-doc]
 
 Writes ``bench/out/results.json`` and (unless ``--no-doc``) ``docs/benchmarks.md``.
 """
@@ -32,6 +32,7 @@ SECTIONS = (
     "report",
     "proxy",
     "history",
+    "overload",
 )
 
 
@@ -125,6 +126,10 @@ def main() -> int:
         from bench import history_bench
 
         sections["history"] = history_bench.run(3 if quick else 7, out_dir)
+    if "overload" in only:
+        from bench import overload
+
+        sections["overload"] = overload.run(1 if quick else 3, out_dir)
     results["finished"] = time.strftime("%H:%M", time.gmtime())
     results["command"] = shlex.join(["bash", "bench/run", *sys.argv[1:]])
     (out_dir / "results.json").write_text(json.dumps(results, indent=2))

@@ -14,13 +14,18 @@ from services.backend.faults import FaultSettings
 from services.backend.settings import BackendServerSettings
 from services.common.settings import describe
 from services.frontend.settings import BackendClientSettings, FrontendServerSettings
-from services.frontend_v2.settings import BreakerSettings
+from services.frontend_v2.settings import BreakerSettings, BulkheadSettings
 
 #: Which settings models each service reads.
 SERVICES: dict[str, tuple[type[BaseSettings], ...]] = {
     "backend": (BackendServerSettings, FaultSettings),
     "frontend_v1": (FrontendServerSettings, BackendClientSettings),
-    "frontend_v2": (FrontendServerSettings, BackendClientSettings, BreakerSettings),
+    "frontend_v2": (
+        FrontendServerSettings,
+        BackendClientSettings,
+        BreakerSettings,
+        BulkheadSettings,
+    ),
 }
 
 

@@ -19,6 +19,8 @@ __all__ = [
     "BREAKER_OPEN",
     "BREAKER_PATH",
     "BREAKER_STATES",
+    "BULKHEADS_PATH",
+    "BULKHEAD_EVENTS_PATH",
     "CIRCUIT_BREAKERS_PATH",
     "FALLBACK_MESSAGE",
     "FAULTS_PATH",
@@ -47,6 +49,9 @@ BREAKER_PATH = "/breaker"
 #: (``/{name}/{eventType}`` narrows them), as resilience4j-spring-boot serves them.
 CIRCUIT_BREAKERS_PATH = "/actuator/circuitbreakers"
 BREAKER_EVENTS_PATH = "/actuator/circuitbreakerevents"
+#: Frontend v2's bulkhead in the actuator: its name, and its buffered events.
+BULKHEADS_PATH = "/actuator/bulkheads"
+BULKHEAD_EVENTS_PATH = "/actuator/bulkheadevents"
 LIVENESS_PATH = "/healthz"
 #: 200 once the service has started; never depends on another service.
 READINESS_PATH = "/readyz"

@@ -1,5 +1,6 @@
-"""Object bodies as chaosk8s takes them: a mapping, a JSON or YAML file, or a JSON or YAML
-string; parsed within chaosrun's bounds (``chaos.parsing``)."""
+"""Object bodies as chaosk8s' crd functions take them: a mapping, a YAML (or JSON) file, or a
+JSON or YAML string; parsed within chaosrun's bounds (``chaos.parsing``). A spec file of the
+other modules is ``mutations.load_spec``'s."""
 
 from __future__ import annotations
 
@@ -30,14 +31,6 @@ def _read(path: str) -> str:
     except (OSError, UnicodeDecodeError, ParseError) as exc:
         why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         raise ActivityFailed(f"cannot read {path}: {why}") from None
-
-
-def from_file(path: str) -> dict[str, Any]:
-    """The object in a ``.json`` or ``.yaml``/``.yml`` file (its suffix says which)."""
-    suffix = Path(path).suffix.lower()
-    if suffix not in (".json", *YAML_SUFFIXES):
-        raise ActivityFailed(f"cannot process {path}: it must end in .json, .yaml or .yml")
-    return parse_text(_read(path), suffix in YAML_SUFFIXES, path)
 
 
 def body(resource: dict[str, Any] | None, yaml_file: str | None) -> dict[str, Any]:

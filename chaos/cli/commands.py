@@ -1,4 +1,5 @@
-"""``chaosrun pod``, ``deployment``, ``run`` and ``validate``: options in, the result out."""
+"""``chaosrun pod``, ``deployment``, ``scale``, ``run`` and ``validate``: options in, the
+result out."""
 
 from __future__ import annotations
 
@@ -42,6 +43,22 @@ def deployment(values: Values) -> None:
     raise typer.Exit(running.execute("deployment", values))
 
 
+SCALE_EPILOG = (
+    "Example: chaosrun scale back --replicas 0 --pause 10 --journal-path scale.json\n\n"
+    "A workload that does not exist is bad input (exit 2, nothing is run). The count it had is "
+    "written to the run record before the scale, and the rollback scales it back in every case "
+    "(failure, deviation, Ctrl-C) unless --no-rollback; `chaosrun restore` scales it back after "
+    "a run that was killed."
+)
+
+
+@declared("scale")
+def scale(values: Values) -> None:
+    """Scale a Deployment (or StatefulSet) to --replicas, pause, check the hypothesis, then
+    scale it back to the count it had."""
+    raise typer.Exit(running.execute("scale", values))
+
+
 RUN_EPILOG = (
     "Example: chaosrun run experiments/pod.json --var frontend_url=http://127.0.0.1:8080/\n\n"
     "Stricter than the Chaos Toolkit: a hypothesis not met before the method stops the run "
@@ -75,5 +92,6 @@ def validate(values: Values) -> None:
 def register(app: typer.Typer) -> None:
     app.command(epilog=POD_EPILOG)(handles_errors(pod))
     app.command(epilog=DEPLOYMENT_EPILOG)(handles_errors(deployment))
+    app.command(epilog=SCALE_EPILOG)(handles_errors(scale))
     app.command(epilog=RUN_EPILOG)(handles_errors(run))
     app.command(epilog=VALIDATE_EPILOG)(handles_errors(validate))

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from chaos.cli.option_table import Values
 from chaos.drivers.factory import TargetRef
 from chaos.engine.options import Guards, MeasureOptions, Outputs, RunOptions
-from chaos.experiment.builtin import DeploymentChaos, LatencyChaos, PodChaos
+from chaos.experiment.builtin import DeploymentChaos, LatencyChaos, PodChaos, ScaleChaos
 from chaos.experiment.cutoffs import DrainChaos, PartitionChaos
 from chaos.history.options import HistoryOptions
 
@@ -103,6 +103,10 @@ def pod_chaos(values: Values) -> PodChaos:
 
 def deployment_chaos(values: Values) -> DeploymentChaos:
     return _fill(DeploymentChaos, values, rollback=not values["no_rollback"])
+
+
+def scale_chaos(values: Values) -> ScaleChaos:
+    return _fill(ScaleChaos, values, rollback=not values["no_rollback"])
 
 
 def latency_chaos(values: Values) -> LatencyChaos:

@@ -1,5 +1,5 @@
-"""Every option of ``pod``, ``deployment``, ``latency``, ``partition``, ``drain``, ``run``,
-``validate``, ``restore`` and ``proxy``, declared once.
+"""Every option of ``pod``, ``deployment``, ``scale``, ``latency``, ``partition``, ``drain``,
+``run``, ``validate``, ``restore`` and ``proxy``, declared once.
 
 Both readers of a command line are built from this table: the Typer commands' signatures
 (``chaos.cli.options``) and the console script's own reading of plain command lines
@@ -22,10 +22,12 @@ Values = dict[str, Any]  # a command line's values, by the options' names
 Kind = Literal["text", "int", "float", "path", "flag", "target"]
 
 POD, DEPLOYMENT, LATENCY, RUN = "pod", "deployment", "latency", "run"
+SCALE = "scale"
 PARTITION, DRAIN = "partition", "drain"
 VALIDATE, RESTORE, PROXY = "validate", "restore", "proxy"
-# The built-in experiments: the tutorial's, and the partition and drain of its pods and nodes.
-BUILTIN = frozenset({POD, DEPLOYMENT, LATENCY, PARTITION, DRAIN})
+# The built-in experiments: the tutorial's, the scale of a workload, and the partition and drain
+# of its pods and nodes.
+BUILTIN = frozenset({POD, DEPLOYMENT, SCALE, LATENCY, PARTITION, DRAIN})
 RUNS = BUILTIN | {RUN}  # every command that runs chaos
 
 
@@ -96,6 +98,14 @@ OPTIONS: tuple[Option, ...] = (
          "The Deployment to delete."),
     _opt("no_rollback", "flag", False, {DEPLOYMENT},
          "Leave the Deployment deleted afterwards."),
+    # chaosrun scale
+    _arg("name", {SCALE}, "The Deployment (or StatefulSet, with --kind) to scale."),
+    _opt("replicas", "int", None, {SCALE},
+         "How many replicas it runs during the chaos (required).", low=0),
+    _opt("kind", "text", "deployment", {SCALE},
+         "deployment or statefulset."),
+    _opt("no_rollback", "flag", False, {SCALE},
+         "Leave it at --replicas afterwards (`chaosrun restore` scales it back later)."),
     # chaosrun latency
     _opt("delay", "float", defaults.LATENCY_DELAY, {LATENCY},
          "Seconds every backend answer waits.", low=0, high=300),
@@ -162,7 +172,7 @@ OPTIONS: tuple[Option, ...] = (
          "Kubernetes namespace of the targets.", spellings=("--namespace", "-n")),
     _opt("frontend_url", "text", None, BUILTIN,
          "Frontend URL to check; default: the 'frontend' Service's load-balancer address."),
-    _opt("pause", "float", defaults.PAUSE, {POD, DEPLOYMENT, PARTITION, DRAIN},
+    _opt("pause", "float", defaults.PAUSE, {POD, DEPLOYMENT, SCALE, PARTITION, DRAIN},
          "Seconds to wait after the chaos before checking again.", low=0),
     # chaosrun restore
     _opt("dry_run", "flag", False, {RESTORE},
@@ -213,8 +223,9 @@ OPTIONS: tuple[Option, ...] = (
     _opt("allow_system_namespaces", "flag", False, RUNS,
          "Allow chaos in kube-system, kube-public and kube-node-lease (refused otherwise)."),
     _opt("allow_irreversible", "flag", False, RUNS,
-         "Allow changes chaosrun cannot undo (delete_namespace, delete_nodes, exec_in_pods); "
-         "each is said in the journal."),
+         "Allow changes chaosrun cannot undo (delete_namespace, delete_nodes, exec_in_pods, "
+         "deleting a Secret the runner may not read); refused before the run otherwise, said in "
+         "the journal."),
     _opt("probe_interval", "float", defaults.PROBE_INTERVAL, RUNS,
          "Seconds between the live measurement's requests.", low=0.001),
     _opt("breaker_url", "text", None, RUNS,
@@ -222,7 +233,7 @@ OPTIONS: tuple[Option, ...] = (
          "when the frontend serves it)."),
     _opt("no_measure", "flag", False, RUNS,
          "Do not probe the frontend while the chaos runs."),
-    _opt("record_in_cluster", "flag", False, {DEPLOYMENT, LATENCY, PARTITION, DRAIN, RUN},
+    _opt("record_in_cluster", "flag", False, {DEPLOYMENT, SCALE, LATENCY, PARTITION, DRAIN, RUN},
          "Also keep the run record (what the run changes and how to undo it) in a sealed "
          "ConfigMap in the namespace it changes, so `chaosrun restore` can undo it from another "
          "machine.",

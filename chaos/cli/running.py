@@ -22,12 +22,13 @@ from chaos.errors import BadInput, ChaosrunError
 if TYPE_CHECKING:
     from chaos.engine.inputs import RunInputs
     from chaos.engine.session import Session
-    from chaos.experiment.builtin import PodChaos
+    from chaos.experiment.builtin import PodChaos, ScaleChaos
     from chaos.experiment.cutoffs import Builtin
 
 BUILTIN: dict[str, Callable[[Values], Builtin]] = {
     "pod": groups.pod_chaos,
     "deployment": groups.deployment_chaos,
+    "scale": groups.scale_chaos,
     "latency": groups.latency_chaos,
     "partition": groups.partition_chaos,
     "drain": groups.drain_chaos,
@@ -119,7 +120,7 @@ def execute(command: str, values: Values) -> int:
 
 def builtin(options: RunOptions, chaos: Builtin, frontend_url: str | None) -> int:
     """``chaosrun pod``, ``deployment`` or ``latency``: the tutorial's experiment."""
-    from chaos.experiment.builtin import DeploymentChaos, LatencyChaos, PodChaos
+    from chaos.experiment.builtin import DeploymentChaos, LatencyChaos, PodChaos, ScaleChaos
 
     check_namespace(chaos.namespace, options.guards.allow_system_namespaces)
     if isinstance(chaos, PodChaos):
@@ -129,6 +130,8 @@ def builtin(options: RunOptions, chaos: Builtin, frontend_url: str | None) -> in
         if not chaos.name.strip():
             raise fail("--name must not be empty (chaosrun never deletes every Deployment).")
         pause_ok(chaos.pause)
+    elif isinstance(chaos, ScaleChaos):
+        scale_ok(chaos)
     elif isinstance(chaos, LatencyChaos):
         if not chaos.service.strip():
             raise fail("--service must not be empty.")
@@ -150,6 +153,18 @@ def cutoff_ok(chaos: Builtin) -> None:
         if bool(chaos.node) == bool(chaos.node_selector):
             raise fail("Name one node, or give --node-selector (not both).")
         pause_ok(chaos.pause)
+
+
+def scale_ok(chaos: ScaleChaos) -> None:
+    from chaos.experiment.builtin import SCALE_KINDS
+
+    if not chaos.name.strip():
+        raise fail("NAME must not be empty.")
+    if chaos.replicas is None:
+        raise fail("--replicas is required: how many replicas the workload runs during the chaos.")
+    if chaos.kind not in SCALE_KINDS:
+        raise fail(f"--kind must be one of {', '.join(SCALE_KINDS)}, not {chaos.kind!r}.")
+    pause_ok(chaos.pause)
 
 
 def pod_ok(chaos: PodChaos) -> None:

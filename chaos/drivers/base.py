@@ -148,6 +148,15 @@ class DeploymentSnapshot:
 
 
 @dataclass(frozen=True)
+class ExecResult:
+    """What a command run in a pod's container ended with."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@dataclass(frozen=True)
 class KeptRecord:
     """A run record as the target keeps it: its text and the seal written beside it."""
 
@@ -229,6 +238,12 @@ class Driver(Protocol):
 
     def scale(self, kind: ObjectKind, name: str, namespace: str, replicas: int) -> None:
         """Set ``spec.replicas`` through the ``scale`` subresource."""
+
+    def exec_in_pod(
+        self, pod: str, namespace: str, command: list[str], container: str | None, timeout: float
+    ) -> ExecResult:
+        """Run ``command`` in the pod's container (its first when None), once; what it ended
+        with. ``NeedsCluster`` where there are no containers to exec into."""
 
     def service_url(self, name: str, namespace: str) -> str | None:
         """The externally reachable URL of a Service (load-balancer address), or None."""

@@ -51,7 +51,7 @@ class Guards:
     """What a run refuses to touch unless told."""
 
     allow_system_namespaces: bool = False
-    # Changes chaosrun cannot undo (a deleted Namespace) are refused unless this is set.
+    # Changes chaosrun cannot undo (a deleted Namespace, a command run in a pod).
     allow_irreversible: bool = False
 
 

@@ -75,7 +75,7 @@ class ScaleChaos:
     rollback scales it back to the count it had."""
 
     name: str
-    replicas: int
+    replicas: int | None  # None: not given (refused before the run)
     kind: str = "deployment"
     namespace: str = NAMESPACE
     pause: float = PAUSE

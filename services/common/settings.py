@@ -27,6 +27,26 @@ class ServerSettings(BaseSettings):
     host: str = Field(default="0.0.0.0", description="Address the HTTP server binds to.")
     # No default here: each service declares its own port (services.contract).
     port: int = Field(ge=1, le=65535, description="Port the HTTP server listens on.")
+    max_request_head_bytes: int = Field(
+        default=16384,
+        ge=1024,
+        le=1024 * 1024,
+        description="Largest request line plus headers a client may send, in bytes; a longer "
+        "one is answered 400 and the connection closed.",
+    )
+    request_timeout: float = Field(
+        default=10.0,
+        gt=0,
+        le=3600,
+        description="Seconds a client has to send a whole request once it connects or starts "
+        "one; a slower client is disconnected.",
+    )
+    keep_alive_timeout: float = Field(
+        default=5.0,
+        gt=0,
+        le=3600,
+        description="Seconds an idle keep-alive connection stays open.",
+    )
     log_level: LogLevel = Field(
         default="INFO", description="Log level of the service's stdout log (DEBUG ... CRITICAL)."
     )

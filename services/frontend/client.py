@@ -8,6 +8,7 @@ from typing import Literal, get_args
 
 import httpx
 
+from services.frontend.bulkhead import BulkheadConfig, BulkheadFullError, SemaphoreBulkhead
 from services.frontend.settings import BackendClientSettings
 
 # Only encodings whose decoding this module bounds itself are asked for; an answer in any
@@ -27,6 +28,10 @@ class BackendUnavailable(Exception):
         self.kind: FailureKind = kind
 
 
+class BackendBusy(BackendUnavailable):
+    """Every pooled connection stayed busy for the pool timeout: the call was not made."""
+
+
 def status_kind(status: int) -> FailureKind:
     if 500 <= status <= 599:
         return "http_5xx"
@@ -40,9 +45,10 @@ class _BodyRefused(Exception):
 
 
 def new_http_client(settings: BackendClientSettings) -> httpx.AsyncClient:
-    """The process-wide connection pool, every phase bounded by the backend timeout."""
+    """The process-wide connection pool, every phase bounded by the backend timeout and the
+    wait for a free connection by the shorter pool timeout."""
     return httpx.AsyncClient(
-        timeout=httpx.Timeout(settings.backend_timeout),
+        timeout=httpx.Timeout(settings.backend_timeout, pool=settings.backend_pool_timeout),
         limits=httpx.Limits(
             max_connections=settings.backend_max_connections,
             max_keepalive_connections=settings.backend_max_connections,
@@ -92,7 +98,16 @@ class BackendClient:
         self._http = http
         self.url = settings.backend_url
         self.timeout = settings.backend_timeout
+        self.pool_timeout = settings.backend_pool_timeout
         self.max_body = settings.backend_max_body_bytes
+        # httpx's pool rescans every queued request whenever a connection frees up: with
+        # thousands queued the event loop does little else. Calls wait here instead, in
+        # order, for one of the pool's connections, and give up after the pool timeout.
+        self._pool_gate = SemaphoreBulkhead(
+            "pool",
+            BulkheadConfig(settings.backend_max_connections, settings.backend_pool_timeout),
+            event_buffer_size=1,
+        )
 
     async def fetch_message(self) -> str:
         """GET the backend's message; any failure raises ``BackendUnavailable``.
@@ -102,13 +117,21 @@ class BackendClient:
         decoded bytes (or one that does not decode).
         """
         try:
-            async with asyncio.timeout(self.timeout), self._http.stream("GET", self.url) as answer:
+            async with (
+                asyncio.timeout(self.timeout),
+                self._pool_gate.permit(),
+                self._http.stream("GET", self.url) as answer,
+            ):
                 if not answer.is_success:
                     raise BackendUnavailable(
                         f"{self.url} answered HTTP {answer.status_code}",
                         status_kind(answer.status_code),
                     )
                 body = await read_capped(answer, self.max_body)
+        except (BulkheadFullError, httpx.PoolTimeout):
+            raise BackendBusy(
+                f"no free connection to {self.url} within {self.pool_timeout:g} s"
+            ) from None
         except (TimeoutError, httpx.TimeoutException):
             raise BackendUnavailable(
                 f"no answer from {self.url} within {self.timeout:g} s", "timeout"

@@ -38,6 +38,13 @@ class BackendClientSettings(BaseSettings):
         le=10000,
         description="Size of the frontend's pool of connections to the backend.",
     )
+    backend_pool_timeout: float = Field(
+        default=0.25,
+        gt=0,
+        le=60,
+        description="Seconds a page waits for a free connection of the pool; when none frees "
+        "up, v1 answers 503 at once and v2 its fallback.",
+    )
     backend_max_body_bytes: int = Field(
         default=65536,
         ge=1,

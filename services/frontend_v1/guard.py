@@ -7,12 +7,13 @@ import logging
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
-from services.frontend.client import BackendUnavailable
+from services.frontend.client import BackendBusy, BackendUnavailable
 from services.frontend.guard import Fetch, PageOutcome
 
 log = logging.getLogger(__name__)
 
 UNAVAILABLE = "The backend is unavailable."
+BUSY = "The frontend is busy."
 
 
 class DirectCall:
@@ -20,6 +21,10 @@ class DirectCall:
         return await fetch()
 
     def on_failure(self, error: BackendUnavailable) -> PageOutcome:
+        if isinstance(error, BackendBusy):
+            # Overload sheds at once rather than queueing until the backend budget is spent.
+            log.warning("Busy: %s", error)
+            return PageOutcome(503, BUSY, "error", template="busy.html")
         log.error("Backend unavailable: %s", error)
         return PageOutcome(502, UNAVAILABLE, "error", template="error.html")
 

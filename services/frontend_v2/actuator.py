@@ -7,6 +7,8 @@ them, so tools written for the Java original read v2 unchanged:
 * ``GET /actuator/circuitbreakers``: ``{"circuitBreakers": {name: CircuitBreakerDetails}}``;
 * ``GET /actuator/circuitbreakerevents[/{name}[/{eventType}]]``: the buffered events, oldest
   first, as ``{"circuitBreakerEvents": [CircuitBreakerEventDTO...]}``;
+* ``GET /actuator/bulkheads`` and ``/actuator/bulkheadevents[/{name}[/{eventType}]]``: the
+  bulkhead's name and its buffered events, as resilience4j-spring-boot3 serves them;
 * ``POST /actuator/circuitbreakers/{name}`` with ``{"updateState": "CLOSE" | "FORCE_OPEN" |
   "DISABLE" | "METRICS_ONLY"}``: only when the admin setting enables it (METRICS_ONLY is this
   project's addition to Resilience4j's ``UpdateState``).
@@ -17,7 +19,8 @@ from __future__ import annotations
 import struct
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import Any
+from enum import StrEnum
+from typing import Any, Protocol, TypeVar
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -27,8 +30,11 @@ from services.contract import (
     BREAKER_EVENTS_PATH,
     BREAKER_HALF_OPEN,
     BREAKER_OPEN,
+    BULKHEAD_EVENTS_PATH,
+    BULKHEADS_PATH,
     CIRCUIT_BREAKERS_PATH,
 )
+from services.frontend.bulkhead import BulkheadEventType, SemaphoreBulkhead
 from services.frontend_v2.breaker import SlidingWindowCircuitBreaker
 from services.frontend_v2.events import CircularEventConsumer, EventType
 
@@ -117,31 +123,14 @@ def add_actuator_routes(
     async def circuit_breakers() -> dict[str, Any]:
         return {"circuitBreakers": {name: circuit_breaker_details(breaker)}}
 
-    def event_list(wanted: str | None = None, event_type: EventType | None = None) -> Any:
-        return {
-            "circuitBreakerEvents": [
-                event.to_dto()
-                for event in events.buffered()
-                if (wanted is None or event.circuit_breaker_name == wanted)
-                and (event_type is None or event.type is event_type)
-            ]
-        }
-
-    @app.get(BREAKER_EVENTS_PATH)
-    async def all_events() -> Any:
-        return event_list()
-
-    @app.get(BREAKER_EVENTS_PATH + "/{wanted}")
-    async def events_of(wanted: str) -> Any:
-        return event_list(wanted)
-
-    @app.get(BREAKER_EVENTS_PATH + "/{wanted}/{event_type}")
-    async def events_of_type(wanted: str, event_type: str) -> Any:
-        try:
-            return event_list(wanted, EventType(event_type.upper()))
-        except ValueError:
-            known = ", ".join(EventType)
-            return JSONResponse({"error": f"unknown event type {event_type!r} ({known})"}, 400)
+    add_event_routes(
+        app,
+        BREAKER_EVENTS_PATH,
+        "circuitBreakerEvents",
+        events.buffered,
+        lambda event: event.circuit_breaker_name,
+        EventType,
+    )
 
     if not admin_enabled:
         return
@@ -165,3 +154,69 @@ def add_actuator_routes(
                 "message": f"{name} state has been changed successfully",
             }
         )
+
+
+def add_bulkhead_routes(app: FastAPI, bulkhead: SemaphoreBulkhead) -> None:
+    """``BulkheadEndpoint`` (the names of the bulkheads) and ``BulkheadEventsEndpoint``
+    (``{"bulkheadEvents": [BulkheadEventDTO...]}``, ``/{name}[/{eventType}]`` narrowing it)."""
+
+    @app.get(BULKHEADS_PATH)
+    async def bulkheads() -> dict[str, Any]:
+        return {"bulkheads": [bulkhead.name]}
+
+    add_event_routes(
+        app,
+        BULKHEAD_EVENTS_PATH,
+        "bulkheadEvents",
+        lambda: list(bulkhead.events),
+        lambda event: event.bulkhead_name,
+        BulkheadEventType,
+    )
+
+
+class _Event(Protocol):
+    @property
+    def type(self) -> StrEnum: ...
+
+    def to_dto(self) -> dict[str, Any]: ...
+
+
+E = TypeVar("E", bound=_Event)
+
+
+def add_event_routes(
+    app: FastAPI,
+    path: str,
+    key: str,
+    buffered: Callable[[], Iterable[E]],
+    owner: Callable[[E], str],
+    types: type[StrEnum],
+) -> None:
+    """An events endpoint as resilience4j-spring-boot3 serves them: ``{key: [dto...]}``,
+    oldest first, at ``path``, ``path/{name}`` and ``path/{name}/{eventType}``."""
+
+    def event_list(wanted: str | None = None, event_type: StrEnum | None = None) -> Any:
+        return {
+            key: [
+                event.to_dto()
+                for event in buffered()
+                if (wanted is None or owner(event) == wanted)
+                and (event_type is None or event.type is event_type)
+            ]
+        }
+
+    @app.get(path)
+    async def all_events() -> Any:
+        return event_list()
+
+    @app.get(path + "/{wanted}")
+    async def events_of(wanted: str) -> Any:
+        return event_list(wanted)
+
+    @app.get(path + "/{wanted}/{event_type}")
+    async def events_of_type(wanted: str, event_type: str) -> Any:
+        try:
+            return event_list(wanted, types(event_type.upper()))
+        except ValueError:
+            known = ", ".join(types)
+            return JSONResponse({"error": f"unknown event type {event_type!r} ({known})"}, 400)

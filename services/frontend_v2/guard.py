@@ -9,12 +9,18 @@ from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
 from services.contract import BREAKER_PATH, FALLBACK_MESSAGE
+from services.frontend.bulkhead import BulkheadFullError, SemaphoreBulkhead
 from services.frontend.client import BackendUnavailable
 from services.frontend.guard import Fetch, PageOutcome
-from services.frontend_v2.actuator import add_actuator_routes
+from services.frontend_v2.actuator import add_actuator_routes, add_bulkhead_routes
 from services.frontend_v2.breaker import CallNotPermittedError, SlidingWindowCircuitBreaker
 from services.frontend_v2.events import CircularEventConsumer
-from services.frontend_v2.metrics import BreakerCollector, CallMeters, Resilience4jCollector
+from services.frontend_v2.metrics import (
+    BreakerCollector,
+    BulkheadCollector,
+    CallMeters,
+    Resilience4jCollector,
+)
 
 log = logging.getLogger(__name__)
 
@@ -25,8 +31,10 @@ class BreakerCall:
         breaker: SlidingWindowCircuitBreaker,
         events: CircularEventConsumer,
         admin_enabled: bool = False,
+        bulkhead: SemaphoreBulkhead | None = None,
     ) -> None:
         self.breaker = breaker
+        self.bulkhead = bulkhead or SemaphoreBulkhead(breaker.name or "")
         self.events = events
         self.meters = CallMeters(breaker.clock)
         self.admin_enabled = admin_enabled
@@ -34,9 +42,12 @@ class BreakerCall:
         breaker.events.add_consumer(self.meters)
 
     async def call(self, fetch: Fetch) -> str:
+        # The bulkhead goes round the breaker: a call turned away because v2 is busy says
+        # nothing about the backend, so it must not count towards opening the breaker.
         try:
-            return await self.breaker.call_async(fetch)
-        except CallNotPermittedError as exc:
+            async with self.bulkhead.permit():
+                return await self.breaker.call_async(fetch)
+        except (CallNotPermittedError, BulkheadFullError) as exc:
             raise BackendUnavailable(str(exc)) from None
 
     def on_failure(self, error: BackendUnavailable) -> PageOutcome:
@@ -88,7 +99,9 @@ class BreakerCall:
     def install(self, app: FastAPI, registry: CollectorRegistry) -> None:
         registry.register(BreakerCollector(self.breaker))
         registry.register(Resilience4jCollector(self.breaker, self.meters))
+        registry.register(BulkheadCollector(self.bulkhead))
         add_actuator_routes(app, self.breaker, self.events, self.admin_enabled)
+        add_bulkhead_routes(app, self.bulkhead)
 
         @app.get(BREAKER_PATH)
         async def breaker() -> dict[str, Any]:

@@ -15,6 +15,7 @@ from prometheus_client.core import (
 )
 from prometheus_client.registry import Collector
 
+from services.frontend.bulkhead import BulkheadEventType, SemaphoreBulkhead
 from services.frontend_v2.breaker import SlidingWindowCircuitBreaker
 from services.frontend_v2.events import BreakerEvent, EventType
 from services.frontend_v2.states import STATE_NAMES
@@ -204,3 +205,44 @@ class BreakerCollector(Collector):
             "Outcomes in the current window.",
             value=snap.buffered_calls,
         )
+
+
+class BulkheadCollector(Collector):
+    """The bulkhead's two gauges under resilience4j-micrometer's names and help texts (it
+    publishes no counter of rejected calls), and the project's own count of each event."""
+
+    def __init__(self, bulkhead: SemaphoreBulkhead) -> None:
+        self.bulkhead = bulkhead
+
+    def collect(self) -> Iterator[Metric]:
+        bulkhead = self.bulkhead
+        for metric, help_text, value in (
+            (
+                "available_concurrent_calls",
+                "The number of available permissions",
+                bulkhead.available_concurrent_calls,
+            ),
+            (
+                "max_allowed_concurrent_calls",
+                "The maximum number of available permissions",
+                bulkhead.max_allowed_concurrent_calls,
+            ),
+        ):
+            gauge = GaugeMetricFamily(f"resilience4j_bulkhead_{metric}", help_text, labels=["name"])
+            gauge.add_metric([bulkhead.name], value)
+            yield gauge
+        calls = CounterMetricFamily(
+            "frontend_bulkhead_calls",
+            "Calls at the bulkhead by event (permitted, rejected, finished).",
+            labels=["name", "kind"],
+        )
+        for event_type, count in bulkhead.counts.items():
+            calls.add_metric([bulkhead.name, KIND_OF_EVENT[event_type]], count)
+        yield calls
+
+
+KIND_OF_EVENT = {
+    BulkheadEventType.CALL_PERMITTED: "permitted",
+    BulkheadEventType.CALL_REJECTED: "rejected",
+    BulkheadEventType.CALL_FINISHED: "finished",
+}

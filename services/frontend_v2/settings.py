@@ -11,6 +11,7 @@ from typing import Annotated
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from services.frontend.bulkhead import BulkheadConfig
 from services.frontend.client import FAILURE_KINDS, FailureKind
 from services.frontend_v2.config import BreakerConfig, SlidingWindowType
 
@@ -144,3 +145,27 @@ class BreakerSettings(BaseSettings):
             record_exceptions=frozenset(self.record_exceptions),
             ignore_exceptions=frozenset(self.ignore_exceptions),
         )
+
+
+class BulkheadSettings(BaseSettings):
+    """v2's bulkhead around the backend call (Resilience4j's ``BulkheadConfig``)."""
+
+    model_config = SettingsConfigDict(env_prefix="BULKHEAD_", extra="ignore", frozen=True)
+
+    max_concurrent_calls: int = Field(
+        default=25,
+        ge=0,
+        le=10000,
+        description="Backend calls v2 runs at once; one more gets the fallback "
+        "(maxConcurrentCalls).",
+    )
+    max_wait_duration: float = Field(
+        default=0,
+        ge=0,
+        le=60,
+        description="Seconds a call waits for a free place before it gets the fallback; 0: "
+        "at once (maxWaitDuration).",
+    )
+
+    def to_config(self) -> BulkheadConfig:
+        return BulkheadConfig(self.max_concurrent_calls, self.max_wait_duration)

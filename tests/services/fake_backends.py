@@ -35,7 +35,8 @@ class HangingServer(_Background):
     """``with HangingServer() as hang:`` listens on ``hang.url`` until the block ends.
 
     Every connection is accepted, read from and left without an answer; ``accepted`` counts
-    them, so a test can tell whether a client even tried to call.
+    them, so a test can tell whether a client even tried to call, and ``closed_by_client``
+    those the client has closed since, so a test can tell that it gave up.
     """
 
     def __init__(self) -> None:
@@ -58,6 +59,21 @@ class HangingServer(_Background):
     def accepted(self) -> int:
         with self._lock:
             return len(self._conns)
+
+    @property
+    def closed_by_client(self) -> int:
+        closed = 0
+        with self._lock:
+            for conn in self._conns:
+                try:
+                    while chunk := conn.recv(65536):
+                        del chunk  # the request, read and ignored
+                    closed += 1
+                except BlockingIOError:
+                    pass  # still open, nothing more to read
+                except OSError:
+                    closed += 1  # reset
+        return closed
 
     def _serve(self) -> None:
         while not self._stop.is_set():

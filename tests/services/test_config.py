@@ -3,23 +3,29 @@
 from __future__ import annotations
 
 import pytest
+from pydantic_settings import BaseSettings
 
 from services.common.settings import SettingsError, load_settings
 from services.config import SERVICES, config_rows, markdown_table
 from services.contract import BACKEND_PORT, BACKEND_URL, FRONTEND_PORT, MESSAGE_PATH
+from services.frontend.bulkhead import BulkheadConfig
 from services.frontend.client import FAILURE_KINDS
 from services.frontend.settings import BackendClientSettings, FrontendServerSettings
 from services.frontend_v2 import BreakerConfig, SlidingWindowType
-from services.frontend_v2.settings import BreakerSettings
+from services.frontend_v2.settings import BreakerSettings, BulkheadSettings
 
 EXPECTED = {
     ("HOST", "0.0.0.0"),
     ("PORT", str(BACKEND_PORT)),
     ("PORT", str(FRONTEND_PORT)),
     ("LOG_LEVEL", "INFO"),
+    ("MAX_REQUEST_HEAD_BYTES", "16384"),
+    ("REQUEST_TIMEOUT", "10"),
+    ("KEEP_ALIVE_TIMEOUT", "5"),
     ("BACKEND_URL", BACKEND_URL),
     ("BACKEND_TIMEOUT", "2"),
     ("BACKEND_MAX_CONNECTIONS", "100"),
+    ("BACKEND_POOL_TIMEOUT", "0.25"),
     ("BACKEND_MAX_BODY_BYTES", "65536"),
     ("BACKEND_FAULTS_ENABLED", "false"),
     ("BACKEND_FAULTS_TOKEN", ""),
@@ -37,6 +43,8 @@ EXPECTED = {
     ("BREAKER_IGNORE_EXCEPTIONS", ""),
     ("BREAKER_EVENT_CONSUMER_BUFFER_SIZE", "100"),
     ("BREAKER_ADMIN_ENABLED", "false"),
+    ("BULKHEAD_MAX_CONCURRENT_CALLS", "25"),
+    ("BULKHEAD_MAX_WAIT_DURATION", "0"),
 }
 
 
@@ -107,17 +115,26 @@ def test_breaker_lists_and_enums_read_as_written(monkeypatch: pytest.MonkeyPatch
 
 
 @pytest.mark.parametrize(
-    ("variable", "value"),
+    ("model", "variable", "value"),
     [
-        ("BREAKER_IGNORE_EXCEPTIONS", "http_418"),
-        ("BREAKER_SLIDING_WINDOW_TYPE", "SESSION_BASED"),
-        ("BREAKER_MAX_WAIT_DURATION_HALF_OPEN", "0.0001"),
-        ("BREAKER_SLOW_CALL_RATE_THRESHOLD", "0"),
+        (BreakerSettings, "BREAKER_IGNORE_EXCEPTIONS", "http_418"),
+        (BreakerSettings, "BREAKER_SLIDING_WINDOW_TYPE", "SESSION_BASED"),
+        (BreakerSettings, "BREAKER_MAX_WAIT_DURATION_HALF_OPEN", "0.0001"),
+        (BreakerSettings, "BREAKER_SLOW_CALL_RATE_THRESHOLD", "0"),
+        (BulkheadSettings, "BULKHEAD_MAX_CONCURRENT_CALLS", "-1"),
+        (BulkheadSettings, "BULKHEAD_MAX_WAIT_DURATION", "soon"),
     ],
 )
-def test_invalid_breaker_settings_name_their_variable(
-    monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+def test_invalid_breaker_and_bulkhead_settings_name_their_variable(
+    monkeypatch: pytest.MonkeyPatch, model: type[BaseSettings], variable: str, value: str
 ) -> None:
     monkeypatch.setenv(variable, value)
     with pytest.raises(SettingsError, match=f"^Invalid environment setting {variable}: "):
-        load_settings(BreakerSettings)
+        load_settings(model)
+
+
+def test_bulkhead_defaults_are_resilience4js(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings(BulkheadSettings).to_config() == BulkheadConfig()
+    monkeypatch.setenv("BULKHEAD_MAX_CONCURRENT_CALLS", "3")
+    monkeypatch.setenv("BULKHEAD_MAX_WAIT_DURATION", "0.5")
+    assert load_settings(BulkheadSettings).to_config() == BulkheadConfig(3, 0.5)

@@ -20,6 +20,8 @@ SPEC = {
     "BREAKER_PATH": "/breaker",
     "CIRCUIT_BREAKERS_PATH": "/actuator/circuitbreakers",
     "BREAKER_EVENTS_PATH": "/actuator/circuitbreakerevents",
+    "BULKHEADS_PATH": "/actuator/bulkheads",
+    "BULKHEAD_EVENTS_PATH": "/actuator/bulkheadevents",
     "LIVENESS_PATH": "/healthz",
     "READINESS_PATH": "/readyz",
     "METRICS_PATH": "/metrics",

@@ -23,6 +23,7 @@ from chaos.drivers.base import (
 )
 from chaos.drivers.kubernetes.evictions import PodEvictions
 from chaos.drivers.kubernetes.objects import ObjectReads
+from chaos.drivers.kubernetes.pod_exec import PodExec
 from chaos.drivers.kubernetes.records import RecordConfigMaps
 from chaos.drivers.kubernetes.transport import APPS, CORE, Retryable
 from chaos.drivers.kubernetes.writes import ObjectWrites
@@ -36,7 +37,7 @@ T = TypeVar("T")
 REACHABLE_DEADLINE = 10.0
 
 
-class KubernetesDriver(RecordConfigMaps, PodEvictions, ObjectWrites, ObjectReads):
+class KubernetesDriver(RecordConfigMaps, PodEvictions, ObjectWrites, ObjectReads, PodExec):
     """Pods, Deployments and Services of one cluster (kubeconfig context or in-cluster);
     any kind of object, read and written."""
 

@@ -27,6 +27,7 @@ from chaos.drivers.base import (
     Conflict,
     DeploymentSnapshot,
     DriverError,
+    ExecResult,
     LogRequest,
     NotFound,
     ObjectKind,
@@ -260,6 +261,11 @@ class LocalDriver:
         if kind != DEPLOYMENTS:
             raise objects.cannot_change(kind)
         self.delete_deployment(name, namespace or NAMESPACE)
+
+    def exec_in_pod(
+        self, pod: str, namespace: str, command: list[str], container: str | None, timeout: float
+    ) -> ExecResult:
+        raise objects.needs_cluster(PODS)
 
     def scale(self, kind: ObjectKind, name: str, namespace: str, replicas: int) -> None:
         if kind != DEPLOYMENTS:

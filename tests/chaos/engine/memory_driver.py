@@ -20,6 +20,7 @@ from chaos.drivers.base import (
     PODS,
     Conflict,
     DeploymentSnapshot,
+    ExecResult,
     LogRequest,
     NeedsCluster,
     NotFound,
@@ -233,6 +234,11 @@ class MemoryDriver:
         if kind != DEPLOYMENTS:
             raise NeedsCluster(f"the memory target cannot delete {kind.kind} objects")
         self.delete_deployment(name, namespace or "default")
+
+    def exec_in_pod(
+        self, pod: str, namespace: str, command: list[str], container: str | None, timeout: float
+    ) -> ExecResult:
+        raise NeedsCluster("the memory target has no containers to exec into")
 
     def scale(self, kind: ObjectKind, name: str, namespace: str, replicas: int) -> None:
         if kind != DEPLOYMENTS:

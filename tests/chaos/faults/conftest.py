@@ -130,3 +130,22 @@ def stop(process: subprocess.Popen[str], sig: signal.Signals) -> str:
     os.kill(process.pid, sig)
     output, _ = process.communicate(timeout=120)
     return output
+
+
+def judge_stopped(
+    rig: Rig, process: subprocess.Popen[str], sig: signal.Signals, output: str, in_rollback: bool
+) -> None:
+    """After ``sig``: a SIGKILLed run is restored by ``chaosrun restore``; any other signal
+    interrupts the run, whose rollback undoes the change (one in its rollback goes on)."""
+    if sig is signal.SIGKILL:
+        assert process.returncode == -signal.SIGKILL
+        restored = rig.chaosrun("restore")
+        assert restored.returncode == 0, restored.stdout + restored.stderr
+        assert "Deployment default/back:" in restored.stdout
+        return
+    journal = rig.journal()
+    if in_rollback:  # the rollback goes on through the first signal
+        assert journal["status"] == "completed", output
+    else:
+        assert process.returncode == 1, output
+        assert journal["status"] == "interrupted", output

@@ -14,7 +14,7 @@ import signal
 import pytest
 
 from testbed.polling import wait_until
-from tests.chaos.faults.conftest import Rig, stop
+from tests.chaos.faults.conftest import Rig, judge_stopped, stop
 
 CALLS = {
     "version": ("GET", r"^/version"),
@@ -112,18 +112,7 @@ def test_a_signal_at_any_step_loses_nothing(rig: Rig, sig: signal.Signals, step:
     # The held request reaches the server just after the signal, as one already sent would.
     output = stop_and_release(rig, process, sig)
 
-    if sig is signal.SIGKILL:
-        assert process.returncode == -signal.SIGKILL
-        restored = rig.chaosrun("restore")
-        assert restored.returncode == 0, restored.stdout + restored.stderr
-        assert "Deployment default/back:" in restored.stdout
-    else:
-        journal = rig.journal()
-        if step == "during-restore":  # the rollback goes on through the first signal
-            assert journal["status"] == "completed", output
-        else:
-            assert process.returncode == 1, output
-            assert journal["status"] == "interrupted", output
+    judge_stopped(rig, process, sig, output, in_rollback=step == "during-restore")
     rig.wait_back_standing()
     assert rig.open_records() == []
     again = rig.chaosrun("restore")

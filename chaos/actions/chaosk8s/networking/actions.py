@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from chaos.actions import netpol, objects, specs
+from chaos.actions import netpol, objects
 from chaos.actions.context import RunContext
 from chaos.actions.declare import DELETED_BACK, FROM_SNAPSHOT, PUT_BACK, declare
 from chaos.actions.errors import ActivityFailed
+from chaos.actions.mutations import load_spec
 from chaos.drivers.base import INGRESSES, NETWORKPOLICIES
 
 __all__ = [
@@ -35,7 +36,7 @@ def create_ingress(
     ctx: RunContext, spec_path: str, ns: str = "default", secrets: Any = None
 ) -> None:
     """Create the Ingress in the JSON or YAML file ``spec_path``."""
-    objects.create(ctx, INGRESSES, ns, specs.from_file(spec_path))
+    objects.create(ctx, INGRESSES, ns, load_spec(spec_path))
 
 
 @declare("action", **DELETES)
@@ -63,7 +64,7 @@ def create_network_policy(
 ) -> None:
     """Create the NetworkPolicy ``spec``, or the one in the JSON or YAML file ``spec_path``."""
     if spec_path:
-        spec = specs.from_file(spec_path)
+        spec = load_spec(spec_path)
     if not isinstance(spec, dict):
         raise ActivityFailed("create_network_policy needs spec (a mapping) or spec_path")
     objects.create(ctx, NETWORKPOLICIES, ns, spec)

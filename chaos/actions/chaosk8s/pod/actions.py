@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from chaos.actions import pods
+from chaos.actions import pod_exec, pods
 from chaos.actions.context import RunContext
-from chaos.actions.declare import BY_CONTROLLERS, IRREVERSIBLE, declare, planned
+from chaos.actions.declare import BY_CONTROLLERS, IRREVERSIBLE, declare
 
 __all__ = ["delete_pods", "exec_in_pods", "terminate_pods"]
 
@@ -15,7 +15,7 @@ terminate_pods = declare("action", destructive=True, undo=BY_CONTROLLERS)(pods.t
 delete_pods = declare("action", destructive=True, undo=BY_CONTROLLERS)(pods.delete_pods)
 
 
-@planned(local=False, undo=IRREVERSIBLE)
+@declare("action", destructive=True, local=False, undo=IRREVERSIBLE, irreversible=True)
 def exec_in_pods(
     ctx: RunContext,
     cmd: str | list[str],
@@ -31,4 +31,12 @@ def exec_in_pods(
     request_timeout: int = 60,
     secrets: Any = None,
 ) -> list[dict[str, Any]]:
-    raise NotImplementedError
+    """Run ``cmd`` in the selected pods' container ``container_name`` (the first when none);
+    what a command does cannot be undone: refused unless --allow-irreversible."""
+    return pod_exec.exec_in_pods(
+        ctx,
+        cmd,
+        pod_exec.PodChoice(label_selector, name_pattern, all, rand, mode, qty, ns, order),
+        container_name,
+        request_timeout,
+    )

@@ -179,3 +179,53 @@ def test_a_record_holding_a_secret_is_kept_in_the_cluster_as_a_secret_only(
         ("Secret", "deleted"),
     ]
     assert scaled["metadata"]["name"] == "web"
+
+
+def test_exec_in_pods_runs_only_when_irreversible_changes_are_allowed(
+    fake_cluster: FakeCluster, driver: KubernetesDriver, tmp_path: Path
+) -> None:
+    from tests.support.kube_objects import POD_KIND
+
+    for name in ("p1", "p2"):
+        create(
+            driver,
+            POD_KIND,
+            {
+                "metadata": {
+                    "name": name,
+                    "labels": {"app": "x"},
+                    "annotations": {"fake.chaosrun/exec-stdout": "hi\n"},
+                },
+                "spec": {"containers": [{"name": "main", "image": "busybox"}]},
+            },
+        )
+    exec_in_pods = "chaosk8s.pod.actions.exec_in_pods"
+    with pytest.raises(ActivityFailed, match="cannot be undone"):
+        call(
+            run_context(driver, tmp_path / "runs"),
+            exec_in_pods,
+            cmd="kill 1",
+            label_selector="app=x",
+        )
+    assert fake_cluster.api.execs.calls == []
+
+    ctx = run_context(driver, tmp_path / "runs", allow_irreversible=True)
+    results = call(
+        ctx,
+        exec_in_pods,
+        cmd="sh -c 'kill 1'",
+        label_selector="app=x",
+        all=True,
+        container_name="main",
+    )
+
+    assert results == [
+        {"pod_name": p, "exit_code": 0, "cmd": "sh -c 'kill 1'", "stdout": "hi\n", "stderr": ""}
+        for p in ("p1", "p2")
+    ]
+    assert [(c.pod, c.container, c.command) for c in fake_cluster.api.execs.calls] == [
+        (p, "main", ("sh", "-c", "kill 1")) for p in ("p1", "p2")
+    ]
+    assert ctx.record["irreversible"] == [
+        f"run \"sh -c 'kill 1'\" in pod default/{p}" for p in ("p1", "p2")
+    ]
