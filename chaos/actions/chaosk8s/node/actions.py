@@ -51,6 +51,7 @@ def delete_nodes(
         return picked
     deleted = []
     for name in picked:
+        ctx.irreversible(f"delete Node {name}")
         try:
             ctx.driver().delete_object(NODES, name, None)
         except NotFound:
@@ -58,7 +59,6 @@ def delete_nodes(
         except DriverError as exc:
             raise ActivityFailed(f"could not delete Node {name!r}: {exc}") from None
         deleted.append(name)
-    ctx.record.setdefault("irreversible", []).extend(f"Node {name} deleted" for name in deleted)
     return deleted
 
 

@@ -192,6 +192,7 @@ def test_delete_nodes_deletes_the_first_selected(
     assert run(ctx, "chaosk8s.node.actions.delete_nodes", label_selector="pool=gone") == ["doomed"]
     assert gone(driver, NODES, "doomed", None)
     assert ctx.undoable == []  # nothing the rollback could bring back
+    assert ctx.record["irreversible"] == ["delete Node doomed"]  # said in the journal
 
 
 def test_custom_objects_created_patched_replaced_deleted_each_undone(
