@@ -4,6 +4,7 @@ by ``chaosrun restore`` after a SIGKILL; a 403 said in one sentence and what was
 
 from __future__ import annotations
 
+import json
 import signal
 from typing import Any
 
@@ -143,3 +144,27 @@ def test_a_403_is_one_sentence_naming_the_grant_and_the_cordon_is_undone(stack_v
     assert "Traceback" not in output
     assert not unschedulable(stack_v2)  # the cordon made before the refusal: undone
     assert stack_v2.journal()["status"] == "failed"
+
+
+def test_delete_nodes_is_refused_unless_irreversible_changes_are_allowed(bare_stack: Stack) -> None:
+    provider = {
+        "type": "python",
+        "module": "chaosk8s.node.actions",
+        "func": "delete_nodes",
+        "arguments": {"label_selector": "kubernetes.io/hostname=node-1"},
+    }
+    experiment = {
+        "title": "t",
+        "description": "d",
+        "method": [{"type": "action", "name": "delete-node", "provider": provider}],
+    }
+    path = bare_stack.workdir / "delete-nodes.json"
+    path.write_text(json.dumps(experiment))
+    refused = bare_stack.chaosrun("run", str(path), "--no-measure")
+    assert refused.returncode == 2
+    assert "makes a change chaosrun cannot undo (pass --allow-irreversible" in refused.stderr
+    assert not [r for r in bare_stack.cluster.api.requests if r.method == "DELETE"]
+    allowed = bare_stack.chaosrun("run", str(path), "--no-measure", "--allow-irreversible")
+    assert allowed.returncode == 0, allowed.stdout + allowed.stderr
+    assert "delete Node node-1" in allowed.stdout + allowed.stderr
+    assert bare_stack.journal()["chaosrun"]["irreversible"] == ["delete Node node-1"]
