@@ -168,3 +168,15 @@ def test_delete_nodes_is_refused_unless_irreversible_changes_are_allowed(bare_st
     assert allowed.returncode == 0, allowed.stdout + allowed.stderr
     assert "delete Node node-1" in allowed.stdout + allowed.stderr
     assert bare_stack.journal()["chaosrun"]["irreversible"] == ["delete Node node-1"]
+
+
+def test_drain_dry_run_lists_what_it_would_evict_and_changes_nothing(bare_stack: Stack) -> None:
+    result = bare_stack.chaosrun(*run_args(bare_stack, "drain", "node-1", "--dry-run"))
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "Dry run: would cordon Node node-1" in output
+    for pod in bare_stack.cluster.pod_names(selector="app=back"):
+        assert f"Dry run: would evict default/{pod}" in output
+    assert not unschedulable(bare_stack)
+    writes = [r for r in bare_stack.cluster.api.requests if r.method in ("PATCH", "POST")]
+    assert not [r for r in writes if "/nodes" in r.path or r.path.endswith("/eviction")]
