@@ -1,7 +1,11 @@
 """Chaos Mesh faults as the custom objects chaosk8s 0.39 writes: NetworkChaos and StressChaos.
 
 Chaos Mesh's controller does the harm; chaosrun only creates the object (undone by deleting it)
-or deletes one (undone by re-creating it from its snapshot), through ``custom.py``.
+or deletes one (undone by re-creating it from its snapshot), through ``objects.py``.
+
+Where 0.39 writes an object Chaos Mesh would refuse or misread, chaosrun writes what it meant:
+``metadata.namespace`` (0.39: ``metadata.ns``), the ``bandwidth`` action (0.39: ``bandwdith``),
+and ``stress_memory``'s ``memory`` stressor (0.39: a ``cpu`` one with the size as its load).
 """
 
 from __future__ import annotations
