@@ -235,8 +235,8 @@ OPTIONS: tuple[Option, ...] = (
          "Do not probe the frontend while the chaos runs."),
     _opt("record_in_cluster", "flag", False, {DEPLOYMENT, SCALE, LATENCY, PARTITION, DRAIN, RUN},
          "Also keep the run record (what the run changes and how to undo it) in a sealed "
-         "ConfigMap in the namespace it changes, so `chaosrun restore` can undo it from another "
-         "machine.",
+         "ConfigMap (a Secret once it holds a Secret's values) in the namespace it changes, so "
+         "`chaosrun restore` can undo it from another machine.",
          envvar="CHAOSRUN_RECORD_IN_CLUSTER"),
     _opt("print_journal", "flag", False, RUNS,
          "Also print the journal at the end, as one JSON line on stdout (for `kubectl logs`).",

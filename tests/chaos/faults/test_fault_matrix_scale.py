@@ -113,3 +113,23 @@ def test_a_signal_at_any_step_of_a_scale_loses_nothing(
     assert rig.open_records() == []
     again = rig.chaosrun("restore")
     assert again.stdout.strip() == "Nothing to restore: no unfinished run records."
+
+
+def test_a_scale_kept_in_the_cluster_is_undone_from_another_machine(rig: Rig) -> None:
+    from tests.chaos.faults.conftest import stop
+
+    process = rig.spawn(*scale_args(rig, pause=30), "--record-in-cluster")
+    wait_until(lambda: replicas(rig) == 0, 30, "the scale to 0", interval=0.02)
+    (configmap,) = rig.cluster_records()
+    assert '"op": "scaled"' in configmap["data"]["record.json"]
+    stop(process, signal.SIGKILL)
+    for path in rig.records_dir.iterdir():  # this machine is gone with its disk
+        path.unlink()
+
+    restored = rig.chaosrun("restore", "--yes")
+
+    assert restored.returncode == 0, restored.stdout + restored.stderr
+    assert "record on the cluster" in restored.stdout
+    assert "  Deployment default/back: restored" in restored.stdout.splitlines()
+    assert replicas(rig) == 1
+    assert rig.cluster_records() == []

@@ -88,3 +88,12 @@ def test_an_irreversible_change_is_refused_before_the_run_unless_allowed(rig: Ri
         "chaosrun cannot undo (pass --allow-irreversible if you really mean it)."
     )
     assert rig.proxy.requests("DELETE") == []
+
+    code, output = _run(rig, experiment, "--allow-irreversible")
+
+    assert code == 1, output  # the API refused it (403): the action failed, the run too
+    assert "Irreversible (allowed by --allow-irreversible): delete Namespace doomed" in output
+    assert rig.journal()["chaosrun"]["irreversible"] == [
+        "delete Namespace doomed and everything in it"
+    ]
+    assert [r.path for r in rig.proxy.requests("DELETE")] == ["/api/v1/namespaces/doomed"]

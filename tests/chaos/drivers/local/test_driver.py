@@ -133,6 +133,26 @@ def test_scale_to_zero_and_back(driver: LocalDriver) -> None:
     )
 
 
+def test_a_catalogue_scale_is_undone_on_the_local_target(driver: LocalDriver) -> None:
+    from chaos.actions.changes import undo_all
+    from chaos.actions.chaosk8s.deployment.actions import scale_deployment
+    from chaos.actions.context import RunContext
+    from chaos.drivers.base import DEPLOYMENTS
+
+    ctx = RunContext(driver_factory=lambda: driver)
+    try:
+        assert scale_deployment(ctx, "front-v2", 0)["previous"] == 1
+        wait_until(lambda: driver.list_pods("default", "version=v2") == [], what="no v2 pod")
+        assert [(e.op.value, e.previous) for e in ctx.undoable] == [("scaled", 1)]
+    finally:
+        assert undo_all(ctx) == ["Deployment default/front-v2: undone"]
+    assert driver.read_object(DEPLOYMENTS, "front-v2", "default")["spec"]["replicas"] == 1
+    wait_until(
+        lambda: [p.ready for p in driver.list_pods("default", "version=v2")] == [True],
+        what="v2 ready again",
+    )
+
+
 def test_unknown_objects_are_not_found(driver: LocalDriver) -> None:
     with pytest.raises(NotFound):
         driver.get_deployment("nope", "default")
