@@ -35,7 +35,7 @@ class RecordMirror(Protocol):
         """Keep the record; ``sensitive`` (it holds a Secret's snapshot): in a Secret, never
         where whoever may read ConfigMaps reads it."""
 
-    def discard_record(self, record_id: str, namespace: str) -> None: ...
+    def discard_record(self, record_id: str, namespace: str, sensitive: bool = False) -> None: ...
 
     def list_records(self, namespace: str) -> list[KeptRecord]: ...
 
@@ -87,7 +87,7 @@ class SealedMirror:
         self.mirror.save_record(record.id, namespace, text, stamp, sensitive=holds_secret(record))
 
     def discard(self, record: RunRecord) -> None:
-        self.mirror.discard_record(record.id, mirror_namespace(record))
+        self.mirror.discard_record(record.id, mirror_namespace(record), holds_secret(record))
 
 
 def _refusal(kept: KeptRecord, key: bytes | str) -> tuple[RunRecord | None, str | None]:

@@ -14,7 +14,11 @@ from testbed.procs import REPO_ROOT
 
 K8S = REPO_ROOT / "k8s"
 OVERLAYS = {"v1": K8S / "overlays" / "v1", "v2": K8S / "overlays" / "v2"}
-RUNNER = {"pod": K8S / "runner" / "pod", "deployment": K8S / "runner" / "deployment"}
+RUNNER = {
+    "pod": K8S / "runner" / "pod",
+    "deployment": K8S / "runner" / "deployment",
+    "scale": K8S / "runner" / "scale",
+}
 # The overlays on kind: the same, with the frontend Service at the node port that the kind
 # cluster config maps to the host.
 KIND = {"v1": K8S / "kind" / "v1", "v2": K8S / "kind" / "v2"}

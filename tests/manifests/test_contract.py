@@ -169,7 +169,7 @@ def test_workloads_are_hardened(
     overlays: dict[str, list[Obj]], runner_jobs: dict[str, list[Obj]]
 ) -> None:
     workloads = [w for objs in (*overlays.values(), *runner_jobs.values()) for w in pod_specs(objs)]
-    assert len(workloads) == 6
+    assert len(workloads) == 7
     for name, spec in workloads:
         pod = spec["securityContext"]
         assert pod["runAsNonRoot"] is True, name
@@ -199,6 +199,7 @@ def test_the_runner_may_do_only_what_chaosrun_does(runner_jobs: dict[str, list[O
         assert rules == {
             ("", "pods"): ["delete", "get", "list"],
             ("apps", "deployments"): ["create", "delete", "get"],
+            ("apps", "deployments/scale"): ["patch"],
             ("", "configmaps"): ["create", "delete", "get", "update"],
             ("networking.k8s.io", "networkpolicies"): ["create", "delete", "get"],
             ("", "pods/eviction"): ["create"],

@@ -219,7 +219,7 @@ def test_the_role_grants_only_what_the_jobs_use(
 ) -> None:
     front = demo.deploy(overlays["v2"], "v2")
     made: set[tuple[str, ...]] = set()
-    for experiment in ("pod", "deployment"):
+    for experiment in ("pod", "deployment", "scale"):
         argv = job_argv(
             runner_jobs,
             experiment,

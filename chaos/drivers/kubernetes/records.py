@@ -86,10 +86,8 @@ class RecordConfigMaps(ApiCalls):
         if sensitive:  # kept as a ConfigMap before it held a Secret's values: not any more
             self._discard(record_id, namespace, "configmaps")
 
-    def discard_record(self, record_id: str, namespace: str) -> None:
-        self._discard(record_id, namespace, "configmaps")
-        with contextlib.suppress(DriverError):  # a runner not allowed Secrets never kept one
-            self._discard(record_id, namespace, "secrets")
+    def discard_record(self, record_id: str, namespace: str, sensitive: bool = False) -> None:
+        self._discard(record_id, namespace, "secrets" if sensitive else "configmaps")
 
     def _discard(self, record_id: str, namespace: str, plural: str) -> None:
         name = record_configmap_name(record_id)
