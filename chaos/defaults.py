@@ -22,6 +22,10 @@ JOURNAL_PATH = Path("journal.json")
 FRONTEND_SELECTOR = "app=front"
 BACKEND_DEPLOYMENT = "back"
 FRONTEND_SERVICE = "frontend"
+# `chaosrun partition`: whose traffic is cut by default (the backend's pods); `chaosrun drain`:
+# seconds the evictions may take (chaosk8s drain_nodes' default timeout).
+PARTITION_SELECTOR = "app=back"
+DRAIN_TIMEOUT = 120.0
 # `chaosrun latency`: the backend's delay, and how long its fault outlives the pause (so the
 # hypothesis after the pause still meets it) unless the rollback ends it first.
 LATENCY_DELAY = 1.0
@@ -57,6 +61,7 @@ __all__ = [
     "DEMO_SLOW_CALL_THRESHOLD",
     "DEMO_SLOW_DELAY",
     "DEMO_SLOW_PAUSE",
+    "DRAIN_TIMEOUT",
     "FRONTEND_SELECTOR",
     "FRONTEND_SERVICE",
     "JOURNAL_PATH",
@@ -64,6 +69,7 @@ __all__ = [
     "LATENCY_FAULT_MARGIN",
     "NAMESPACE",
     "PAGE_TIMEOUT",
+    "PARTITION_SELECTOR",
     "PAUSE",
     "PROBE_INTERVAL",
     "PROMETHEUS_BASE_URL",

@@ -97,7 +97,7 @@ def common_clauses(readme: Path) -> list[tuple[list[str], list[str]]]:
 @pytest.mark.parametrize("readme", READMES, ids=lambda p: p.name)
 def test_every_common_option_exists_on_each_command_it_is_said_of(readme: Path) -> None:
     clauses = common_clauses(readme)
-    assert clauses[0][0] == ["pod", "deployment", "scale", "latency", "run"]
+    assert clauses[0][0] == ["pod", "deployment", "scale", "latency", "partition", "drain", "run"]
     assert len(clauses[0][1]) > 20
     for commands, options in clauses:
         for command in commands:

@@ -22,6 +22,7 @@ IRREVERSIBLE = "cannot be undone: refused unless --allow-irreversible"
 DELETED_BACK = "deleted by the rollback and `chaosrun restore`"
 SCALED_BACK = "scaled back to the previous count (rollback, `chaosrun restore`)"
 PUT_BACK = "put back as its snapshot (rollback, `chaosrun restore`)"
+BY_UNCORDONING = "its previous `unschedulable` put back (rollback, `chaosrun restore`)"
 
 
 @dataclass(frozen=True)

@@ -136,9 +136,10 @@ def parse(args: list[str]) -> tuple[str, dict[str, Any]] | None:
     except _Refused:
         return None
     arguments = [o.name for o in declared if o.argument]
-    if len(positional) != len(arguments) or not all(positional):
+    required = sum(1 for o in declared if o.argument and o.required)
+    if not required <= len(positional) <= len(arguments) or not all(positional):
         return None
-    values.update(zip(arguments, positional, strict=True))  # a file: a path or an http(s) URL
+    values.update(zip(arguments, positional, strict=False))  # a file: a path or an http(s) URL
     return command, values
 
 

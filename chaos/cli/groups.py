@@ -16,6 +16,7 @@ from chaos.cli.option_table import Values
 from chaos.drivers.factory import TargetRef
 from chaos.engine.options import Guards, MeasureOptions, Outputs, RunOptions
 from chaos.experiment.builtin import DeploymentChaos, LatencyChaos, PodChaos, ScaleChaos
+from chaos.experiment.cutoffs import DrainChaos, PartitionChaos
 from chaos.history.options import HistoryOptions
 
 if TYPE_CHECKING:
@@ -118,6 +119,19 @@ def latency_chaos(values: Values) -> LatencyChaos:
     # Any Service, through the fault proxy; its image from CHAOSRUN_PROXY_IMAGE until the
     # command line declares --proxy-image.
     return _fill(LatencyChaos, values, through_proxy=True)
+
+
+def partition_chaos(values: Values) -> PartitionChaos:
+    return _fill(PartitionChaos, values, rollback=not values["no_rollback"])
+
+
+def drain_chaos(values: Values) -> DrainChaos:
+    return _fill(
+        DrainChaos,
+        values,
+        local_storage=values["delete_emptydir_data"],
+        rollback=not values["no_rollback"],
+    )
 
 
 def run_plan(values: Values) -> RunPlan:

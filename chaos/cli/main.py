@@ -41,7 +41,7 @@ commands.register(app)
 
 # --- other command modules register here (one line each) -------------------------------
 from chaos.cli import compare as compare_command  # noqa: E402
-from chaos.cli import demo, halt, latency, local, restore  # noqa: E402
+from chaos.cli import demo, halt, latency, local, partition, restore  # noqa: E402
 from chaos.cli import history as history_command  # noqa: E402
 from chaos.cli import proxy as proxy_command  # noqa: E402
 from chaos.cli import report as report_command  # noqa: E402
@@ -51,6 +51,8 @@ from chaos.cli.flags import show_flags_as_flags  # noqa: E402
 
 app.add_typer(local.app, name="local")
 app.command(epilog=latency.EPILOG)(handles_errors(latency.latency))
+app.command(epilog=partition.PARTITION_EPILOG)(handles_errors(partition.partition))
+app.command(epilog=partition.DRAIN_EPILOG)(handles_errors(partition.drain))
 app.command(epilog=demo.EPILOG)(handles_errors(demo.demo))
 app.command(epilog=restore.EPILOG)(handles_errors(restore.restore))
 app.command(epilog=halt.EPILOG)(handles_errors(halt.halt))

@@ -1,5 +1,5 @@
-"""Every option of ``pod``, ``deployment``, ``scale``, ``latency``, ``run``, ``validate``,
-``restore``, ``proxy`` and ``halt``, declared once.
+"""Every option of ``pod``, ``deployment``, ``scale``, ``latency``, ``partition``, ``drain``,
+``run``, ``validate``, ``restore``, ``proxy`` and ``halt``, declared once.
 
 Both readers of a command line are built from this table: the Typer commands' signatures
 (``chaos.cli.options``) and the console script's own reading of plain command lines
@@ -23,8 +23,11 @@ Kind = Literal["text", "int", "float", "path", "flag", "target"]
 
 POD, DEPLOYMENT, LATENCY, RUN = "pod", "deployment", "latency", "run"
 SCALE = "scale"
+PARTITION, DRAIN = "partition", "drain"
 VALIDATE, RESTORE, PROXY, HALT = "validate", "restore", "proxy", "halt"
-BUILTIN = frozenset({POD, DEPLOYMENT, SCALE, LATENCY})  # the tutorial's experiments
+# The built-in experiments: the tutorial's, the scale of a workload, and the partition and drain
+# of its pods and nodes.
+BUILTIN = frozenset({POD, DEPLOYMENT, SCALE, LATENCY, PARTITION, DRAIN})
 RUNS = BUILTIN | {RUN}  # every command that runs chaos
 CHOOSING = frozenset({POD, DEPLOYMENT, RUN})  # every command that picks targets
 
@@ -43,6 +46,7 @@ class Option:
     low: float | None = None
     high: float | None = None
     many: bool = False  # repeatable; the value is a tuple, () when absent
+    required: bool = True  # a positional argument that may be left out (its default: None)
 
     @property
     def argument(self) -> bool:
@@ -64,9 +68,9 @@ def _opt(
     return Option(name, spelt, kind, default, help, frozenset(commands), **more)
 
 
-def _arg(name: str, commands: set[str], help: str) -> Option:
-    """A positional argument (a text, required)."""
-    return Option(name, (), "text", None, help, frozenset(commands))
+def _arg(name: str, commands: set[str], help: str, required: bool = True) -> Option:
+    """A positional argument (a text, required unless told)."""
+    return Option(name, (), "text", None, help, frozenset(commands), required=required)
 
 
 # One entry per option; ``--help`` lists a command's options in this order.
@@ -117,6 +121,26 @@ OPTIONS: tuple[Option, ...] = (
     _opt("proxy_image", "text", None, {LATENCY},
          "Image of the fault proxy put in front of the Service on Kubernetes (default: "
          "$CHAOSRUN_PROXY_IMAGE, else the runner image of this version)."),
+    # chaosrun partition
+    _opt("selector", "text", defaults.PARTITION_SELECTOR, {PARTITION},
+         "Label selector of the pods to cut off."),
+    _opt("ingress", "flag", False, {PARTITION},
+         "Deny traffic into them (without --ingress or --egress: both ways)."),
+    _opt("egress", "flag", False, {PARTITION},
+         "Deny traffic out of them."),
+    _opt("allow_dns", "flag", False, {PARTITION},
+         "Still let them look names up (port 53) when their traffic out is denied."),
+    # chaosrun drain
+    _arg("node", {DRAIN}, "The node to drain (or --node-selector).", required=False),
+    _opt("node_selector", "text", None, {DRAIN},
+         "Label selector of the nodes to drain, instead of NODE."),
+    _opt("timeout", "float", defaults.DRAIN_TIMEOUT, {DRAIN},
+         "Seconds the evictions may take (a PodDisruptionBudget's refusal is waited out).",
+         low=0),
+    _opt("delete_emptydir_data", "flag", False, {DRAIN},
+         "Also evict pods with emptyDir volumes (their data is lost; they stay otherwise)."),
+    _opt("no_rollback", "flag", False, {PARTITION, DRAIN},
+         "Leave the change in place afterwards (`chaosrun restore` undoes it later)."),
     # chaosrun run
     _opt("var", "text", (), {RUN},
          "Override a configuration entry: key=value or key:type=value (type: str, int, float, "
@@ -152,7 +176,7 @@ OPTIONS: tuple[Option, ...] = (
          "Kubernetes namespace of the targets.", spellings=("--namespace", "-n")),
     _opt("frontend_url", "text", None, BUILTIN,
          "Frontend URL to check; default: the 'frontend' Service's load-balancer address."),
-    _opt("pause", "float", defaults.PAUSE, {POD, DEPLOYMENT, SCALE},
+    _opt("pause", "float", defaults.PAUSE, {POD, DEPLOYMENT, SCALE, PARTITION, DRAIN},
          "Seconds to wait after the chaos before checking again.", low=0),
     # chaosrun restore
     _opt("dry_run", "flag", False, {RESTORE},
@@ -219,8 +243,9 @@ OPTIONS: tuple[Option, ...] = (
          "N or P%: refuse a change that leaves an affected workload fewer Ready pods, and stop "
          "the run (interrupted, rolled back) if they fall below it meanwhile."),
     _opt("allow_irreversible", "flag", False, RUNS,
-         "Allow changes chaosrun cannot undo (delete_namespace, exec_in_pods, deleting a Secret "
-         "the runner may not read); refused before the run otherwise, said in the journal."),
+         "Allow changes chaosrun cannot undo (delete_namespace, delete_nodes, exec_in_pods, "
+         "deleting a Secret the runner may not read); refused before the run otherwise, said in "
+         "the journal."),
     _opt("probe_interval", "float", defaults.PROBE_INTERVAL, RUNS,
          "Seconds between the live measurement's requests.", low=0.001),
     _opt("breaker_url", "text", None, RUNS,
@@ -228,7 +253,7 @@ OPTIONS: tuple[Option, ...] = (
          "when the frontend serves it)."),
     _opt("no_measure", "flag", False, RUNS,
          "Do not probe the frontend while the chaos runs."),
-    _opt("record_in_cluster", "flag", False, {DEPLOYMENT, SCALE, LATENCY, RUN},
+    _opt("record_in_cluster", "flag", False, {DEPLOYMENT, SCALE, LATENCY, PARTITION, DRAIN, RUN},
          "Also keep the run record (what the run changes and how to undo it) in a sealed "
          "ConfigMap (a Secret once it holds a Secret's values) in the namespace it changes, so "
          "`chaosrun restore` can undo it from another machine.",
@@ -278,4 +303,4 @@ def options_of(command: str) -> list[Option]:
 
 def defaults_of(command: str) -> dict[str, Any]:
     """What ``command`` gets for each option not given (arguments are required)."""
-    return {o.name: o.default for o in options_of(command) if not o.argument}
+    return {o.name: o.default for o in options_of(command) if not o.argument or not o.required}

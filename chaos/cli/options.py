@@ -32,6 +32,13 @@ def parameter(option: Option) -> inspect.Parameter:
     kind: Any = _TYPES[option.kind]
     if option.argument:
         info: Any = typer.Argument(help=option.help)
+        if not option.required:
+            return inspect.Parameter(
+                option.name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=None,
+                annotation=Annotated[kind | None, info],
+            )
         return inspect.Parameter(
             option.name, inspect.Parameter.KEYWORD_ONLY, annotation=Annotated[kind, info]
         )

@@ -23,13 +23,16 @@ if TYPE_CHECKING:
     from chaos.engine.inputs import RunInputs
     from chaos.engine.session import Session
     from chaos.engine.settings import RunHooks
-    from chaos.experiment.builtin import Chaos, PodChaos, ScaleChaos
+    from chaos.experiment.builtin import PodChaos, ScaleChaos
+    from chaos.experiment.cutoffs import Builtin
 
-BUILTIN: dict[str, Callable[[Values], Chaos]] = {
+BUILTIN: dict[str, Callable[[Values], Builtin]] = {
     "pod": groups.pod_chaos,
     "deployment": groups.deployment_chaos,
     "scale": groups.scale_chaos,
     "latency": groups.latency_chaos,
+    "partition": groups.partition_chaos,
+    "drain": groups.drain_chaos,
 }
 
 
@@ -132,7 +135,7 @@ def _execute(command: str, values: Values, options: RunOptions, hooks: RunHooks 
 
 
 def builtin(
-    options: RunOptions, chaos: Chaos, frontend_url: str | None, hooks: RunHooks | None = None
+    options: RunOptions, chaos: Builtin, frontend_url: str | None, hooks: RunHooks | None = None
 ) -> int:
     """``chaosrun pod``, ``deployment`` or ``latency``: the tutorial's experiment."""
     from chaos.experiment.builtin import DeploymentChaos, LatencyChaos, PodChaos, ScaleChaos
@@ -151,8 +154,23 @@ def builtin(
         if not chaos.service.strip():
             raise fail("--service must not be empty.")
         pause_ok(chaos.duration)
+    else:
+        cutoff_ok(chaos)
     session = start(options, hooks)
     return finish(session.run_builtin(chaos, frontend_url), options)
+
+
+def cutoff_ok(chaos: Builtin) -> None:
+    """``partition``'s selector parses; ``drain`` names one node or a node selector."""
+    from chaos.experiment.cutoffs import DrainChaos, PartitionChaos
+
+    if isinstance(chaos, PartitionChaos):
+        chaos.policy()
+        pause_ok(chaos.pause)
+    elif isinstance(chaos, DrainChaos):
+        if bool(chaos.node) == bool(chaos.node_selector):
+            raise fail("Name one node, or give --node-selector (not both).")
+        pause_ok(chaos.pause)
 
 
 def scale_ok(chaos: ScaleChaos) -> None:

@@ -27,6 +27,15 @@ class TargetUnreachable(DriverError, BadInput):
     exit_code = BadInput.exit_code
 
 
+class Forbidden(DriverError):
+    """The credentials may not do this (403): the sentence names the verb, the resource and
+    the manifests that grant it."""
+
+
+class EvictionBlocked(DriverError):
+    """An eviction refused for now (429): a PodDisruptionBudget allows no disruption."""
+
+
 class NotFound(DriverError):
     """The named object does not exist."""
 
@@ -251,6 +260,10 @@ class Driver(Protocol):
 
     def read_log(self, pod: str, namespace: str, request: LogRequest) -> str:
         """A pod's log as text; ``NotFound`` if the pod does not exist."""
+
+    def evict_pod(self, name: str, namespace: str) -> None:
+        """Ask the pod to leave through the Eviction API; ``EvictionBlocked`` while a
+        PodDisruptionBudget forbids it, ``NotFound`` when it is gone."""
 
     # Generic writes, for the undoable changes (``chaos.records.undo`` puts each back).
 

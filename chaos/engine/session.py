@@ -16,6 +16,7 @@ from chaos.defaults import FRONTEND_SERVICE
 from chaos.drivers.base import Driver, DriverError, NotFound, Unauthorized
 from chaos.drivers.factory import DriverFactory, Target
 from chaos.engine.blast import check_before, limits_of, touched
+from chaos.engine.breaker_url import breaker_url
 from chaos.engine.guarding import guard_run
 from chaos.engine.inputs import RunInputs
 from chaos.engine.options import (
@@ -36,7 +37,7 @@ from chaos.records.writer import RecordWriter
 from services.contract import FAULTS_PATH
 
 if TYPE_CHECKING:
-    from chaos.experiment.builtin import Chaos
+    from chaos.experiment.cutoffs import Builtin
 
 logger = logging.getLogger("chaosrun")
 
@@ -167,30 +168,9 @@ class Session:
         if problem := refusal(service, namespace, info.selector, info.ports):
             raise BadInput(problem + ".")
 
-    def _breaker_url(self, frontend: str, measuring: bool) -> str | None:
-        """The breaker endpoint to sample: the option, else v2's if the frontend serves it."""
-        given = self.options.measurement.breaker_url
-        if given or not measuring:
-            return given
-        import json
-
-        from chaos.measure import breaker_url_of
-        from chaos.measure.transport import ProbeError, open_client
-
-        candidate = breaker_url_of(frontend)
-        client = open_client([candidate], timeout=1.0, connections=1)  # as the prober's
-        try:
-            status, body = client.get(candidate)
-            found = status == 200 and "state" in json.loads(body)
-        except (ProbeError, ValueError, TypeError):
-            return None
-        finally:
-            client.close()
-        return candidate if found else None
-
     # -- runs ----------------------------------------------------------------------------
 
-    def run_builtin(self, chaos: Chaos, frontend_url: str | None = None) -> RunResult:
+    def run_builtin(self, chaos: Builtin, frontend_url: str | None = None) -> RunResult:
         """``chaosrun pod`` / ``deployment`` / ``latency``: find the frontend, build the tutorial's
         experiment against it, run it measuring the frontend (unless told not to)."""
         from chaos.experiment.builtin import (
@@ -198,8 +178,8 @@ class Session:
             LatencyChaos,
             PodChaos,
             ScaleChaos,
-            builtin_experiment,
         )
+        from chaos.experiment.cutoffs import DrainChaos, PartitionChaos, any_experiment, preflight
 
         check_namespace(chaos.namespace, self.options.guards.allow_system_namespaces)
         self.prepare()
@@ -213,17 +193,21 @@ class Session:
                 self.check_faults(chaos.service, chaos.namespace)
         if isinstance(chaos, ScaleChaos):
             self.check_scalable(chaos.kind, chaos.name, chaos.namespace)
+        if isinstance(chaos, PartitionChaos | DrainChaos):
+            preflight(chaos, self.connect())
         url = self.frontend_url(frontend_url, chaos.namespace)
         measuring = self.options.measurement.enabled and not self.options.dry_run
-        source = {PodChaos: "pod", DeploymentChaos: "deployment", ScaleChaos: "scale"}.get(
-            type(chaos), "latency"
-        )
+        source = getattr(chaos, "source", None) or {
+            PodChaos: "pod",
+            DeploymentChaos: "deployment",
+            ScaleChaos: "scale",
+        }.get(type(chaos), "latency")
         source += " experiment"
         return self.run_document(
-            builtin_experiment(chaos, url),
+            any_experiment(chaos, url),
             source=source,
             measure_url=url if measuring else None,
-            breaker_url=self._breaker_url(url, measuring),
+            breaker_url=breaker_url(self.options.measurement.breaker_url, url, measuring),
         )
 
     def run_document(

@@ -274,3 +274,8 @@ def builtin_experiment(chaos: Chaos, frontend_url: str) -> dict[str, Any]:
     if isinstance(chaos, LatencyChaos):
         return latency_experiment(chaos, frontend_url)
     return deployment_experiment(chaos, frontend_url)
+
+
+# What partition's and drain's experiments (chaos.experiment.cutoffs) are made of.
+python_action = _python_action
+experiment_of = _experiment

@@ -18,7 +18,9 @@ from chaos.defaults import SYSTEM_NAMESPACES
 from chaos.drivers.base import (
     DAEMONSETS,
     DEPLOYMENTS,
+    INGRESSES,
     NAMESPACES,
+    NETWORKPOLICIES,
     NODES,
     REPLICASETS,
     RUN_LABEL,
@@ -217,10 +219,69 @@ RECORDED_KINDS: dict[str, RecordedKind] = {
     "Service": generic(SERVICES, Op.CREATED, Op.DELETED, Op.UPDATED, Op.SELECTOR),
     "Secret": generic(SECRETS, Op.CREATED, Op.DELETED, Op.UPDATED),
     "Namespace": generic(NAMESPACES, Op.CREATED),
-    "Node": generic(NODES, Op.CORDONED),
+    "Node": generic(NODES, Op.CREATED, Op.CORDONED),
+    "NetworkPolicy": generic(NETWORKPOLICIES, Op.CREATED, Op.DELETED, Op.UPDATED),
+    "Ingress": generic(INGRESSES, Op.CREATED, Op.DELETED, Op.UPDATED),
     SERVICE_FAULT: RecordedKind(_check_service_fault, _describe_service_fault),
     SERVICE_PROXY: RecordedKind(_check_service_proxy, _describe_service_proxy),
 }
+
+# A custom object is recorded by its fully qualified resource, ``plural.version.group`` (as
+# ``kubectl get networkchaos.v1alpha1.chaos-mesh.org`` names it): any group but the built-in
+# ones, whose kinds are listed above by name.
+CUSTOM_RESOURCE = re.compile(
+    r"(?P<plural>[a-z0-9][a-z0-9-]*)\.(?P<version>v[0-9]+(?:(?:alpha|beta)[0-9]+)?)"
+    r"\.(?P<group>[a-z0-9-]+(?:\.[a-z0-9-]+)+)"
+)
+_CUSTOM_OPS = frozenset({Op.CREATED, Op.DELETED, Op.UPDATED})
+
+
+def custom_resource(plural: str, version: str, group: str) -> str | None:
+    """How the run record names a custom resource, or None when it is not one chaosrun may
+    record as such (a built-in group, a malformed name)."""
+    name = f"{plural}.{version}.{group}"
+    if not CUSTOM_RESOURCE.fullmatch(name) or group.endswith("k8s.io"):
+        return None
+    return name
+
+
+def _check_custom(api: ObjectKind) -> Callable[[RecordedObject], str | None]:
+    def check(obj: RecordedObject) -> str | None:
+        if obj.op not in _CUSTOM_OPS or obj.previous is not None:
+            return f"its {obj.label} records a change chaosrun does not make ({obj.op.value})"
+        kind = obj.manifest.get("kind")  # the resource's own kind: any the snapshot names
+        if not isinstance(kind, str) or not kind:
+            return f"its snapshot of {obj.label} is not an {api.api_version} object"
+        return _check_snapshot(obj, ObjectKind(kind, api.group, api.version, api.plural))
+
+    return check
+
+
+class _Kinds(dict[str, RecordedKind]):
+    """The listed kinds, and any custom resource named as ``custom_resource`` names it (its
+    scope is the entry's: a cluster-wide one is recorded without a namespace)."""
+
+    def get(self, key: str, default: Any = None) -> Any:
+        found = super().get(key)
+        if found is not None:
+            return found
+        match = CUSTOM_RESOURCE.fullmatch(key)
+        if match is None or custom_resource(*match.group("plural", "version", "group")) is None:
+            return default
+        api = ObjectKind(key, match["group"], match["version"], match["plural"])
+        return RecordedKind(_check_custom(api), _describe, api, _CUSTOM_OPS)
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.get(key) is not None
+
+    def __getitem__(self, key: str) -> RecordedKind:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+
+RECORDED_KINDS = _Kinds(RECORDED_KINDS)
 
 
 def unknown_kind(record: RunRecord) -> str | None:

@@ -94,7 +94,9 @@ def undo(driver: Driver, obj: RecordedObject, force: bool = False) -> Undone:
     if obj.op is Op.SCALED:
         driver.scale(api, obj.name, obj.namespace, int(obj.previous))
     elif obj.op is Op.CORDONED:
-        driver.patch_object(api, obj.name, _scope(obj), {"spec": {"unschedulable": obj.previous}})
+        # Schedulable is the field left out (as kubectl uncordon leaves it), not false.
+        cordon: dict[str, Any] = {"spec": {"unschedulable": True if obj.previous else None}}
+        driver.patch_object(api, obj.name, _scope(obj), cordon)
     else:
         removed = {key: None for key in _value(live, obj) if key not in obj.previous}
         patch = {"spec": {"selector": {**removed, **obj.previous}}}

@@ -203,6 +203,8 @@ def test_the_runner_may_do_only_what_chaosrun_does(runner_jobs: dict[str, list[O
             ("", "services"): ["create", "delete", "get", "patch"],
             ("apps", "deployments/scale"): ["patch"],
             ("", "configmaps"): ["create", "delete", "get", "update"],
+            ("networking.k8s.io", "networkpolicies"): ["create", "delete", "get"],
+            ("", "pods/eviction"): ["create"],
             # The key of the run records' seals: made once, then read by its name only.
             ("", "secrets"): ["create"],
             ("", "secrets", "chaosrun-records-key"): ["get"],

@@ -10,9 +10,10 @@ import pytest
 
 from chaos.actions.context import RunContext
 from chaos.actions.registry import lookup
-from chaos.drivers.base import ObjectKind, custom_kind
+from chaos.drivers.base import NotFound, ObjectKind, custom_kind
 from chaos.drivers.kubernetes import KubernetesDriver
 from chaos.drivers.kubernetes.objects import collection_path
+from testbed.kube.cluster import wait_until
 from testbed.kube.resources import RESOURCES
 
 
@@ -50,6 +51,24 @@ def call(driver: KubernetesDriver, qualified: str, **arguments: Any) -> Any:
     return native.impl(RunContext(driver_factory=lambda: driver), **arguments)
 
 
+def call_in(ctx: RunContext, qualified: str, **arguments: Any) -> Any:
+    """A native catalogue function, called in ``ctx`` (its changes recorded there)."""
+    module, _, func = qualified.rpartition(".")
+    native = lookup(module, func)
+    assert native is not None and native.native, qualified
+    return native.impl(ctx, **arguments)
+
+
+def read_or_none(
+    driver: KubernetesDriver, kind: ObjectKind, name: str, ns: str | None = "default"
+) -> Any:
+    """The object as the API answers it, or None when there is none."""
+    try:
+        return driver.read_object(kind, name, ns)
+    except NotFound:
+        return None
+
+
 def create(
     driver: KubernetesDriver, kind: ObjectKind, body: dict[str, Any], ns: str | None = "default"
 ) -> dict[str, Any]:
@@ -69,3 +88,38 @@ def set_status(
 ) -> None:
     path = f"{collection_path(kind, ns if kind.namespaced else None)}/{name}/status"
     driver.send("PATCH", path, body={"status": status}, content_type="application/merge-patch+json")
+
+
+def define(driver: KubernetesDriver, kind: ObjectKind, kind_name: str) -> None:
+    """Register a custom resource and wait for the server to serve it."""
+    version = {
+        "name": kind.version,
+        "served": True,
+        "storage": True,
+        "schema": {
+            "openAPIV3Schema": {"type": "object", "x-kubernetes-preserve-unknown-fields": True}
+        },
+    }
+    create(
+        driver,
+        CRDS,
+        {
+            "metadata": {"name": f"{kind.plural}.{kind.group}"},
+            "spec": {
+                "group": kind.group,
+                "scope": "Namespaced" if kind.namespaced else "Cluster",
+                "names": {"plural": kind.plural, "kind": kind_name, "singular": kind_name.lower()},
+                "versions": [version],
+            },
+        },
+        None,
+    )
+
+    def ready() -> bool:
+        try:
+            driver.send("GET", collection_path(kind, "default"))
+        except Exception:
+            return False
+        return True
+
+    wait_until(ready, what=f"{kind.plural}.{kind.group} to be served")

@@ -12,6 +12,7 @@ from kubernetes import client, config
 from kubernetes.config.config_exception import ConfigException
 
 from chaos.drivers.base import DriverError, TargetUnreachable
+from chaos.drivers.kubernetes.permissions import forbidden
 from chaos.parsing import ParseError, parse_yaml, top_level_mapping
 
 DEFAULT_KUBECONFIG = "~/.kube/config"
@@ -167,4 +168,6 @@ def refused(host: str, doing: str, exc: client.ApiException) -> DriverError:
         return TargetUnreachable(
             f"the Kubernetes API at {host} does not accept our credentials: {api_message(exc)}"
         )
+    if exc.status == 403:
+        return forbidden(api_message(exc), doing)
     return DriverError(f"the Kubernetes API at {host} refused to {doing}: {api_message(exc)}")

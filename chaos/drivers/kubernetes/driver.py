@@ -23,6 +23,7 @@ from chaos.drivers.base import (
 )
 from chaos.drivers.kubernetes.configmaps import NamedConfigMaps
 from chaos.drivers.kubernetes.event_writes import EventWrites
+from chaos.drivers.kubernetes.evictions import PodEvictions
 from chaos.drivers.kubernetes.objects import ObjectReads
 from chaos.drivers.kubernetes.pod_exec import PodExec
 from chaos.drivers.kubernetes.records import RecordConfigMaps
@@ -44,6 +45,7 @@ class KubernetesDriver(
     RecordConfigMaps,
     NamedConfigMaps,
     EventWrites,
+    PodEvictions,
     ObjectWrites,
     ObjectReads,
     PodExec,

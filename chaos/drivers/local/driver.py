@@ -283,6 +283,12 @@ class LocalDriver(LocalServiceProxies):
         )
         return str(text)
 
+    def evict_pod(self, name: str, namespace: str) -> None:
+        raise DriverError(
+            f"pod {namespace}/{name} cannot be evicted: the local target has no Eviction API "
+            "(this needs a Kubernetes cluster)"
+        )
+
     # -- services --------------------------------------------------------------------------
 
     def service_url(self, name: str, namespace: str) -> str | None:

@@ -12,15 +12,22 @@ from chaos.drivers.base import NotFound, ObjectKind
 from chaos.drivers.kubernetes import KubernetesDriver
 from testbed.polling import wait_until
 from tests.chaos.faults.conftest import Rig, stop
-from tests.support.catalogue_changes import CASES, Setup
+from tests.support.catalogue_changes import CASES as WORKLOAD_CASES
+from tests.support.catalogue_changes import Setup
+from tests.support.network_node_changes import CASES as NETWORK_NODE_CASES
 from tests.support.workloads import SECRET_VALUE, content
+
+CASES = WORKLOAD_CASES + NETWORK_NODE_CASES
 
 
 def _content(driver: KubernetesDriver, kind: ObjectKind, name: str) -> object:
     try:
-        return content(driver.read_object(kind, name, "default"))
+        found = driver.read_object(kind, name, "default")
     except NotFound:
         return None
+    if found["metadata"].get("deletionTimestamp"):
+        return None  # going: a foreground delete's last moment
+    return content(found)
 
 
 def _experiment(function: str, arguments: dict[str, object]) -> dict[str, object]:
@@ -66,12 +73,15 @@ def test_killed_after_its_change_restore_brings_back_the_prior_state(
     assert _content(driver, kind, name) != before or op == "deleted"
     output = stop(process, signal.SIGKILL)
     assert process.returncode == -signal.SIGKILL
+    (entry,) = [o for r in rig.records() for o in r["objects"]]
+    assert entry["op"] == op
     assert SECRET_VALUE not in output
 
     restored = rig.chaosrun("restore")
 
     assert restored.returncode == 0, restored.stdout + restored.stderr
-    assert f"{kind.kind} default/{name}:" in restored.stdout
+    where = f"default/{name}" if kind.namespaced else name
+    assert f" {where}:" in restored.stdout
     assert SECRET_VALUE not in restored.stdout + restored.stderr
     wait_until(lambda: _content(driver, kind, name) == before, 30, f"{kind.kind} {name} back")
     assert rig.open_records() == []

@@ -91,6 +91,8 @@ def test_the_allow_list_holds_what_the_faults_record() -> None:
         "Secret",
         "Namespace",
         "Node",
+        "NetworkPolicy",
+        "Ingress",
         FAULT_KIND,
         PROXY_KIND,
     }

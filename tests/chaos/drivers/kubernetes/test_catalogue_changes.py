@@ -14,12 +14,10 @@ import pytest
 from chaos.actions.changes import undo_all
 from chaos.actions.context import RunContext
 from chaos.actions.errors import ActivityFailed
-from chaos.actions.registry import lookup
 from chaos.drivers.base import (
     DEPLOYMENTS,
     NAMESPACES,
     SECRETS,
-    NotFound,
     ObjectKind,
 )
 from chaos.drivers.factory import TargetRef
@@ -27,7 +25,7 @@ from chaos.drivers.kubernetes import KubernetesDriver
 from chaos.records import RecordStore, RecordWriter
 from testbed.kube.cluster import FakeCluster
 from tests.support.catalogue_changes import CASES, Setup
-from tests.support.kube_objects import create
+from tests.support.kube_objects import call_in, create, read_or_none
 from tests.support.workloads import SECRET_VALUE, content, secret, workload
 
 
@@ -36,18 +34,7 @@ def run_context(driver: KubernetesDriver, records: Path, **options: Any) -> RunC
     return RunContext(driver_factory=lambda: driver, records=writer, **options)
 
 
-def call(ctx: RunContext, qualified: str, **arguments: Any) -> Any:
-    module, _, func = qualified.rpartition(".")
-    native = lookup(module, func)
-    assert native is not None and native.native, qualified
-    return native.impl(ctx, **arguments)
-
-
-def read(driver: KubernetesDriver, kind: ObjectKind, name: str, ns: str | None = "default") -> Any:
-    try:
-        return driver.read_object(kind, name, ns)
-    except NotFound:
-        return None
+call, read = call_in, read_or_none
 
 
 def record_of(ctx: RunContext) -> list[dict[str, Any]]:

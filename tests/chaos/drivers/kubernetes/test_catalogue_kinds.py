@@ -16,11 +16,9 @@ from chaos.drivers.base import (
     NODES,
     SECRETS,
     STATEFULSETS,
-    ObjectKind,
     custom_kind,
 )
 from chaos.drivers.kubernetes import KubernetesDriver
-from chaos.drivers.kubernetes.objects import collection_path
 from testbed.kube.cluster import FakeCluster, wait_until
 from testbed.kube.controller import READY_ANNOTATION
 from tests.support.kube_objects import (
@@ -29,6 +27,7 @@ from tests.support.kube_objects import (
     STRESSCHAOS,
     call,
     create,
+    define,
     set_status,
     unserved,
 )
@@ -206,41 +205,6 @@ def test_get_events(fake_cluster: FakeCluster, driver: KubernetesDriver) -> None
     assert sent[-1] == {"labelSelector": "source=test", "limit": "2"}
     everything = call(driver, "chaosk8s.event.probes.get_events", field_selector="metadata.name=e1")
     assert [e["metadata"]["name"] for e in everything["items"]] == ["e1"]
-
-
-def define(driver: KubernetesDriver, kind: ObjectKind, kind_name: str) -> None:
-    """Register a custom resource and wait for the server to serve it."""
-    version = {
-        "name": kind.version,
-        "served": True,
-        "storage": True,
-        "schema": {
-            "openAPIV3Schema": {"type": "object", "x-kubernetes-preserve-unknown-fields": True}
-        },
-    }
-    create(
-        driver,
-        CRDS,
-        {
-            "metadata": {"name": f"{kind.plural}.{kind.group}"},
-            "spec": {
-                "group": kind.group,
-                "scope": "Namespaced" if kind.namespaced else "Cluster",
-                "names": {"plural": kind.plural, "kind": kind_name, "singular": kind_name.lower()},
-                "versions": [version],
-            },
-        },
-        None,
-    )
-
-    def ready() -> bool:
-        try:
-            driver.send("GET", collection_path(kind, "default"))
-        except Exception:
-            return False
-        return True
-
-    wait_until(ready, what=f"{kind.plural}.{kind.group} to be served")
 
 
 @unserved(CRDS)

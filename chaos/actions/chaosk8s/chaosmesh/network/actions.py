@@ -1,11 +1,16 @@
-"""``chaosk8s.chaosmesh.network.actions``: NetworkChaos faults, declared; run natively later."""
+"""``chaosk8s.chaosmesh.network.actions``: NetworkChaos faults, as chaosk8s 0.39 writes them.
+
+Each creates a NetworkChaos object (the undo deletes it); ``delete_network_fault`` deletes one
+(the undo re-creates it from its snapshot). Chaos Mesh must be installed for one to bite."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from chaos.actions import objects
+from chaos.actions.chaosmesh import NETWORK_CHAOS, network_chaos
 from chaos.actions.context import RunContext
-from chaos.actions.declare import planned
+from chaos.actions.declare import DELETED_BACK, FROM_SNAPSHOT, declare
 
 __all__ = [
     "add_latency",
@@ -18,7 +23,13 @@ __all__ = [
 ]
 
 
-@planned(local=False)
+def _create(
+    ctx: RunContext, action: str, name: str, ns: str, fault: dict[str, Any], given: dict[str, Any]
+) -> dict[str, Any]:
+    return objects.create(ctx, NETWORK_CHAOS, ns, network_chaos(action, name, ns, fault, given))
+
+
+@declare("action", destructive=True, local=False, undo=DELETED_BACK)
 def add_latency(
     ctx: RunContext,
     name: str,
@@ -40,10 +51,17 @@ def add_latency(
     target_annotations_selectors: str | dict[str, Any] | None = None,
     secrets: Any = None,
 ) -> dict[str, Any]:
-    raise NotImplementedError
+    return _create(
+        ctx,
+        "delay",
+        name,
+        ns,
+        {"latency": latency, "correlation": correlation, "jitter": jitter},
+        locals(),
+    )
 
 
-@planned(local=False)
+@declare("action", destructive=True, local=False, undo=DELETED_BACK)
 def set_loss(
     ctx: RunContext,
     name: str,
@@ -64,10 +82,10 @@ def set_loss(
     target_annotations_selectors: str | dict[str, Any] | None = None,
     secrets: Any = None,
 ) -> dict[str, Any]:
-    raise NotImplementedError
+    return _create(ctx, "loss", name, ns, {"loss": loss, "correlation": correlation}, locals())
 
 
-@planned(local=False)
+@declare("action", destructive=True, local=False, undo=DELETED_BACK)
 def duplicate_packets(
     ctx: RunContext,
     name: str,
@@ -88,10 +106,12 @@ def duplicate_packets(
     target_annotations_selectors: str | dict[str, Any] | None = None,
     secrets: Any = None,
 ) -> dict[str, Any]:
-    raise NotImplementedError
+    return _create(
+        ctx, "duplicate", name, ns, {"duplicate": duplicate, "correlation": correlation}, locals()
+    )
 
 
-@planned(local=False)
+@declare("action", destructive=True, local=False, undo=DELETED_BACK)
 def reorder_packets(
     ctx: RunContext,
     name: str,
@@ -113,10 +133,17 @@ def reorder_packets(
     target_annotations_selectors: str | dict[str, Any] | None = None,
     secrets: Any = None,
 ) -> dict[str, Any]:
-    raise NotImplementedError
+    return _create(
+        ctx,
+        "reorder",
+        name,
+        ns,
+        {"reorder": reorder, "correlation": correlation, "gap": gap},
+        locals(),
+    )
 
 
-@planned(local=False)
+@declare("action", destructive=True, local=False, undo=DELETED_BACK)
 def corrupt_packets(
     ctx: RunContext,
     name: str,
@@ -137,10 +164,12 @@ def corrupt_packets(
     target_annotations_selectors: str | dict[str, Any] | None = None,
     secrets: Any = None,
 ) -> dict[str, Any]:
-    raise NotImplementedError
+    return _create(
+        ctx, "corrupt", name, ns, {"corrupt": corrupt, "correlation": correlation}, locals()
+    )
 
 
-@planned(local=False)
+@declare("action", destructive=True, local=False, undo=DELETED_BACK)
 def set_bandwidth(
     ctx: RunContext,
     name: str,
@@ -164,14 +193,27 @@ def set_bandwidth(
     target_annotations_selectors: str | dict[str, Any] | None = None,
     secrets: Any = None,
 ) -> dict[str, Any]:
-    raise NotImplementedError
+    return _create(
+        ctx,
+        "bandwidth",
+        name,
+        ns,
+        {
+            "rate": rate,
+            "limit": limit,
+            "buffer": buffer,
+            "peakrate": peakrate,
+            "minburst": minburst,
+        },
+        locals(),
+    )
 
 
-@planned(local=False)
+@declare("action", destructive=True, local=False, undo=FROM_SNAPSHOT)
 def delete_network_fault(
     ctx: RunContext,
     name: str,
     ns: str = "default",
     secrets: Any = None,
 ) -> dict[str, Any]:
-    raise NotImplementedError
+    return objects.delete(ctx, NETWORK_CHAOS, ns, name)

@@ -1,16 +1,21 @@
-"""``chaosk8s.chaosmesh.stress.actions``: StressChaos faults, declared; run natively later."""
+"""``chaosk8s.chaosmesh.stress.actions``: StressChaos faults, as chaosk8s 0.39 writes them.
+
+Each creates a StressChaos object (the undo deletes it); ``delete_stressor`` deletes one (the
+undo re-creates it from its snapshot). Chaos Mesh must be installed for one to bite."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from chaos.actions import objects
+from chaos.actions.chaosmesh import STRESS_CHAOS, stress_chaos
 from chaos.actions.context import RunContext
-from chaos.actions.declare import planned
+from chaos.actions.declare import DELETED_BACK, FROM_SNAPSHOT, declare
 
 __all__ = ["delete_stressor", "stress_cpu", "stress_memory"]
 
 
-@planned(local=False)
+@declare("action", destructive=True, local=False, undo=DELETED_BACK)
 def stress_cpu(
     ctx: RunContext,
     name: str,
@@ -28,10 +33,11 @@ def stress_cpu(
     stressng_stressors: str | None = None,
     secrets: Any = None,
 ) -> dict[str, Any]:
-    raise NotImplementedError
+    stressors = {"cpu": {"workers": workers, "load": load}}
+    return objects.create(ctx, STRESS_CHAOS, ns, stress_chaos(name, ns, stressors, locals()))
 
 
-@planned(local=False)
+@declare("action", destructive=True, local=False, undo=DELETED_BACK)
 def stress_memory(
     ctx: RunContext,
     name: str,
@@ -51,14 +57,21 @@ def stress_memory(
     stressng_stressors: str | None = None,
     secrets: Any = None,
 ) -> dict[str, Any]:
-    raise NotImplementedError
+    memory = {
+        "workers": workers,
+        "size": size,
+        "time": time_to_get_to_size,
+        "oomScoreAdj": oom_score,
+    }
+    stressors = {"memory": memory}
+    return objects.create(ctx, STRESS_CHAOS, ns, stress_chaos(name, ns, stressors, locals()))
 
 
-@planned(local=False)
+@declare("action", destructive=True, local=False, undo=FROM_SNAPSHOT)
 def delete_stressor(
     ctx: RunContext,
     name: str,
     ns: str = "default",
     secrets: Any = None,
 ) -> dict[str, Any]:
-    raise NotImplementedError
+    return objects.delete(ctx, STRESS_CHAOS, ns, name)
