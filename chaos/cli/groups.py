@@ -77,9 +77,10 @@ def run_options(values: Values) -> RunOptions:
             abort_if=_many(values["abort_if"]),
         ),
         guards=Guards(
-            values["allow_system_namespaces"],
-            values.get("max_percent"),
-            values.get("min_healthy"),
+            allow_system_namespaces=values["allow_system_namespaces"],
+            max_percent=values.get("max_percent"),
+            min_healthy=values.get("min_healthy"),
+            allow_irreversible=values["allow_irreversible"],
         ),
         outputs=Outputs(
             report=values["report"],
