@@ -15,8 +15,8 @@ from testbed.postgres import PostgresServer, start_postgres
 from tests.chaos.engine.http_target import Target, http_target
 
 # The session's own HOME, XDG_STATE_HOME and records directory, and the check that the real
-# state directory is left as it was.
-pytest_plugins = ["tests.support.own_home"]
+# state directory is left as it was; the markers scripts/test selects on (kube_api, slow, serial).
+pytest_plugins = ["tests.support.own_home", "tests.support.groups"]
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from testbed.procs import REPO_ROOT
 from tests.support.cli import chaosrun_env
 
@@ -47,7 +49,13 @@ def test_the_session_has_its_own_home_and_state_directory() -> None:
     assert Path(seen.stdout.strip()).is_relative_to(home)
 
 
-def _nested_session(tmp_path: Path, test: str) -> subprocess.CompletedProcess[str]:
+# The check holds in one process and under pytest-xdist (scripts/test runs the suite so).
+SESSIONS = pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["one-process", "xdist"])
+
+
+def _nested_session(
+    tmp_path: Path, test: str, workers: list[str]
+) -> subprocess.CompletedProcess[str]:
     """A pytest session with the plugin, whose "real" home is a folder of ours."""
     real_home = tmp_path / "real-home"
     (real_home / ".local" / "state" / "chaosrun").mkdir(parents=True)
@@ -65,7 +73,7 @@ def _nested_session(tmp_path: Path, test: str) -> subprocess.CompletedProcess[st
         [
             *(sys.executable, "-m", "pytest", "-p", "tests.support.own_home"),
             *("-p", "no:cacheprovider", "-c", str(tmp_path / "pytest.ini")),
-            *("--rootdir", str(tmp_path), str(tmp_path)),
+            *("--rootdir", str(tmp_path), *workers, str(tmp_path)),
         ],
         cwd=REPO_ROOT,
         env=env,
@@ -76,10 +84,11 @@ def _nested_session(tmp_path: Path, test: str) -> subprocess.CompletedProcess[st
     )
 
 
+@SESSIONS
 def test_a_session_that_leaves_something_in_the_real_state_directory_fails(
-    tmp_path: Path,
+    tmp_path: Path, workers: list[str]
 ) -> None:
-    result = _nested_session(tmp_path, STRAY)
+    result = _nested_session(tmp_path, STRAY, workers)
 
     assert result.returncode == 1, result.stdout + result.stderr
     assert "1 passed" in result.stdout
@@ -87,8 +96,11 @@ def test_a_session_that_leaves_something_in_the_real_state_directory_fails(
     assert "runs/x.json" in result.stdout
 
 
-def test_a_session_that_writes_only_its_own_state_passes(tmp_path: Path) -> None:
-    result = _nested_session(tmp_path, CLEAN)
+@SESSIONS
+def test_a_session_that_writes_only_its_own_state_passes(
+    tmp_path: Path, workers: list[str]
+) -> None:
+    result = _nested_session(tmp_path, CLEAN, workers)
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert not (tmp_path / "real-home" / ".local" / "state" / "chaosrun" / "runs").exists()

@@ -4,6 +4,9 @@ records directory, and fails if the user's real state directory changed meanwhil
 Set in ``os.environ`` when pytest starts, so every subprocess a test starts inherits them too.
 Without this, a record left open by a test showed up as a warning in every later ``chaosrun``
 run of the user.
+
+Under pytest-xdist the controller keeps the check (its workers start after it moved ``HOME``,
+so they could not see the real directory); each worker gets a home of its own.
 """
 
 from __future__ import annotations
@@ -47,8 +50,9 @@ def changes(before: Listing, after: Listing) -> list[str]:
 
 def pytest_configure(config: pytest.Config) -> None:
     global _real_state, _before, _home
-    _real_state = default_state_dir()
-    _before = listing(_real_state)
+    if not hasattr(config, "workerinput"):
+        _real_state = default_state_dir()
+        _before = listing(_real_state)
     _home = Path(tempfile.mkdtemp(prefix="chaosrun-tests-home-"))
     os.environ["HOME"] = str(_home)
     os.environ["XDG_STATE_HOME"] = str(_home / ".local" / "state")
@@ -56,11 +60,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _home is not None:
+        shutil.rmtree(_home, ignore_errors=True)
     if _real_state is None:
         return
     changed = changes(_before, listing(_real_state))
-    if _home is not None:
-        shutil.rmtree(_home, ignore_errors=True)
     if changed:
         shown = ", ".join(changed[:10]) + (" ..." if len(changed) > 10 else "")
         session.config.stash[_REPORT] = (

