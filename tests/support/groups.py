@@ -3,7 +3,8 @@
 edit.
 
 - ``kube_api``: talks to the tests' Kubernetes API server (uses ``fake_cluster``, directly or
-  through ``kubeconfig``, ``kube_api``, the faults' ``rig`` or a driver stack).
+  through ``kubeconfig``, ``kube_api``, the faults' ``rig`` or a driver stack), or tests the
+  Kubernetes driver (``tests/chaos/drivers/kubernetes/``).
   ``scripts/kube-lowest`` runs these again with the lowest ``kubernetes`` client allowed.
 - ``slow``: needs a system server or the browser (PostgreSQL, Prometheus, the Pushgateway,
   Chromium) or brings up whole stacks of processes; ``bash scripts/test --quick`` leaves them
@@ -27,8 +28,9 @@ MARKERS = {
 }
 
 # A test that uses one of these fixtures (directly or through another fixture) talks to the
-# tests' API server.
+# tests' API server; the Kubernetes driver's own tests all exercise the client.
 KUBE_FIXTURES = {"fake_cluster"}
+KUBE_FOLDERS = ("tests/chaos/drivers/kubernetes/",)
 
 # Fixtures that start real servers or whole stacks of processes.
 SLOW_FIXTURES = {"postgres_server", "stack_factory", "rig", "proxy_upstream"}
@@ -47,8 +49,19 @@ PROGRAM_HELPERS = {"tests.manifests.kustomize": "kubectl", "tests.support.action
 # Folders whose tests all drive the browser or kill processes on purpose.
 SLOW_FOLDERS = ("tests/browser/", "tests/chaos/faults/", "tests/chaos/demo/")
 
-# Folders or files whose tests must run alone (see each entry's reason).
-SERIAL_PATHS: dict[str, str] = {}
+# Tests (a folder, a file or one test's id) that must run alone, each with its reason: they
+# judge how long something took, so a busy machine fails them.
+SERIAL_PATHS = {
+    "tests/chaos/proxy/test_faults.py::test_delay_is_added_to_each_call": "median within 10 ms",
+    "tests/services/test_metrics.py::test_a_slow_backend_opens_the_breaker_on_the_slow_call_rate": (
+        "answers within 0.15 s"
+    ),
+    "tests/manifests/test_on_a_cluster.py::test_chaosrun_pod_against_the_v1_install": (
+        "the new frontend pod answers within the experiment's 4 s pause"
+    ),
+    "tests/chaos/demo/": "each act's measurement and breaker windows are timed",
+    "tests/chaos/drivers/local/test_measure_live.py": "v2's breaker opens within the measurement",
+}
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -83,12 +96,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     root = config.rootpath
     for item in items:
         path = item.path.relative_to(root).as_posix() if item.path.is_relative_to(root) else ""
-        if KUBE_FIXTURES & set(getattr(item, "fixturenames", ())):
+        if KUBE_FIXTURES & set(getattr(item, "fixturenames", ())) or path.startswith(KUBE_FOLDERS):
             item.add_marker(pytest.mark.kube_api)
         imported = helpers(item)
         if is_slow(item, path, imported):
             item.add_marker(pytest.mark.slow)
         for helper in imported & PROGRAM_HELPERS.keys():
             item.add_marker(PROGRAM_HELPERS[helper])
-        if any(path.startswith(serial) for serial in SERIAL_PATHS):
+        if item.nodeid.startswith(tuple(SERIAL_PATHS)):
             item.add_marker(pytest.mark.serial)
