@@ -7,8 +7,8 @@ edit.
   Kubernetes driver (``tests/chaos/drivers/kubernetes/``).
   ``scripts/kube-lowest`` runs these again with the lowest ``kubernetes`` client allowed.
 - ``slow``: needs a system server or the browser (PostgreSQL, Prometheus, the Pushgateway,
-  Chromium) or brings up whole stacks of processes; ``bash scripts/test --quick`` leaves them
-  out.
+  Chromium) or starts the services as processes (``testbed.procs``, local stacks, the faults'
+  rig); ``bash scripts/test --quick`` leaves them out.
 - ``kubectl``, ``actionlint``: need that program (system packages); ``--quick`` runs them only
   where it is installed.
 - ``serial``: must not share the machine with other tests (timing-sensitive, or hungry for
@@ -18,6 +18,9 @@ edit.
 from __future__ import annotations
 
 import pytest
+
+from testbed.kube.cluster import ProcessBinding
+from testbed.procs import running_service, start_service
 
 MARKERS = {
     "kube_api": "talks to the tests' Kubernetes API server (rerun on the lowest client)",
@@ -34,6 +37,9 @@ KUBE_FOLDERS = ("tests/chaos/drivers/kubernetes/",)
 
 # Fixtures that start real servers or whole stacks of processes.
 SLOW_FIXTURES = {"postgres_server", "stack_factory", "rig", "proxy_upstream"}
+
+# Test modules taking one of these start the services as real processes.
+PROCESS_STARTERS = (running_service, start_service, ProcessBinding)
 
 # Test modules importing one of these helpers run a system server or a stack of processes.
 SLOW_HELPERS = {
@@ -77,6 +83,12 @@ def helpers(item: pytest.Item) -> set[str]:
     return {str(getattr(value, "__module__", "")) for value in vars(module).values()}
 
 
+def starts_processes(item: pytest.Item) -> bool:
+    module = getattr(item, "module", None)
+    names = vars(module).values() if module is not None else ()
+    return any(value is starter for value in names for starter in PROCESS_STARTERS)
+
+
 def _uses_postgresql(item: pytest.Item) -> bool:
     callspec = getattr(item, "callspec", None)
     return callspec is not None and callspec.params.get("history_url") == "postgresql"
@@ -89,6 +101,7 @@ def is_slow(item: pytest.Item, path: str, imported: set[str]) -> bool:
         or path.startswith(SLOW_FOLDERS)
         or _uses_postgresql(item)
         or bool(imported & SLOW_HELPERS)
+        or starts_processes(item)
     )
 
 
