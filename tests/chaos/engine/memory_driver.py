@@ -113,6 +113,10 @@ class MemoryDriver:
         if owner is not None:
             self._new_pod(owner, namespace)
 
+    def evict_pod(self, name: str, namespace: str) -> None:
+        """No PodDisruptionBudgets here: an eviction is a delete."""
+        self.delete_pod(name, namespace)
+
     def list_deployments(
         self, namespace: str, label_selector: str | None = None
     ) -> list[DeploymentSnapshot]:

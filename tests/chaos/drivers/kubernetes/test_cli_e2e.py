@@ -523,7 +523,7 @@ def test_shipped_experiments_hit_the_demo_objects(bare_stack: Stack, path: Path)
     assert [r for r in bare_stack.cluster.api.requests if r.method != "GET"] == []
 
 
-def test_forbidden_chaos_fails_the_run_with_the_servers_reason(stack_v1: Stack) -> None:
+def test_forbidden_chaos_fails_the_run_naming_the_verb_and_the_grant(stack_v1: Stack) -> None:
     (pod,) = front_pod_names(stack_v1)
 
     result = stack_v1.chaosrun(
@@ -538,8 +538,9 @@ def test_forbidden_chaos_fails_the_run_with_the_servers_reason(stack_v1: Stack) 
     )
 
     assert result.returncode == 1, result.stdout + result.stderr
-    assert f'pods "{pod}" is forbidden: User "viewer" cannot delete resource "pods"' in (
-        result.stdout
+    assert (
+        "chaosrun may not delete pods in namespace 'default' (403 Forbidden): apply "
+        "k8s/runner/rbac" in result.stdout
     )
     assert "Experiment ended with status: failed" in result.stdout
     assert front_pod_names(stack_v1) == {pod}
@@ -560,7 +561,7 @@ def test_a_refused_deployment_delete_is_not_rolled_back_nor_paused(stack_v1: Sta
     )
 
     assert result.returncode == 1, result.stdout + result.stderr
-    assert 'cannot delete resource "deployments"' in result.stdout
+    assert "chaosrun may not delete deployments in namespace 'default'" in result.stdout
     assert "Experiment ended with status: failed" in result.stdout
     assert "Pausing after activity" not in result.stdout
     journal = stack_v1.journal()

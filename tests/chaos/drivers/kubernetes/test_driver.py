@@ -476,9 +476,8 @@ def test_forbidden_write_is_one_sentence(kubeconfig: Path, fake_cluster: FakeClu
 
     assert not isinstance(caught.value, NotFound | TargetUnreachable)
     assert str(caught.value) == (
-        f"the Kubernetes API at {fake_cluster.url} refused to delete pod '{name}' in namespace "
-        f'\'default\': pods "{name}" is forbidden: User "viewer" cannot delete resource "pods" '
-        'in API group "" in the namespace "default"'
+        "chaosrun may not delete pods in namespace 'default' (403 Forbidden): apply "
+        "k8s/runner/rbac (kubectl apply -k k8s/runner/rbac) to grant it"
     )
     assert fake_cluster.pod_names() == {name}
 
