@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -65,14 +66,57 @@ class Service:
                 self.proc.wait()
 
 
+def listening_inodes(port: int) -> set[str]:
+    """The inodes of the sockets listening on ``port`` (any address), from ``/proc/net``."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError):
+            for line in Path(table).read_text().splitlines()[1:]:
+                fields = line.split()
+                local, state, inode = fields[1], fields[3], fields[9]
+                if state == "0A" and int(local.rsplit(":", 1)[1], 16) == port:
+                    inodes.add(inode)
+    return inodes
+
+
+def listens_on(pid: int, port: int) -> bool:
+    """Whether process ``pid`` itself holds a socket listening on ``port``: another process
+    that took a port chosen by ``free_port()`` first answers HTTP there just as well."""
+    wanted = {f"socket:[{inode}]" for inode in listening_inodes(port)}
+    fd_dir = Path(f"/proc/{pid}/fd")
+    with contextlib.suppress(OSError):
+        for fd in fd_dir.iterdir():
+            with contextlib.suppress(OSError):
+                if os.readlink(fd) in wanted:
+                    return True
+    return False
+
+
+class PortTaken(RuntimeError):
+    """The service could not have its port: another process holds it."""
+
+
 def start_service(
     module: str,
     log_dir: Path,
     env: Mapping[str, str] | None = None,
     port: int | None = None,
 ) -> Service:
-    """Run ``python -m <module>`` bound to 127.0.0.1 and wait until ``/healthz`` answers."""
-    port = port or free_port()
+    """Run ``python -m <module>`` bound to 127.0.0.1 and wait until it answers ``/healthz``
+    on its own socket. Without a ``port`` given, a free one is picked, and picked again (up to
+    five times) when another process takes it between the pick and the service's bind."""
+    if port is not None:
+        return _start_on(module, log_dir, env, port)
+    for attempt in range(5):
+        try:
+            return _start_on(module, log_dir, env, free_port())
+        except PortTaken:
+            if attempt == 4:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _start_on(module: str, log_dir: Path, env: Mapping[str, str] | None, port: int) -> Service:
     full_env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), **(env or {})}
     full_env["PYTHONPATH"] = os.pathsep.join(
         p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH", "")) if p
@@ -89,10 +133,19 @@ def start_service(
     service = Service(module=module, port=port, proc=proc, log_path=log_path)
     try:
         wait_for_http(f"{service.url}{LIVENESS_PATH}", proc=proc)
+        _wait_for_own_socket(service)
     except Exception:
         service.stop()
         raise
     return service
+
+
+def _wait_for_own_socket(service: Service, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not listens_on(service.proc.pid, service.port):
+        if service.proc.poll() is not None or time.monotonic() > deadline:
+            raise PortTaken(f"{service.module} could not listen on port {service.port}")
+        time.sleep(0.05)
 
 
 @contextmanager
