@@ -71,3 +71,33 @@ def test_timing_tests_run_alone() -> None:
     assert selected("serial") == {
         "tests/chaos/proxy/test_faults.py::test_delay_is_added_to_each_call"
     }
+
+
+def test_the_lowest_client_reruns_every_fault_once_per_test_and_every_undo_whole() -> None:
+    matrix = "tests/chaos/faults/test_fault_matrix.py"
+    undo = "tests/chaos/faults/test_undo_after_kill.py"
+    command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"]
+    lowest, every = (
+        subprocess.run(
+            [*command, "-o", "addopts=", "-m", marks, matrix, undo],
+            cwd=REPO_ROOT,
+            env=chaosrun_env(),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        ).stdout.splitlines()
+        for marks in ("kube_lowest", "kube_api")
+    )
+    lowest_ids, every_ids = ({line for line in ids if "::" in line} for ids in (lowest, every))
+    assert lowest_ids < every_ids
+    assert {i for i in every_ids if i.startswith(undo)} <= lowest_ids
+
+    def faults(ids: set[str], test: str) -> set[str]:
+        return {i.rsplit("-", 1)[-1].rstrip("]") for i in ids if f"::{test}[" in i}
+
+    ridden_out = "test_a_transient_fault_on_any_call_is_ridden_out"
+    assert faults(lowest_ids, ridden_out) == faults(every_ids, ridden_out) >= {"429", "reset"}
+    assert len([i for i in lowest_ids if f"::{ridden_out}[" in i]) == len(
+        faults(every_ids, ridden_out)
+    )

@@ -1,4 +1,9 @@
-"""``python -m chaos`` as a user runs it: a real child process started from the repo root."""
+"""``python -m chaos`` as a user runs it: a real child process started from the repo root.
+
+The child is forked warm from ``tests/support/zygote.py`` (its heavy libraries imported once
+per test process; ``CHAOSRUN_TEST_COLD=1`` starts each one cold), except where a ``preexec``
+step must run in it first.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from testbed.procs import REPO_ROOT
+from tests.support import warm
 
 
 def chaosrun_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -29,16 +35,33 @@ def run_chaosrun(
 ) -> subprocess.CompletedProcess[str]:
     """Run ``chaosrun args`` to its end; output captured, the exit code left to the caller.
     ``preexec`` runs in the child before chaosrun (a resource limit, say)."""
-    return subprocess.run(
-        chaosrun_command(*args),
-        cwd=cwd,
-        env=chaosrun_env(env),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-        preexec_fn=preexec,
-    )
+    if preexec is not None or not warm.enabled():
+        return subprocess.run(
+            chaosrun_command(*args),
+            cwd=cwd,
+            env=chaosrun_env(env),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+            preexec_fn=preexec,
+        )
+    command = chaosrun_command(*args)
+    with _popen(command, cwd, env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            raise
+    return subprocess.CompletedProcess(command, proc.returncode, out, err)
+
+
+def _popen(
+    command: list[str], cwd: Path, env: Mapping[str, str] | None, stdout: int, stderr: int
+) -> subprocess.Popen[str]:
+    kind = warm.WarmPopen if warm.enabled() else subprocess.Popen
+    return kind(command, cwd=cwd, env=chaosrun_env(env), stdout=stdout, stderr=stderr, text=True)
 
 
 def spawn_chaosrun(
@@ -48,11 +71,5 @@ def spawn_chaosrun(
     merge_stderr: bool = True,
 ) -> subprocess.Popen[str]:
     """Start ``chaosrun args``; stdout and stderr in text pipes, merged into one by default."""
-    return subprocess.Popen(
-        chaosrun_command(*args),
-        cwd=cwd,
-        env=chaosrun_env(env),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT if merge_stderr else subprocess.PIPE,
-        text=True,
-    )
+    stderr = subprocess.STDOUT if merge_stderr else subprocess.PIPE
+    return _popen(chaosrun_command(*args), cwd, env, stdout=subprocess.PIPE, stderr=stderr)

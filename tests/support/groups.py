@@ -5,7 +5,11 @@ edit.
 - ``kube_api``: talks to the tests' Kubernetes API server (uses ``fake_cluster``, directly or
   through ``kubeconfig``, ``kube_api``, the faults' ``rig`` or a driver stack), or tests the
   Kubernetes driver (``tests/chaos/drivers/kubernetes/``).
-  ``scripts/kube-lowest`` runs these again with the lowest ``kubernetes`` client allowed.
+- ``kube_lowest``: what ``scripts/kube-lowest`` runs again with the lowest ``kubernetes``
+  client allowed: every ``kube_api`` test, but of the fault matrices' many cases (each step of
+  a change crossed with each fault) one case per test and fault: the client's answer to a 429,
+  a 5xx, a timeout or a reset is the same whichever step meets it. Every catalogue function's
+  undo after SIGKILL (``test_undo_after_kill.py``) runs whole: each is a different call.
 - ``slow``: needs a system server or the browser (PostgreSQL, Prometheus, the Pushgateway,
   Chromium) or starts the services as processes (``testbed.procs``, local stacks, the faults'
   rig); ``bash scripts/test --quick`` leaves them out.
@@ -23,7 +27,8 @@ from testbed.kube.cluster import ProcessBinding
 from testbed.procs import running_service, start_service
 
 MARKERS = {
-    "kube_api": "talks to the tests' Kubernetes API server (rerun on the lowest client)",
+    "kube_api": "talks to the tests' Kubernetes API server",
+    "kube_lowest": "rerun on the lowest kubernetes client (scripts/kube-lowest)",
     "slow": "needs a system server, the browser or whole process stacks (not in --quick)",
     "serial": "runs alone, after the parallel pass",
     "kubectl": "needs kubectl (kubectl kustomize)",
@@ -34,6 +39,11 @@ MARKERS = {
 # tests' API server; the Kubernetes driver's own tests all exercise the client.
 KUBE_FIXTURES = {"fake_cluster"}
 KUBE_FOLDERS = ("tests/chaos/drivers/kubernetes/",)
+
+# Test files whose cases cross the steps of a change with the faults the API server may give:
+# on the lowest client, one case per test function and fault (the last part of its id).
+FAULT_MATRICES = ("tests/chaos/faults/",)
+FAULT_MATRICES_WHOLE = ("tests/chaos/faults/test_undo_after_kill.py",)
 
 # Fixtures that start real servers or whole stacks of processes.
 SLOW_FIXTURES = {"postgres_server", "stack_factory", "rig", "proxy_upstream"}
@@ -111,12 +121,29 @@ def is_slow(item: pytest.Item, path: str, imported: set[str]) -> bool:
     )
 
 
+def fault_sample_key(item: pytest.Item, path: str) -> tuple[str, str] | None:
+    """For a fault matrix's case: (its test function, its fault), the unit sampled on the
+    lowest client; ``None`` for any other test (run whole)."""
+    callspec = getattr(item, "callspec", None)
+    if callspec is None or not path.startswith(FAULT_MATRICES):
+        return None
+    if path.startswith(FAULT_MATRICES_WHOLE):
+        return None
+    return (item.nodeid.split("[", 1)[0], callspec.id.rsplit("-", 1)[-1])
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     root = config.rootpath
+    sampled: set[tuple[str, str]] = set()
     for item in items:
         path = item.path.relative_to(root).as_posix() if item.path.is_relative_to(root) else ""
         if KUBE_FIXTURES & set(getattr(item, "fixturenames", ())) or path.startswith(KUBE_FOLDERS):
             item.add_marker(pytest.mark.kube_api)
+            key = fault_sample_key(item, path)
+            if key is None or key not in sampled:
+                item.add_marker(pytest.mark.kube_lowest)
+            if key is not None:
+                sampled.add(key)
         imported = helpers(item)
         if is_slow(item, path, imported):
             item.add_marker(pytest.mark.slow)
