@@ -28,7 +28,21 @@ if TYPE_CHECKING:
 logger = logging.getLogger("chaosrun")
 
 # The functions whose choice of targets the limits judge.
-CHOOSING = frozenset({"terminate_pods", "delete_pods", "delete_deployment"})
+CHOOSING = frozenset(
+    {
+        "terminate_pods",
+        "delete_pods",
+        "delete_deployment",
+        "scale_deployment",
+        "scale_statefulset",
+        "create_network_policy",
+        "deny_all_ingress",
+        "deny_all_egress",
+        "cordon_node",
+        "drain_nodes",
+        "slow_down",
+    }
+)
 FLOOR_POLL = 0.2  # seconds between two counts of the watched workloads' Ready pods
 
 
@@ -74,7 +88,8 @@ def _natives(
         if native is None or not native.destructive:
             continue
         arguments = substitute(dict(spec.arguments), configuration)
-        if namespace and "ns" not in arguments:
+        takes_ns = any(p.name == "ns" for p in native.parameters())
+        if namespace and takes_ns and "ns" not in arguments:
             arguments["ns"] = namespace
         yield native, arguments
 
