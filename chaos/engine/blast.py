@@ -101,7 +101,7 @@ def touched(
     namespaces: set[str] = set()
     functions: set[str] = set()
     for native, arguments in _natives(experiment, configuration, namespace):
-        namespaces.add(str(arguments.get("ns") or "default"))
+        namespaces.add(str(arguments.get("ns") or namespace or "default"))
         functions.add(native.func)
     return namespaces, functions
 

@@ -156,7 +156,7 @@ def test_the_file_extension_sets_the_limit(
     assert fake_cluster.pod_names(selector="app=back") == before
 
 
-def _until_exit(proc: subprocess.Popen[str], cluster: FakeCluster) -> str:
+def until_exit(proc: subprocess.Popen[str], cluster: FakeCluster) -> str:
     """Make every backend pod unready (replacements too) until the run ends."""
     deadline = time.monotonic() + 60
     while proc.poll() is None and time.monotonic() < deadline:
@@ -201,7 +201,7 @@ def test_a_floor_broken_during_the_pause_stops_the_run(
     )
     try:
         read_until(proc, "Pausing after activity for 60s...")
-        output = _until_exit(proc, fake_cluster)
+        output = until_exit(proc, fake_cluster)
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -13,8 +13,8 @@ from typer.testing import Result
 
 from testbed.kube.cluster import FakeCluster
 from testbed.kube.resources import DEPLOYMENTS, NETWORKPOLICIES, NODES, PODS, SERVICES
-from tests.chaos.cli.helpers import chaosrun
-from tests.chaos.cli.test_cli_blast import builtin, scene
+from tests.chaos.cli.helpers import chaosrun, read_until, spawn
+from tests.chaos.cli.test_cli_blast import builtin, scene, until_exit
 from tests.chaos.engine.http_target import Target
 
 
@@ -267,3 +267,28 @@ def test_latency_slows_every_pod_behind_its_service(
     allowed = latency("--max-percent", "100", "--dry-run")
     assert allowed.exit_code == 0, allowed.output
     assert "Dry run: would put the fault proxy" in allowed.output
+
+
+def test_a_floor_broken_during_a_scale_stops_the_run_and_scales_back(
+    fake_cluster: FakeCluster, kubeconfig: Path, target: Target, tmp_path: Path
+) -> None:
+    scene(fake_cluster, back=4)
+    journal = tmp_path / "j.json"
+    proc = spawn(
+        "scale", "back", "--replicas", "2", "--min-healthy", "2", "--kubeconfig",
+        str(kubeconfig), "--frontend-url", target.url, "--pause", "60", "--no-measure",
+        "--no-history", "--journal-path", str(journal),
+    )  # fmt: skip
+    try:
+        read_until(proc, "Pausing after activity for 60s...")
+        output = until_exit(proc, fake_cluster)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 1, output
+    data = json.loads(journal.read_text())
+    assert data["status"] == "interrupted"
+    assert data["interruption"]["reason"].startswith(
+        "--min-healthy 2: Deployment default/back has "
+    )
+    assert replicas(fake_cluster) == 4
