@@ -5,6 +5,7 @@ edge (nothing changed, no journal), allowed on it."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +31,25 @@ def refused(result: Result, sentence: str) -> None:
     assert "Traceback" not in result.output
 
 
-def scale(kubeconfig: Path, target: Target, journal: Path, *more: object) -> Result:
-    return builtin("scale", kubeconfig, target, journal, "back", *more)
+@dataclass(frozen=True)
+class Cli:
+    """A built-in command against the tests' cluster, unmeasured, its journal ``journal``."""
+
+    kubeconfig: Path
+    target: Target
+    journal: Path
+
+    def __call__(self, command: str, *more: object) -> Result:
+        return builtin(command, self.kubeconfig, self.target, self.journal, *more)
+
+    def ran(self) -> dict[str, Any]:
+        """The journal's first activity (the change)."""
+        return dict(json.loads(self.journal.read_text())["run"][0])
+
+
+@pytest.fixture
+def cli(kubeconfig: Path, target: Target, tmp_path: Path) -> Cli:
+    return Cli(kubeconfig, target, tmp_path / "j.json")
 
 
 @pytest.mark.parametrize(
@@ -39,16 +57,13 @@ def scale(kubeconfig: Path, target: Target, journal: Path, *more: object) -> Res
 )
 def test_scale_max_percent_counts_the_replicas_a_scale_down_removes(
     fake_cluster: FakeCluster,
-    kubeconfig: Path,
-    target: Target,
-    tmp_path: Path,
+    cli: Cli,
     to: str,
     share: str,
     code: int,
 ) -> None:
     scene(fake_cluster, back=4)
-    journal = tmp_path / "j.json"
-    result = scale(kubeconfig, target, journal, "--replicas", to, "--max-percent", share)
+    result = cli("scale", "back", "--replicas", to, "--max-percent", share)
     if code == 2:
         removed = 4 - int(to)
         refused(
@@ -56,25 +71,22 @@ def test_scale_max_percent_counts_the_replicas_a_scale_down_removes(
             f"--max-percent {share}: the selection is {removed} of 4 replicas of Deployment "
             f"default/back ({removed * 25} %)",
         )
-        assert not journal.exists()
+        assert not cli.journal.exists()
     else:
         assert result.exit_code == 0, result.output
-        assert json.loads(journal.read_text())["run"][0]["status"] == "succeeded"
+        assert cli.ran()["status"] == "succeeded"
     assert replicas(fake_cluster) == 4  # refused, or scaled back by the rollback
 
 
 @pytest.mark.parametrize(("floor", "code"), [("2", 0), ("50%", 0), ("3", 2), ("51%", 2)])
 def test_scale_min_healthy_counts_the_ready_replicas_left(
     fake_cluster: FakeCluster,
-    kubeconfig: Path,
-    target: Target,
-    tmp_path: Path,
+    cli: Cli,
     floor: str,
     code: int,
 ) -> None:
     scene(fake_cluster, back=4)
-    journal = tmp_path / "j.json"
-    result = scale(kubeconfig, target, journal, "--replicas", "2", "--min-healthy", floor)
+    result = cli("scale", "back", "--replicas", "2", "--min-healthy", floor)
     if code == 2:
         refused(
             result,
@@ -97,12 +109,6 @@ def mark_one(cluster: FakeCluster, selector: str = "app=back") -> str:
     return name
 
 
-def partition(
-    kubeconfig: Path, target: Target, journal: Path, selector: str, *more: object
-) -> Result:
-    return builtin("partition", kubeconfig, target, journal, "--selector", selector, *more)
-
-
 def policies(cluster: FakeCluster) -> list[str]:
     return [p["metadata"]["name"] for p in cluster.store.items(NETWORKPOLICIES)]
 
@@ -113,17 +119,14 @@ def policies(cluster: FakeCluster) -> list[str]:
 )
 def test_partition_max_percent_counts_the_pods_of_their_workloads(
     fake_cluster: FakeCluster,
-    kubeconfig: Path,
-    target: Target,
-    tmp_path: Path,
+    cli: Cli,
     selector: str,
     share: str,
     code: int,
 ) -> None:
     scene(fake_cluster)
     mark_one(fake_cluster)
-    journal = tmp_path / "j.json"
-    result = partition(kubeconfig, target, journal, selector, "--max-percent", share)
+    result = cli("partition", "--selector", selector, "--max-percent", share)
     if code == 2:
         cut = 1 if selector == "cut=yes" else 2
         refused(
@@ -138,22 +141,20 @@ def test_partition_max_percent_counts_the_pods_of_their_workloads(
         ] == []
     else:
         assert result.exit_code == 0, result.output
-        assert json.loads(journal.read_text())["run"][0]["status"] == "succeeded"
+        assert cli.ran()["status"] == "succeeded"
     assert policies(fake_cluster) == []
 
 
 @pytest.mark.parametrize(("floor", "code"), [("1", 0), ("2", 2)])
 def test_partition_min_healthy_counts_a_pod_cut_off_as_lost(
     fake_cluster: FakeCluster,
-    kubeconfig: Path,
-    target: Target,
-    tmp_path: Path,
+    cli: Cli,
     floor: str,
     code: int,
 ) -> None:
     scene(fake_cluster)
     mark_one(fake_cluster)
-    result = partition(kubeconfig, target, tmp_path / "j.json", "cut=yes", "--min-healthy", floor)
+    result = cli("partition", "--selector", "cut=yes", "--min-healthy", floor)
     if code == 2:
         assert result.exit_code == 2, result.output
         assert "--min-healthy 2: ReplicaSet default/back-" in result.output
@@ -179,8 +180,7 @@ def cordoned(cluster: FakeCluster, node: str = "node-1") -> bool:
     return bool(cluster.store.get(NODES, None, node).get("spec", {}).get("unschedulable"))
 
 
-def drain(kubeconfig: Path, target: Target, journal: Path, *more: object) -> Result:
-    return builtin("drain", kubeconfig, target, journal, "node-1", "--timeout", "30", *more)
+DRAIN = ("node-1", "--timeout", "30")
 
 
 def evictions(cluster: FakeCluster) -> list[Any]:
@@ -190,15 +190,12 @@ def evictions(cluster: FakeCluster) -> list[Any]:
 @pytest.mark.parametrize(("share", "code"), [("50", 0), ("49", 2)])
 def test_drain_max_percent_counts_the_nodes_of_the_cluster(
     fake_cluster: FakeCluster,
-    kubeconfig: Path,
-    target: Target,
-    tmp_path: Path,
+    cli: Cli,
     share: str,
     code: int,
 ) -> None:
     two_nodes_one_pod_each(fake_cluster)
-    journal = tmp_path / "j.json"
-    result = drain(kubeconfig, target, journal, "--max-percent", share)
+    result = cli("drain", *DRAIN, "--max-percent", share)
     if code == 2:
         refused(
             result, f"--max-percent {share}: the selection is 1 of 2 nodes of the cluster (50 %)"
@@ -206,7 +203,7 @@ def test_drain_max_percent_counts_the_nodes_of_the_cluster(
         assert evictions(fake_cluster) == []
     else:
         assert result.exit_code in (0, 1), result.output  # the hypothesis may see a pod starting
-        assert json.loads(journal.read_text())["run"][0]["status"] == "succeeded"
+        assert cli.ran()["status"] == "succeeded"
         assert evictions(fake_cluster)
     assert not cordoned(fake_cluster)
 
@@ -214,15 +211,12 @@ def test_drain_max_percent_counts_the_nodes_of_the_cluster(
 @pytest.mark.parametrize(("floor", "code"), [("1", 0), ("50%", 0), ("2", 2)])
 def test_drain_min_healthy_counts_the_pods_it_evicts(
     fake_cluster: FakeCluster,
-    kubeconfig: Path,
-    target: Target,
-    tmp_path: Path,
+    cli: Cli,
     floor: str,
     code: int,
 ) -> None:
     two_nodes_one_pod_each(fake_cluster)
-    journal = tmp_path / "j.json"
-    result = drain(kubeconfig, target, journal, "--min-healthy", floor)
+    result = cli("drain", *DRAIN, "--min-healthy", floor)
     if code == 2:
         assert result.exit_code == 2, result.output
         assert "--min-healthy 2: ReplicaSet default/back-" in result.output
@@ -230,7 +224,7 @@ def test_drain_min_healthy_counts_the_pods_it_evicts(
         assert evictions(fake_cluster) == []
     else:
         assert result.exit_code in (0, 1), result.output
-        assert json.loads(journal.read_text())["run"][0]["status"] == "succeeded"
+        assert cli.ran()["status"] == "succeeded"
     assert not cordoned(fake_cluster)
 
 

@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from testbed.kube.cluster import FakeCluster, wait_until
-from testbed.kube.resources import SERVICES
 from tests.chaos.cli.helpers import chaosrun, read_until, spawn
 from tests.chaos.cli.test_cli_blast import builtin, scene
-from tests.chaos.cli.test_cli_blast_changes import two_nodes_one_pod_each
+from tests.chaos.cli.test_cli_blast_changes import shop, two_nodes_one_pod_each
 from tests.chaos.cli.test_cli_kube_events import events
 from tests.chaos.engine.http_target import Target
 
@@ -98,15 +97,7 @@ def test_drain_is_events_on_the_node(
 def test_the_selector_swap_is_events_on_the_service(
     fake_cluster: FakeCluster, kubeconfig: Path, target: Target, tmp_path: Path, kube_api: Any
 ) -> None:
-    scene(fake_cluster)
-    fake_cluster.store.create(
-        SERVICES,
-        "default",
-        {
-            "metadata": {"name": "shop"},
-            "spec": {"selector": {"app": "back"}, "ports": [{"port": 80, "targetPort": 8081}]},
-        },
-    )
+    shop(fake_cluster)
     result = chaosrun(
         "latency", "--kubeconfig", kubeconfig, "--frontend-url", target.url, "--no-measure",
         "--no-history", "--journal-path", tmp_path / "j.json", "--service", "shop",
