@@ -156,7 +156,7 @@ def test_the_file_extension_sets_the_limit(
     assert fake_cluster.pod_names(selector="app=back") == before
 
 
-def until_exit(proc: subprocess.Popen[str], cluster: FakeCluster) -> str:
+def _until_exit(proc: subprocess.Popen[str], cluster: FakeCluster) -> str:
     """Make every backend pod unready (replacements too) until the run ends."""
     deadline = time.monotonic() + 60
     while proc.poll() is None and time.monotonic() < deadline:
@@ -164,6 +164,18 @@ def until_exit(proc: subprocess.Popen[str], cluster: FakeCluster) -> str:
             cluster.set_pod_ready(pod["metadata"]["name"], False)
         time.sleep(0.05)
     output, _ = proc.communicate(timeout=60)
+    return output
+
+
+def break_the_floor(proc: subprocess.Popen[str], cluster: FakeCluster) -> str:
+    """Once the run pauses, its backends unready until it ends (exit 1); its output."""
+    try:
+        read_until(proc, "Pausing after activity for 60s...")
+        output = _until_exit(proc, cluster)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 1, output
     return output
 
 
@@ -199,13 +211,7 @@ def test_a_floor_broken_during_the_pause_stops_the_run(
         "--journal-path",
         str(journal),
     )
-    try:
-        read_until(proc, "Pausing after activity for 60s...")
-        output = until_exit(proc, fake_cluster)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 1, output
+    output = break_the_floor(proc, fake_cluster)
     assert "Experiment ended with status: interrupted" in output
     data = json.loads(journal.read_text())
     assert data["status"] == "interrupted"

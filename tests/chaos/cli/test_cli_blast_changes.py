@@ -14,8 +14,8 @@ from typer.testing import Result
 
 from testbed.kube.cluster import FakeCluster
 from testbed.kube.resources import DEPLOYMENTS, NETWORKPOLICIES, NODES, PODS, SERVICES
-from tests.chaos.cli.helpers import chaosrun, read_until, spawn, write
-from tests.chaos.cli.test_cli_blast import builtin, scene, until_exit
+from tests.chaos.cli.helpers import chaosrun, spawn, write
+from tests.chaos.cli.test_cli_blast import break_the_floor, builtin, scene
 from tests.chaos.engine.http_target import Target
 
 
@@ -273,13 +273,7 @@ def test_a_floor_broken_during_a_scale_stops_the_run_and_scales_back(
         str(kubeconfig), "--frontend-url", target.url, "--pause", "60", "--no-measure",
         "--no-history", "--journal-path", str(journal),
     )  # fmt: skip
-    try:
-        read_until(proc, "Pausing after activity for 60s...")
-        output = until_exit(proc, fake_cluster)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 1, output
+    break_the_floor(proc, fake_cluster)
     data = json.loads(journal.read_text())
     assert data["status"] == "interrupted"
     assert data["interruption"]["reason"].startswith(
