@@ -40,6 +40,10 @@ def _name(pod: dict[str, Any]) -> str:
     return str(field_of(pod, "metadata", "name"))
 
 
+def _selector(labels: dict[str, Any]) -> str:
+    return ",".join(f"{k}={v}" for k, v in sorted(labels.items()))
+
+
 @dataclass
 class Group:
     """The pods of one controller, or one pod that has none: a workload with a floor."""
@@ -58,7 +62,7 @@ class Group:
                 if shared is None
                 else {k: v for k, v in shared.items() if labels.get(k) == v}
             )
-        selector = ",".join(f"{k}={v}" for k, v in sorted((shared or {}).items()))
+        selector = _selector(shared or {})
         names = None if selector else "^(" + "|".join(_name(p) for p in self.pods) + ")$"
         return Workload(self.label, self.namespace, selector, len(self.pods), names)
 
@@ -91,7 +95,8 @@ def _check_floors(
 ) -> list[Group]:
     """Each workload of ``hit`` keeps ``--min-healthy`` Ready pods without them; those affected."""
     gone = {(str(field_of(p, "metadata", "namespace")), _name(p)) for p in hit}
-    affected = [g for key, g in groups(among).items() if key in _keys(hit)]
+    keys = _keys(hit)
+    affected = [g for key, g in groups(among).items() if key in keys]
     for group in affected:
         left = sum(1 for p in group.pods if _ready(p) and (group.namespace, _name(p)) not in gone)
         check_floor(ctx.limits, group.workload(), left)
@@ -144,21 +149,17 @@ def guard_cutoff(ctx: RunContext, ns: str, selector: str, policy: str) -> None:
 
 
 def guard_scale(
-    ctx: RunContext, kind: ObjectKind, live: dict[str, Any], replicas: int, ns: str
+    ctx: RunContext, kind: ObjectKind, live: dict[str, Any], ns: str, previous: int, replicas: int
 ) -> None:
-    """A scale of ``live`` to ``replicas``: a scale down removes replicas (the selection, out of
-    those it has) and leaves ``min(Ready, replicas)`` Ready pods; a scale up is never refused."""
+    """A scale of ``live`` (in ``ns``) from ``previous`` to ``replicas``: a scale down removes
+    replicas (the selection, out of those it has) and leaves ``min(Ready, replicas)`` Ready
+    pods; a scale up is never refused."""
     if not ctx.limits:
         return
     name = str(field_of(live, "metadata", "name"))
-    previous = int(
-        field_of(live, "spec", "replicas") if field_of(live, "spec", "replicas") is not None else 1
-    )
     label = f"{kind.kind} {ns}/{name}"
     labels = dict(field_of(live, "spec", "selector", "matchLabels") or {})
-    workload = Workload(
-        label, ns, ",".join(f"{k}={v}" for k, v in sorted(labels.items())), previous
-    )
+    workload = Workload(label, ns, _selector(labels), previous)
     try:
         check_labels(
             ctx.limits, kind.kind, [(name, dict(field_of(live, "metadata", "labels") or {}))]
@@ -212,7 +213,7 @@ def guard_service(ctx: RunContext, service: str, ns: str, selector: dict[str, st
         return
     from chaos.actions.pods import matching_pods
 
-    text = ",".join(f"{k}={v}" for k, v in sorted(selector.items()))
+    text = _selector(selector)
     behind = len([p for p in matching_pods(ctx, ns, text) if not p.terminating]) if text else 0
     try:
         check_share(ctx.limits, behind, behind, f"pods behind Service {ns}/{service}")

@@ -119,7 +119,7 @@ def scale(ctx: RunContext, kind: ObjectKind, name: str, replicas: Any, ns: str) 
     except NotFound:
         raise ActivityFailed(f"{kind.kind} '{name}' not found in namespace '{ns}'") from None
     previous = int((live.get("spec") or {}).get("replicas", 1))
-    guard_scale(ctx, kind, live, replicas, ns)
+    guard_scale(ctx, kind, live, ns, previous, replicas)
     if ctx.dry_run:
         ctx.notice(f"Dry run: would scale {kind.kind} {ns}/{name} to {replicas} replicas")
         return previous
