@@ -220,3 +220,34 @@ def guard_service(ctx: RunContext, service: str, ns: str, selector: dict[str, st
     except BlastRefused as refused:
         _refused(ctx, "Service", [(service, ns)], "slowed down", refused)
         raise
+
+
+# The workloads a delete of ``mutations.delete`` takes every pod from (a Deployment has its own).
+_REMOVED = {"StatefulSet", "ReplicaSet", "DaemonSet"}
+
+
+def guard_removal(ctx: RunContext, kind: ObjectKind, names: list[str], ns: str | None) -> None:
+    """Workloads about to be deleted keep no Ready pod, so only a floor of 0 allows it; each
+    must carry the policy's ``require-label``."""
+    if not ctx.limits or kind.kind not in _REMOVED or ns is None:
+        return
+    from chaos.drivers.base import NotFound
+
+    for name in names:
+        try:
+            live = ctx.driver().read_object(kind, name, ns)
+        except NotFound:
+            continue  # the delete says so
+        wanted = field_of(live, "spec", "replicas")
+        if kind.kind == "DaemonSet":
+            wanted = field_of(live, "status", "desiredNumberScheduled")
+        labels = dict(field_of(live, "spec", "selector", "matchLabels") or {})
+        workload = Workload(f"{kind.kind} {ns}/{name}", ns, _selector(labels), int(wanted or 1))
+        try:
+            check_labels(
+                ctx.limits, kind.kind, [(name, dict(field_of(live, "metadata", "labels") or {}))]
+            )
+            check_floor(ctx.limits, workload, 0)
+        except BlastRefused as refused:
+            _refused(ctx, kind.kind, [(name, ns)], "deleted", refused)
+            raise

@@ -7,7 +7,7 @@ import functools
 from pathlib import Path
 from typing import Any
 
-from chaos.actions.affected import guard_scale
+from chaos.actions.affected import guard_removal, guard_scale
 from chaos.actions.changes import Change, change, snapshot
 from chaos.actions.context import RunContext
 from chaos.actions.errors import ActivityFailed
@@ -97,6 +97,7 @@ def selected(
 def delete(ctx: RunContext, kind: ObjectKind, names: list[str], ns: str | None) -> None:
     """Delete each object, its snapshot kept ahead; the rollback re-creates it."""
     _guard(ctx, kind, ns)
+    guard_removal(ctx, kind, names, ns)
     if ctx.announce_dry_run(f"delete {kind.kind}", ns or "-", names):
         return
     driver = ctx.driver()

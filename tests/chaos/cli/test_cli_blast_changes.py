@@ -14,7 +14,7 @@ from typer.testing import Result
 
 from testbed.kube.cluster import FakeCluster
 from testbed.kube.resources import DEPLOYMENTS, NETWORKPOLICIES, NODES, PODS, SERVICES
-from tests.chaos.cli.helpers import chaosrun, spawn, write
+from tests.chaos.cli.helpers import chaosrun, spawn
 from tests.chaos.cli.test_cli_blast import break_the_floor, builtin, scene
 from tests.chaos.engine.http_target import Target
 
@@ -280,51 +280,3 @@ def test_a_floor_broken_during_a_scale_stops_the_run_and_scales_back(
         "--min-healthy 2: Deployment default/back has "
     )
     assert replicas(fake_cluster) == 4
-
-
-def action(module: str, func: str, **arguments: object) -> dict[str, object]:
-    return {
-        "type": "action",
-        "name": func,
-        "provider": {"type": "python", "module": module, "func": func, "arguments": arguments},
-    }
-
-
-@pytest.mark.parametrize(
-    ("activity", "sentence"),
-    [
-        (
-            action("chaosk8s.deployment.actions", "scale_deployment", name="back", replicas=0),
-            "the selection is 2 of 2 replicas of Deployment default/back (100 %)",
-        ),
-        (
-            action("chaosk8s.node.actions", "drain_nodes", name="node-1"),
-            "the selection is 1 of 2 nodes of the cluster (50 %)",
-        ),
-        (
-            action("chaosk8s.networking.actions", "deny_all_ingress"),
-            "the selection is 2 of 2 pods of the workloads of every pod in default (100 %)",
-        ),
-    ],
-)
-def test_a_file_is_refused_before_its_first_change(
-    fake_cluster: FakeCluster,
-    kubeconfig: Path,
-    tmp_path: Path,
-    activity: dict[str, object],
-    sentence: str,
-) -> None:
-    scene(fake_cluster)
-    fake_cluster.add_node("node-2")
-    experiment = write(
-        tmp_path / "e.json",
-        {"title": "t", "description": "d", "method": [activity]},
-    )
-    result = chaosrun(
-        "run", experiment, "--kubeconfig", kubeconfig, "-n", "default", "--max-percent", "49",
-        "--no-history", "--journal-path", tmp_path / "j.json",
-    )  # fmt: skip
-    refused(result, f"--max-percent 49: {sentence}")
-    assert replicas(fake_cluster) == 2
-    assert policies(fake_cluster) == []
-    assert not cordoned(fake_cluster)

@@ -48,6 +48,7 @@ def delete_nodes(
             ctx, None, label_selector, count, pod_label_selector, pod_namespace, first
         )
     )
+    guard_nodes(ctx, picked, "deleted")
     if ctx.announce_dry_run("delete Node", "(cluster)", picked):
         return picked
     deleted = []
