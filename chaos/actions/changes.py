@@ -55,11 +55,21 @@ class Change:
     op: str
     snapshot: dict[str, Any] = field(default_factory=dict)
     previous: Any = None
+    doing: str | None = None  # what was done, for its Event (default: "<op> <label>")
 
     @property
     def label(self) -> str:
         where = f"{self.namespace}/" if self.kind.namespaced and self.namespace else ""
         return f"{self.kind.kind} {where}{self.name}"
+
+    @property
+    def scope(self) -> str:
+        return (self.namespace or "") if self.kind.namespaced else ""
+
+    def injected(self, ctx: RunContext) -> None:
+        """The Event on the object once the change is made."""
+        doing = self.doing or f"{self.op} {self.label}"
+        ctx.event(self.kind.kind, self.name, self.scope, "ChaosInjected", doing)
 
 
 def snapshot(ctx: RunContext, kind: ObjectKind, name: str, ns: str | None) -> dict[str, Any]:
@@ -79,7 +89,7 @@ def _covering(ctx: RunContext, made: Change) -> RecordedObject | None:
             entry.state.needs_restore
             and entry.kind == made.kind.kind
             and entry.name == made.name
-            and entry.namespace == ((made.namespace or "") if made.kind.namespaced else "")
+            and entry.namespace == made.scope
             and made.op in _COVERS[entry.op.value]
         ):
             return entry
@@ -96,12 +106,14 @@ def change(ctx: RunContext, made: Change, apply: Callable[[], T]) -> T:
     from chaos.records.writer import RecordError
 
     if _covering(ctx, made) is not None:
-        return apply()
+        result = apply()
+        made.injected(ctx)
+        return result
     deleting = made.op == "deleted"
     entry = RecordedObject(
         kind=made.kind.kind,
         name=made.name,
-        namespace=(made.namespace or "") if made.kind.namespaced else "",
+        namespace=made.scope,
         manifest=made.snapshot,
         state=ObjectState.DELETING if deleting else ObjectState.CHANGING,
         op=Op(made.op),
@@ -120,6 +132,7 @@ def change(ctx: RunContext, made: Change, apply: Callable[[], T]) -> T:
         ctx.undoable.remove(entry)
         raise
     ctx.mark(entry, ObjectState.DELETED if deleting else ObjectState.CHANGED)
+    made.injected(ctx)
     return result
 
 
@@ -127,7 +140,7 @@ def undo_all(ctx: RunContext, select: Callable[[RecordedObject], bool] | None = 
     """Undo this run's open changes (those ``select`` keeps), newest first: chaosrun's own
     rollback. One line per change undone; ``ActivityFailed`` naming those that were not."""
     from chaos.records.model import ObjectState
-    from chaos.records.undo import undo
+    from chaos.records.undo import reverted, undo
 
     done: list[str] = []
     failed: list[str] = []
@@ -143,6 +156,9 @@ def undo_all(ctx: RunContext, select: Callable[[RecordedObject], bool] | None = 
             failed.append(f"{entry.label} ({exc})")
             continue
         ctx.mark(entry, ObjectState.RESTORED, f"{outcome.value} by the run's rollback")
+        ctx.event(
+            entry.kind, entry.name, entry.namespace, "ChaosReverted", reverted(entry, outcome.value)
+        )
         done.append(f"{entry.label}: {outcome.value}")
         logger.info("Undone: the %s change of %s (%s)", entry.op.value, entry.label, outcome.value)
     if failed:

@@ -7,6 +7,7 @@ import functools
 from pathlib import Path
 from typing import Any
 
+from chaos.actions.affected import guard_removal, guard_scale
 from chaos.actions.changes import Change, change, snapshot
 from chaos.actions.context import RunContext
 from chaos.actions.errors import ActivityFailed
@@ -96,6 +97,7 @@ def selected(
 def delete(ctx: RunContext, kind: ObjectKind, names: list[str], ns: str | None) -> None:
     """Delete each object, its snapshot kept ahead; the rollback re-creates it."""
     _guard(ctx, kind, ns)
+    guard_removal(ctx, kind, names, ns)
     if ctx.announce_dry_run(f"delete {kind.kind}", ns or "-", names):
         return
     driver = ctx.driver()
@@ -118,10 +120,12 @@ def scale(ctx: RunContext, kind: ObjectKind, name: str, replicas: Any, ns: str) 
     except NotFound:
         raise ActivityFailed(f"{kind.kind} '{name}' not found in namespace '{ns}'") from None
     previous = int((live.get("spec") or {}).get("replicas", 1))
+    guard_scale(ctx, kind, live, ns, previous, replicas)
     if ctx.dry_run:
         ctx.notice(f"Dry run: would scale {kind.kind} {ns}/{name} to {replicas} replicas")
         return previous
-    made = Change(kind, name, ns, "scaled", previous=previous)
+    doing = f"scaled {kind.kind} {ns}/{name} from {previous} to {replicas} replicas"
+    made = Change(kind, name, ns, "scaled", previous=previous, doing=doing)
     change(ctx, made, lambda: driver.scale(kind, name, ns, replicas))
     return previous
 

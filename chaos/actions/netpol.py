@@ -46,6 +46,22 @@ def selector_of(selector: str) -> dict[str, Any]:
     return found
 
 
+def selector_text(pod_selector: Any) -> str:
+    """A ``podSelector`` as a label selector (empty: every pod of the namespace)."""
+    if not isinstance(pod_selector, dict):
+        return ""
+    terms = [f"{k}={v}" for k, v in sorted((pod_selector.get("matchLabels") or {}).items())]
+    for expression in pod_selector.get("matchExpressions") or []:
+        key, operator = expression.get("key"), expression.get("operator")
+        values = ",".join(sorted(str(v) for v in expression.get("values") or []))
+        terms.append(
+            {"In": f"{key} in ({values})", "NotIn": f"{key} notin ({values})"}.get(
+                operator, key if operator == "Exists" else f"!{key}"
+            )
+        )
+    return ",".join(terms)
+
+
 def policy(name: str, spec: dict[str, Any], labels: dict[str, str] | None = None) -> dict[str, Any]:
     metadata: dict[str, Any] = {"name": name}
     if labels:

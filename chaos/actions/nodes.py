@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from chaos.actions.affected import controller, guard_drain
 from chaos.actions.context import RunContext
 from chaos.actions.errors import ActivityFailed
 from chaos.actions.reads import by_name, items
@@ -63,7 +64,8 @@ def set_schedulable(ctx: RunContext, node: str, unschedulable: bool) -> None:
     except NotFound as exc:
         raise ActivityFailed(str(exc)) from None
     previous = bool(field_of(live, "spec", "unschedulable"))
-    made = Change(NODES, node, None, "cordoned", previous=previous)
+    doing = f"{'' if unschedulable else 'un'}cordoned Node {node}"
+    made = Change(NODES, node, None, "cordoned", previous=previous, doing=doing)
     # Schedulable is the field left out, as kubectl uncordon leaves it.
     patch = {"spec": {"unschedulable": True if unschedulable else None}}
     try:
@@ -97,11 +99,6 @@ def _label(pod: dict[str, Any]) -> str:
     return f"{pod['metadata'].get('namespace')}/{pod['metadata']['name']}"
 
 
-def _controller(pod: dict[str, Any]) -> dict[str, Any] | None:
-    refs = field_of(pod, "metadata", "ownerReferences") or []
-    return next((r for r in refs if isinstance(r, dict) and r.get("controller")), None)
-
-
 def plan_drain(ctx: RunContext, node: str, local_storage: bool) -> DrainPlan:
     """What ``kubectl drain --ignore-daemonsets`` evicts: not mirror pods (the kubelet's own),
     not DaemonSet pods (their controller ignores cordons), pods with ``emptyDir`` volumes only
@@ -110,7 +107,7 @@ def plan_drain(ctx: RunContext, node: str, local_storage: bool) -> DrainPlan:
     pods = items(ctx, PODS, None, None, f"spec.nodeName={node}")
     for pod in sorted(pods, key=_label):
         annotations = field_of(pod, "metadata", "annotations") or {}
-        owner = _controller(pod)
+        owner = controller(pod)
         finished = field_of(pod, "status", "phase") in ("Succeeded", "Failed")
         local = any("emptyDir" in v for v in field_of(pod, "spec", "volumes") or [])
         if MIRROR_ANNOTATION in annotations:
@@ -182,6 +179,7 @@ def drain(ctx: RunContext, nodes: list[str], local_storage: bool, timeout: float
     """Cordon every node first (the evicted pods must not land on the next one to drain),
     then evict their pods; the rollback (or ``chaosrun restore``) uncordons."""
     plans = [plan_drain(ctx, node, local_storage) for node in nodes]
+    guard_drain(ctx, nodes, [pod for plan in plans for pod in plan.evict])
     if ctx.dry_run:
         for plan in plans:
             ctx.notice(f"Dry run: would cordon Node {plan.node}")

@@ -14,6 +14,7 @@ import os
 import time
 from typing import Any
 
+from chaos.actions.affected import guard_service
 from chaos.actions.backend import MAX_DELAY, fault_spec
 from chaos.actions.context import MadeChange, RunContext
 from chaos.actions.errors import ActivityFailed
@@ -24,6 +25,7 @@ from chaos.drivers.base import (
     DriverError,
     NotFound,
     ProxyFault,
+    ServiceInfo,
     ServiceProxy,
     proxy_name,
     shadow_name,
@@ -33,6 +35,8 @@ from services.contract import BACKEND_SERVICE
 
 #: The run record's kind for a Service put behind the fault proxy.
 PROXY_KIND = "ServiceProxy"
+#: What taking it away did, for the Event on the Service.
+UNFRONTED = "took the fault proxy away: the selector is back, the proxy and shadow Service deleted"
 
 
 def resolve_image(image: str | None = None) -> str:
@@ -111,6 +115,13 @@ def refusal(service: str, ns: str, selector: dict[str, str], ports: list[Any]) -
     return None
 
 
+def _service(ctx: RunContext, service: str, ns: str) -> ServiceInfo:
+    try:
+        return ctx.driver().get_service(service, ns)
+    except NotFound as exc:
+        raise ActivityFailed(str(exc)) from None
+
+
 def slow_down(
     ctx: RunContext,
     service: str = BACKEND_SERVICE,
@@ -130,13 +141,12 @@ def slow_down(
         f"put the fault proxy ({image}; {spec['delay']:g} s, {spec['error_share']:.0%} errors) "
         "in front of Service"
     )
+    if ctx.limits:
+        guard_service(ctx, service, ns, _service(ctx, service, ns).selector)
     if ctx.announce_dry_run(what, ns, [service]):
         return {"active": False, "service": service, "image": image}
     driver = ctx.driver()
-    try:
-        info = driver.get_service(service, ns)
-    except NotFound as exc:
-        raise ActivityFailed(str(exc)) from None
+    info = _service(ctx, service, ns)
     if problem := refusal(service, ns, info.selector, info.ports):
         raise ActivityFailed(problem)
     plan = ServiceProxy(
@@ -166,6 +176,7 @@ def slow_down(
         _undo(ctx, driver, plan, change, "undone after a failed start")
         raise ActivityFailed(f"could not slow Service {ns}/{service} down: {exc}") from None
     ctx.mark(entry, ObjectState.CHANGED)
+    ctx.event("Service", service, ns, "ChaosInjected", f"{what} {ns}/{service}")
     state = {"service": service, "namespace": ns, "image": image, **spec}
     state.pop("duration")
     ctx.record.setdefault("proxies", []).append({**state, "proxy": plan.proxy})
@@ -191,6 +202,7 @@ def _undo(
         return
     change.reverted = True
     ctx.mark(change.entry, ObjectState.RESTORED, why)
+    ctx.event("Service", plan.service, plan.namespace, "ChaosReverted", f"{UNFRONTED} ({why})")
 
 
 def restore_speed(
@@ -222,6 +234,7 @@ def restore_speed(
             ) from None
         change.reverted = True
         ctx.mark(change.entry, ObjectState.RESTORED, "fault proxy taken away")
+        ctx.event("Service", service, ns, "ChaosReverted", UNFRONTED)
         ended.append(
             {
                 "service": service,

@@ -29,7 +29,9 @@ VALIDATE, RESTORE, PROXY, HALT = "validate", "restore", "proxy", "halt"
 # of its pods and nodes.
 BUILTIN = frozenset({POD, DEPLOYMENT, SCALE, LATENCY, PARTITION, DRAIN})
 RUNS = BUILTIN | {RUN}  # every command that runs chaos
-CHOOSING = frozenset({POD, DEPLOYMENT, RUN})  # every command that picks targets
+CHOOSING = RUNS  # every command that runs chaos picks targets: --max-percent
+# those whose targets' Ready pods a change takes away (a slowed Service's stay Ready)
+FLOORED = CHOOSING - {LATENCY}
 
 
 @dataclass(frozen=True)
@@ -238,8 +240,9 @@ OPTIONS: tuple[Option, ...] = (
          "Allow chaos in kube-system, kube-public and kube-node-lease (refused otherwise)."),
     _opt("max_percent", "float", None, CHOOSING,
          "Refuse a change that hits more than this percent of what matches (pods of a "
-         "selector), before any change and again right before it.", low=0, high=100),
-    _opt("min_healthy", "text", None, CHOOSING,
+         "selector, replicas a scale down removes, nodes of the cluster), before any change "
+         "and again right before it.", low=0, high=100),
+    _opt("min_healthy", "text", None, FLOORED,
          "N or P%: refuse a change that leaves an affected workload fewer Ready pods, and stop "
          "the run (interrupted, rolled back) if they fall below it meanwhile."),
     _opt("allow_irreversible", "flag", False, RUNS,

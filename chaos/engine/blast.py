@@ -28,7 +28,25 @@ if TYPE_CHECKING:
 logger = logging.getLogger("chaosrun")
 
 # The functions whose choice of targets the limits judge.
-CHOOSING = frozenset({"terminate_pods", "delete_pods", "delete_deployment"})
+CHOOSING = frozenset(
+    {
+        "terminate_pods",
+        "delete_pods",
+        "delete_deployment",
+        "remove_statefulset",
+        "delete_replica_set",
+        "delete_daemon_set",
+        "scale_deployment",
+        "scale_statefulset",
+        "create_network_policy",
+        "deny_all_ingress",
+        "deny_all_egress",
+        "cordon_node",
+        "delete_nodes",
+        "drain_nodes",
+        "slow_down",
+    }
+)
 FLOOR_POLL = 0.2  # seconds between two counts of the watched workloads' Ready pods
 
 
@@ -74,7 +92,8 @@ def _natives(
         if native is None or not native.destructive:
             continue
         arguments = substitute(dict(spec.arguments), configuration)
-        if namespace and "ns" not in arguments:
+        takes_ns = any(p.name == "ns" for p in native.parameters())
+        if namespace and takes_ns and "ns" not in arguments:
             arguments["ns"] = namespace
         yield native, arguments
 
@@ -86,7 +105,7 @@ def touched(
     namespaces: set[str] = set()
     functions: set[str] = set()
     for native, arguments in _natives(experiment, configuration, namespace):
-        namespaces.add(str(arguments.get("ns") or "default"))
+        namespaces.add(str(arguments.get("ns") or namespace or "default"))
         functions.add(native.func)
     return namespaces, functions
 

@@ -13,8 +13,17 @@ from typing import Any
 logger = logging.getLogger("chaosrun")
 
 COMPONENT = "chaosrun"
-API_VERSIONS = {"Pod": "v1", "ConfigMap": "v1", "Service": "v1", "Deployment": "apps/v1"}
 WARNINGS = {"ChaosRefused", "ChaosHalted"}
+# Where the Events of cluster-scoped objects (Nodes) go, as kubectl and the kubelet put them.
+CLUSTER_EVENTS = "default"
+
+
+def api_version(kind: str) -> str:
+    """The apiVersion of ``kind`` (a kind a run record may hold), ``v1`` for the others."""
+    from chaos.records.kinds import RECORDED_KINDS
+
+    recorded = RECORDED_KINDS.get(kind)
+    return recorded.api.api_version if recorded is not None and recorded.api else "v1"
 
 
 class EventSink:
@@ -27,11 +36,16 @@ class EventSink:
         self._sequence = 0
 
     def __call__(self, kind: str, name: str, namespace: str, reason: str, doing: str) -> None:
+        """An Event on ``kind`` ``name`` (in ``namespace``; "" for a cluster-scoped object)."""
         run_id = str(self.record.get("run_id") or "not started")
         now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         with self._lock:  # the order of a run's Events, across runs too (time.time_ns)
             self._sequence = max(self._sequence + 1, time.time_ns())
             sequence = self._sequence
+        involved = {"apiVersion": api_version(kind), "kind": kind, "name": name}
+        if namespace:
+            involved["namespace"] = namespace
+        namespace = namespace or CLUSTER_EVENTS
         body = {
             "apiVersion": "v1",
             "kind": "Event",
@@ -41,12 +55,7 @@ class EventSink:
                 "labels": {"app.kubernetes.io/managed-by": COMPONENT},
                 "annotations": {"chaosrun.io/sequence": str(sequence)},
             },
-            "involvedObject": {
-                "apiVersion": API_VERSIONS.get(kind, "v1"),
-                "kind": kind,
-                "name": name,
-                "namespace": namespace,
-            },
+            "involvedObject": involved,
             "reason": reason,
             "message": f"chaosrun run {run_id} ({self.title}): {doing}",
             "type": "Warning" if reason in WARNINGS else "Normal",

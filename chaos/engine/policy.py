@@ -25,6 +25,10 @@ COMMANDS = {
     "delete_pods": "pod",
     "delete_deployment": "deployment",
     "slow_down": "latency",
+    "scale_deployment": "scale",
+    "scale_statefulset": "scale",
+    "create_network_policy": "partition",
+    "drain_nodes": "drain",
 }
 
 

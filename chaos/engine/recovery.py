@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from chaos.actions.backend import FAULT_KIND, end_fault
 from chaos.actions.errors import ActivityFailed
-from chaos.actions.service import PROXY_KIND, plan_of, undo_proxy
+from chaos.actions.service import PROXY_KIND, UNFRONTED, plan_of, undo_proxy
 from chaos.drivers.base import (
     Conflict,
     DeploymentSnapshot,
@@ -24,12 +24,13 @@ from chaos.drivers.base import (
     RestoreOutcome,
     TargetUnreachable,
 )
-from chaos.drivers.factory import TargetRef
+from chaos.drivers.factory import Target, TargetRef
+from chaos.engine.kube_events import EventSink
 from chaos.records.kinds import DEPLOYMENT, describe, unknown_kind
 from chaos.records.model import ObjectState, Op, RecordedObject, RunRecord
 from chaos.records.seal import RecordMirror, SealedMirror
 from chaos.records.store import RecordStore
-from chaos.records.undo import Undone, undo
+from chaos.records.undo import Undone, reverted, undo
 
 # The run records kept in a cluster that passed their checks, and a sentence for each other.
 ClusterRecords = Callable[[], tuple[list[RunRecord], list[str]]]
@@ -130,6 +131,19 @@ def gather(store: RecordStore, cluster_records: ClusterRecords | None = None) ->
     return plan
 
 
+def _reverted(obj: RecordedObject, verdict: Verdict) -> tuple[str, str, str, str, str]:
+    """The Event on the object ``chaosrun restore`` put back: kind, name, namespace, reason,
+    what was done."""
+    if obj.kind == FAULT_KIND:
+        done = f"ended the fault in Service {obj.namespace}/{obj.name}"
+    elif obj.kind == PROXY_KIND:
+        done = UNFRONTED
+    else:
+        done = reverted(obj, verdict.value)
+    kind = "Service" if obj.kind in (FAULT_KIND, PROXY_KIND) else obj.kind
+    return kind, obj.name, obj.namespace, "ChaosReverted", f"{done}, by chaosrun restore"
+
+
 def _snapshot(obj: RecordedObject) -> DeploymentSnapshot:
     return DeploymentSnapshot(name=obj.name, namespace=obj.namespace, manifest=obj.manifest)
 
@@ -198,10 +212,22 @@ class Recovery:
                     Outcome(record, o.label, Verdict.UNREACHABLE, str(exc))
                     for o in record.pending()
                 ]
-            outcomes = [self._restore_object(driver, obj, record) for obj in record.pending()]
+            events = self._events(found, driver)
+            outcomes = []
+            for obj in record.pending():
+                outcome = self._restore_object(driver, obj, record)
+                if events is not None and outcome.verdict.ok:
+                    events(*_reverted(obj, outcome.verdict))
+                outcomes.append(outcome)
             record.done = not record.pending()
             self._save(found, driver)
         return outcomes
+
+    def _events(self, found: Found, driver: Driver) -> EventSink | None:
+        """An Event on each object put back, when the record's target is a cluster."""
+        if self._target(found).kind is not Target.kubernetes:
+            return None
+        return EventSink(driver, {"run_id": found.record.id}, found.record.experiment)
 
     def _restore_object(self, driver: Driver, obj: RecordedObject, record: RunRecord) -> Outcome:
         if obj.kind == FAULT_KIND:

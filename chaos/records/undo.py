@@ -26,6 +26,23 @@ class Undone(StrEnum):
     REPLACED = "replaced"  # an object of that name with another spec stood: ``force`` replaced it
 
 
+def reverted(obj: RecordedObject, outcome: str) -> str:
+    """What undoing ``obj`` did, for the Event on the object (one phrase)."""
+    if obj.op is Op.CREATED:
+        done = f"deleted {obj.label}, which the run had created"
+    elif obj.op is Op.DELETED:
+        done = f"re-created {obj.label} from its snapshot"
+    elif obj.op is Op.UPDATED:
+        done = f"put {obj.label} back as it was"
+    elif obj.op is Op.SCALED:
+        done = f"scaled {obj.label} back to {obj.previous} replicas"
+    elif obj.op is Op.CORDONED:
+        done = f"set {obj.label} back to {'un' if obj.previous else ''}schedulable"
+    else:
+        done = f"set the selector of {obj.label} back"
+    return f"{done} ({outcome})"
+
+
 def api_of(obj: RecordedObject) -> ObjectKind:
     kind = RECORDED_KINDS.get(obj.kind)
     if kind is None or kind.api is None:

@@ -167,6 +167,18 @@ def _until_exit(proc: subprocess.Popen[str], cluster: FakeCluster) -> str:
     return output
 
 
+def break_the_floor(proc: subprocess.Popen[str], cluster: FakeCluster) -> str:
+    """Once the run pauses, its backends unready until it ends (exit 1); its output."""
+    try:
+        read_until(proc, "Pausing after activity for 60s...")
+        output = _until_exit(proc, cluster)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 1, output
+    return output
+
+
 def test_a_floor_broken_during_the_pause_stops_the_run(
     fake_cluster: FakeCluster, kubeconfig: Path, target: Target, tmp_path: Path
 ) -> None:
@@ -199,13 +211,7 @@ def test_a_floor_broken_during_the_pause_stops_the_run(
         "--journal-path",
         str(journal),
     )
-    try:
-        read_until(proc, "Pausing after activity for 60s...")
-        output = _until_exit(proc, fake_cluster)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 1, output
+    output = break_the_floor(proc, fake_cluster)
     assert "Experiment ended with status: interrupted" in output
     data = json.loads(journal.read_text())
     assert data["status"] == "interrupted"

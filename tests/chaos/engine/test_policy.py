@@ -63,3 +63,27 @@ def test_a_floor_from_both_sides() -> None:
     assert floor.required(3) == 2 and floor.required(2) == 1
     with pytest.raises(ValueError, match="at most 100"):
         parse_floor("150%")
+
+
+@pytest.mark.parametrize(
+    ("command", "functions"),
+    [
+        ("scale", {"scale_deployment", "scale_statefulset"}),
+        ("partition", {"create_network_policy"}),
+        ("drain", {"drain_nodes"}),
+        ("latency", {"slow_down"}),
+    ],
+)
+def test_faults_name_the_commands_that_run_each_function(
+    tmp_path: Path, command: str, functions: set[str]
+) -> None:
+    (tmp_path / "policy").write_text(f"faults: [{command}]\n")
+    policy = read_policy(NO_DRIVER, "default", tmp_path)
+    assert policy is not None
+    apply_policy(policy, BlastLimits(), functions)
+    (tmp_path / "policy").write_text("faults: [pod]\n")
+    policy = read_policy(NO_DRIVER, "default", tmp_path)
+    assert policy is not None
+    func = sorted(functions)[0]
+    with pytest.raises(BadInput, match=rf"its faults allow pod, not {command} \({func}\)"):
+        apply_policy(policy, BlastLimits(), functions)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from chaos.actions import netpol, objects
+from chaos.actions.affected import guard_cutoff
 from chaos.actions.context import RunContext
 from chaos.actions.declare import DELETED_BACK, FROM_SNAPSHOT, PUT_BACK, declare
 from chaos.actions.errors import ActivityFailed
@@ -26,6 +27,16 @@ __all__ = [
     "remove_network_policy",
     "update_ingress",
 ]
+
+
+def _cutting_off(ctx: RunContext, ns: str, body: dict[str, Any]) -> dict[str, Any]:
+    """``body``, once the pods it isolates are within the run's blast radius."""
+    spec = body.get("spec")
+    spec = spec if isinstance(spec, dict) else {}
+    name = str((body.get("metadata") or {}).get("name") or "")
+    guard_cutoff(ctx, ns, netpol.selector_text(spec.get("podSelector")), name)
+    return body
+
 
 CREATES = {"destructive": True, "local": False, "undo": DELETED_BACK}
 DELETES = {"destructive": True, "local": False, "undo": FROM_SNAPSHOT}
@@ -67,7 +78,7 @@ def create_network_policy(
         spec = load_spec(spec_path)
     if not isinstance(spec, dict):
         raise ActivityFailed("create_network_policy needs spec (a mapping) or spec_path")
-    objects.create(ctx, NETWORKPOLICIES, ns, spec)
+    objects.create(ctx, NETWORKPOLICIES, ns, _cutting_off(ctx, ns, spec))
 
 
 @declare("action", **DELETES)
@@ -85,7 +96,9 @@ def deny_all_ingress(
     secrets: Any = None,
 ) -> None:
     """No traffic into the pods of ``label_selectors`` (every pod of ``ns`` without)."""
-    objects.create(ctx, NETWORKPOLICIES, ns, netpol.deny_ingress(label_selectors))
+    objects.create(
+        ctx, NETWORKPOLICIES, ns, _cutting_off(ctx, ns, netpol.deny_ingress(label_selectors))
+    )
 
 
 @declare("action", **DELETES)
@@ -101,7 +114,9 @@ def deny_all_egress(
     secrets: Any = None,
 ) -> None:
     """No traffic out of the pods of ``label_selectors`` (every pod of ``ns`` without)."""
-    objects.create(ctx, NETWORKPOLICIES, ns, netpol.deny_egress(label_selectors))
+    objects.create(
+        ctx, NETWORKPOLICIES, ns, _cutting_off(ctx, ns, netpol.deny_egress(label_selectors))
+    )
 
 
 @declare("action", **DELETES)

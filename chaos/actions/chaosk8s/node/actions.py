@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from chaos.actions import nodes, objects
+from chaos.actions.affected import guard_nodes
 from chaos.actions.context import RunContext
 from chaos.actions.declare import BY_UNCORDONING, DELETED_BACK, IRREVERSIBLE, declare
 from chaos.actions.errors import ActivityFailed
@@ -47,6 +48,7 @@ def delete_nodes(
             ctx, None, label_selector, count, pod_label_selector, pod_namespace, first
         )
     )
+    guard_nodes(ctx, picked, "deleted")
     if ctx.announce_dry_run("delete Node", "(cluster)", picked):
         return picked
     deleted = []
@@ -87,6 +89,7 @@ def cordon_node(
 ) -> list[str]:
     """Mark the nodes named or labelled unschedulable (every node with neither)."""
     picked = nodes.names(nodes.select_nodes(ctx, name, label_selector))
+    guard_nodes(ctx, picked, "cordoned")
     return nodes.cordon(ctx, picked, True)
 
 
