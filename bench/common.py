@@ -26,6 +26,10 @@ BIN = Path(sys.executable).parent  # the bench venv's scripts: chaosrun, chaos, 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+# Benchmarks measure what users run: every service and chaosrun started cold, as a user's is
+# (testbed/warm.py's warm start is the test suite's).
+os.environ["CHAOSRUN_TEST_COLD"] = "1"
+
 from testbed.procs import Service, free_port, start_service  # noqa: E402
 
 __all__ = [

@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 
 from services.contract import LIVENESS_PATH
+from testbed import warm
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -122,8 +123,9 @@ def _start_on(module: str, log_dir: Path, env: Mapping[str, str] | None, port: i
         p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH", "")) if p
     )
     log_path = log_dir / f"{module.rsplit('.', 1)[-1]}-{port}.log"
+    starter = warm.WarmPopen if warm.enabled() else subprocess.Popen
     with log_path.open("wb") as log_file:
-        proc = subprocess.Popen(
+        proc = starter(
             [sys.executable, "-m", module],
             cwd=REPO_ROOT,
             env=full_env,

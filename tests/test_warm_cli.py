@@ -1,4 +1,4 @@
-"""The warm start of ``tests/support/warm.py``: a chaosrun forked from the zygote behaves as
+"""The warm start of ``testbed/warm.py``: a chaosrun forked from the zygote behaves as
 one started cold, so the tests that use it judge what users run."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from testbed import warm
 from testbed.polling import wait_until
-from tests.support import warm
 from tests.support.cli import chaosrun_command, chaosrun_env
 
 pytestmark = pytest.mark.skipif(not warm.enabled(), reason="warm starts are off")

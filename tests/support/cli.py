@@ -1,6 +1,6 @@
 """``python -m chaos`` as a user runs it: a real child process started from the repo root.
 
-The child is forked warm from ``tests/support/zygote.py`` (its heavy libraries imported once
+The child is forked warm from ``testbed/zygote.py`` (its heavy libraries imported once
 per test process; ``CHAOSRUN_TEST_COLD=1`` starts each one cold), except where a ``preexec``
 step must run in it first.
 """
@@ -13,8 +13,8 @@ import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from testbed import warm
 from testbed.procs import REPO_ROOT
-from tests.support import warm
 
 
 def chaosrun_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:

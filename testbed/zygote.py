@@ -1,12 +1,13 @@
-"""A warm start for ``python -m chaos``: a process that has imported the heavy libraries once
-(the ``kubernetes`` client, pydantic, Typer, rich, httpx) and forks a fresh chaosrun from
-them on request, so a test that runs the CLI dozens of times pays the imports once.
+"""A warm start for ``python -m chaos`` and ``python -m services.<name>``: a process that has
+imported the heavy libraries once (the ``kubernetes`` client, pydantic, Typer, rich, httpx;
+FastAPI, uvicorn, prometheus_client) and forks a fresh chaosrun or service from them on
+request, so a suite that starts them hundreds of times pays the imports once.
 
-The forked chaosrun is a real process as a cold one is: its own pid, environment, working
-directory, standard streams and exit status, killable with any signal. Nothing of chaosrun's
+The forked program is a real process as a cold one is: its own pid, environment, working
+directory, standard streams and exit status, killable with any signal. Nothing of the project's
 own code is imported ahead (it would read its environment too early); only libraries that read
 none of it at import (``kubernetes.config`` reads ``KUBECONFIG`` at import, but chaosrun
-always hands it the file it chose). ``tests/support/cli.py`` is the client.
+always hands it the file it chose). ``testbed/warm.py`` is the client.
 
 Protocol, on a Unix stream socket: the client sends one JSON request (args, env, cwd) with
 its stdin, stdout and stderr descriptors attached (``SCM_RIGHTS``); the zygote forks a
@@ -38,13 +39,20 @@ PRELOAD = (
     "httpx",
     "yaml",
     "h11",
+    "fastapi",
+    "uvicorn",
+    "starlette.applications",
+    "prometheus_client",
+    "pybreaker",
+    "jinja2",
 )
 
 
 @dataclass
 class Job:
-    """What a forked chaosrun runs: its arguments, environment and working directory."""
+    """What a forked program runs: ``python -m MODULE ARGS``, its environment and folder."""
 
+    module: str
     args: list[str]
     env: dict[str, str]
     cwd: str
@@ -61,7 +69,7 @@ def _preload() -> None:
 
 
 def serve(path: str) -> Job | None:
-    """Answer requests until the client goes; in a forked chaosrun, return its job."""
+    """Answer requests until the client goes; in a forked program, return its job."""
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path)
     listener.listen(16)
@@ -84,7 +92,7 @@ def serve(path: str) -> Job | None:
                 listener.close()
                 conn.close()
                 _take_streams(fds)
-                return Job(args=request["args"], env=request["env"], cwd=request["cwd"])
+                return Job(**request)
             os.write(pid_write, str(child).encode())
             os._exit(0)
         os.close(pid_write)
@@ -149,7 +157,7 @@ def _fresh_stream(fd: int, mode: str, unbuffered: bool) -> io.TextIOWrapper:
 
 
 def run(job: Job) -> None:
-    """Become ``python -m chaos ARGS`` in ``job.cwd`` with ``job.env``."""
+    """Become ``python -m MODULE ARGS`` in ``job.cwd`` with ``job.env``."""
     os.chdir(job.cwd)
     os.environ.clear()
     os.environ.update(job.env)
@@ -159,11 +167,11 @@ def run(job: Job) -> None:
     sys.stderr = sys.__stderr__ = _fresh_stream(2, "w", unbuffered)
     sys.path[0] = job.cwd
     sys.argv = ["-m", *job.args]
-    runpy.run_module("chaos", run_name="__main__", alter_sys=True)
+    runpy.run_module(job.module, run_name="__main__", alter_sys=True)
 
 
 if __name__ == "__main__":
     _preload()
     forked = serve(sys.argv[1])
     if forked is not None:
-        run(forked)  # outside any handler: chaosrun ends as a fresh interpreter would
+        run(forked)  # outside any handler: it ends as a fresh interpreter would

@@ -1,10 +1,10 @@
-"""The client of ``tests/support/zygote.py``: ``WarmPopen`` is a ``subprocess.Popen`` whose
-child is forked from a process that has imported chaosrun's heavy libraries already, not
-started cold. Everything else is Popen's own: pipes, text mode, ``communicate``, ``wait``,
-signals. One zygote per test process, started on first use, gone with it.
+"""The client of ``testbed/zygote.py``: ``WarmPopen`` is a ``subprocess.Popen`` of
+``python -m MODULE ARGS`` whose child is forked from a process that has imported the heavy
+libraries already, not started cold. Everything else is Popen's own: pipes, text mode,
+``communicate``, ``wait``, signals. One zygote per test process, started on first use, gone with it.
 
-``CHAOSRUN_TEST_COLD=1`` turns it off (every run then starts cold, as a user's does); the
-tests that judge start-up itself never use it.
+``CHAOSRUN_TEST_COLD=1`` turns it off (every program then starts cold, as a user's does); the
+tests and benchmarks that judge start-up itself never use it.
 """
 
 from __future__ import annotations
@@ -21,8 +21,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from testbed.procs import REPO_ROOT
-
+REPO_ROOT = Path(__file__).resolve().parents[1]
 PR_SET_CHILD_SUBREAPER = 36
 _lock = threading.Lock()
 _zygote: tuple[subprocess.Popen[bytes], str] | None = None
@@ -38,7 +37,7 @@ def _start() -> tuple[subprocess.Popen[bytes], str]:
     path = str(Path(folder) / "sock")
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.support.zygote", path],
+        [sys.executable, "-m", "testbed.zygote", path],
         cwd=REPO_ROOT,
         env=env,
         stdin=subprocess.DEVNULL,
@@ -69,10 +68,10 @@ def _subreaper(on: bool) -> None:
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_CHILD_SUBREAPER)")
 
 
-def fork_chaosrun(args: list[str], env: dict[str, str], cwd: str, fds: list[int]) -> int:
-    """Fork ``python -m chaos ARGS`` from the zygote with these standard streams; its pid,
+def fork_module(module: str, args: list[str], env: dict[str, str], cwd: str, fds: list[int]) -> int:
+    """Fork ``python -m MODULE ARGS`` from the zygote with these standard streams; its pid,
     a child of this process."""
-    request = json.dumps({"args": args, "env": env, "cwd": cwd}).encode()
+    request = json.dumps({"module": module, "args": args, "env": env, "cwd": cwd}).encode()
     with _lock:
         for attempt in range(2):
             try:
@@ -107,10 +106,10 @@ def _restart() -> None:
 
 
 class WarmPopen(subprocess.Popen[Any]):
-    """``Popen(["python", "-m", "chaos", *args])`` with the child forked warm.
+    """``Popen([python, "-m", MODULE, *args])`` with the child forked warm.
 
-    Only what ``tests/support/cli.py`` passes is supported: ``args`` from
-    ``chaosrun_command``, ``cwd``, ``env``, the three streams, text mode.
+    Only what ``tests/support/cli.py`` and ``testbed/procs.py`` pass is supported: such a
+    command, ``cwd``, ``env``, the three streams, text mode.
     """
 
     def _execute_child(  # type: ignore[override]
@@ -131,9 +130,11 @@ class WarmPopen(subprocess.Popen[Any]):
             errwrite if errwrite != -1 else 2,
         ]
         try:
-            self.pid = fork_chaosrun(
-                list(args[3:]), dict(env if env is not None else os.environ), str(cwd), fds
-            )
+            if list(args[1:2]) != ["-m"]:
+                raise ValueError(f"not a python -m command: {args}")
+            environment = dict(env if env is not None else os.environ)
+            where = str(cwd if cwd is not None else os.getcwd())
+            self.pid = fork_module(args[2], list(args[3:]), environment, where, fds)
             self._child_created = True
         finally:
             self._close_pipe_fds(p2cread, p2cwrite, c2pread, c2pwrite, errread, errwrite)  # type: ignore[attr-defined]
