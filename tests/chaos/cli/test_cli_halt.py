@@ -30,7 +30,8 @@ def test_a_run_in_its_pause_is_halted_restored_and_new_runs_refused(
     proc = spawn(*deployment_args(kubeconfig, target, journal, "60"))
     try:
         read_until(proc, "Pausing after activity for 60s...")
-        assert fake_cluster.deployment("back") is None
+        # A foreground deletion: gone once the cluster's garbage collector has taken its pods.
+        wait_until(lambda: fake_cluster.deployment("back") is None, what="back deleted")
         halted = chaosrun("halt", "--kubeconfig", kubeconfig, "--reason", "incident 4711")
         output, _ = proc.communicate(timeout=60)
     finally:
