@@ -439,6 +439,7 @@ def test_each_run_starts_with_both_deployments_ready(guide: str) -> None:
     """A run right after another, or after an apply, must wait for the Deployments it changed:
     a restored backend that is not Ready yet fails the next run's first hypothesis."""
     changed: set[str] = set()  # Deployments not waited for since they last changed
+    schedules: dict[str, str] = {}  # the CronJobs applied: name -> the experiment they run
     runs = 0
     for argv in command_sequence(guide_text(guide)):
         line = shlex.join(argv)
@@ -449,8 +450,16 @@ def test_each_run_starts_with_both_deployments_ready(guide: str) -> None:
             objects = build(REPO_ROOT / argv[3])
             jobs = [o for o in objects if o["kind"] == "Job"]
             if jobs:
-                experiment = jobs[0]["spec"]["template"]["spec"]["containers"][0]["command"][1]
+                experiment = _experiment_of(jobs[0]["spec"])
+            for cron in (o for o in objects if o["kind"] == "CronJob"):
+                schedules[cron["metadata"]["name"]] = _experiment_of(
+                    cron["spec"]["jobTemplate"]["spec"]
+                )
             changed |= {o["metadata"]["name"] for o in objects if o["kind"] == "Deployment"}
+        elif argv[:3] == ["kubectl", "create", "job"] and (source := _from_cronjob(argv)):
+            # A Job made from a CronJob runs now what the schedule runs.
+            assert source in schedules, f"{guide}: `{line}` names a CronJob not applied before"
+            experiment = schedules[source]
         elif argv[:3] == ["kubectl", "rollout", "status"]:
             changed.discard(argv[3].removeprefix("deployment/"))
         elif argv[:3] == ["kubectl", "scale", "deployment"]:
@@ -460,3 +469,20 @@ def test_each_run_starts_with_both_deployments_ready(guide: str) -> None:
             changed.add({"pod": "front", "deployment": "back"}[experiment])
             runs += 1
     assert runs >= 3, f"{guide} runs the three experiments"
+
+
+def _experiment_of(job_spec: Obj) -> str:
+    """The chaosrun command a Job's pod runs (``chaosrun deployment ...``: ``deployment``)."""
+    command: list[str] = job_spec["template"]["spec"]["containers"][0]["command"]
+    return command[1]
+
+
+def _from_cronjob(argv: list[str]) -> str | None:
+    """The CronJob of ``kubectl create job NAME --from=cronjob/SOURCE`` (or ``--from X``)."""
+    for n, word in enumerate(argv):
+        source = word.removeprefix("--from=") if word.startswith("--from=") else None
+        if word == "--from" and n + 1 < len(argv):
+            source = argv[n + 1]
+        if source and source.startswith(("cronjob/", "cronjobs/", "cronjob.batch/")):
+            return source.partition("/")[2]
+    return None
