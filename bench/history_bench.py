@@ -2,6 +2,8 @@
 ``chaosrun compare`` over a store of 10,000 runs, each a new process (start-up included).
 
     python -m bench.history_bench [--reps N]   (prints this section of docs/benchmarks.md)
+    python -m bench.history_bench --against DIR   (and the storing side by side with the
+                                                   chaosrun checkout at DIR, alternating)
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import BENCH, Summary, log, timed_cpu
+from bench.common import BENCH, ROOT, Summary, log, timed_cpu
 from bench.reporting import write_journals
 
 RUNS = 10_000
@@ -86,23 +88,48 @@ def _series(argv: list[str], env: dict[str, str], reps: int, expect: int = 0) ->
     return {"wall": Summary.of(walls).as_dict(), "cpu": Summary.of(cpus).as_dict()}
 
 
-def run(reps: int, out_dir: Path) -> dict[str, Any]:
+def _storing(
+    sides: dict[Path, Path], journal_path: Path, count: int
+) -> dict[Path, tuple[list[float], list[float]]]:
+    """Wall and CPU ms of storing a run, ``count`` times for each checkout, alternating; each
+    checkout its own store (a copy of the same)."""
+    times: dict[Path, tuple[list[float], list[float]]] = {root: ([], []) for root in sides}
+    for n in range(count):
+        for side, (root, store) in enumerate(sides.items()):
+            run_id = f"B{side}{n:011d}"
+            argv = [sys.executable, "-c", RECORD, str(store), str(journal_path), run_id]
+            wall, cpu = _check_output(argv, root).split()
+            times[root][0].append(float(wall) * 1000)
+            times[root][1].append(float(cpu) * 1000)
+    return times
+
+
+def _copy_store(store: Path, to: Path) -> Path:
+    import shutil
+
+    for suffix in ("-wal", "-shm"):
+        Path(f"{to}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(store, to)
+    return to
+
+
+def run(reps: int, out_dir: Path, against: Path | None = None) -> dict[str, Any]:
     work = out_dir / "history"
     work.mkdir(parents=True, exist_ok=True)
     journal_path = write_journals(work)[0]  # a minute of probes at 100 ms, gates, rollback
     journal = json.loads(journal_path.read_text())
     store = work / "history.db"
-    store.unlink(missing_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{store}{suffix}").unlink(missing_ok=True)
     log(f"history: filling a store of {RUNS} runs")
     oldest, newest = fill(store, journal)
     env = {"CHAOSRUN_HISTORY": str(store)}
-    log("history: storing a run at its end")
-    record, record_cpu = [], []
-    for n in range(reps * 3):
-        argv = [sys.executable, "-c", RECORD, str(store), str(journal_path), f"B{n:012d}"]
-        wall, cpu = _check_output(argv).split()
-        record.append(float(wall) * 1000)
-        record_cpu.append(float(cpu) * 1000)
+    sides = {ROOT: _copy_store(store, work / "storing.db")}
+    if against is not None:
+        sides[against.resolve()] = _copy_store(store, work / "storing-against.db")
+    log("history: storing a run at its end" + (f", side by side with {against}" if against else ""))
+    times = _storing(sides, journal_path, reps * 3)
+    record, record_cpu = times[ROOT]
     chaosrun = [sys.executable, "-m", "chaos"]
     commands = {
         "chaosrun history": [*chaosrun, "history"],
@@ -148,16 +175,29 @@ def run(reps: int, out_dir: Path) -> dict[str, Any]:
         "journal_bytes": journal_path.stat().st_size,
         "record_ms": Summary.of(record).as_dict(),
         "record_cpu_ms": Summary.of(record_cpu).as_dict(),
+        "against": (
+            {
+                "root": str(against),
+                "commit": _commit(against),
+                "record_ms": Summary.of(times[against.resolve()][0]).as_dict(),
+                "record_cpu_ms": Summary.of(times[against.resolve()][1]).as_dict(),
+            }
+            if against is not None
+            else None
+        ),
+        "commit": _commit(ROOT),
         "answers": answers,
     }
 
 
-def _check_output(argv: list[str]) -> str:
+def _check_output(argv: list[str], cwd: Path = ROOT) -> str:
     import subprocess
 
-    from bench.common import ROOT
+    return subprocess.run(argv, cwd=cwd, capture_output=True, text=True, check=True).stdout
 
-    return subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, check=True).stdout
+
+def _commit(root: Path) -> str:
+    return _check_output(["git", "rev-parse", "--short", "HEAD"], root).strip()
 
 
 def _mark(ok: bool) -> str:
@@ -188,6 +228,7 @@ def report_lines(section: dict[str, Any], targets: list[tuple[str, str, bool]]) 
         f"{_range(record, '.1f')} ms, of which CPU {_range(section['record_cpu_ms'], '.1f')} "
         f"ms; target ≤ {RECORD_MS:g} ms: {_mark(ok)}.",
         "",
+        *_against_lines(section),
         "| command | seconds | CPU seconds | target |",
         "|---|---:|---:|---|",
     ]
@@ -205,12 +246,26 @@ def report_lines(section: dict[str, Any], targets: list[tuple[str, str, bool]]) 
     return lines
 
 
+def _against_lines(section: dict[str, Any]) -> list[str]:
+    other = section.get("against")
+    if not other:
+        return []
+    return [
+        f"Side by side, alternating run by run, each with its own copy of the store: this "
+        f"checkout (`{section['commit']}`) {_range(section['record_ms'], '.1f')} ms, CPU "
+        f"{_range(section['record_cpu_ms'], '.1f')} ms; the checkout at `{other['commit']}` "
+        f"{_range(other['record_ms'], '.1f')} ms, CPU {_range(other['record_cpu_ms'], '.1f')} ms.",
+        "",
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--reps", type=int, default=7)
+    parser.add_argument("--against", type=Path, help="another chaosrun checkout to store beside")
     args = parser.parse_args()
     out = BENCH / "out"
-    section = run(args.reps, out)
+    section = run(args.reps, out, args.against)
     (out / "history.json").write_text(json.dumps(section, indent=2))
     targets: list[tuple[str, str, bool]] = []
     print("\n".join(report_lines(section, targets)))
