@@ -32,6 +32,8 @@ from tests.manifests.kustomize import (
     RUNNER,
     Obj,
     build,
+    cronjob_of,
+    experiment_of,
     find,
     images,
     kubectl,
@@ -450,13 +452,13 @@ def test_each_run_starts_with_both_deployments_ready(guide: str) -> None:
             objects = build(REPO_ROOT / argv[3])
             jobs = [o for o in objects if o["kind"] == "Job"]
             if jobs:
-                experiment = _experiment_of(jobs[0]["spec"])
+                experiment = experiment_of(jobs[0]["spec"])
             for cron in (o for o in objects if o["kind"] == "CronJob"):
-                schedules[cron["metadata"]["name"]] = _experiment_of(
+                schedules[cron["metadata"]["name"]] = experiment_of(
                     cron["spec"]["jobTemplate"]["spec"]
                 )
             changed |= {o["metadata"]["name"] for o in objects if o["kind"] == "Deployment"}
-        elif argv[:3] == ["kubectl", "create", "job"] and (source := _from_cronjob(argv)):
+        elif argv[:3] == ["kubectl", "create", "job"] and (source := cronjob_of(argv)):
             # A Job made from a CronJob runs now what the schedule runs.
             assert source in schedules, f"{guide}: `{line}` names a CronJob not applied before"
             experiment = schedules[source]
@@ -469,20 +471,3 @@ def test_each_run_starts_with_both_deployments_ready(guide: str) -> None:
             changed.add({"pod": "front", "deployment": "back"}[experiment])
             runs += 1
     assert runs >= 3, f"{guide} runs the three experiments"
-
-
-def _experiment_of(job_spec: Obj) -> str:
-    """The chaosrun command a Job's pod runs (``chaosrun deployment ...``: ``deployment``)."""
-    command: list[str] = job_spec["template"]["spec"]["containers"][0]["command"]
-    return command[1]
-
-
-def _from_cronjob(argv: list[str]) -> str | None:
-    """The CronJob of ``kubectl create job NAME --from=cronjob/SOURCE`` (or ``--from X``)."""
-    for n, word in enumerate(argv):
-        source = word.removeprefix("--from=") if word.startswith("--from=") else None
-        if word == "--from" and n + 1 < len(argv):
-            source = argv[n + 1]
-        if source and source.startswith(("cronjob/", "cronjobs/", "cronjob.batch/")):
-            return source.partition("/")[2]
-    return None
