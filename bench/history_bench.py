@@ -88,13 +88,21 @@ def fill(path: Path, journal: dict[str, Any]) -> tuple[str, str]:
     return rows[0].id, rows[-1].id
 
 
-def _series(argv: list[str], env: dict[str, str], reps: int, expect: int = 0) -> dict[str, Any]:
-    walls, cpus = [], []
+def _series(
+    argv: list[str], env: dict[str, str], reps: int, roots: list[Path], expect: Any = 0
+) -> dict[Path, dict[str, Any]]:
+    """Wall and CPU seconds of ``argv`` run in each checkout, alternating."""
+    walls: dict[Path, list[float]] = {root: [] for root in roots}
+    cpus: dict[Path, list[float]] = {root: [] for root in roots}
     for _ in range(reps):
-        wall, cpu = timed_cpu(argv, env=env, expect=expect)
-        walls.append(wall)
-        cpus.append(cpu)
-    return {"wall": Summary.of(walls).as_dict(), "cpu": Summary.of(cpus).as_dict()}
+        for root in roots:
+            wall, cpu = timed_cpu(argv, env=env, cwd=root, expect=expect)
+            walls[root].append(wall)
+            cpus[root].append(cpu)
+    return {
+        root: {"wall": Summary.of(walls[root]).as_dict(), "cpu": Summary.of(cpus[root]).as_dict()}
+        for root in roots
+    }
 
 
 def _storing(
@@ -174,10 +182,13 @@ def run(reps: int, out_dir: Path, against: Path | None = None) -> dict[str, Any]
             newest,
         ],
     }
-    answers = {}
+    answers, answers_against = {}, {}
     for name, argv in commands.items():
         log(f"history: {name}")
-        answers[name] = _series(argv, env, reps, expect=(0, 1) if "compare" in name else 0)
+        series = _series(argv, env, reps, list(sides), expect=(0, 1) if "compare" in name else 0)
+        answers[name] = series[ROOT]
+        if against is not None:
+            answers_against[name] = series[against.resolve()]
     return {
         "runs": RUNS,
         "store_bytes": store.stat().st_size,
@@ -190,6 +201,7 @@ def run(reps: int, out_dir: Path, against: Path | None = None) -> dict[str, Any]
                 "commit": _commit(against),
                 "record_ms": Summary.of(times[against.resolve()][0]).as_dict(),
                 "record_cpu_ms": Summary.of(times[against.resolve()][1]).as_dict(),
+                "answers": answers_against,
             }
             if against is not None
             else None
@@ -238,8 +250,12 @@ def report_lines(section: dict[str, Any], targets: list[tuple[str, str, bool]]) 
         f"ms; target ≤ {RECORD_MS:g} ms: {_mark(ok)}.",
         "",
         *_against_lines(section),
-        "| command | seconds | CPU seconds | target |",
-        "|---|---:|---:|---|",
+    ]
+    other = section.get("against")
+    beside = f" `{other['commit']}` seconds | `{other['commit']}` CPU seconds |" if other else ""
+    lines += [
+        f"| command | seconds | CPU seconds |{beside} target |",
+        "|---|---:|---:|" + ("---:|---:|" if other else "") + "---|",
     ]
     for name, answer in section["answers"].items():
         wall = answer["wall"]
@@ -247,9 +263,13 @@ def report_lines(section: dict[str, Any], targets: list[tuple[str, str, bool]]) 
         targets.append(
             (f"`{name}` over 10,000 runs ≤ {ANSWER_S:g} s", f"{wall['median']:.2f} s", met)
         )
+        theirs = other["answers"][name] if other else None
+        their_cells = (
+            f" {_range(theirs['wall'], '.2f')} | {_range(theirs['cpu'], '.2f')} |" if theirs else ""
+        )
         lines.append(
-            f"| `{name}` | {_range(wall, '.2f')} | {_range(answer['cpu'], '.2f')} "
-            f"| ≤ {ANSWER_S:g} s: {_mark(met)} |"
+            f"| `{name}` | {_range(wall, '.2f')} | {_range(answer['cpu'], '.2f')} |"
+            f"{their_cells} ≤ {ANSWER_S:g} s: {_mark(met)} |"
         )
     lines.append("")
     return lines
@@ -260,8 +280,9 @@ def _against_lines(section: dict[str, Any]) -> list[str]:
     if not other:
         return []
     return [
-        f"Side by side, alternating run by run, each with its own copy of the store: this "
-        f"checkout (`{section['commit']}`) {_range(section['record_ms'], '.1f')} ms, CPU "
+        f"Side by side, alternating run by run (storing: each with its own copy of the store; "
+        f"the readers below: the same store): this checkout (`{section['commit']}`) "
+        f"{_range(section['record_ms'], '.1f')} ms, CPU "
         f"{_range(section['record_cpu_ms'], '.1f')} ms; the checkout at `{other['commit']}` "
         f"{_range(other['record_ms'], '.1f')} ms, CPU {_range(other['record_cpu_ms'], '.1f')} ms.",
         "",
