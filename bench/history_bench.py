@@ -2,6 +2,8 @@
 ``chaosrun compare`` over a store of 10,000 runs, each a new process (start-up included).
 
     python -m bench.history_bench [--reps N]   (prints this section of docs/benchmarks.md)
+    python -m bench.history_bench --against DIR   (and the storing side by side with the
+                                                   chaosrun checkout at DIR, alternating)
 """
 
 from __future__ import annotations
@@ -14,24 +16,34 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import BENCH, Summary, log, timed_cpu
+from bench.common import BENCH, ROOT, Summary, log, timed_cpu
 from bench.reporting import write_journals
 
 RUNS = 10_000
 RECORD_MS = 5.0  # the issue's bound on what storing adds to a run's end
 ANSWER_S = 0.5  # and on a reader's answer over 10,000 runs, start-up included
 
-# One run's end as the session meets it, in a new process: the history package is imported
-# (the session imports it when the run starts); sqlite3 imported, the store opened, the row
-# made (score, JSON, compression) and committed, the store closed (its WAL checkpointed).
+# One run's end as the session meets it, in a new process. Before it, as in a run: the history
+# package imported, the store's module (sqlite3) imported in the background from the run's
+# start (``prepare_recording``; a run's seconds let it finish: joined here), the journal scored
+# (by the runner, before it writes the journal). Timed: the store opened, the row made (JSON,
+# compression) and committed, the store closed.
 RECORD = textwrap.dedent(
     """
     import json, sys, time
-    from chaos.history import HistoryOptions, record_run
+    from chaos.history import HistoryOptions, record_run, score_of
+    try:
+        from chaos.history.record import prepare_recording
+    except ImportError:  # a chaosrun from before it (--against)
+        prepare_recording = lambda options: None
+    options = HistoryOptions(url=sys.argv[1], labels=(("bench", "1"),))
+    started = prepare_recording(options)
     journal = json.loads(open(sys.argv[2]).read())
-    journal["chaosrun"] = {"run_id": sys.argv[3]}
+    journal["chaosrun"] = {"run_id": sys.argv[3], "score": score_of(journal).to_journal()}
+    if started is not None:
+        started.join()
     wall, cpu = time.perf_counter(), time.process_time()
-    assert record_run(journal, HistoryOptions(url=sys.argv[1], labels=(("bench", "1"),)))
+    assert record_run(journal, options)
     print(time.perf_counter() - wall, time.process_time() - cpu)
     """
 )
@@ -76,32 +88,65 @@ def fill(path: Path, journal: dict[str, Any]) -> tuple[str, str]:
     return rows[0].id, rows[-1].id
 
 
-def _series(argv: list[str], env: dict[str, str], reps: int, expect: int = 0) -> dict[str, Any]:
-    walls, cpus = [], []
+def _series(
+    argv: list[str], env: dict[str, str], reps: int, roots: list[Path], expect: Any = 0
+) -> dict[Path, dict[str, Any]]:
+    """Wall and CPU seconds of ``argv`` run in each checkout, alternating."""
+    walls: dict[Path, list[float]] = {root: [] for root in roots}
+    cpus: dict[Path, list[float]] = {root: [] for root in roots}
     for _ in range(reps):
-        wall, cpu = timed_cpu(argv, env=env, expect=expect)
-        walls.append(wall)
-        cpus.append(cpu)
-    return {"wall": Summary.of(walls).as_dict(), "cpu": Summary.of(cpus).as_dict()}
+        for root in roots:
+            wall, cpu = timed_cpu(argv, env=env, cwd=root, expect=expect)
+            walls[root].append(wall)
+            cpus[root].append(cpu)
+    return {
+        root: {"wall": Summary.of(walls[root]).as_dict(), "cpu": Summary.of(cpus[root]).as_dict()}
+        for root in roots
+    }
 
 
-def run(reps: int, out_dir: Path) -> dict[str, Any]:
+def _storing(
+    sides: dict[Path, Path], journal_path: Path, count: int
+) -> dict[Path, tuple[list[float], list[float]]]:
+    """Wall and CPU ms of storing a run, ``count`` times for each checkout, alternating; each
+    checkout its own store (a copy of the same)."""
+    times: dict[Path, tuple[list[float], list[float]]] = {root: ([], []) for root in sides}
+    for n in range(count):
+        for side, (root, store) in enumerate(sides.items()):
+            run_id = f"B{side}{n:011d}"
+            argv = [sys.executable, "-c", RECORD, str(store), str(journal_path), run_id]
+            wall, cpu = _check_output(argv, root).split()
+            times[root][0].append(float(wall) * 1000)
+            times[root][1].append(float(cpu) * 1000)
+    return times
+
+
+def _copy_store(store: Path, to: Path) -> Path:
+    import shutil
+
+    for suffix in ("-wal", "-shm"):
+        Path(f"{to}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(store, to)
+    return to
+
+
+def run(reps: int, out_dir: Path, against: Path | None = None) -> dict[str, Any]:
     work = out_dir / "history"
     work.mkdir(parents=True, exist_ok=True)
     journal_path = write_journals(work)[0]  # a minute of probes at 100 ms, gates, rollback
     journal = json.loads(journal_path.read_text())
     store = work / "history.db"
-    store.unlink(missing_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{store}{suffix}").unlink(missing_ok=True)
     log(f"history: filling a store of {RUNS} runs")
     oldest, newest = fill(store, journal)
     env = {"CHAOSRUN_HISTORY": str(store)}
-    log("history: storing a run at its end")
-    record, record_cpu = [], []
-    for n in range(reps * 3):
-        argv = [sys.executable, "-c", RECORD, str(store), str(journal_path), f"B{n:012d}"]
-        wall, cpu = _check_output(argv).split()
-        record.append(float(wall) * 1000)
-        record_cpu.append(float(cpu) * 1000)
+    sides = {ROOT: _copy_store(store, work / "storing.db")}
+    if against is not None:
+        sides[against.resolve()] = _copy_store(store, work / "storing-against.db")
+    log("history: storing a run at its end" + (f", side by side with {against}" if against else ""))
+    times = _storing(sides, journal_path, reps * 3)
+    record, record_cpu = times[ROOT]
     chaosrun = [sys.executable, "-m", "chaos"]
     commands = {
         "chaosrun history": [*chaosrun, "history"],
@@ -137,26 +182,43 @@ def run(reps: int, out_dir: Path) -> dict[str, Any]:
             newest,
         ],
     }
-    answers = {}
+    answers, answers_against = {}, {}
     for name, argv in commands.items():
         log(f"history: {name}")
-        answers[name] = _series(argv, env, reps, expect=(0, 1) if "compare" in name else 0)
+        series = _series(argv, env, reps, list(sides), expect=(0, 1) if "compare" in name else 0)
+        answers[name] = series[ROOT]
+        if against is not None:
+            answers_against[name] = series[against.resolve()]
     return {
         "runs": RUNS,
         "store_bytes": store.stat().st_size,
         "journal_bytes": journal_path.stat().st_size,
         "record_ms": Summary.of(record).as_dict(),
         "record_cpu_ms": Summary.of(record_cpu).as_dict(),
+        "against": (
+            {
+                "root": str(against),
+                "commit": _commit(against),
+                "record_ms": Summary.of(times[against.resolve()][0]).as_dict(),
+                "record_cpu_ms": Summary.of(times[against.resolve()][1]).as_dict(),
+                "answers": answers_against,
+            }
+            if against is not None
+            else None
+        ),
+        "commit": _commit(ROOT),
         "answers": answers,
     }
 
 
-def _check_output(argv: list[str]) -> str:
+def _check_output(argv: list[str], cwd: Path = ROOT) -> str:
     import subprocess
 
-    from bench.common import ROOT
+    return subprocess.run(argv, cwd=cwd, capture_output=True, text=True, check=True).stdout
 
-    return subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, check=True).stdout
+
+def _commit(root: Path) -> str:
+    return _check_output(["git", "rev-parse", "--short", "HEAD"], root).strip()
 
 
 def _mark(ok: bool) -> str:
@@ -181,14 +243,19 @@ def report_lines(section: dict[str, Any], targets: list[tuple[str, str, bool]]) 
         f"100 ms, {section['journal_bytes'] / 1e3:.0f} kB before compression), every command a "
         "new process (Python's start included). Median (min–max).",
         "",
-        "Storing a run at its end (sqlite3 imported, the store opened, the row made and "
-        "committed, the store closed; the history package is imported when the run starts; "
-        f"in a new process, {record['n']} times): "
+        "Storing a run at its end (the store opened, the row made and committed, the store "
+        "closed; the history package and sqlite3 are imported when the run starts, sqlite3 in "
+        f"the background; in a new process, {record['n']} times): "
         f"{_range(record, '.1f')} ms, of which CPU {_range(section['record_cpu_ms'], '.1f')} "
         f"ms; target ≤ {RECORD_MS:g} ms: {_mark(ok)}.",
         "",
-        "| command | seconds | CPU seconds | target |",
-        "|---|---:|---:|---|",
+        *_against_lines(section),
+    ]
+    other = section.get("against")
+    beside = f" `{other['commit']}` seconds | `{other['commit']}` CPU seconds |" if other else ""
+    lines += [
+        f"| command | seconds | CPU seconds |{beside} target |",
+        "|---|---:|---:|" + ("---:|---:|" if other else "") + "---|",
     ]
     for name, answer in section["answers"].items():
         wall = answer["wall"]
@@ -196,20 +263,39 @@ def report_lines(section: dict[str, Any], targets: list[tuple[str, str, bool]]) 
         targets.append(
             (f"`{name}` over 10,000 runs ≤ {ANSWER_S:g} s", f"{wall['median']:.2f} s", met)
         )
+        theirs = other["answers"][name] if other else None
+        their_cells = (
+            f" {_range(theirs['wall'], '.2f')} | {_range(theirs['cpu'], '.2f')} |" if theirs else ""
+        )
         lines.append(
-            f"| `{name}` | {_range(wall, '.2f')} | {_range(answer['cpu'], '.2f')} "
-            f"| ≤ {ANSWER_S:g} s: {_mark(met)} |"
+            f"| `{name}` | {_range(wall, '.2f')} | {_range(answer['cpu'], '.2f')} |"
+            f"{their_cells} ≤ {ANSWER_S:g} s: {_mark(met)} |"
         )
     lines.append("")
     return lines
 
 
+def _against_lines(section: dict[str, Any]) -> list[str]:
+    other = section.get("against")
+    if not other:
+        return []
+    return [
+        f"Side by side, alternating run by run (storing: each with its own copy of the store; "
+        f"the readers below: the same store): this checkout (`{section['commit']}`) "
+        f"{_range(section['record_ms'], '.1f')} ms, CPU "
+        f"{_range(section['record_cpu_ms'], '.1f')} ms; the checkout at `{other['commit']}` "
+        f"{_range(other['record_ms'], '.1f')} ms, CPU {_range(other['record_cpu_ms'], '.1f')} ms.",
+        "",
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--reps", type=int, default=7)
+    parser.add_argument("--against", type=Path, help="another chaosrun checkout to store beside")
     args = parser.parse_args()
     out = BENCH / "out"
-    section = run(args.reps, out)
+    section = run(args.reps, out, args.against)
     (out / "history.json").write_text(json.dumps(section, indent=2))
     targets: list[tuple[str, str, bool]] = []
     print("\n".join(report_lines(section, targets)))

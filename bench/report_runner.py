@@ -42,7 +42,7 @@ def runner_section(section: dict[str, Any], targets: list[tuple[str, str, bool]]
         "the editable chaosrun checkout, whose `.pyc` files would otherwise never be written "
         "where `PYTHONDONTWRITEBYTECODE` is set, as on this machine), run from the "
         "same temporary directory with the same fresh `HOME`, no proxy, and `KUBECONFIG` "
-        "pointing at the fake Kubernetes API server of `tests/kube` (started by the bench on "
+        "pointing at the fake Kubernetes API server of `testbed/kube` (started by the bench on "
         "127.0.0.1, seeded with the demo's objects); neither tool contacts it (the bench checks "
         "that the server recorded no request). The Chaos "
         "Toolkit runs with `--no-version-check` (no call to releases.chaostoolkit.org), an empty "

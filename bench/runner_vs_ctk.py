@@ -5,7 +5,7 @@ fresh processes, timed wall-clock from spawn to exit, alternating which goes fir
 
 Equal work, and no network for either:
 
-* ``KUBECONFIG`` points both at the fake Kubernetes API server of ``tests/kube`` (started
+* ``KUBECONFIG`` points both at the fake Kubernetes API server of ``testbed/kube`` (started
   here, on 127.0.0.1), so whatever a tool loads it finds a cluster; neither validate contacts it.
 * The Chaos Toolkit runs with ``--no-version-check`` (no call to releases.chaostoolkit.org),
   an empty ``--settings`` file (no notification or control plugins) and ``--no-log-file``

@@ -30,7 +30,7 @@ from chaos.engine.outputs import write_outputs
 from chaos.engine.runner import RunHooks, RunResult, RunSettings, run_experiment
 from chaos.engine.slo import parse_rules, rules_of
 from chaos.errors import BadInput
-from chaos.history.record import record_run
+from chaos.history.record import prepare_recording, record_run
 from chaos.providers import PROVIDERS
 from chaos.records.store import RecordStore
 from chaos.records.writer import RecordWriter
@@ -291,6 +291,8 @@ class Session:
             controls=inputs.controls,
             ctk_settings=inputs.ctk_settings,
         )
+        if not options.dry_run:
+            prepare_recording(options.history)
         result = run_experiment(experiment, raw, ctx, settings, self.hooks)
         if not options.dry_run:
             journal = options.journal_path

@@ -1,5 +1,28 @@
 """The default store: one SQLite file (WAL, so readers never wait for a writer; a busy
-timeout, so runs ending at once take turns)."""
+timeout, so runs ending at once take turns).
+
+Durability: ``synchronous = NORMAL``, WAL's own. A commit is written to the WAL, not
+fsynced: a runner that crashes or is killed right after its commit loses nothing (the
+kernel holds what was written, and the next opener replays the WAL); a power cut or a kernel
+crash may lose the runs committed since the last checkpoint, never the database itself (the
+WAL's frames are checksummed, a checkpoint fsyncs the WAL before copying it). That is the
+trade: every run's journal is already fsynced where it was written, and ``chaosrun history
+import`` adds it again, so the store need not pay an fsync (milliseconds on a busy disk) at
+every run's end.
+
+No checkpoint at every run's end: SQLite checkpoints the WAL, with two fsyncs, when the
+last connection to a database closes, and deletes it, so that the next run starts a new WAL
+(one more fsync). A store closes its writer while a read-only connection to the same file is
+still open, and then that one: a read-only connection cannot write the database, so it
+leaves the WAL as it is. (``SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE`` says the same, but reaches
+Python only from 3.12; the reader works on every Python the project supports.) SQLite's
+automatic checkpoint cannot keep such a WAL short: each process that opens the store reads
+the whole WAL again and counts none of it as checkpointed, so a WAL left to grow makes every
+later run slower. The store truncates it instead, at the close that finds it past
+``WAL_BOUND``: that run pays the checkpoint, the next ones read a short WAL. The WAL and its
+index (``-wal``, ``-shm``) stay beside the file: a copy of the store is the three files, or
+``sqlite3 FILE .backup``.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +38,8 @@ from chaos.history.sql import SqlStore
 
 TIMEOUT_ENV = "CHAOSRUN_HISTORY_TIMEOUT"
 BUSY_TIMEOUT = 10.0  # seconds a writer waits for another before giving up
+# A run adds about 40 kB to the WAL, and every opening reads all of it again (0.6 ms a MB).
+WAL_BOUND = 1 << 18
 
 
 def busy_timeout() -> float:
@@ -29,23 +54,19 @@ class SqliteStore(SqlStore):
     def __init__(self, path: Path, timeout: float | None = None, create: bool = True) -> None:
         """``create`` False: a missing file reads as an empty store and is not made."""
         self.where = str(path)
-        timeout = busy_timeout() if timeout is None else timeout
+        self._file: Path | None = path if create or path.exists() else None
         try:
             if create:
                 path.parent.mkdir(parents=True, exist_ok=True)
-            where = path if create or path.exists() else ":memory:"
-            self._db = sqlite3.connect(where, timeout=timeout, isolation_level=None)
-            self._db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            # ``timeout`` is SQLite's busy timeout: a writer waits that long for another.
+            self._db = sqlite3.connect(
+                self._file or ":memory:",
+                timeout=busy_timeout() if timeout is None else timeout,
+                isolation_level=None,
+            )
             self._db.execute("PRAGMA journal_mode = WAL")
             self._db.execute("PRAGMA foreign_keys = ON")
-            # WAL's own durability: a commit is not fsynced, the checkpoint is; a crash loses
-            # no committed row, a power cut at worst the last ones.
             self._db.execute("PRAGMA synchronous = NORMAL")
-            # The checkpoint is left to a later commit (every 1,000 pages) instead of every
-            # run's end (Python 3.12 and later).
-            no_checkpoint = getattr(sqlite3, "SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE", None)
-            if no_checkpoint is not None:
-                self._db.setconfig(no_checkpoint, True)  # type: ignore[attr-defined]
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open the history store {path}: {exc}.") from None
         self.prepare()
@@ -78,4 +99,45 @@ class SqliteStore(SqlStore):
         return int(rows[0][0]) if rows else None
 
     def close(self) -> None:
-        self._db.close()
+        """Close without a checkpoint (the module's docstring says why and how)."""
+        if self._file is not None and _size(Path(f"{self._file}-wal")) > WAL_BOUND:
+            self._truncate_wal()
+        reader = self._reader()
+        try:
+            self._db.close()
+        finally:
+            if reader is not None:
+                reader.close()
+
+    def _truncate_wal(self) -> None:
+        """Checkpoint the whole WAL and empty it, unless another connection is using it
+        (then never wait: a later close does it)."""
+        try:
+            self._db.execute("PRAGMA busy_timeout = 0")
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        except sqlite3.Error:
+            pass
+
+    def _reader(self) -> sqlite3.Connection | None:
+        """A read-only connection holding the file open; None (the writer then checkpoints
+        as it closes) when there is no file or it cannot be opened so."""
+        if self._file is None:
+            return None
+        try:
+            reader = sqlite3.connect(f"{self._file.absolute().as_uri()}?mode=ro", uri=True)
+        except sqlite3.Error:
+            return None
+        try:
+            # A first read takes the shared lock a WAL reader keeps until it closes.
+            reader.execute("PRAGMA user_version").fetchall()
+        except sqlite3.Error:
+            reader.close()
+            return None
+        return reader
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0

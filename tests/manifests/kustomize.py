@@ -80,3 +80,20 @@ def container(deployment: Obj) -> Obj:
 
 def images(objects: list[Obj]) -> set[str]:
     return {c["image"] for _, spec in pod_specs(objects) for c in spec["containers"]}
+
+
+def experiment_of(job_spec: Obj) -> str:
+    """The chaosrun command a Job's pod runs (``chaosrun deployment ...``: ``deployment``)."""
+    command: list[str] = job_spec["template"]["spec"]["containers"][0]["command"]
+    return command[1]
+
+
+def cronjob_of(argv: list[str]) -> str | None:
+    """The CronJob of ``kubectl create job NAME --from=cronjob/SOURCE`` (or ``--from X``)."""
+    for n, word in enumerate(argv):
+        source = word.removeprefix("--from=") if word.startswith("--from=") else None
+        if word == "--from" and n + 1 < len(argv):
+            source = argv[n + 1]
+        if source and source.startswith(("cronjob/", "cronjobs/", "cronjob.batch/")):
+            return source.partition("/")[2]
+    return None

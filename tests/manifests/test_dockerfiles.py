@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -115,6 +116,19 @@ def test_frontend_version_selects_a_stage() -> None:
     assert ("ARG", "FRONTEND_VERSION=v1") in instructions(path)
 
 
+@pytest.mark.parametrize(
+    ("extras", "lock"), [("", "runner.lock"), ("postgres", "runner-postgres.lock")]
+)
+def test_the_runner_takes_an_extra_from_its_own_lock(extras: str, lock: str) -> None:
+    """``--build-arg EXTRAS=postgres`` installs the lock with psycopg; no argument, the
+    runner's own lock, as before."""
+    assert locks_installed("Dockerfile.runner", extras)[0] == f"requirements/{lock}"
+    assert (REPO_ROOT / "requirements" / lock).is_file()
+    builder = stages(REPO_ROOT / "Dockerfile.runner")["builder"]
+    assert "EXTRAS=" in the(builder, "ARG")
+    assert any(f"requirements/{lock}" in c.split() for c in the(builder, "COPY"))
+
+
 def test_runner_runs_chaosrun() -> None:
     final = stages(REPO_ROOT / "Dockerfile.runner")["final"]
     assert [json.loads(e) for e in the(final, "ENTRYPOINT")] == [["chaosrun"]]
@@ -152,13 +166,28 @@ def pip_installs(name: str) -> list[list[str]]:
     return found
 
 
+def locks_installed(name: str, extras: str = "") -> list[str]:
+    """The lock files the builder's ``pip install -r`` read, with the build argument
+    ``EXTRAS`` given (a ``lock="..."`` of the builder expanded as the shell does)."""
+    runs = the(stages(REPO_ROOT / name)["builder"], "RUN")
+    assigned = [m.group(1) for run in runs for m in re.finditer(r'\block=("[^"]*")', run)]
+    locks = [words[words.index("-r") + 1] for words in pip_installs(name) if "-r" in words]
+    return [_shell_value(assigned[0], extras) if lock == '"$lock"' else lock for lock in locks]
+
+
+def _shell_value(word: str, extras: str) -> str:
+    echo = ["bash", "-c", f"echo {word}"]
+    return subprocess.run(
+        echo, env={"EXTRAS": extras}, capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
 @pytest.mark.parametrize("name", sorted(LOCK))
 def test_every_package_comes_from_a_lock_with_its_hash(name: str) -> None:
     """Each install is a lock with --require-hashes, or the project's own wheel, without
     dependencies and without an index: nothing is resolved at build time."""
     installs = pip_installs(name)
-    locks = [words[words.index("-r") + 1] for words in installs if "-r" in words]
-    assert locks == [f"requirements/{LOCK[name]}", "requirements/build.lock"]
+    assert locks_installed(name) == [f"requirements/{LOCK[name]}", "requirements/build.lock"]
     for words in installs:
         assert "--no-deps" in words, words
         if "-r" in words:

@@ -32,6 +32,8 @@ from tests.manifests.kustomize import (
     RUNNER,
     Obj,
     build,
+    cronjob_of,
+    experiment_of,
     find,
     images,
     kubectl,
@@ -439,6 +441,7 @@ def test_each_run_starts_with_both_deployments_ready(guide: str) -> None:
     """A run right after another, or after an apply, must wait for the Deployments it changed:
     a restored backend that is not Ready yet fails the next run's first hypothesis."""
     changed: set[str] = set()  # Deployments not waited for since they last changed
+    schedules: dict[str, str] = {}  # the CronJobs applied: name -> the experiment they run
     runs = 0
     for argv in command_sequence(guide_text(guide)):
         line = shlex.join(argv)
@@ -449,8 +452,16 @@ def test_each_run_starts_with_both_deployments_ready(guide: str) -> None:
             objects = build(REPO_ROOT / argv[3])
             jobs = [o for o in objects if o["kind"] == "Job"]
             if jobs:
-                experiment = jobs[0]["spec"]["template"]["spec"]["containers"][0]["command"][1]
+                experiment = experiment_of(jobs[0]["spec"])
+            for cron in (o for o in objects if o["kind"] == "CronJob"):
+                schedules[cron["metadata"]["name"]] = experiment_of(
+                    cron["spec"]["jobTemplate"]["spec"]
+                )
             changed |= {o["metadata"]["name"] for o in objects if o["kind"] == "Deployment"}
+        elif argv[:3] == ["kubectl", "create", "job"] and (source := cronjob_of(argv)):
+            # A Job made from a CronJob runs now what the schedule runs.
+            assert source in schedules, f"{guide}: `{line}` names a CronJob not applied before"
+            experiment = schedules[source]
         elif argv[:3] == ["kubectl", "rollout", "status"]:
             changed.discard(argv[3].removeprefix("deployment/"))
         elif argv[:3] == ["kubectl", "scale", "deployment"]:

@@ -86,6 +86,7 @@ def runtime_requirements(exclude: set[str] | None = None) -> dict[str, Requireme
 
 
 RUNNER = read_lock(LOCKS / "runner.lock")
+RUNNER_POSTGRES = read_lock(LOCKS / "runner-postgres.lock")
 SERVICES = read_lock(LOCKS / "services.lock")
 BUILD = read_lock(LOCKS / "build.lock")
 # The dependencies left out of the service images, as scripts/lock names them.
@@ -95,7 +96,9 @@ BUILD = read_lock(LOCKS / "build.lock")
 RUNNER_ONLY = {normalize(name) for name in _runner_only.split()}
 
 
-@pytest.mark.parametrize("lock", ["runner.lock", "services.lock", "build.lock"])
+@pytest.mark.parametrize(
+    "lock", ["runner.lock", "runner-postgres.lock", "services.lock", "build.lock"]
+)
 def test_every_package_is_pinned_with_hashes(lock: str) -> None:
     pins = read_lock(LOCKS / lock)
     assert pins
@@ -133,6 +136,44 @@ def test_the_service_lock_is_the_runners_resolution() -> None:
         assert set(pin.hashes) == set(RUNNER[name].hashes), name
     assert {"kubernetes", "supervisor"} <= RUNNER_ONLY
     assert not RUNNER_ONLY & set(SERVICES)
+
+
+def extra_requirements(extra: str) -> dict[str, Requirement]:
+    import tomllib
+
+    listed = tomllib.loads(PYPROJECT.read_text())["project"]["optional-dependencies"][extra]
+    return {normalize(r.name): r for r in map(Requirement, listed)}
+
+
+def test_the_postgres_lock_is_the_runners_and_the_extra() -> None:
+    """Dockerfile.runner's ``EXTRAS=postgres``: the runner's pins, unchanged, plus the
+    ``postgres`` extra within its bounds and what it needs, installable where the images run."""
+    for name, pin in RUNNER.items():
+        assert name in RUNNER_POSTGRES, f"{name} is missing from runner-postgres.lock"
+        assert RUNNER_POSTGRES[name].version == pin.version, name
+        assert set(RUNNER_POSTGRES[name].hashes) == set(pin.hashes), name
+    extra = extra_requirements("postgres")
+    for name, requirement in extra.items():
+        assert requirement.specifier.contains(RUNNER_POSTGRES[name].version), "bash scripts/lock"
+    added = set(RUNNER_POSTGRES) - set(RUNNER)
+    assert set(extra) <= added
+    for name in added:
+        assert RUNNER_POSTGRES[name].via <= set(RUNNER_POSTGRES) | {ROOT_VIA}, name
+    for environment in ENVIRONMENTS:
+        for requirement in map(Requirement, (str(r) for r in extra.values())):
+            wanted = {normalize(requirement.name)} | {
+                normalize(f"{requirement.name}-{e}") for e in requirement.extras
+            }
+            installed = {
+                name
+                for name in wanted
+                if name in RUNNER_POSTGRES
+                and (
+                    RUNNER_POSTGRES[name].requirement.marker is None
+                    or RUNNER_POSTGRES[name].requirement.marker.evaluate(environment)
+                )
+            }
+            assert installed == wanted, environment
 
 
 def test_the_build_lock_holds_the_build_backend() -> None:

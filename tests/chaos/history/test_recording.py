@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import resource
 import sqlite3
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ import pytest
 
 from chaos.history import RunQuery, open_store
 from testbed.polling import wait_until
-from testbed.procs import free_port
+from testbed.procs import REPO_ROOT, free_port
 from tests.support.cli import run_chaosrun, spawn_chaosrun
 
 WARNING = "The run was not added to the history"
@@ -162,3 +163,41 @@ def test_a_store_that_fails_costs_the_run_nothing(failure: str, met: bool, tmp_p
     assert journal["chaosrun"]["score"]["value"] == (100 if met else 0)
     warning = next(line for line in output.splitlines() if WARNING in line)
     assert "WARNING" in warning and warning.endswith(".")
+
+
+PREPARED = """
+import sys
+from chaos.history import HistoryOptions
+from chaos.history.record import prepare_recording
+
+assert "sqlite3" not in sys.modules
+started = prepare_recording(HistoryOptions(url=sys.argv[1], enabled=sys.argv[2] == "on"))
+if started is not None:
+    started.join()
+print("sqlite3" in sys.modules, "psycopg" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize(
+    ("url", "enabled", "imported"),
+    [
+        ("{tmp}/history.db", "on", True),
+        ("sqlite://{tmp}/history.db", "on", True),
+        ("{tmp}/history.db", "off", False),  # --no-history
+        ("postgresql://user@127.0.0.1:1/db", "on", False),  # psycopg waits for the end
+        ("ftp://nowhere", "on", False),  # said once, at the end
+    ],
+)
+def test_the_sqlite_store_is_imported_while_the_run_goes(
+    url: str, enabled: str, imported: bool, tmp_path: Path
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", PREPARED, url.format(tmp=tmp_path), enabled],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [str(imported), "False"]
+    assert not list(tmp_path.iterdir())  # nothing opened or made before the run's end

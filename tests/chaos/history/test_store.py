@@ -4,12 +4,14 @@ versioned schema, and concurrent writers (real processes)."""
 from __future__ import annotations
 
 import json
+import signal
 import sqlite3
 import subprocess
 import sys
 import textwrap
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +19,7 @@ import pytest
 from chaos.history import RunQuery, open_store, row_of
 from chaos.history.schema import SCHEMA_VERSION, StoreTooNew, migrate
 from chaos.history.sql import INSERT
+from chaos.history.sqlite import WAL_BOUND
 from testbed.procs import REPO_ROOT
 from tests.support.journals import made_journal
 
@@ -145,4 +148,50 @@ def test_twenty_concurrent_writers_lose_no_row(history_url: str) -> None:
         assert proc.returncode == 0, err
     store = open_store(history_url)
     assert len(store.runs(RunQuery(limit=None))) == 100
+    store.close()
+
+
+KILLED_AFTER_COMMIT = textwrap.dedent(
+    """
+    import os, signal, sys
+    from chaos.history import open_store, row_of
+    from tests.support.journals import made_journal
+
+    store = open_store(sys.argv[1])
+    store.add(row_of(made_journal("killed", run_id="01KILLED00000")))
+    os.kill(os.getpid(), signal.SIGKILL)  # before the store is closed
+    """
+)
+
+
+def test_a_committed_run_survives_its_runner_killed(history_url: str) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", KILLED_AFTER_COMMIT, history_url],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    store = open_store(history_url)
+    assert store.get("01KILLED00000") is not None
+    store.close()
+
+
+def test_sqlite_leaves_the_wal_at_a_close_and_empties_it_past_its_bound(tmp_path: Path) -> None:
+    path = tmp_path / "history.db"
+    wal = tmp_path / "history.db-wal"
+    sizes = []
+    for n in range(40):
+        store = open_store(str(path))  # as a run does at its end: open, add, close
+        store.add(row_of(made_journal(run_id=f"01WAL{n:08d}", availability=99.0)))
+        store.close()
+        sizes.append(wal.stat().st_size)
+        if sizes[-1] < sizes[0]:
+            break
+    assert sizes[0] > 0  # the first close kept the WAL: no checkpoint at a run's end
+    assert max(sizes) <= WAL_BOUND  # never left past its bound
+    assert sizes[-1] == 0, sizes  # the close that found it past the bound emptied it
+    store = open_store(str(path))
+    assert len(store.runs(RunQuery(limit=None))) == len(sizes)
     store.close()
