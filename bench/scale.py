@@ -29,6 +29,8 @@ from services.contract import MESSAGE_PATH
 SIZES = (10, 300, 1000, 2000, 5000)
 EXPERIMENTS = ("pod", "deployment")
 CTK = "chaostoolkit"
+# What the built-in command needs beyond the pause and the URL to do what the file does.
+BUILTIN_ARGS = {"deployment": ["--name", "back"], "scale": ["back", "--replicas", "0"]}
 
 
 def _zero_pause_copy(name: str, tmp: Path) -> Path:
@@ -51,9 +53,8 @@ class Sides:
         def journal(side: str) -> Path:
             return tmp / f"journal-{experiment}-{side.replace(' ', '-')}.json"
 
-        builtin = [chaosrun, experiment, "--pause", "0", "--frontend-url", url]
-        if experiment == "deployment":
-            builtin += ["--name", "back"]
+        builtin = [chaosrun, experiment, *BUILTIN_ARGS.get(experiment, [])]
+        builtin += ["--pause", "0", "--frontend-url", url]
         self.commands: dict[str, list[str]] = {
             CTK: [
                 *(str(BIN / "chaos"), "--no-version-check", "--no-log-file"),
@@ -75,7 +76,7 @@ class Sides:
         return str(json.loads(self.journals[side].read_text())["status"])
 
 
-def _measure(
+def measure(
     sides: Sides, cluster: ScaleCluster, pods: int, reps: int, env: dict[str, str], cwd: Path
 ) -> dict[str, Any]:
     names = list(sides.commands)
@@ -149,7 +150,7 @@ def run(reps: int, out_dir: Path, sizes: tuple[int, ...] = SIZES) -> dict[str, A
                 for name, sides in all_sides.items():
                     # Fewer repetitions where one run takes seconds; never fewer than 3.
                     n = reps if pods <= 1000 else max(3, reps // 2)
-                    point[name] = _measure(sides, cluster, pods, n, env, tmp)
+                    point[name] = measure(sides, cluster, pods, n, env, tmp)
                     summary = ", ".join(
                         f"{side} {row['wall']['median'] * 1e3:.0f} ms"
                         + (f" (x{row['ratio']:.2f})" if "ratio" in row else "")

@@ -33,12 +33,11 @@ def test_the_first_signal_is_raised_when_the_change_is_over() -> None:
 
 def test_a_second_signal_interrupts_at_once() -> None:
     steps: list[str] = []
-    with signals.interruptible(), pytest.raises(signals.Interrupted) as caught:
-        with deferred():
-            _kill_self(signal.SIGINT)
-            steps.append("first")
-            _kill_self(signal.SIGTERM)
-            steps.append("second")
+    with signals.interruptible(), pytest.raises(signals.Interrupted) as caught, deferred():
+        _kill_self(signal.SIGINT)
+        steps.append("first")
+        _kill_self(signal.SIGTERM)
+        steps.append("second")
     assert steps == ["first"]
     assert caught.value.signame == "SIGTERM"
     assert not stop_pending()
@@ -46,23 +45,21 @@ def test_a_second_signal_interrupts_at_once() -> None:
 
 def test_a_failed_change_is_marked_before_the_signal_is_raised() -> None:
     steps: list[str] = []
-    with signals.interruptible(), pytest.raises(signals.Interrupted):
-        with deferred():
-            try:
-                _kill_self()
-                raise LookupError("refused")
-            except LookupError:
-                steps.append("marked untouched")
+    with signals.interruptible(), pytest.raises(signals.Interrupted), deferred():
+        try:
+            _kill_self()
+            raise LookupError("refused")
+        except LookupError:
+            steps.append("marked untouched")
     assert steps == ["marked untouched"]
 
 
 def test_nested_blocks_raise_at_the_outermost_end() -> None:
     steps: list[str] = []
-    with signals.interruptible(), pytest.raises(signals.Interrupted):
+    with signals.interruptible(), pytest.raises(signals.Interrupted), deferred():
         with deferred():
-            with deferred():
-                _kill_self()
-            steps.append("outer block goes on")
+            _kill_self()
+        steps.append("outer block goes on")
     assert steps == ["outer block goes on"]
 
 
@@ -76,9 +73,8 @@ def test_outside_a_run_the_signal_acts_as_it_would_anyway() -> None:
 
 def test_no_retry_is_started_while_a_signal_waits() -> None:
     waited: list[bool] = []
-    with signals.interruptible(), pytest.raises(signals.Interrupted):
-        with deferred():
-            _kill_self()
-            waited.append(Backoff(60).wait("the API answered 503"))
+    with signals.interruptible(), pytest.raises(signals.Interrupted), deferred():
+        _kill_self()
+        waited.append(Backoff(60).wait("the API answered 503"))
     assert waited == [False]
     assert Backoff(60, first=0.01).wait("the API answered 503")  # no signal: tried again
