@@ -16,15 +16,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench.common import BENCH, ProxyTrap, log, service, spawn
-from bench.scale import CTK, Sides, measure
-from bench.scale_cluster import ScaleCluster
-from services.contract import MESSAGE_PATH
+from bench.common import BENCH, log, spawn
+from bench.scale import CTK, Sides, measure, stack, summary
 
 SIZES = (10, 1000)
 TARGET_RATIO = 1.5
@@ -32,45 +28,18 @@ EXPERIMENT = "scale"
 
 
 def run(reps: int, out_dir: Path, sizes: tuple[int, ...] = SIZES) -> dict[str, Any]:
-    tmp = Path(tempfile.mkdtemp(prefix="scalecmd-", dir=out_dir)).resolve()
-    home = tmp / "home"
-    home.mkdir()
-    settings = tmp / "ctk-settings.yaml"
-    settings.write_text("{}\n")
-    trap = ProxyTrap()
-    cluster = ScaleCluster(tmp)
-    env = {**os.environ, "KUBECONFIG": str(cluster.kubeconfig), "HOME": str(home), **trap.env}
     results: dict[str, Any] = {"reps": reps, "sizes": list(sizes), "points": []}
-    try:
-        logs = tmp / "logs"
-        with (
-            service("services.backend", logs) as backend,
-            service(
-                "services.frontend_v1", logs, env={"BACKEND_URL": f"{backend.url}{MESSAGE_PATH}"}
-            ) as front,
-        ):
-            sides = Sides(EXPERIMENT, tmp, f"{front.url}/", settings)
-            cluster.resize(sizes[0])
-            for argv in sides.commands.values():  # warm the page cache and .pyc files
-                cluster.settle(sizes[0])
-                spawn(argv, env, tmp)
-            for pods in sizes:
-                cluster.resize(pods)
-                rows = measure(sides, cluster, pods, reps, env, tmp)
-                results["points"].append({"pods": pods, "sides": rows})
-                log(
-                    f"scale command at {pods} pods: "
-                    + ", ".join(
-                        f"{side} {row['wall']['median'] * 1e3:.0f} ms"
-                        + (f" (x{row['ratio']:.2f})" if "ratio" in row else "")
-                        for side, row in rows.items()
-                    )
-                )
-        if trap.connections:
-            raise RuntimeError(f"a tool tried to reach the network ({trap.connections} time(s))")
-    finally:
-        trap.close()
-        cluster.stop()
+    with stack(out_dir, "scalecmd-") as bed:
+        sides = Sides(EXPERIMENT, bed.tmp, bed.url, bed.settings)
+        bed.cluster.resize(sizes[0])
+        for argv in sides.commands.values():  # warm the page cache and .pyc files
+            bed.cluster.settle(sizes[0])
+            spawn(argv, bed.env, bed.tmp)
+        for pods in sizes:
+            bed.cluster.resize(pods)
+            rows = measure(sides, bed.cluster, pods, reps, bed.env, bed.tmp)
+            results["points"].append({"pods": pods, "sides": rows})
+            log(f"scale command at {pods} pods: {summary(rows)}")
     results["commands"] = {
         side: " ".join(Path(a).name if a.startswith("/") else a for a in argv)
         for side, argv in sides.commands.items()
@@ -78,8 +47,8 @@ def run(reps: int, out_dir: Path, sizes: tuple[int, ...] = SIZES) -> dict[str, A
     return results
 
 
-def _s(summary: dict[str, float]) -> str:
-    return f"{summary['median']:.2f} ({summary['min']:.2f}–{summary['max']:.2f})"
+def _s(stats: dict[str, float]) -> str:
+    return f"{stats['median']:.2f} ({stats['min']:.2f}–{stats['max']:.2f})"
 
 
 def report_lines(section: dict[str, Any], targets: list[tuple[str, str, bool]]) -> list[str]:
