@@ -5,7 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from bench import halt_bench, history_bench, live_bench, overload, proxy, report_scale, slow_backend
+from bench import (
+    halt_bench,
+    history_bench,
+    live_bench,
+    overload,
+    proxy,
+    report_scale,
+    scale_command,
+    slow_backend,
+)
 from bench.common import BENCH
 from bench.report_runner import (
     BREAKER_OVERHEAD_US,
@@ -243,6 +252,8 @@ def render(results: dict[str, Any], command: str) -> str:
         body += live_bench.report_lines(sections["live"], targets)
     if "halt" in sections:
         body += halt_bench.report_lines(sections["halt"], targets)
+    if "scale-command" in sections:
+        body += scale_command.report_lines(sections["scale-command"], targets)
     if "overload" in sections:
         body += overload.report_lines(sections["overload"], targets)
     pkgs = ", ".join(f"{k} {v}" for k, v in m["packages"].items())

@@ -18,6 +18,9 @@ import json
 import os
 import statistics
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +32,8 @@ from services.contract import MESSAGE_PATH
 SIZES = (10, 300, 1000, 2000, 5000)
 EXPERIMENTS = ("pod", "deployment")
 CTK = "chaostoolkit"
+# What the built-in command needs beyond the pause and the URL to do what the file does.
+BUILTIN_ARGS = {"deployment": ["--name", "back"], "scale": ["back", "--replicas", "0"]}
 
 
 def _zero_pause_copy(name: str, tmp: Path) -> Path:
@@ -51,9 +56,8 @@ class Sides:
         def journal(side: str) -> Path:
             return tmp / f"journal-{experiment}-{side.replace(' ', '-')}.json"
 
-        builtin = [chaosrun, experiment, "--pause", "0", "--frontend-url", url]
-        if experiment == "deployment":
-            builtin += ["--name", "back"]
+        builtin = [chaosrun, experiment, *BUILTIN_ARGS.get(experiment, [])]
+        builtin += ["--pause", "0", "--frontend-url", url]
         self.commands: dict[str, list[str]] = {
             CTK: [
                 *(str(BIN / "chaos"), "--no-version-check", "--no-log-file"),
@@ -75,7 +79,7 @@ class Sides:
         return str(json.loads(self.journals[side].read_text())["status"])
 
 
-def _measure(
+def measure(
     sides: Sides, cluster: ScaleCluster, pods: int, reps: int, env: dict[str, str], cwd: Path
 ) -> dict[str, Any]:
     names = list(sides.commands)
@@ -103,21 +107,30 @@ def _measure(
     return out
 
 
-def run(reps: int, out_dir: Path, sizes: tuple[int, ...] = SIZES) -> dict[str, Any]:
-    tmp = Path(tempfile.mkdtemp(prefix="scale-", dir=out_dir)).resolve()
+@dataclass(frozen=True)
+class Stack:
+    """What both tools run against: ``env`` points them at ``cluster`` with a fresh HOME;
+    ``url`` is a frontend v1 in front of a real backend; ``settings`` an empty CTK file."""
+
+    tmp: Path
+    env: dict[str, str]
+    cluster: ScaleCluster
+    settings: Path
+    url: str
+
+
+@contextmanager
+def stack(out_dir: Path, prefix: str) -> Iterator[Stack]:
+    """The testbed's API server, a backend and a frontend v1, all on 127.0.0.1; fails if a
+    tool tried to reach the network meanwhile."""
+    tmp = Path(tempfile.mkdtemp(prefix=prefix, dir=out_dir)).resolve()
     home = tmp / "home"
     home.mkdir()
     settings = tmp / "ctk-settings.yaml"
     settings.write_text("{}\n")
     trap = ProxyTrap()
     cluster = ScaleCluster(tmp)
-    env = {
-        **os.environ,
-        "KUBECONFIG": str(cluster.kubeconfig),
-        "HOME": str(home),
-        **trap.env,
-    }
-    results: dict[str, Any] = {"reps": reps, "sizes": list(sizes), "points": []}
+    env = {**os.environ, "KUBECONFIG": str(cluster.kubeconfig), "HOME": str(home), **trap.env}
     try:
         logs = tmp / "logs"
         with (
@@ -126,43 +139,53 @@ def run(reps: int, out_dir: Path, sizes: tuple[int, ...] = SIZES) -> dict[str, A
                 "services.frontend_v1", logs, env={"BACKEND_URL": f"{backend.url}{MESSAGE_PATH}"}
             ) as front,
         ):
-            url = f"{front.url}/"
-            all_sides = {name: Sides(name, tmp, url, settings) for name in EXPERIMENTS}
-            cluster.resize(sizes[0])
-            for sides in all_sides.values():  # warm the page cache and .pyc files
-                for argv in sides.commands.values():
-                    cluster.settle(sizes[0])
-                    spawn(argv, env, tmp)
-            log("start-up breakdown of chaosrun pod")
-            results["startup"] = startup.run(
-                max(5, reps), url, env, tmp, lambda: cluster.settle(sizes[0])
-            )
-            for pods in sizes:
-                cluster.resize(pods)
-                server = cluster.list_seconds()
-                point: dict[str, Any] = {"pods": pods, "server_list_s": server}
-                log(
-                    f"scale {pods} pods: the API server answers a list in "
-                    f"{server['after_write'] * 1e3:.1f} ms after a write, "
-                    f"{server['unchanged'] * 1e3:.1f} ms unchanged"
-                )
-                for name, sides in all_sides.items():
-                    # Fewer repetitions where one run takes seconds; never fewer than 3.
-                    n = reps if pods <= 1000 else max(3, reps // 2)
-                    point[name] = _measure(sides, cluster, pods, n, env, tmp)
-                    summary = ", ".join(
-                        f"{side} {row['wall']['median'] * 1e3:.0f} ms"
-                        + (f" (x{row['ratio']:.2f})" if "ratio" in row else "")
-                        for side, row in point[name].items()
-                    )
-                    log(f"  {name}: {summary}")
-                results["points"].append(point)
+            yield Stack(tmp, env, cluster, settings, f"{front.url}/")
         if trap.connections:
             raise RuntimeError(f"a tool tried to reach the network ({trap.connections} time(s))")
     finally:
         trap.close()
         cluster.stop()
+
+
+def run(reps: int, out_dir: Path, sizes: tuple[int, ...] = SIZES) -> dict[str, Any]:
+    results: dict[str, Any] = {"reps": reps, "sizes": list(sizes), "points": []}
+    with stack(out_dir, "scale-") as bed:
+        cluster, env, tmp = bed.cluster, bed.env, bed.tmp
+        all_sides = {name: Sides(name, tmp, bed.url, bed.settings) for name in EXPERIMENTS}
+        cluster.resize(sizes[0])
+        for sides in all_sides.values():  # warm the page cache and .pyc files
+            for argv in sides.commands.values():
+                cluster.settle(sizes[0])
+                spawn(argv, env, tmp)
+        log("start-up breakdown of chaosrun pod")
+        results["startup"] = startup.run(
+            max(5, reps), bed.url, env, tmp, lambda: cluster.settle(sizes[0])
+        )
+        for pods in sizes:
+            cluster.resize(pods)
+            server = cluster.list_seconds()
+            point: dict[str, Any] = {"pods": pods, "server_list_s": server}
+            log(
+                f"scale {pods} pods: the API server answers a list in "
+                f"{server['after_write'] * 1e3:.1f} ms after a write, "
+                f"{server['unchanged'] * 1e3:.1f} ms unchanged"
+            )
+            for name, sides in all_sides.items():
+                # Fewer repetitions where one run takes seconds; never fewer than 3.
+                n = reps if pods <= 1000 else max(3, reps // 2)
+                point[name] = measure(sides, cluster, pods, n, env, tmp)
+                log(f"  {name}: {summary(point[name])}")
+            results["points"].append(point)
     results["python_startup_s"] = statistics.median(
-        spawn([str(BIN / "python"), "-c", "pass"], env, ROOT)["wall"] for _ in range(5)
+        spawn([str(BIN / "python"), "-c", "pass"], bed.env, ROOT)["wall"] for _ in range(5)
     )
     return results
+
+
+def summary(rows: dict[str, Any]) -> str:
+    """One log line of a measurement: each side's median and ratio."""
+    return ", ".join(
+        f"{side} {row['wall']['median'] * 1e3:.0f} ms"
+        + (f" (x{row['ratio']:.2f})" if "ratio" in row else "")
+        for side, row in rows.items()
+    )

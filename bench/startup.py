@@ -61,6 +61,7 @@ def child(url: str, journal: str) -> dict[str, float]:
     import kubernetes  # noqa: F401
 
     mark()
+    from chaos.engine.breaker_url import breaker_url
     from chaos.engine.session import Session
     from chaos.experiment.builtin import PodChaos, builtin_experiment
     from chaos.measure import Prober
@@ -72,7 +73,7 @@ def child(url: str, journal: str) -> dict[str, float]:
     session.connect()
     mark()
     frontend = session.frontend_url(values["frontend_url"], values["namespace"])
-    breaker = session._breaker_url(frontend, True)
+    breaker = breaker_url(options.measurement.breaker_url, frontend, True)
     mark()
     prober = Prober(frontend, interval=options.measurement.probe_interval)
     prober.start()

@@ -1,6 +1,6 @@
 """Every benchmark in one run; ``bash bench/run`` starts it in the bench venv.
 
-    python bench/suite.py [--quick] [--only runner,scale,...,history,live,overload,halt]
+    python bench/suite.py [--quick] [--only runner,scale,...,overload,halt,scale-command]
                           [--no-doc]
 
 Writes ``bench/out/results.json`` and (unless ``--no-doc``) ``docs/benchmarks.md``.
@@ -36,6 +36,7 @@ SECTIONS = (
     "live",
     "overload",
     "halt",
+    "scale-command",
 )
 
 
@@ -141,6 +142,10 @@ def main() -> int:
         from bench import halt_bench
 
         sections["halt"] = halt_bench.run(10 if quick else halt_bench.HALTS, out_dir)
+    if "scale-command" in only:
+        from bench import scale_command
+
+        sections["scale-command"] = scale_command.run(3 if quick else 7, out_dir)
     results["finished"] = time.strftime("%H:%M", time.gmtime())
     results["command"] = shlex.join(["bash", "bench/run", *sys.argv[1:]])
     (out_dir / "results.json").write_text(json.dumps(results, indent=2))

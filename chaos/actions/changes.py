@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from chaos.actions.context import RunContext
 from chaos.actions.errors import ActivityFailed
 from chaos.drivers.base import DriverError, NotFound, ObjectKind, OutcomeUnknown
+from chaos.signalstate import deferred
 
 if TYPE_CHECKING:
     from chaos.records.model import RecordedObject
@@ -100,7 +101,8 @@ def change(ctx: RunContext, made: Change, apply: Callable[[], T]) -> T:
     """Write what undoes ``made`` ahead (fsynced), then ``apply`` it.
 
     Refused (a ``DriverError`` other than ``OutcomeUnknown``): the entry is closed as
-    untouched. No answer: the entry stays open, the undo will see.
+    untouched. No answer: the entry stays open, the undo will see. A first stopping signal
+    during ``apply`` is raised once the entry is marked (``chaos.signalstate``).
     """
     from chaos.records.model import ObjectState, Op, RecordedObject
     from chaos.records.writer import RecordError
@@ -123,16 +125,19 @@ def change(ctx: RunContext, made: Change, apply: Callable[[], T]) -> T:
         ctx.write_ahead(entry)
     except RecordError as exc:
         raise ActivityFailed(f"{exc}, so {made.label} was not {made.op}") from None
-    try:
-        result = apply()
-    except OutcomeUnknown:
-        raise
-    except DriverError as exc:
-        ctx.mark(entry, ObjectState.UNTOUCHED, str(exc))
-        ctx.undoable.remove(entry)
-        raise
-    ctx.mark(entry, ObjectState.DELETED if deleting else ObjectState.CHANGED)
-    made.injected(ctx)
+    # A signal waits for the answer: the call abandoned, the undo could reach the server
+    # first and the change land after it.
+    with deferred():
+        try:
+            result = apply()
+        except OutcomeUnknown:
+            raise
+        except DriverError as exc:
+            ctx.mark(entry, ObjectState.UNTOUCHED, str(exc))
+            ctx.undoable.remove(entry)
+            raise
+        ctx.mark(entry, ObjectState.DELETED if deleting else ObjectState.CHANGED)
+        made.injected(ctx)
     return result
 
 

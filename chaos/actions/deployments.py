@@ -17,6 +17,7 @@ from chaos.drivers.base import (
     NotFound,
     OutcomeUnknown,
 )
+from chaos.signalstate import deferred
 
 # chaos.records is imported by the functions that write run records, not by validation
 # (which imports this module for the functions' signatures).
@@ -104,14 +105,15 @@ def _delete_one(ctx: RunContext, driver: Driver, snap: DeploymentSnapshot) -> No
         raise ActivityFailed(f"{exc}, so Deployment '{snap.name}' was not deleted") from None
     # Before the DELETE leaves: a signal arriving right after it must find the snapshot.
     taken = ctx.remember_snapshot(snap, entry)
-    try:
-        driver.delete_deployment(snap.name, snap.namespace)
-    except OutcomeUnknown:
-        raise  # it may be gone: the rollback will see
-    except DriverError as exc:
-        ctx.forget_snapshot(taken, str(exc))  # refused: it still stands
-        raise
-    ctx.mark(entry, ObjectState.DELETED)
+    with deferred():  # as for any change (``changes.change``): a signal waits for the answer
+        try:
+            driver.delete_deployment(snap.name, snap.namespace)
+        except OutcomeUnknown:
+            raise  # it may be gone: the rollback will see
+        except DriverError as exc:
+            ctx.forget_snapshot(taken, str(exc))  # refused: it still stands
+            raise
+        ctx.mark(entry, ObjectState.DELETED)
     where = f"{snap.namespace}/{snap.name}"
     ctx.event(
         "Deployment", snap.name, snap.namespace, "ChaosInjected", f"deleted Deployment {where}"

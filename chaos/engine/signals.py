@@ -11,6 +11,8 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
+from chaos import signalstate
+
 logger = logging.getLogger("chaosrun")
 
 
@@ -73,6 +75,13 @@ _requested: list[bool] = [False]
 
 def _raise(signum: int, frame: FrameType | None) -> None:
     name = signal.Signals(signum).name
+    if signalstate.defer(signum):
+        logger.warning(
+            "Received %s while a change is in flight; the run stops once it is answered "
+            "(send it again to stop at once)",
+            name,
+        )
+        return
     _received_name[:] = [name]
     _requested[0] = False
     _received.set()
@@ -91,7 +100,8 @@ def request_stop(reason: str) -> None:
 
 @contextmanager
 def interruptible() -> Iterator[None]:
-    """Within the block, the stopping signals raise ``Interrupted`` wherever the run is."""
+    """Within the block, the stopping signals raise ``Interrupted`` wherever the run is, but
+    for a change in flight, which first gets its answer (``chaos.signalstate``)."""
     _received.clear()
     previous_hook = sys.unraisablehook
 

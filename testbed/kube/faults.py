@@ -12,6 +12,8 @@ occurrence) and what happens to it:
 ``applied-reset``     forwarded, then the connection is reset
 ``hold``              parked until ``release()``; every later request waits behind it, as a
                       server would see them in the order they were sent; then forwarded
+``late``              parked until ``release()`` while later requests pass it (overtaken on
+                      the way, as a request its client abandoned can be); then forwarded
 
 Every request is recorded (``seen``) with the fault, if any, that it met.
 """
@@ -37,6 +39,7 @@ KINDS = (
     "applied-timeout",
     "applied-reset",
     "hold",
+    "late",
 )
 _REASONS = {429: "Too Many Requests", 503: "Service Unavailable", 504: "Gateway Timeout"}
 
@@ -192,6 +195,8 @@ class FaultProxy:
             return
         if kind == "hold":
             await asyncio.to_thread(self._hold)
+        elif kind == "late":
+            await asyncio.to_thread(self._park)
         else:
             await asyncio.to_thread(self._wait_behind_hold)
         answer = await self._forward(request)
@@ -211,6 +216,10 @@ class FaultProxy:
 
     def _hold(self) -> None:
         self._order.acquire()
+        self.held.set()
+        self._released.wait()
+
+    def _park(self) -> None:
         self.held.set()
         self._released.wait()
 

@@ -32,8 +32,6 @@ from tests.manifests.kustomize import (
     RUNNER,
     Obj,
     build,
-    cronjob_of,
-    experiment_of,
     find,
     images,
     kubectl,
@@ -434,40 +432,3 @@ def test_the_steps_come_in_an_order_that_works(guide: str) -> None:
         assert first("az acr create") < first("az aks create") < first("az aks get-credentials")
         assert first("az acr create") < first("az acr build") < first("sed ") < deploy
         assert max(builds) < first("docker push") < first("sed ")
-
-
-@pytest.mark.parametrize("guide", sorted(GUIDES))
-def test_each_run_starts_with_both_deployments_ready(guide: str) -> None:
-    """A run right after another, or after an apply, must wait for the Deployments it changed:
-    a restored backend that is not Ready yet fails the next run's first hypothesis."""
-    changed: set[str] = set()  # Deployments not waited for since they last changed
-    schedules: dict[str, str] = {}  # the CronJobs applied: name -> the experiment they run
-    runs = 0
-    for argv in command_sequence(guide_text(guide)):
-        line = shlex.join(argv)
-        experiment = None
-        if argv[0] == "chaosrun" and argv[1] in ("pod", "deployment"):
-            experiment = argv[1]
-        elif argv[:3] == ["kubectl", "apply", "-k"]:
-            objects = build(REPO_ROOT / argv[3])
-            jobs = [o for o in objects if o["kind"] == "Job"]
-            if jobs:
-                experiment = experiment_of(jobs[0]["spec"])
-            for cron in (o for o in objects if o["kind"] == "CronJob"):
-                schedules[cron["metadata"]["name"]] = experiment_of(
-                    cron["spec"]["jobTemplate"]["spec"]
-                )
-            changed |= {o["metadata"]["name"] for o in objects if o["kind"] == "Deployment"}
-        elif argv[:3] == ["kubectl", "create", "job"] and (source := cronjob_of(argv)):
-            # A Job made from a CronJob runs now what the schedule runs.
-            assert source in schedules, f"{guide}: `{line}` names a CronJob not applied before"
-            experiment = schedules[source]
-        elif argv[:3] == ["kubectl", "rollout", "status"]:
-            changed.discard(argv[3].removeprefix("deployment/"))
-        elif argv[:3] == ["kubectl", "scale", "deployment"]:
-            changed.add(argv[3])
-        if experiment:
-            assert not changed, f"{guide}: `{line}` starts before {sorted(changed)} is Ready"
-            changed.add({"pod": "front", "deployment": "back"}[experiment])
-            runs += 1
-    assert runs >= 3, f"{guide} runs the three experiments"

@@ -77,12 +77,6 @@ SERIAL_PATHS = {
     ),
     "tests/chaos/demo/": "each act's measurement and breaker windows are timed",
     "tests/chaos/drivers/local/test_measure_live.py": "v2's breaker opens within the measurement",
-    # Known race, not yet fixed: a signal that lands while the cordon's PATCH is in flight
-    # abandons the call; under load the undo can reach the server before the abandoned PATCH,
-    # which then cordons the node again. Alone the PATCH always lands first.
-    "tests/chaos/faults/test_fault_matrix_cutoffs.py::test_a_signal_at_any_step_loses_nothing": (
-        "an abandoned in-flight change may land after its undo"
-    ),
 }
 
 

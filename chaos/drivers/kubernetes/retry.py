@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 import urllib3
 from kubernetes import client
 
+from chaos.signalstate import stop_pending
+
 logger = logging.getLogger("chaosrun")
 
 TRANSIENT_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -71,10 +73,14 @@ class Backoff:
         self._next = self.first
 
     def wait(self, why: str, hint: float | None = None) -> bool:
-        """Sleep before the next try and return True; False when the deadline forbids it.
+        """Sleep before the next try and return True; False when the deadline forbids it,
+        or when a stopping signal waits for this call to end (``chaos.signalstate``).
 
         ``hint`` is the server's own ``Retry-After``; it is honoured up to the cap.
         """
+        if stop_pending():
+            logger.warning("  %s; not trying again: the run is stopping", why)
+            return False
         delay = min(self.cap, hint if hint is not None else self._next)
         if time.monotonic() + delay > self._until:
             return False

@@ -20,6 +20,7 @@ from chaos.drivers.base import DriverError, NotFound, OutcomeUnknown, TargetUnre
 from chaos.drivers.kubernetes.connection import connect, refused, unreachable
 from chaos.drivers.kubernetes.retry import Backoff, may_have_applied, retry_after, transient_status
 from chaos.drivers.kubernetes.settings import KubeSettings
+from chaos.signalstate import stop_pending
 
 T = TypeVar("T")
 
@@ -142,6 +143,11 @@ class ApiCalls:
                 return self.once(doing, missing, call)
             except Retryable as failure:
                 if not backoff.wait(f"{failure.why} when asked to {doing}", failure.hint):
+                    if failure.maybe_applied and stop_pending():
+                        raise OutcomeUnknown(
+                            f"{failure.error}; the run is stopping, so whether it was applied "
+                            "is unknown"
+                        ) from None
                     raise failure.error from None
 
     def delete_resolving(
