@@ -8,6 +8,7 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -526,12 +527,15 @@ def test_a_stop_requested_from_another_thread_ends_the_pause_and_rolls_back(
     assert run(experiment(target, [set_status(target.url, 200)]), tmp_path).status == "completed"
 
 
-def _signal_when(log_lines: list[str], prefix: str, count: int) -> threading.Thread:
-    """Send ``count`` SIGINTs to this process once a line starting with ``prefix`` shows up."""
+def _signal_when(
+    log_lines: list[str], prefix: str, count: int, also: Callable[[], bool] = lambda: True
+) -> threading.Thread:
+    """Send ``count`` SIGINTs to this process once a line starting with ``prefix`` shows up
+    (and ``also`` holds)."""
 
     def send() -> None:
         for _ in range(1000):
-            if any(line.startswith(prefix) for line in log_lines):
+            if any(line.startswith(prefix) for line in log_lines) and also():
                 for _ in range(count):
                     os.kill(os.getpid(), signal.SIGINT)
                     threading.Event().wait(0.2)
@@ -680,7 +684,13 @@ def test_sigint_while_waiting_for_a_background_activity_interrupts_and_rolls_bac
 ) -> None:
     slow = {**set_status(target.url, 503, "break-it"), "pauses": {"after": 60}}
     raw = experiment(target, [_background(slow)])
-    sender = _signal_when(log_lines, "Waiting for 1 background activity", 1)
+
+    # Once the background action has broken the target: a signal before its POST would let
+    # the rollback's POST land first.
+    def broken() -> bool:
+        return target.status == 503
+
+    sender = _signal_when(log_lines, "Waiting for 1 background activity", 1, also=broken)
     result = run(raw, tmp_path)
     sender.join()
     assert (result.status, result.exit_code) == ("interrupted", 1)
