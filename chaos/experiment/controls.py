@@ -121,12 +121,18 @@ def ref_problems(doc: dict[str, Any]) -> list[str]:
         for i, control in enumerate(controls)
         if isinstance(control, dict)
     ]
-    names = {c.get("name") for _, c in declared if "ref" not in c}
+    names = {_key(c.get("name")) for _, c in declared if "ref" not in c}
     return [
         f"{here}.ref: no control named {control['ref']!r} is declared"
         for here, control in declared
-        if "ref" in control and control["ref"] not in names
+        if "ref" in control and _key(control["ref"]) not in names
     ]
+
+
+def _key(name: Any) -> Any:
+    """A name to compare: as written, or its repr when it cannot be hashed (a mapping given
+    where a name belongs, which the schema reports)."""
+    return name if isinstance(name, str | int | float | bool | None) else repr(name)
 
 
 def _safeguard_problems(arguments: dict[str, Any], place: str, check: ProbeCheck) -> list[str]:

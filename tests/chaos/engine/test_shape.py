@@ -58,11 +58,13 @@ COERCED = "accepted by the model, not unchanged"  # e.g. 10**60 as a number, ano
 REJECTED = "rejected by the model"
 # A mutation inside a safeguard's ``controls`` (the model leaves controls untyped; the
 # semantic checks judge them) is accepted by the model without conforming.
-MUTANT_COUNTS = {CONFORMS: 12545, COERCED: 518, REJECTED: 13291}
+# The counts follow from the seeds: a new shipped experiment changes them (read the new ones
+# off the failure, after checking that no mutant raised).
+MUTANT_COUNTS = {CONFORMS: 13201, COERCED: 518, REJECTED: 14428}
 # Of the single mutations that compare check_experiment with the schema's verdict
 # (validate_by_schema), those that conform take the fast path; the others are handed to
 # the schema, so only the first number measures what that test checks.
-SINGLE_MUTATION_COUNTS = {CONFORMS: 121, COERCED: 9, REJECTED: 170}
+SINGLE_MUTATION_COUNTS = {CONFORMS: 122, COERCED: 6, REJECTED: 172}
 
 VALUES: list[Any] = [
     None,
@@ -308,3 +310,10 @@ def test_check_experiment_reports_what_the_schema_reports() -> None:
         else:
             assert expected is None, doc
     assert dict(counts) == SINGLE_MUTATION_COUNTS
+
+
+def test_a_control_named_by_a_mapping_is_a_problem_not_a_crash() -> None:
+    from chaos.experiment.controls import ref_problems
+
+    doc = {"controls": [{"name": {"x": 1}, "provider": {}}, {"ref": {"x": 1}}, {"ref": "y"}]}
+    assert ref_problems(doc) == ["controls[2].ref: no control named 'y' is declared"]
