@@ -24,11 +24,11 @@ FILES = [
 ]
 
 
-def selected(marks: str) -> set[str]:
-    """The ids, among FILES, that ``-m marks`` selects."""
+def selected(marks: str, files: list[str] = FILES) -> set[str]:
+    """The ids, among ``files``, that ``-m marks`` selects."""
     command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"]
     done = subprocess.run(
-        [*command, "-o", "addopts=", "-m", marks, *FILES],
+        [*command, "-o", "addopts=", "-m", marks, *files],
         cwd=REPO_ROOT,
         env=chaosrun_env(),
         capture_output=True,
@@ -76,20 +76,9 @@ def test_timing_tests_run_alone() -> None:
 def test_the_lowest_client_reruns_every_fault_once_per_test_and_every_undo_whole() -> None:
     matrix = "tests/chaos/faults/test_fault_matrix.py"
     undo = "tests/chaos/faults/test_undo_after_kill.py"
-    command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"]
-    lowest, every = (
-        subprocess.run(
-            [*command, "-o", "addopts=", "-m", marks, matrix, undo],
-            cwd=REPO_ROOT,
-            env=chaosrun_env(),
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=True,
-        ).stdout.splitlines()
-        for marks in ("kube_lowest", "kube_api")
+    lowest_ids, every_ids = (
+        selected(marks, [matrix, undo]) for marks in ("kube_lowest", "kube_api")
     )
-    lowest_ids, every_ids = ({line for line in ids if "::" in line} for ids in (lowest, every))
     assert lowest_ids < every_ids
     assert {i for i in every_ids if i.startswith(undo)} <= lowest_ids
 
