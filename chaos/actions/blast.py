@@ -138,9 +138,8 @@ def floor_broken(limits: BlastLimits, workload: Workload, ready: int) -> str | N
     need = floor.required(workload.desired)
     if ready >= need:
         return None
-    return (
-        f"--min-healthy {floor.text}: {workload.label} has {ready} Ready pod(s), fewer than {need}"
-    )
+    guard = f"{limits.floor_by}: min-healthy" if limits.floor_by else "--min-healthy"
+    return f"{guard} {floor.text}: {workload.label} has {ready} Ready pod(s), fewer than {need}"
 
 
 def carries(labels: dict[str, str], required: str) -> bool:

@@ -129,12 +129,11 @@ def _tighter_floor(given: Floor | None, policy: Floor, where: str, flag: bool) -
         if {given.percent, policy.percent} != {None}
         else None
     )
-    text = (
-        given.text
-        if (count, percent) == (given.count, given.percent)
-        else (f"{given.text} and {policy.text}")
-    )
-    return Floor(text, count, percent)
+    if (count, percent) == (given.count, given.percent):
+        return given
+    if (count, percent) == (policy.count, policy.percent):
+        return policy
+    return Floor(f"{given.text} and {policy.text}", count, percent)
 
 
 def _check_faults(policy: Policy, functions: set[str]) -> None:
