@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -35,58 +36,81 @@ def spread(cluster: FakeCluster, name: str, namespace: str, labels: dict[str, st
     cluster.store.patch(NODES, None, "node-1", {"spec": {"unschedulable": None}})
 
 
-@pytest.fixture
-def shop(fake_cluster: FakeCluster) -> FakeCluster:
-    """``web`` in namespace ``shop``, one pod on each of two nodes; nothing in ``default``."""
-    fake_cluster.add_node("node-2")
-    fake_cluster.create_namespace(SHOP)
-    spread(fake_cluster, "web", SHOP, {"app": "web", "tier": "shop"})
-    return fake_cluster
-
-
-@pytest.fixture
-def policy(kube_api: Any) -> Any:
-    def write(namespace: str, **data: str) -> None:
-        from kubernetes import client
-
-        body = client.V1ConfigMap(metadata=client.V1ObjectMeta(name="chaosrun-policy"), data=data)
-        client.CoreV1Api(kube_api).create_namespaced_config_map(namespace, body)
-
-    return write
-
-
-def refusals(kube_api: Any, namespace: str = "default") -> list[tuple[str, str, str]]:
-    """(kind, name, message) of chaosrun's ``ChaosRefused`` Events in ``namespace``."""
-    from kubernetes import client
-
-    found = client.CoreV1Api(kube_api).list_namespaced_event(namespace).items
-    return [
-        (str(e.involved_object.kind), str(e.involved_object.name), str(e.message))
-        for e in found
-        if e.reason == "ChaosRefused" and e.source and e.source.component == "chaosrun"
-    ]
-
-
-def cli(kubeconfig: Path, target: Target, journal: Path, *args: str) -> list[str]:
-    return [
-        *args, "--kubeconfig", str(kubeconfig), "--frontend-url", target.url, "--no-measure",
-        "--no-history", "--journal-path", str(journal),
-    ]  # fmt: skip
+def evictions(cluster: FakeCluster) -> list[Any]:
+    return [r for r in cluster.api.requests if r.path.endswith("/eviction")]
 
 
 DRAIN = ("drain", "node-1", "--timeout", "30", "--pause", "0")
 
 
-def drain(kubeconfig: Path, target: Target, journal: Path, *more: str) -> Any:
-    return run_chaosrun(*cli(kubeconfig, target, journal, *DRAIN, *more), timeout=120)
+@dataclass(frozen=True)
+class Shop:
+    """The tests' cluster with ``web`` in namespace ``shop``, one pod on each of two nodes
+    (nothing in ``default``), and ``chaosrun`` run against it, journal ``journal``."""
+
+    cluster: FakeCluster
+    kubeconfig: Path
+    target: Target
+    journal: Path
+    kube_api: Any
+
+    def args(self, *args: str) -> list[str]:
+        return [
+            *args, "--kubeconfig", str(self.kubeconfig), "--frontend-url", self.target.url,
+            "--no-measure", "--no-history", "--journal-path", str(self.journal),
+        ]  # fmt: skip
+
+    def run(self, *args: str) -> Any:
+        return run_chaosrun(*self.args(*args), timeout=120)
+
+    def policy(self, namespace: str, **data: str) -> None:
+        from kubernetes import client
+
+        body = client.V1ConfigMap(metadata=client.V1ObjectMeta(name="chaosrun-policy"), data=data)
+        client.CoreV1Api(self.kube_api).create_namespaced_config_map(namespace, body)
+
+    def refusals(self, namespace: str = "default") -> list[tuple[str, str, str]]:
+        """(kind, name, message) of chaosrun's ``ChaosRefused`` Events in ``namespace``."""
+        from kubernetes import client
+
+        found = client.CoreV1Api(self.kube_api).list_namespaced_event(namespace).items
+        return [
+            (str(e.involved_object.kind), str(e.involved_object.name), str(e.message))
+            for e in found
+            if e.reason == "ChaosRefused" and e.source and e.source.component == "chaosrun"
+        ]
+
+    def cordoned(self) -> bool:
+        node = self.cluster.store.get(NODES, None, "node-1")
+        return bool(node.get("spec", {}).get("unschedulable"))
+
+    def drained(self, result: Any) -> None:
+        """The drain went ahead (the hypothesis may see a pod starting: exit 0 or 1)."""
+        output = result.stdout + result.stderr
+        assert result.returncode in (0, 1), output
+        assert json.loads(self.journal.read_text())["run"][0]["status"] == "succeeded", output
+        assert evictions(self.cluster)
+
+    def refused(self, result: Any, sentence: str) -> str:
+        """Refused before any change, ``sentence`` said; the output."""
+        output = str(result.stdout + result.stderr)
+        assert result.returncode == 2, output
+        assert sentence in output
+        assert "; nothing was changed." in output
+        assert "Traceback" not in output
+        assert evictions(self.cluster) == []
+        assert not self.journal.exists()
+        return output
 
 
-def evictions(cluster: FakeCluster) -> list[Any]:
-    return [r for r in cluster.api.requests if r.path.endswith("/eviction")]
-
-
-def cordoned(cluster: FakeCluster) -> bool:
-    return bool(cluster.store.get(NODES, None, "node-1").get("spec", {}).get("unschedulable"))
+@pytest.fixture
+def shop(
+    fake_cluster: FakeCluster, kubeconfig: Path, target: Target, tmp_path: Path, kube_api: Any
+) -> Shop:
+    fake_cluster.add_node("node-2")
+    fake_cluster.create_namespace(SHOP)
+    spread(fake_cluster, "web", SHOP, {"app": "web", "tier": "shop"})
+    return Shop(fake_cluster, kubeconfig, target, tmp_path / "j.json", kube_api)
 
 
 def closed_window() -> str:
@@ -114,39 +138,22 @@ BY = "refused by chaosrun-policy in shop: "
     ],
 )
 def test_a_drain_reads_the_policy_of_the_namespaces_it_evicts_from(
-    shop: FakeCluster,
-    kubeconfig: Path,
-    target: Target,
-    tmp_path: Path,
-    kube_api: Any,
-    policy: Any,
-    namespace: str,
-    data: dict[str, str],
-    refusal: str | None,
+    shop: Shop, namespace: str, data: dict[str, str], refusal: str | None
 ) -> None:
     if data.get("windows") == "closed":
         data = {"windows": closed_window()}
-    policy(namespace, **data)
-    before = shop.pod_names(SHOP)
-    journal = tmp_path / "j.json"
-    result = drain(kubeconfig, target, journal, "-n", "default")
-    output = result.stdout + result.stderr
+    shop.policy(namespace, **data)
+    before = shop.cluster.pod_names(SHOP)
+    result = shop.run(*DRAIN, "-n", "default")
     if refusal is None:
-        assert result.returncode in (0, 1), output  # the hypothesis may see a pod starting
-        assert json.loads(journal.read_text())["run"][0]["status"] == "succeeded", output
-        assert evictions(shop)
+        shop.drained(result)
     else:
-        assert result.returncode == 2, output
-        assert BY + refusal in output
-        assert "; nothing was changed." in output
-        assert "Traceback" not in output
-        assert evictions(shop) == []
-        assert shop.pod_names(SHOP) == before
-        assert not journal.exists()
-        ((kind, name, message),) = refusals(kube_api)
+        shop.refused(result, BY + refusal)
+        assert shop.cluster.pod_names(SHOP) == before
+        ((kind, name, message),) = shop.refusals()
         assert (kind, name) == ("Node", "node-1")
         assert f"not drained: {BY}{refusal}" in message
-    assert not cordoned(shop)
+    assert not shop.cordoned()
 
 
 @pytest.mark.parametrize(
@@ -160,29 +167,18 @@ def test_a_drain_reads_the_policy_of_the_namespaces_it_evicts_from(
     ],
 )
 def test_where_their_policies_combine_the_strictest_applies(
-    shop: FakeCluster,
-    kubeconfig: Path,
-    target: Target,
-    tmp_path: Path,
-    policy: Any,
-    theirs: tuple[dict[str, str], dict[str, str]],
-    refusal: str | None,
+    shop: Shop, theirs: tuple[dict[str, str], dict[str, str]], refusal: str | None
 ) -> None:
-    shop.create_namespace("cart")
-    spread(shop, "basket", "cart", {"app": "basket"})
-    policy(SHOP, **theirs[0])
-    policy("cart", **theirs[1])
-    journal = tmp_path / "j.json"
-    result = drain(kubeconfig, target, journal)
-    output = result.stdout + result.stderr
+    shop.cluster.create_namespace("cart")
+    spread(shop.cluster, "basket", "cart", {"app": "basket"})
+    shop.policy(SHOP, **theirs[0])
+    shop.policy("cart", **theirs[1])
+    result = shop.run(*DRAIN)
     if refusal is None:
-        assert result.returncode in (0, 1), output
-        assert json.loads(journal.read_text())["run"][0]["status"] == "succeeded", output
+        shop.drained(result)
     else:
-        assert result.returncode == 2, output
-        assert f"refused by chaosrun-policy {refusal}" in output
-        assert evictions(shop) == []
-    assert not cordoned(shop)
+        shop.refused(result, f"refused by chaosrun-policy {refusal}")
+    assert not shop.cordoned()
 
 
 def _blocked(cluster: FakeCluster, proc: subprocess.Popen[str]) -> None:
@@ -192,47 +188,39 @@ def _blocked(cluster: FakeCluster, proc: subprocess.Popen[str]) -> None:
 
 
 @pytest.mark.parametrize("meanwhile", ["the other pod unready", "a node gone"])
-def test_a_drain_checks_again_right_before_each_eviction(
-    shop: FakeCluster,
-    kubeconfig: Path,
-    target: Target,
-    tmp_path: Path,
-    kube_api: Any,
-    policy: Any,
-    meanwhile: str,
-) -> None:
+def test_a_drain_checks_again_right_before_each_eviction(shop: Shop, meanwhile: str) -> None:
     """The guards allow the drain before the cordon; a PodDisruptionBudget holds the eviction
     back while the selection grows (the other pod of ``web`` unready: the floor would break; a
     node gone: the one drained is a larger share); the next try is refused, the pod stays,
     the cordon is undone."""
-    shop.add_node("node-3")
-    policy(SHOP, **{"min-healthy": "1", "max-percent": "34"})
-    shop.apply_pdb("web", {"app": "web"}, min_available=2, namespace=SHOP)
-    (held,) = [p for p in shop.pods(SHOP) if p["spec"]["nodeName"] == "node-1"]
-    (other,) = [p for p in shop.pods(SHOP) if p["spec"]["nodeName"] == "node-2"]
-    journal = tmp_path / "j.json"
-    proc = spawn(*cli(kubeconfig, target, journal, *DRAIN))
+    cluster = shop.cluster
+    cluster.add_node("node-3")
+    shop.policy(SHOP, **{"min-healthy": "1", "max-percent": "34"})
+    cluster.apply_pdb("web", {"app": "web"}, min_available=2, namespace=SHOP)
+    (held,) = [p for p in cluster.pods(SHOP) if p["spec"]["nodeName"] == "node-1"]
+    (other,) = [p for p in cluster.pods(SHOP) if p["spec"]["nodeName"] == "node-2"]
+    proc = spawn(*shop.args(*DRAIN))
     try:
-        _blocked(shop, proc)
+        _blocked(cluster, proc)
         if meanwhile == "a node gone":
-            shop.store.delete(NODES, None, "node-3")
+            cluster.store.delete(NODES, None, "node-3")
             refusal = "max-percent 34, the selection is 50 % (1 of 2 nodes of the cluster)"
         else:
-            shop.set_pod_ready(other["metadata"]["name"], False, namespace=SHOP)
+            cluster.set_pod_ready(other["metadata"]["name"], False, namespace=SHOP)
             refusal = "min-healthy 1: ReplicaSet shop/web-"
-        shop.store.delete(PDBS, SHOP, "web")
+        cluster.store.delete(PDBS, SHOP, "web")
         output, _ = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 1, output
-    ran = json.loads(journal.read_text())["run"][0]
+    ran = json.loads(shop.journal.read_text())["run"][0]
     assert ran["status"] == "failed"
     assert BY + refusal in ran["exception"][-1]
     name = held["metadata"]["name"]
-    assert shop.store.get(PODS, SHOP, name)["metadata"]["uid"] == held["metadata"]["uid"]
-    assert not cordoned(shop)
-    assert [(k, n) for k, n, _ in refusals(kube_api, SHOP)] == [("Pod", name)]
+    assert cluster.store.get(PODS, SHOP, name)["metadata"]["uid"] == held["metadata"]["uid"]
+    assert not shop.cordoned()
+    assert [(k, n) for k, n, _ in shop.refusals(SHOP)] == [("Pod", name)]
 
 
 @pytest.mark.parametrize(
@@ -244,61 +232,46 @@ def test_a_drain_checks_again_right_before_each_eviction(
     ],
 )
 def test_latency_needs_the_label_on_its_service_and_the_pods_behind_it(
-    shop: FakeCluster,
-    kubeconfig: Path,
-    target: Target,
-    tmp_path: Path,
-    kube_api: Any,
-    policy: Any,
-    service: dict[str, str],
-    pods: dict[str, str],
-    refusal: str | None,
+    shop: Shop, service: dict[str, str], pods: dict[str, str], refusal: str | None
 ) -> None:
-    policy(SHOP, **{"require-label": "chaos=ok"})
-    shop.apply_service("web", {"app": "web"}, 80, 8080, namespace=SHOP)
-    shop.store.update_meta(SERVICES, SHOP, "web", labels=service)
-    for pod in shop.pods(SHOP):
+    cluster = shop.cluster
+    shop.policy(SHOP, **{"require-label": "chaos=ok"})
+    cluster.apply_service("web", {"app": "web"}, 80, 8080, namespace=SHOP)
+    cluster.store.update_meta(SERVICES, SHOP, "web", labels=service)
+    for pod in cluster.pods(SHOP):
         labels = {**pod["metadata"]["labels"], **pods}
-        shop.store.update_meta(PODS, SHOP, pod["metadata"]["name"], labels=labels)
-    journal = tmp_path / "j.json"
-    args = cli(kubeconfig, target, journal, "latency", "--service", "web", "-n", SHOP)
+        cluster.store.update_meta(PODS, SHOP, pod["metadata"]["name"], labels=labels)
+    latency = ("latency", "--service", "web", "-n", SHOP, "--duration", "0")
     if refusal is None:  # allowed: said, not made (the proxy would need an image to run)
-        result = run_chaosrun(*args, "--duration", "0", "--dry-run", timeout=120)
+        result = shop.run(*latency, "--dry-run")
         assert result.returncode == 0, result.stdout + result.stderr
         assert "Dry run: would put the fault proxy" in result.stdout + result.stderr
         return
-    result = run_chaosrun(*args, "--duration", "0", timeout=120)
-    output = result.stdout + result.stderr
-    assert result.returncode == 2, output
-    assert f"{BY}{refusal}" in output
-    assert "; nothing was changed." in output
-    assert [s["metadata"]["name"] for s in shop.store.items(SERVICES)] == ["web"]
-    assert shop.store.get(SERVICES, SHOP, "web")["spec"]["selector"] == {"app": "web"}
-    assert sorted(d["metadata"]["name"] for d in shop.store.items(DEPLOYMENTS)) == ["web"]
-    assert [(k, n) for k, n, _ in refusals(kube_api, SHOP)] == [("Service", "web")]
+    shop.refused(shop.run(*latency), BY + refusal)
+    assert [s["metadata"]["name"] for s in cluster.store.items(SERVICES)] == ["web"]
+    assert cluster.store.get(SERVICES, SHOP, "web")["spec"]["selector"] == {"app": "web"}
+    assert sorted(d["metadata"]["name"] for d in cluster.store.items(DEPLOYMENTS)) == ["web"]
+    assert [(k, n) for k, n, _ in shop.refusals(SHOP)] == [("Service", "web")]
 
 
-def test_the_floor_of_an_evicted_pods_policy_is_watched_while_the_run_lasts(
-    shop: FakeCluster, kubeconfig: Path, target: Target, tmp_path: Path, policy: Any
-) -> None:
-    policy(SHOP, **{"min-healthy": "1"})
-    journal = tmp_path / "j.json"
-    args = cli(kubeconfig, target, journal, "drain", "node-1", "--timeout", "30", "--pause", "60")
-    proc = spawn(*args)
+def test_the_floor_of_an_evicted_pods_policy_is_watched_while_the_run_lasts(shop: Shop) -> None:
+    cluster = shop.cluster
+    shop.policy(SHOP, **{"min-healthy": "1"})
+    proc = spawn(*shop.args("drain", "node-1", "--timeout", "30", "--pause", "60"))
     try:
         read_until(proc, "Pausing after activity for 60s...")
         while proc.poll() is None:  # every pod of web unready, replacements too, until the end
-            for pod in shop.ready_pods(SHOP):
-                shop.set_pod_ready(pod["metadata"]["name"], False, namespace=SHOP)
-            wait_until(lambda: proc.poll() is not None or shop.ready_pods(SHOP), what="a change")
+            for pod in cluster.ready_pods(SHOP):
+                cluster.set_pod_ready(pod["metadata"]["name"], False, namespace=SHOP)
+            wait_until(lambda: proc.poll() is not None or cluster.ready_pods(SHOP), what="a change")
         output, _ = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 1, output
-    data = json.loads(journal.read_text())
+    data = json.loads(shop.journal.read_text())
     assert data["status"] == "interrupted"
     assert data["interruption"]["reason"].startswith(
         "chaosrun-policy in shop: min-healthy 1: ReplicaSet shop/web-"
     )
-    assert not cordoned(shop)
+    assert not shop.cordoned()
