@@ -224,12 +224,14 @@ def guard_drain(
     Ready pods besides the evicted ones."""
     if not ctx.limits and ctx.policy_of is None:
         return
-    among = items(ctx, PODS) if evicting is not None else None
-    if among is not None:
-        now = {_uid(p): p for p in among}
-        evicted = [now[_uid(p)] for p in evicted if _uid(p) in now]
     try:
         by_ns = _limits_by_namespace(ctx, evicted)
+        if not ctx.limits and not any(by_ns.values()):
+            return  # no limit anywhere: nothing to count
+        among = items(ctx, PODS) if evicting is not None else None
+        if among is not None:
+            now = {_uid(p): p for p in among}
+            evicted = [now[_uid(p)] for p in evicted if _uid(p) in now]
         share = strictest_share([ctx.limits, *by_ns.values()])
         if share.max_percent is not None and chosen:
             check_share(share, len(chosen), len(items(ctx, NODES)), "nodes of the cluster")
