@@ -1,5 +1,7 @@
 """Before any change, for every namespace a run changes: its policy tightens the run's limits,
-a halt standing refuses the run, and the run then watches for one."""
+a halt standing refuses the run, and the run then watches for one. A drain changes the
+namespaces of the pods it evicts: their policies are read as it picks them, still before any
+change, and applied again at each eviction."""
 
 from __future__ import annotations
 
