@@ -11,16 +11,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chaos.actions.blast import (
+    BlastLimits,
     BlastRefused,
     Workload,
     check_floor,
     check_labels,
     check_share,
+    strictest_share,
 )
 from chaos.actions.context import RunContext
 from chaos.actions.reads import field as field_of
 from chaos.actions.reads import items
-from chaos.drivers.base import NODES, PODS, ObjectKind
+from chaos.drivers.base import NODES, PODS, ObjectKind, ServiceInfo
 
 
 def controller(pod: dict[str, Any]) -> dict[str, Any] | None:
@@ -91,15 +93,20 @@ def _keys(pods: Iterable[dict[str, Any]]) -> set[tuple[str, str]]:
 
 
 def _check_floors(
-    ctx: RunContext, hit: list[dict[str, Any]], among: list[dict[str, Any]]
+    ctx: RunContext,
+    hit: list[dict[str, Any]],
+    among: list[dict[str, Any]],
+    by_ns: dict[str, BlastLimits] | None = None,
 ) -> list[Group]:
-    """Each workload of ``hit`` keeps ``--min-healthy`` Ready pods without them; those affected."""
+    """Each workload of ``hit`` keeps ``--min-healthy`` (of its namespace's limits in
+    ``by_ns``, else the run's) Ready pods without them; those affected."""
     gone = {(str(field_of(p, "metadata", "namespace")), _name(p)) for p in hit}
     keys = _keys(hit)
     affected = [g for key, g in groups(among).items() if key in keys]
     for group in affected:
         left = sum(1 for p in group.pods if _ready(p) and (group.namespace, _name(p)) not in gone)
-        check_floor(ctx.limits, group.workload(), left)
+        limits = (by_ns or {}).get(group.namespace, ctx.limits)
+        check_floor(limits, group.workload(), left)
     return affected
 
 
@@ -189,36 +196,80 @@ def guard_nodes(ctx: RunContext, chosen: list[str], doing: str) -> None:
         raise
 
 
-def guard_drain(ctx: RunContext, chosen: list[str], evicted: list[dict[str, Any]]) -> None:
-    """A drain of ``chosen`` evicting ``evicted``: the share of nodes, and every workload of the
-    evicted pods (in any namespace) keeps ``--min-healthy`` Ready pods besides them."""
-    if not ctx.limits:
-        return
-    guard_nodes(ctx, chosen, "drained")
-    if ctx.limits.min_healthy is None or not evicted:
+DRAINING = "drain_nodes"
+
+
+def _uid(pod: dict[str, Any]) -> str:
+    return str(field_of(pod, "metadata", "uid") or _name(pod))
+
+
+def _limits_by_namespace(ctx: RunContext, pods: list[dict[str, Any]]) -> dict[str, BlastLimits]:
+    """The limits in each namespace of ``pods``: the run's own, tightened by the namespace's
+    policy where the run reads it as the pods are picked."""
+    spaces = sorted({str(field_of(p, "metadata", "namespace")) for p in pods})
+    reader = ctx.policy_of
+    return {ns: reader(ns, DRAINING) if reader else ctx.limits for ns in spaces}
+
+
+def guard_drain(
+    ctx: RunContext,
+    chosen: list[str],
+    evicted: list[dict[str, Any]],
+    evicting: dict[str, Any] | None = None,
+) -> None:
+    """A drain of ``chosen`` about to evict ``evicted``: before the cordon, and again right
+    before each eviction (``evicting``, the pod; the others still to go, as they are now).
+    The share of nodes under the strictest limits of all; in each evicted pod's namespace, its
+    policy's: the pod carries its ``require-label``, each workload keeps its ``min-healthy``
+    Ready pods besides the evicted ones."""
+    if not ctx.limits and ctx.policy_of is None:
         return
     try:
-        affected = _check_floors(ctx, evicted, items(ctx, PODS))
+        by_ns = _limits_by_namespace(ctx, evicted)
+        if not ctx.limits and not any(by_ns.values()):
+            return  # no limit anywhere: nothing to count
+        among = items(ctx, PODS) if evicting is not None else None
+        if among is not None:
+            now = {_uid(p): p for p in among}
+            evicted = [now[_uid(p)] for p in evicted if _uid(p) in now]
+        share = strictest_share([ctx.limits, *by_ns.values()])
+        if share.max_percent is not None and chosen:
+            check_share(share, len(chosen), len(items(ctx, NODES)), "nodes of the cluster")
+        for pod in evicted:
+            ns = str(field_of(pod, "metadata", "namespace"))
+            labels = dict(field_of(pod, "metadata", "labels") or {})
+            check_labels(by_ns[ns], "pod", [(f"{ns}/{_name(pod)}", labels)])
+        affected: list[Group] = []
+        if any(lim.min_healthy is not None for lim in by_ns.values()):
+            affected = _check_floors(ctx, evicted, among or items(ctx, PODS), by_ns)
     except BlastRefused as refused:
-        _refused(ctx, "Node", [(n, "") for n in chosen], "drained", refused)
+        if evicting is None:
+            _refused(ctx, "Node", [(n, "") for n in chosen], "drained", refused)
+        else:
+            where = str(field_of(evicting, "metadata", "namespace"))
+            _refused(ctx, "Pod", [(_name(evicting), where)], "evicted", refused)
         raise
-    for group in affected:
-        ctx.watch(group.workload())
+    if evicting is None:
+        for group in affected:
+            ctx.watch(group.workload(), by_ns[group.namespace])
 
 
-def guard_service(ctx: RunContext, service: str, ns: str, selector: dict[str, str]) -> None:
+def guard_service(ctx: RunContext, service: ServiceInfo) -> None:
     """The fault proxy about to front ``service``: every pod behind it is slowed, the whole of
-    what it selects."""
-    if not ctx.limits or ctx.limits.max_percent is None:
+    what it selects; the Service and each of those pods carry the policy's ``require-label``."""
+    if not ctx.limits:
         return
     from chaos.actions.pods import matching_pods
 
-    text = _selector(selector)
-    behind = len([p for p in matching_pods(ctx, ns, text) if not p.terminating]) if text else 0
+    ns, text = service.namespace, _selector(service.selector)
+    behind = [p for p in matching_pods(ctx, ns, text) if not p.terminating] if text else []
     try:
-        check_share(ctx.limits, behind, behind, f"pods behind Service {ns}/{service}")
+        check_labels(ctx.limits, "Service", [(service.name, service.labels)])
+        check_labels(ctx.limits, "pod", [(p.name, p.labels) for p in behind])
+        what = f"pods behind Service {ns}/{service.name}"
+        check_share(ctx.limits, len(behind), len(behind), what)
     except BlastRefused as refused:
-        _refused(ctx, "Service", [(service, ns)], "slowed down", refused)
+        _refused(ctx, "Service", [(service.name, ns)], "slowed down", refused)
         raise
 
 

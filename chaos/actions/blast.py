@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from chaos.actions.errors import ActivityFailed
@@ -69,6 +70,19 @@ class BlastLimits:
         return any(v is not None for v in (self.max_percent, self.min_healthy, self.require_label))
 
 
+# The limits in a namespace whose policy is read only as the pods a change reaches are picked
+# (a drain's evicted pods): (namespace, function) -> the run's own limits tightened by that
+# namespace's policy; ``BlastRefused`` naming the policy when it refuses the function or the hour.
+PolicyReader = Callable[[str, str], BlastLimits]
+
+
+def strictest_share(limits: Iterable[BlastLimits]) -> BlastLimits:
+    """Of ``limits`` (the first is the run's own), the one whose ``max-percent`` is lowest."""
+    given = list(limits)
+    shares = [lim for lim in given if lim.max_percent is not None]
+    return min(shares, key=lambda lim: lim.max_percent or 0.0) if shares else given[0]
+
+
 def _number(value: float) -> str:
     return f"{value:g}"
 
@@ -124,9 +138,8 @@ def floor_broken(limits: BlastLimits, workload: Workload, ready: int) -> str | N
     need = floor.required(workload.desired)
     if ready >= need:
         return None
-    return (
-        f"--min-healthy {floor.text}: {workload.label} has {ready} Ready pod(s), fewer than {need}"
-    )
+    guard = f"{limits.floor_by}: min-healthy" if limits.floor_by else "--min-healthy"
+    return f"{guard} {floor.text}: {workload.label} has {ready} Ready pod(s), fewer than {need}"
 
 
 def carries(labels: dict[str, str], required: str) -> bool:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from chaos.actions.blast import BlastLimits, Workload
+from chaos.actions.blast import BlastLimits, PolicyReader, Workload
 from chaos.defaults import SYSTEM_NAMESPACES
 
 if TYPE_CHECKING:  # not imported at run time: validating a file needs none of them
@@ -76,8 +76,10 @@ class RunContext:
     # Where snapshots are written before anything is deleted (None: kept in memory only).
     records: RecordWriter | None = None
     limits: BlastLimits = field(default_factory=BlastLimits)
-    # The workloads a change touched: their Ready pods are watched against ``--min-healthy``.
-    floors: list[Workload] = field(default_factory=list)
+    # The policies of the namespaces a change reaches only through the pods it picks.
+    policy_of: PolicyReader | None = None
+    # The workloads a change touched, each with the limits whose ``min-healthy`` it keeps.
+    floors: list[tuple[Workload, BlastLimits]] = field(default_factory=list)
     # Polled while the method runs: each returns why the run must stop now, or None.
     stop_checks: list[Callable[[], str | None]] = field(default_factory=list)
     # Writes a Kubernetes Event: (kind, name, namespace, reason, what was done).
@@ -119,12 +121,14 @@ class RunContext:
             return
         self.on_event(kind, name, namespace, reason, doing)
 
-    def watch(self, workload: Workload) -> None:
-        """After a change: ``workload``'s Ready pods are watched while the run lasts."""
-        if self.limits.min_healthy is not None and not self.dry_run:
+    def watch(self, workload: Workload, limits: BlastLimits | None = None) -> None:
+        """After a change: ``workload``'s Ready pods are watched while the run lasts, against
+        the floor of ``limits`` (the run's own when not given)."""
+        limits = self.limits if limits is None else limits
+        if limits.min_healthy is not None and not self.dry_run:
             with self._lock:
-                if workload not in self.floors:
-                    self.floors.append(workload)
+                if all(workload != watched for watched, _ in self.floors):
+                    self.floors.append((workload, limits))
 
     def announce_dry_run(self, action: str, ns: str, names: list[str]) -> bool:
         """In a dry run, say ``Dry run: would <action> <ns>/<name>`` for each name and return

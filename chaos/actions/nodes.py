@@ -135,18 +135,37 @@ def _gone(ctx: RunContext, pod: dict[str, Any]) -> bool:
     return bool(now["metadata"].get("uid") != meta.get("uid"))
 
 
-def evict(ctx: RunContext, plan: DrainPlan, deadline: float) -> None:
-    """Evict the planned pods, trying again while a budget refuses, until ``deadline``; then
-    wait for them to be gone (their controllers start them elsewhere)."""
+@dataclass
+class Evictions:
+    """The pods a drain of ``nodes`` has still to evict: the blast radius is checked again
+    right before each eviction, on them as they are then."""
+
+    ctx: RunContext
+    nodes: list[str]
+    left: list[dict[str, Any]]
+
+    def check(self, pod: dict[str, Any]) -> None:
+        guard_drain(self.ctx, self.nodes, self.left, pod)
+
+    def done(self, pod: dict[str, Any]) -> None:
+        self.left = [p for p in self.left if p is not pod]
+
+
+def evict(ctx: RunContext, plan: DrainPlan, deadline: float, evictions: Evictions) -> None:
+    """Evict the planned pods, each checked right before (``evictions``), trying again while a
+    budget refuses, until ``deadline``; then wait for them to be gone (their controllers start
+    them elsewhere)."""
     waiting = list(plan.evict)
     said: set[str] = set()
     while waiting:
         blocked = []
         for pod in waiting:
             meta = pod["metadata"]
+            evictions.check(pod)
             try:
                 ctx.driver().evict_pod(meta["name"], meta["namespace"])
             except NotFound:
+                evictions.done(pod)
                 continue
             except EvictionBlocked as exc:
                 if _label(pod) not in said:
@@ -155,6 +174,8 @@ def evict(ctx: RunContext, plan: DrainPlan, deadline: float) -> None:
                 blocked.append((pod, exc))
             except DriverError as exc:
                 raise ActivityFailed(f"could not evict pod {_label(pod)}: {exc}") from None
+            else:
+                evictions.done(pod)
         if not blocked:
             break
         if time.monotonic() >= deadline:
@@ -179,7 +200,8 @@ def drain(ctx: RunContext, nodes: list[str], local_storage: bool, timeout: float
     """Cordon every node first (the evicted pods must not land on the next one to drain),
     then evict their pods; the rollback (or ``chaosrun restore``) uncordons."""
     plans = [plan_drain(ctx, node, local_storage) for node in nodes]
-    guard_drain(ctx, nodes, [pod for plan in plans for pod in plan.evict])
+    evictions = Evictions(ctx, nodes, [pod for plan in plans for pod in plan.evict])
+    guard_drain(ctx, nodes, evictions.left)
     if ctx.dry_run:
         for plan in plans:
             ctx.notice(f"Dry run: would cordon Node {plan.node}")
@@ -193,5 +215,5 @@ def drain(ctx: RunContext, nodes: list[str], local_storage: bool, timeout: float
     for plan in plans:
         for left, why in plan.skipped.items():
             logger.info("  Leaving %s on node %s: %s", left, plan.node, why)
-        evict(ctx, plan, deadline)
+        evict(ctx, plan, deadline, evictions)
     return nodes

@@ -142,7 +142,7 @@ def slow_down(
         "in front of Service"
     )
     if ctx.limits:
-        guard_service(ctx, service, ns, _service(ctx, service, ns).selector)
+        guard_service(ctx, _service(ctx, service, ns))
     if ctx.announce_dry_run(what, ns, [service]):
         return {"active": False, "service": service, "image": image}
     driver = ctx.driver()

@@ -168,13 +168,14 @@ class KeptRecord:
 
 @dataclass(frozen=True)
 class ServiceInfo:
-    """What ``latency --service`` reads of a Service: its selector and its ports (each as the
-    API holds it: ``name``, ``port``, ``targetPort``, ``protocol``)."""
+    """What ``latency --service`` reads of a Service: its selector, its ports (each as the
+    API holds it: ``name``, ``port``, ``targetPort``, ``protocol``) and its own labels."""
 
     name: str
     namespace: str
     selector: dict[str, str]
     ports: list[dict[str, Any]]
+    labels: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

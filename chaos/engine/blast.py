@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from chaos.actions.blast import BlastLimits, BlastRefused, floor_broken, parse_floor
@@ -47,6 +47,8 @@ CHOOSING = frozenset(
         "slow_down",
     }
 )
+# The functions that reach a namespace only through the pods they pick on nodes.
+BY_THEIR_PODS = frozenset({"drain_nodes"})
 FLOOR_POLL = 0.2  # seconds between two counts of the watched workloads' Ready pods
 
 
@@ -98,22 +100,45 @@ def _natives(
         yield native, arguments
 
 
-def touched(
-    experiment: Any, configuration: dict[str, Any], namespace: str | None
-) -> tuple[set[str], set[str]]:
+@dataclass(frozen=True)
+class Touches:
+    """What the method changes: the namespaces (a halt there stops the run) and the functions;
+    of those, the ones whose namespace's policy is read before the run. A function of
+    ``BY_THEIR_PODS`` reaches the namespaces of the pods it picks, their policies read then."""
+
+    namespaces: frozenset[str] = frozenset()
+    functions: frozenset[str] = frozenset()
+    policed: frozenset[str] = frozenset()
+    policed_functions: frozenset[str] = frozenset()
+
+    @property
+    def by_their_pods(self) -> bool:
+        return bool(self.functions & BY_THEIR_PODS)
+
+
+def touched(experiment: Any, configuration: dict[str, Any], namespace: str | None) -> Touches:
     """The namespaces the method changes and the functions it changes them with."""
     namespaces: set[str] = set()
     functions: set[str] = set()
+    policed: set[str] = set()
     for native, arguments in _natives(experiment, configuration, namespace):
-        namespaces.add(str(arguments.get("ns") or namespace or "default"))
+        ns = str(arguments.get("ns") or namespace or "default")
+        namespaces.add(ns)
         functions.add(native.func)
-    return namespaces, functions
+        if native.func not in BY_THEIR_PODS:
+            policed.add(ns)
+    return Touches(
+        frozenset(namespaces),
+        frozenset(functions),
+        frozenset(policed),
+        frozenset(functions - BY_THEIR_PODS),
+    )
 
 
 def check_before(experiment: Any, configuration: dict[str, Any], ctx: RunContext) -> None:
     """Before any change: every choosing function of the method, played dry and quiet, keeps
     within the limits (``BadInput`` otherwise). Other failures are left to the run."""
-    if not ctx.limits:
+    if not ctx.limits and ctx.policy_of is None:
         return
     preview = replace(ctx, dry_run=True, quiet=True, record={}, records=None, floors=[], _rng=None)
     for native, arguments in _natives(experiment, configuration, ctx.namespace):
@@ -122,7 +147,7 @@ def check_before(experiment: Any, configuration: dict[str, Any], ctx: RunContext
         try:
             native.impl(preview, **arguments)
         except BlastRefused as exc:
-            raise BadInput(f"{exc}; nothing was changed.") from None
+            raise BadInput(f"{str(exc).rstrip('.')}; nothing was changed.") from None
         except (ActivityFailed, TypeError):
             continue  # the run reports it where it happens
 
@@ -138,7 +163,11 @@ class FloorWatch:
         self._thread: threading.Thread | None = None
 
     def start(self) -> FloorWatch:
-        watching = self.ctx.limits.min_healthy is not None or self.ctx.stop_checks
+        watching = (
+            self.ctx.limits.min_healthy is not None
+            or self.ctx.policy_of is not None
+            or self.ctx.stop_checks
+        )
         if watching and not self.ctx.dry_run:
             self._thread = threading.Thread(target=self._loop, name="floor-watch", daemon=True)
             self._thread.start()
@@ -159,13 +188,13 @@ class FloorWatch:
                     logger.warning("%s", why)
                     request_stop(why)
                     return
-            for workload in list(self.ctx.floors):
+            for workload, limits in list(self.ctx.floors):
                 try:
                     ready = ready_count(self.ctx, workload)
                 except Exception as exc:  # a failed count is no verdict: next poll
                     logger.debug("counting %s: %s", workload.label, exc)
                     continue
-                why = floor_broken(self.ctx.limits, workload, ready)
+                why = floor_broken(limits, workload, ready)
                 if why is not None and not self._stop.is_set():
                     self.ctx.record["floor_broken"] = why
                     request_stop(why)

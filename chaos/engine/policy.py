@@ -110,11 +110,13 @@ def read_policy(driver: Driver, namespace: str, state_dir: Path | None) -> Polic
     return _parse(dict(found.get("data") or {}), where)
 
 
-def _tighter_floor(given: Floor | None, policy: Floor, where: str) -> Floor:
+def _tighter_floor(given: Floor | None, policy: Floor, where: str, flag: bool) -> Floor:
+    """The higher of ``given`` and ``policy``'s floor; ``given`` lower refused when it is the
+    flag's (``flag``), not another namespace's policy."""
     if given is None:
         return policy
     for mine, theirs in ((given.count, policy.count), (given.percent, policy.percent)):
-        if mine is not None and theirs is not None and mine < theirs:
+        if flag and mine is not None and theirs is not None and mine < theirs:
             raise BadInput(
                 f"refused by {where}: --min-healthy {given.text} is looser than its "
                 f"min-healthy {policy.text}."
@@ -127,12 +129,11 @@ def _tighter_floor(given: Floor | None, policy: Floor, where: str) -> Floor:
         if {given.percent, policy.percent} != {None}
         else None
     )
-    text = (
-        given.text
-        if (count, percent) == (given.count, given.percent)
-        else (f"{given.text} and {policy.text}")
-    )
-    return Floor(text, count, percent)
+    if (count, percent) == (given.count, given.percent):
+        return given
+    if (count, percent) == (policy.count, policy.percent):
+        return policy
+    return Floor(f"{given.text} and {policy.text}", count, percent)
 
 
 def _check_faults(policy: Policy, functions: set[str]) -> None:
@@ -164,19 +165,22 @@ def apply_policy(
     policy: Policy, limits: BlastLimits, functions: set[str], now: datetime | None = None
 ) -> BlastLimits:
     """``limits`` tightened by ``policy`` (``BadInput`` naming it when a flag is looser, a
-    fault not allowed, or the time outside its windows)."""
+    fault not allowed, or the time outside its windows). A limit that came from another
+    namespace's policy is not a flag: the stricter of the two applies."""
     _check_faults(policy, functions)
     _check_windows(policy, now or datetime.now(UTC))
     if policy.max_percent is not None:
-        if limits.max_percent is not None and limits.max_percent > policy.max_percent:
+        mine = limits.max_percent
+        if mine is not None and mine > policy.max_percent and limits.share_by is None:
             raise BadInput(
-                f"refused by {policy.where}: --max-percent {limits.max_percent:g} is looser "
+                f"refused by {policy.where}: --max-percent {mine:g} is looser "
                 f"than its max-percent {policy.max_percent:g}."
             )
-        if limits.max_percent is None or limits.max_percent == policy.max_percent:
+        if mine is None or mine >= policy.max_percent:
             limits = replace(limits, max_percent=policy.max_percent, share_by=policy.where)
     if policy.min_healthy is not None:
-        floor = _tighter_floor(limits.min_healthy, policy.min_healthy, policy.where)
+        flag = limits.floor_by is None
+        floor = _tighter_floor(limits.min_healthy, policy.min_healthy, policy.where, flag)
         by = policy.where if floor != limits.min_healthy else limits.floor_by
         limits = replace(limits, min_healthy=floor, floor_by=by)
     if policy.require_label is not None:

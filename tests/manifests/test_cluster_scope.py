@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from testbed.kube.resources import NETWORKPOLICIES
+from testbed.kube.resources import NETWORKPOLICIES, NODES
 from tests.manifests.kustomize import Obj, build, find
 from tests.manifests.test_on_a_cluster import OTHER_COMMANDS, Demo, chaosrun, rbac_request
 
@@ -53,7 +53,10 @@ def test_the_overlay_adds_the_cluster_role_and_keeps_the_runner_role() -> None:
         ("*", "", "pods", "get"),
         ("*", "", "pods", "list"),
         ("*", "", "pods/eviction", "create"),
+        ("*", "", "configmaps", "get"),
     }
+    (policy,) = [r for r in role["rules"] if "configmaps" in r["resources"]]
+    assert policy["resourceNames"] == ["chaosrun-policy"]
     binding = find(objects, "ClusterRoleBinding", "chaosrun-cluster-scope")
     assert binding["roleRef"]["name"] == "chaosrun-cluster-scope"
     assert binding["subjects"] == [
@@ -69,7 +72,12 @@ def test_partition_and_drain_use_exactly_what_the_role_and_the_overlay_grant(
     namespaced = grants(role["rules"], "default")
     cluster = grants(find(objects, "ClusterRole", "chaosrun-cluster-scope")["rules"], "*")
     front = demo.deploy(overlays["v2"], "v2")
-    demo.cluster.add_node("node-2")
+    # A pod of another namespace on node-1 too: the drain reads that namespace's policy.
+    demo.cluster.add_node("node-2", unschedulable=True)
+    demo.cluster.create_namespace("shop")
+    demo.cluster.apply_deployment("web", {"app": "web"}, namespace="shop")
+    demo.cluster.wait_ready("app=web", namespace="shop")
+    demo.cluster.store.patch(NODES, None, "node-2", {"spec": {"unschedulable": None}})
     used: set[tuple[str, ...]] = set()
     for argv in (
         ["partition", "--selector", "app=back", "--pause", "1"],
@@ -96,4 +104,5 @@ def test_partition_and_drain_use_exactly_what_the_role_and_the_overlay_grant(
     for grant in OTHER_COMMANDS - {("default", "networking.k8s.io", "networkpolicies", "get")}:
         assert grant in used, grant
     assert ("*", "", "nodes", "patch") in used and ("*", "", "pods", "list") in used
+    assert ("shop", "", "configmaps", "get") in used
     assert not [p for p in demo.cluster.store.items(NETWORKPOLICIES)]

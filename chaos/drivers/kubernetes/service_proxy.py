@@ -86,12 +86,14 @@ class ServiceProxies(ApiCalls):
         )
 
     def get_service(self, name: str, namespace: str) -> ServiceInfo:
-        spec = self._read_service(name, namespace).get("spec") or {}
+        found = self._read_service(name, namespace)
+        spec = found.get("spec") or {}
         return ServiceInfo(
             name=name,
             namespace=namespace,
             selector=dict(spec.get("selector") or {}),
             ports=[dict(p) for p in spec.get("ports") or []],
+            labels=dict((found.get("metadata") or {}).get("labels") or {}),
         )
 
     def front_service(

@@ -47,7 +47,8 @@ class LocalServiceProxies:
     def get_service(self, name: str, namespace: str) -> ServiceInfo:
         program = self._service_program(name, namespace)
         port = {"name": "http", "port": program.port, "targetPort": program.port, "protocol": "TCP"}
-        return ServiceInfo(name, namespace, dict(program.labels), [port])
+        # A local program's labels are both what its Service selects and what it carries.
+        return ServiceInfo(name, namespace, dict(program.labels), [port], dict(program.labels))
 
     def front_service(
         self, plan: ServiceProxy, ports: list[dict[str, Any]], fault: ProxyFault

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from chaos.actions.blast import BlastLimits, parse_floor
-from chaos.engine.policy import apply_policy, read_policy
+from chaos.engine.policy import Policy, apply_policy, read_policy
 from chaos.engine.windows import parse_window
 from chaos.errors import BadInput
 
@@ -87,3 +87,18 @@ def test_faults_name_the_commands_that_run_each_function(
     func = sorted(functions)[0]
     with pytest.raises(BadInput, match=rf"its faults allow pod, not {command} \({func}\)"):
         apply_policy(policy, BlastLimits(), functions)
+
+
+def test_two_namespaces_policies_combine_as_the_stricter_of_each() -> None:
+    """A limit that came from another namespace's policy is no flag: a stricter policy after
+    it tightens it instead of calling it looser."""
+    first = Policy("chaosrun-policy in a", max_percent=50, min_healthy=parse_floor("1"))
+    second = Policy("chaosrun-policy in b", max_percent=40, min_healthy=parse_floor("2"))
+    limits = apply_policy(second, apply_policy(first, BlastLimits(), set()), set())
+    assert (limits.max_percent, limits.share_by) == (40, second.where)
+    assert limits.min_healthy is not None and limits.min_healthy.required(3) == 2
+    assert (limits.min_healthy.text, limits.floor_by) == ("2", second.where)
+    looser_after = apply_policy(first, apply_policy(second, BlastLimits(), set()), set())
+    assert (looser_after.max_percent, looser_after.share_by) == (40, second.where)
+    with pytest.raises(BadInput, match=r"--max-percent 45 is looser than its max-percent 40"):
+        apply_policy(second, apply_policy(first, BlastLimits(max_percent=45), set()), set())
