@@ -137,6 +137,10 @@ def test_daemonset_probes(fake_cluster: FakeCluster, driver: KubernetesDriver) -
     """On the test server's one node, the DaemonSet runs one pod."""
     create(driver, DAEMONSETS, workload("agent", None))
     probes = "chaosk8s.daemonset.probes."
+    # A new DaemonSet reads 0 of 0 pods ready (fully available) until its controller has
+    # scheduled the node's pod: wait for that pod to be Ready.
+    partially = probes + "daemon_set_partially_available"
+    wait_until(lambda: call(driver, partially, name="agent"), what="the agent pod Ready")
     assert call(driver, probes + "daemon_set_fully_available", name="agent", timeout=10) is True
     assert call(driver, probes + "daemon_set_available_and_healthy", name="agent") is True
     assert call(driver, probes + "daemon_set_partially_available", name="agent") is True
