@@ -26,6 +26,7 @@ import re
 import socket
 import struct
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from testbed.polling import wait_until
@@ -87,6 +88,9 @@ class FaultProxy:
 
     def __post_init__(self) -> None:
         self._loop = asyncio.new_event_loop()
+        # Every request parked behind a hold keeps a thread: enough of them that a queue of
+        # abandoned requests (a killed client's, retried ones) never starves the one released.
+        self._loop.set_default_executor(ThreadPoolExecutor(max_workers=64))
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._ready = threading.Event()
         self.port = 0
@@ -195,13 +199,13 @@ class FaultProxy:
             return
         if kind == "hold":
             await asyncio.to_thread(self._hold)
-        elif kind == "late":
-            await asyncio.to_thread(self._park)
+            try:
+                answer = await self._forward(request)
+            finally:  # never left locked: every later request waits behind it
+                self._order.release()
         else:
-            await asyncio.to_thread(self._wait_behind_hold)
-        answer = await self._forward(request)
-        if kind == "hold":
-            self._order.release()
+            await asyncio.to_thread(self._park if kind == "late" else self._wait_behind_hold)
+            answer = await self._forward(request)
         if kind == "applied-504":
             writer.write(_status(504))
         elif kind == "applied-timeout":
