@@ -123,7 +123,7 @@ def _start_on(module: str, log_dir: Path, env: Mapping[str, str] | None, port: i
         p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH", "")) if p
     )
     log_path = log_dir / f"{module.rsplit('.', 1)[-1]}-{port}.log"
-    starter = warm.WarmPopen if warm.enabled() else subprocess.Popen
+    starter = warm.popen_type()
     with log_path.open("wb") as log_file:
         proc = starter(
             [sys.executable, "-m", module],

@@ -32,6 +32,11 @@ def enabled() -> bool:
     return os.environ.get("CHAOSRUN_TEST_COLD") != "1" and sys.platform == "linux"
 
 
+def popen_type() -> type[subprocess.Popen[Any]]:
+    """What starts a ``python -m MODULE`` here: ``WarmPopen``, or ``Popen`` when turned off."""
+    return WarmPopen if enabled() else subprocess.Popen
+
+
 def _start() -> tuple[subprocess.Popen[bytes], str]:
     folder = tempfile.mkdtemp(prefix="chaosrun-zygote-")
     path = str(Path(folder) / "sock")

@@ -60,7 +60,7 @@ def run_chaosrun(
 def _popen(
     command: list[str], cwd: Path, env: Mapping[str, str] | None, stdout: int, stderr: int
 ) -> subprocess.Popen[str]:
-    kind = warm.WarmPopen if warm.enabled() else subprocess.Popen
+    kind = warm.popen_type()
     return kind(command, cwd=cwd, env=chaosrun_env(env), stdout=stdout, stderr=stderr, text=True)
 
 
