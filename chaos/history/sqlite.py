@@ -64,7 +64,10 @@ class SqliteStore(SqlStore):
                 timeout=busy_timeout() if timeout is None else timeout,
                 isolation_level=None,
             )
-            self._db.execute("PRAGMA journal_mode = WAL")
+            # Once WAL, a file stays WAL: switching again takes a lock other writers may hold.
+            (mode,) = self._db.execute("PRAGMA journal_mode").fetchone()
+            if str(mode).lower() != "wal":
+                self._db.execute("PRAGMA journal_mode = WAL")
             self._db.execute("PRAGMA foreign_keys = ON")
             self._db.execute("PRAGMA synchronous = NORMAL")
         except (OSError, sqlite3.Error) as exc:
