@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
+import random
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -21,7 +24,55 @@ from testbed import warm
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
+# Ports handed out by free_port(): below the kernel's ephemeral range, so that no outgoing
+# connection takes one as its local port, and in turn across every test process on the machine
+# (the parallel workers and the lowest-client pass beside them), so that two processes never get
+# the same one. A port comes round again only after all the others were handed out. (A port
+# from bind(0) is in the ephemeral range and is free again as soon as it is returned: another
+# worker's bind(0) or connect() may take it before the service that was to listen on it does.)
+_PORT_FLOOR = 15000
+_PORT_COUNTER = Path(tempfile.gettempdir()) / f"chaosrun-test-ports-{os.getuid()}"
+
+
+def _ephemeral_floor() -> int:
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
 def free_port() -> int:
+    """A loopback port no other test process was given lately and nothing listens on."""
+    ceiling = _ephemeral_floor()
+    if ceiling - _PORT_FLOOR < 1000:
+        return _kernel_port()
+    span = ceiling - _PORT_FLOOR
+    fd = os.open(_PORT_COUNTER, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        raw = os.pread(fd, 16, 0).decode(errors="replace").strip()
+        nxt = int(raw) if raw.isdigit() else random.randrange(span)
+        for step in range(span):
+            port = _PORT_FLOOR + (nxt + step) % span
+            if _bindable(port):
+                os.ftruncate(fd, 0)
+                os.pwrite(fd, str((nxt + step + 1) % span).encode(), 0)
+                return port
+    finally:
+        os.close(fd)
+    return _kernel_port()
+
+
+def _bindable(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _kernel_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])

@@ -534,7 +534,8 @@ def _signal_when(
     (and ``also`` holds)."""
 
     def send() -> None:
-        for _ in range(1000):
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
             if any(line.startswith(prefix) for line in log_lines) and also():
                 for _ in range(count):
                     os.kill(os.getpid(), signal.SIGINT)
@@ -548,7 +549,9 @@ def _signal_when(
 
 
 def _slow_rollbacks(target: Target, tmp_path: Path) -> dict[str, Any]:
+    """Two rollbacks: a slow process, which touches ``slow-started`` first, then a mark."""
     marker = tmp_path / "second-rollback-ran"
+    started = tmp_path / "slow-started"
     raw = experiment(target, [set_status(target.url, 200)])
     raw["rollbacks"] = [
         {
@@ -557,7 +560,11 @@ def _slow_rollbacks(target: Target, tmp_path: Path) -> dict[str, Any]:
             "provider": {
                 "type": "process",
                 "path": sys.executable,
-                "arguments": ["-c", "import time; time.sleep(1.5)"],
+                "arguments": [
+                    "-c",
+                    f"import pathlib, time; pathlib.Path({str(started)!r}).touch(); "
+                    "time.sleep(1.5)",
+                ],
             },
         },
         python_action("mark", "touch", path=str(marker)),
@@ -582,7 +589,9 @@ def test_a_second_signal_abandons_the_rollbacks(
     target: Target, tmp_path: Path, log_lines: list[str]
 ) -> None:
     raw = _slow_rollbacks(target, tmp_path)
-    sender = _signal_when(log_lines, "Rollback: slow", 2)
+    # Once the rollback runs (a signal between its log line and its start would leave no entry).
+    started = tmp_path / "slow-started"
+    sender = _signal_when(log_lines, "Rollback: slow", 2, also=started.exists)
     result = run(raw, tmp_path)
     sender.join()
     assert result.status == "interrupted"
