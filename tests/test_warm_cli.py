@@ -3,16 +3,19 @@ one started cold, so the tests that use it judge what users run."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from testbed import warm
 from testbed.polling import wait_until
+from testbed.procs import REPO_ROOT
 from tests.support.cli import chaosrun_command, chaosrun_env
 
 pytestmark = pytest.mark.skipif(not warm.enabled(), reason="warm starts are off")
@@ -83,3 +86,60 @@ def test_a_warm_run_is_this_process_child_and_dies_of_its_signal(tmp_path: Path)
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+# Imports the zygote's libraries, then its project modules with the environment replaced by
+# one that notes every name read: a module that read one at import would keep the zygote's.
+_ENVIRONMENT_READS = """
+import json, os
+from testbed import zygote
+
+zygote.preload_libraries()
+read = set()
+
+class Noting(dict):
+    def __getitem__(self, key):
+        read.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key, default=None):
+        read.add(key)
+        return super().get(key, default)
+
+    def __contains__(self, key):
+        read.add(key)
+        return super().__contains__(key)
+
+    def __iter__(self):
+        read.add("(every name)")
+        return super().__iter__()
+
+    def keys(self):
+        read.add("(every name)")
+        return super().keys()
+
+    def items(self):
+        read.add("(every name)")
+        return super().items()
+
+    def copy(self):
+        read.add("(every name)")
+        return dict(super().items())
+
+os.environ = Noting(os.environ)
+zygote.preload_project()
+print(json.dumps(sorted(read)))
+"""
+
+
+def test_what_the_zygote_imports_ahead_reads_no_environment() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _ENVIRONMENT_READS],
+        cwd=REPO_ROOT,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert json.loads(done.stdout) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,21 +37,48 @@ def load(_specs: list[ProcessSpec]) -> None:
 
 def run(spec: ProcessSpec, call: Call) -> dict[str, Any]:
     import shlex
-    import subprocess
 
     path = shutil.which(spec.path) or spec.path
     args = spec.arguments
     argv = [path, *(shlex.split(args) if isinstance(args, str) else [str(a) for a in args])]
     timeout = float(spec.timeout) if spec.timeout is not None else None
     try:
-        done = subprocess.run(
-            argv, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL
-        )
-    except subprocess.TimeoutExpired:
+        status, stdout, stderr = _run(argv, timeout)
+    except TimeoutError:
         raise ActivityFailed(f"process {spec.path!r} timed out after {timeout:g}s") from None
     except OSError as exc:
         raise ActivityFailed(f"cannot run process {spec.path!r}: {exc.strerror}") from None
-    return {"status": done.returncode, "stdout": done.stdout, "stderr": done.stderr}
+    return {"status": status, "stdout": stdout, "stderr": stderr}
+
+
+# The wait for the program is cut in slices this long: a signal that lands just before the
+# run blocks in a wait is handled only when the wait ends (the slice, not the program's whole
+# run), and two Ctrl-C in one wait would count as one.
+_SLICE = 0.1
+
+
+def _run(argv: list[str], timeout: float | None) -> tuple[int, str, str]:
+    """The program's exit status and output (``TimeoutError`` past ``timeout``); killed if the
+    run is interrupted meanwhile."""
+    import subprocess
+
+    deadline = None if timeout is None else time.monotonic() + timeout
+    with subprocess.Popen(
+        argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as proc:
+        try:
+            while True:
+                left = _SLICE if deadline is None else deadline - time.monotonic()
+                try:
+                    stdout, stderr = proc.communicate(timeout=max(0.0, min(left, _SLICE)))
+                    return proc.returncode, stdout, stderr
+                except subprocess.TimeoutExpired:
+                    if deadline is not None and time.monotonic() >= deadline:
+                        raise TimeoutError from None
+        except BaseException:
+            proc.kill()
+            proc.communicate()
+            raise
 
 
 PROVIDER = ProviderType(name="process", spec=ProcessSpec, check=check, run=run, load=load)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 import json
-import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
+from testbed.serving import serving
 from tests.chaos.cli.helpers import chaosrun, write
 from tests.chaos.engine.http_target import Target
 
@@ -149,13 +149,8 @@ def test_hypothesis_strategy_flags(target: Target, tmp_path: Path) -> None:
 def file_server(tmp_path: Path) -> Iterator[str]:
     handler = functools.partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_experiment_from_an_http_url(target: Target, tmp_path: Path, file_server: str) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from chaos import __version__
 from testbed.procs import REPO_ROOT
+from testbed.serving import serving
 
 PROBE = """
 import sys
@@ -166,7 +167,6 @@ def test_run_of_a_well_formed_http_file_loads_neither_typer_nor_pydantic(tmp_pat
     """The run path, like validate's, reads a conforming file without pydantic (nor Typer,
     nor rich: a run that measures nothing prints no table)."""
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-    from threading import Thread
 
     class Ok(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
@@ -179,17 +179,13 @@ def test_run_of_a_well_formed_http_file_loads_neither_typer_nor_pydantic(tmp_pat
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Ok)
-    Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with serving(server):
         url = f"http://127.0.0.1:{server.server_address[1]}/"
         experiment = REPO_ROOT / "bench" / "experiments" / "http-only.json"
         journal = tmp_path / "journal.json"
         out = _entry(
             "run", str(experiment), "--var", f"frontend_url={url}", "--journal-path", str(journal)
         )
-    finally:
-        server.shutdown()
-        server.server_close()
     assert "EXIT 0" in out, out
     assert json.loads(journal.read_text())["status"] == "completed"
     assert "LOADED []" in out, out

@@ -7,7 +7,6 @@ with ``breaker`` set, ``GET /breaker`` answers JSON as v2 does.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 from services.contract import BACKEND_MESSAGE, BREAKER_PATH
+from testbed.serving import serving
 
 
 @dataclass
@@ -72,10 +72,5 @@ def http_target() -> Iterator[Target]:
     target = Target(server=server)
     server.RequestHandlerClass = _handler(target)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         yield target
-    finally:
-        server.shutdown()
-        server.server_close()

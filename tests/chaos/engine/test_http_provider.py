@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -15,6 +14,7 @@ import pytest
 from chaos.actions.context import RunContext
 from chaos.providers import Call
 from chaos.providers.http import HttpSpec, run
+from testbed.serving import serving
 
 
 @dataclass
@@ -68,12 +68,8 @@ def recorder() -> Iterator[Recorder]:
 
     server.RequestHandlerClass = Handler
     server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with serving(server):
         yield recorder
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def call(spec: HttpSpec) -> dict[str, Any]:

@@ -5,7 +5,6 @@ seconds off the test's."""
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from services.contract import BREAKER_EVENTS_PATH, BREAKER_PATH, CIRCUIT_BREAKERS_PATH
+from testbed.serving import serving
 
 NAME = "backend"
 
@@ -78,10 +78,5 @@ def _json(body: Any) -> bytes:
 @contextmanager
 def fake_frontend(actuator: bool = False, skew: float = 0.0) -> Iterator[FakeFrontend]:
     fake = FakeFrontend(actuator, skew)
-    thread = threading.Thread(target=fake.server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(fake.server):
         yield fake
-    finally:
-        fake.server.shutdown()
-        fake.server.server_close()

@@ -27,6 +27,7 @@ from chaos.drivers.kubernetes import KubernetesDriver
 from testbed.kube.cluster import FakeCluster, wait_until
 from testbed.kube.resources import DEPLOYMENTS, REPLICASETS
 from testbed.procs import REPO_ROOT
+from testbed.serving import serving
 
 
 def test_driver_satisfies_the_protocol(driver: KubernetesDriver) -> None:
@@ -497,9 +498,7 @@ class _HtmlHandler(http.server.BaseHTTPRequestHandler):
 
 def test_a_web_server_that_is_not_kubernetes(tmp_path: Path, fake_cluster: FakeCluster) -> None:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _HtmlHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         config = fake_cluster.kubeconfig()
         url = f"http://127.0.0.1:{server.server_address[1]}"
         config["clusters"][0]["cluster"]["server"] = url
@@ -510,9 +509,6 @@ def test_a_web_server_that_is_not_kubernetes(tmp_path: Path, fake_cluster: FakeC
             driver.check_reachable()
         with pytest.raises(DriverError) as caught:
             driver.list_pods("default")
-    finally:
-        server.shutdown()
-        server.server_close()
     assert str(unreachable.value) == (
         f"the server at {url} did not answer like a Kubernetes API when asked to tell its version"
     )

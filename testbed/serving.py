@@ -1,0 +1,31 @@
+"""A ``socketserver`` server (``http.server`` and the like) served on a thread."""
+
+from __future__ import annotations
+
+import socketserver
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+# How often serve_forever() looks for a shutdown: with the default half second, each test that
+# stops a server would wait for it that long.
+POLL_INTERVAL = 0.02
+
+
+def start_serving(server: socketserver.BaseServer) -> threading.Thread:
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": POLL_INTERVAL}, daemon=True
+    )
+    thread.start()
+    return thread
+
+
+@contextmanager
+def serving(server: socketserver.BaseServer) -> Iterator[threading.Thread]:
+    """Serve ``server`` for the block, then shut it down and close it."""
+    thread = start_serving(server)
+    try:
+        yield thread
+    finally:
+        server.shutdown()
+        server.server_close()
