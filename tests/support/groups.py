@@ -75,7 +75,8 @@ SERIAL_PATHS = {
     "tests/manifests/test_on_a_cluster.py::test_chaosrun_pod_against_the_v1_install": (
         "the new frontend pod answers within the experiment's 4 s pause"
     ),
-    "tests/chaos/demo/": "each act's measurement and breaker windows are timed",
+    "tests/chaos/demo/test_demo_e2e.py": "each act's measurement and breaker windows are timed",
+    "tests/chaos/demo/test_demo_interrupt.py": "Ctrl-C lands within an act's timed window",
     "tests/chaos/drivers/local/test_measure_live.py": "v2's breaker opens within the measurement",
 }
 
