@@ -20,7 +20,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from chaos.actions.context import RunContext
 from chaos.actions.errors import ActivityFailed
-from chaos.drivers.base import DriverError, NotFound, ObjectKind, OutcomeUnknown
+from chaos.drivers.base import (
+    Conflict,
+    Driver,
+    DriverError,
+    NotFound,
+    ObjectKind,
+    OutcomeUnknown,
+)
 from chaos.signalstate import deferred
 
 if TYPE_CHECKING:
@@ -139,6 +146,27 @@ def change(ctx: RunContext, made: Change, apply: Callable[[], T]) -> T:
         ctx.mark(entry, ObjectState.DELETED if deleting else ObjectState.CHANGED)
         made.injected(ctx)
     return result
+
+
+def create_resolving(
+    driver: Driver, kind: ObjectKind, body: dict[str, Any], scope: str | None
+) -> dict[str, Any]:
+    """Create ``body``. When an attempt's answer was lost (``OutcomeUnknown``), what stands
+    under its name decides: one holding all it says is ours (returned); another is someone else's
+    (``Conflict``); none, or none to be read, leaves the outcome unknown (raised again)."""
+    from chaos.drivers.snapshots import made_from
+
+    try:
+        return driver.create_object(kind, body, scope)
+    except OutcomeUnknown as unknown:
+        name = str((body.get("metadata") or {}).get("name", ""))
+        try:
+            live = driver.read_object(kind, name, scope)
+        except DriverError:
+            raise unknown from None
+        if made_from(live, body):
+            return live
+        raise Conflict(f"{kind.kind} {name!r} already exists with another content") from None
 
 
 def undo_all(ctx: RunContext, select: Callable[[RecordedObject], bool] | None = None) -> list[str]:

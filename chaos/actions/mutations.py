@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from chaos.actions.affected import guard_removal, guard_scale
-from chaos.actions.changes import Change, change, snapshot
+from chaos.actions.changes import Change, change, create_resolving, snapshot
 from chaos.actions.context import RunContext
 from chaos.actions.errors import ActivityFailed
 from chaos.actions.pods import guard_namespace
@@ -59,7 +59,7 @@ def create(ctx: RunContext, kind: ObjectKind, body: dict[str, Any], ns: str | No
     manifest["metadata"] = metadata
     driver = ctx.driver()
     made = Change(kind, name, ns, "created", snapshot=_identity(manifest))
-    change(ctx, made, lambda: driver.create_object(kind, manifest, ns))
+    change(ctx, made, lambda: create_resolving(driver, kind, manifest, ns))
 
 
 def _identity(manifest: dict[str, Any]) -> dict[str, Any]:

@@ -83,9 +83,8 @@ def create(
 ) -> dict[str, Any]:
     """Create it (the undo deletes it). One that already stands is left alone (nothing to
     undo) and the API's ``AlreadyExists`` status returned, as chaosk8s' crd actions return it.
-    A 409 to our own create, whose first answer was lost after it was applied, is ours."""
-    from chaos.actions.changes import Change, change
-    from chaos.drivers.snapshots import same_content
+    Our own create whose answer was lost, found standing as sent, is ours."""
+    from chaos.actions.changes import Change, change, create_resolving
 
     _guard(ctx, kind, ns)
     name = _name(body)
@@ -101,18 +100,9 @@ def create(
     except DriverError as exc:
         raise _failed("create", kind, name, exc) from None
 
-    def apply() -> dict[str, Any]:
-        try:
-            return driver.create_object(kind, body, scope)
-        except Conflict:
-            live = driver.read_object(kind, name, scope)
-            if same_content(live, body):
-                return live
-            raise
-
     made = Change(kind, name, scope, "created", snapshot=body)
     try:
-        return change(ctx, made, apply)
+        return change(ctx, made, lambda: create_resolving(driver, kind, body, scope))
     except Conflict as exc:  # made by someone else meanwhile: not ours to undo
         return _already_exists(str(exc))
     except DriverError as exc:

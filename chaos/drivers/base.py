@@ -266,13 +266,16 @@ class Driver(Protocol):
         """Ask the pod to leave through the Eviction API; ``EvictionBlocked`` while a
         PodDisruptionBudget forbids it, ``NotFound`` when it is gone."""
 
-    # Generic writes, for the undoable changes (``chaos.records.undo`` puts each back).
+    # Generic writes, for the undoable changes (``chaos.records.undo`` puts each back). Each
+    # raises ``OutcomeUnknown`` when it failed in the end after an attempt whose answer was
+    # lost: that attempt may have made the change, so the change is to be undone or read back.
 
     def create_object(
         self, kind: ObjectKind, body: dict[str, Any], namespace: str | None
     ) -> dict[str, Any]:
-        """Create ``body``; the object as created. ``Conflict`` when one of that name exists
-        (also when our own earlier try, whose answer was lost, made it: the caller reads it)."""
+        """Create ``body``; the object as created. ``Conflict`` when one of that name exists;
+        ``OutcomeUnknown`` when our own earlier try, whose answer was lost, may have made it
+        (``chaos.actions.changes.create_resolving`` reads what stands)."""
 
     def replace_object(
         self, kind: ObjectKind, body: dict[str, Any], namespace: str | None

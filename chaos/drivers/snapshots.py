@@ -103,3 +103,10 @@ def same_content(live: dict[str, Any], snapshot: dict[str, Any]) -> bool:
     (``spec``, a Secret's ``data``, labels, annotations): putting it back would change nothing."""
     cleaned = snapshot_of(live, str(snapshot.get("apiVersion")), str(snapshot.get("kind")))
     return _content(cleaned) == _content(snapshot)
+
+
+def made_from(live: dict[str, Any], manifest: dict[str, Any]) -> bool:
+    """True when ``live`` holds all that ``manifest`` says (and maybe fields the server
+    defaulted): it may be what a create of ``manifest`` made."""
+    cleaned = snapshot_of(live, str(manifest.get("apiVersion")), str(manifest.get("kind")))
+    return _contains(_content(cleaned), _content(manifest))

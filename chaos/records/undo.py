@@ -7,7 +7,14 @@ import time
 from enum import StrEnum
 from typing import Any
 
-from chaos.drivers.base import Conflict, Driver, DriverError, NotFound, ObjectKind
+from chaos.drivers.base import (
+    Conflict,
+    Driver,
+    DriverError,
+    NotFound,
+    ObjectKind,
+    OutcomeUnknown,
+)
 from chaos.drivers.snapshots import same_content
 from chaos.records.kinds import RECORDED_KINDS
 from chaos.records.model import Op, RecordedObject
@@ -128,10 +135,13 @@ def _recreate(driver: Driver, api: ObjectKind, obj: RecordedObject, force: bool)
         try:
             driver.create_object(api, obj.manifest, _scope(obj))
             return Undone.UNDONE
-        except Conflict:
+        except (Conflict, OutcomeUnknown) as failed:
+            # OutcomeUnknown: our create's answer was lost; what stands tells.
             live = _read(driver, obj)
+            if live is None and time.monotonic() > deadline:
+                raise failed
         if live is None:
-            continue  # gone between our create and this read
+            continue  # gone between our create and this read, or never made: again
         if _deleting(live):
             if time.monotonic() > deadline:
                 raise DriverError(
@@ -160,8 +170,8 @@ def _put_back(driver: Driver, api: ObjectKind, obj: RecordedObject) -> Undone:
             return Undone.ALREADY
         try:
             _replace(driver, api, obj, live)
-        except Conflict:
-            continue  # changed meanwhile: read it again
+        except (Conflict, OutcomeUnknown):
+            continue  # changed meanwhile, or our answer lost: read it again
         return Undone.UNDONE
     raise DriverError(f"{obj.label} kept changing while it was being put back")
 

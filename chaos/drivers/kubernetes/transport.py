@@ -134,21 +134,42 @@ class ApiCalls:
     def backoff(self, deadline: float | None = None) -> Backoff:
         return Backoff(deadline if deadline is not None else self.settings.retry_deadline)
 
-    def call(self, doing: str, missing: str | None, call: Callable[[], T]) -> T:
+    def call(
+        self, doing: str, missing: str | None, call: Callable[[], T], *, write: bool = False
+    ) -> T:
         """A call that may be repeated safely (reads, setting a value): transient failures
-        are tried again until the deadline."""
+        are tried again until the deadline. A ``write`` one of whose attempts may have been
+        applied ends, if it fails in the end, in ``OutcomeUnknown`` (never a refusal that
+        says nothing changed): the change may be in place, its undo must look."""
         backoff = self.backoff()
+        sent = False
         while True:
             try:
                 return self.once(doing, missing, call)
             except Retryable as failure:
+                sent = sent or (write and failure.maybe_applied)
                 if not backoff.wait(f"{failure.why} when asked to {doing}", failure.hint):
                     if failure.maybe_applied and stop_pending():
                         raise OutcomeUnknown(
                             f"{failure.error}; the run is stopping, so whether it was applied "
                             "is unknown"
                         ) from None
+                    if sent:
+                        raise OutcomeUnknown(
+                            f"{failure.error}; an attempt may have been applied, so the "
+                            "outcome is unknown"
+                        ) from None
                     raise failure.error from None
+            except (NotFound, OutcomeUnknown):
+                raise
+            except DriverError as refusal:
+                if not sent:
+                    raise
+                # A repeat refused (a create's 409, say): the first attempt may be why.
+                raise OutcomeUnknown(
+                    f"{refusal}, after an attempt whose answer was lost; whether that one was "
+                    "applied is unknown"
+                ) from None
 
     def delete_resolving(
         self, doing: str, missing: str, call: Callable[[], Any], still_there: Callable[[], bool]

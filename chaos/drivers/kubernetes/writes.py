@@ -54,6 +54,7 @@ class ObjectWrites(ApiCalls):
                 lambda: self.send("POST", collection_path(kind, namespace), body=body),
                 f"{kind.kind} {name!r} already exists{where}",
             ),
+            write=True,
         )
         return dict(created)
 
@@ -69,6 +70,7 @@ class ObjectWrites(ApiCalls):
                 lambda: self.send("PUT", self._path(kind, name, namespace), body=body),
                 f"{kind.kind} {name!r}{where} changed while it was being replaced",
             ),
+            write=True,
         )
         return dict(replaced)
 
@@ -81,6 +83,7 @@ class ObjectWrites(ApiCalls):
             lambda: self.send(
                 "PATCH", self._path(kind, name, namespace), body=patch, content_type=MERGE_PATCH
             ),
+            write=True,
         )
         return dict(patched)
 
@@ -103,4 +106,5 @@ class ObjectWrites(ApiCalls):
                 body={"spec": {"replicas": replicas}},
                 content_type=MERGE_PATCH,
             ),
+            write=True,
         )
