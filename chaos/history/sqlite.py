@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -40,6 +41,14 @@ TIMEOUT_ENV = "CHAOSRUN_HISTORY_TIMEOUT"
 BUSY_TIMEOUT = 10.0  # seconds a writer waits for another before giving up
 # A run adds about 40 kB to the WAL, and every opening reads all of it again (0.6 ms a MB).
 WAL_BOUND = 1 << 18
+
+
+OPEN_RETRY = 0.02  # seconds between two tries at opening a file another process is closing
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc)
+    return "locked" in text or "busy" in text
 
 
 def busy_timeout() -> float:
@@ -55,24 +64,38 @@ class SqliteStore(SqlStore):
         """``create`` False: a missing file reads as an empty store and is not made."""
         self.where = str(path)
         self._file: Path | None = path if create or path.exists() else None
-        try:
-            if create:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            # ``timeout`` is SQLite's busy timeout: a writer waits that long for another.
-            self._db = sqlite3.connect(
-                self._file or ":memory:",
-                timeout=busy_timeout() if timeout is None else timeout,
-                isolation_level=None,
-            )
-            # Once WAL, a file stays WAL: switching again takes a lock other writers may hold.
-            (mode,) = self._db.execute("PRAGMA journal_mode").fetchone()
-            if str(mode).lower() != "wal":
-                self._db.execute("PRAGMA journal_mode = WAL")
-            self._db.execute("PRAGMA foreign_keys = ON")
-            self._db.execute("PRAGMA synchronous = NORMAL")
-        except (OSError, sqlite3.Error) as exc:
-            raise StoreError(f"cannot open the history store {path}: {exc}.") from None
+        wait = busy_timeout() if timeout is None else timeout
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                if create:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                self._db = self._open(wait)
+                break
+            except sqlite3.OperationalError as exc:
+                # Opening a WAL file while the last connection of another process closes it
+                # is refused at once ("locked"), SQLite's busy timeout not applying there.
+                if not _busy(exc) or time.monotonic() > deadline:
+                    raise StoreError(f"cannot open the history store {path}: {exc}.") from None
+                time.sleep(OPEN_RETRY)
+            except (OSError, sqlite3.Error) as exc:
+                raise StoreError(f"cannot open the history store {path}: {exc}.") from None
         self.prepare()
+
+    def _open(self, wait: float) -> sqlite3.Connection:
+        # ``wait`` is SQLite's busy timeout: a writer waits that long for another.
+        db = sqlite3.connect(self._file or ":memory:", timeout=wait, isolation_level=None)
+        try:
+            # Once WAL, a file stays WAL: switching again takes a lock other writers may hold.
+            (mode,) = db.execute("PRAGMA journal_mode").fetchone()
+            if str(mode).lower() != "wal":
+                db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA foreign_keys = ON")
+            db.execute("PRAGMA synchronous = NORMAL")
+        except BaseException:
+            db.close()
+            raise
+        return db
 
     def execute(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         try:

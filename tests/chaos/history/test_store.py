@@ -20,6 +20,7 @@ from chaos.history import RunQuery, open_store, row_of
 from chaos.history.schema import SCHEMA_VERSION, StoreTooNew, migrate
 from chaos.history.sql import INSERT
 from chaos.history.sqlite import WAL_BOUND
+from testbed.polling import wait_until
 from testbed.procs import REPO_ROOT
 from tests.support.journals import made_journal
 
@@ -149,6 +150,44 @@ def test_twenty_concurrent_writers_lose_no_row(history_url: str) -> None:
     store = open_store(history_url)
     assert len(store.runs(RunQuery(limit=None))) == 100
     store.close()
+
+
+# Says it is ready (argv[3]), waits for the go file (argv[2]), then opens the store named in
+# argv[1] and closes it.
+OPEN_AT_ONCE = textwrap.dedent(
+    """
+    import os, sys, time
+    from chaos.history import open_store
+    import chaos.history.sqlite
+
+    open(sys.argv[3], "w").close()
+    while not os.path.exists(sys.argv[2]):
+        time.sleep(0.001)
+    open_store(sys.argv[1]).close()
+    """
+)
+
+
+def test_processes_opening_a_new_store_at_once_all_open_it(tmp_path: Path) -> None:
+    """The first openers of a new SQLite file each switch it to WAL, which takes a lock SQLite
+    refuses at once, busy timeout or not, to all but one of them."""
+    for attempt in range(8):
+        path, go = tmp_path / f"new-{attempt}.db", tmp_path / f"go-{attempt}"
+        ready = [tmp_path / f"ready-{attempt}-{n}" for n in range(4)]
+        openers = [
+            subprocess.Popen(
+                [sys.executable, "-c", OPEN_AT_ONCE, str(path), str(go), str(flag)],
+                cwd=REPO_ROOT,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for flag in ready
+        ]
+        wait_until(lambda: all(flag.exists() for flag in ready), 60, "the openers")  # noqa: B023
+        go.touch()
+        for proc in openers:
+            _, err = proc.communicate(timeout=60)
+            assert proc.returncode == 0, err
 
 
 KILLED_AFTER_COMMIT = textwrap.dedent(
