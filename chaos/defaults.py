@@ -26,6 +26,9 @@ FRONTEND_SERVICE = "frontend"
 # seconds the evictions may take (chaosk8s drain_nodes' default timeout).
 PARTITION_SELECTOR = "app=back"
 DRAIN_TIMEOUT = 120.0
+# Seconds an interrupted run waits for a background activity's change in flight to be answered
+# before its rollbacks undo it (each request is bounded by the client's own timeouts).
+SETTLE_TIMEOUT = 60.0
 # `chaosrun latency`: the backend's delay, and how long its fault outlives the pause (so the
 # hypothesis after the pause still meets it) unless the rollback ends it first.
 LATENCY_DELAY = 1.0

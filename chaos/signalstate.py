@@ -8,18 +8,24 @@ record marked), then is raised again; a second one interrupts at once. Requests 
 are bounded by the client's timeouts, and the Kubernetes driver starts no retry while a
 signal waits (``stop_pending``), so the wait is one request at most.
 
-Only the main thread is concerned: Python runs signal handlers there, and only there.
+Python runs signal handlers on the main thread only. A change in flight on another thread (a
+background activity's) is counted instead: once the run stops (``stopping``), it starts no
+retry, and the runner waits for it to be answered (``settle``) before the rollbacks undo it.
 """
 
 from __future__ import annotations
 
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 _depth = [0]
 _pending: list[int] = []
+_stopping = threading.Event()
+_flight = threading.Condition()
+_in_flight = [0]  # changes in flight on threads other than the main one
 
 
 def _on_main_thread() -> bool:
@@ -30,7 +36,14 @@ def _on_main_thread() -> bool:
 def deferred() -> Iterator[None]:
     """Within the block, the first stopping signal is raised again only at its end."""
     if not _on_main_thread():
-        yield
+        with _flight:
+            _in_flight[0] += 1
+        try:
+            yield
+        finally:
+            with _flight:
+                _in_flight[0] -= 1
+                _flight.notify_all()
         return
     _depth[0] += 1
     try:
@@ -55,6 +68,36 @@ def defer(signum: int) -> bool:
 
 
 def stop_pending() -> bool:
-    """True while a signal waits for the change in flight on this thread: start no new
-    request for it."""
-    return bool(_pending) and _on_main_thread()
+    """True while a signal waits for the change in flight on this thread, or, on another
+    thread, once the run is stopping: start no new request for it."""
+    if _on_main_thread():
+        return bool(_pending)
+    return _stopping.is_set()
+
+
+def run_starts() -> None:
+    _stopping.clear()
+
+
+def stopping() -> None:
+    """The run stops: a change in flight on another thread tries no more (see ``settle``)."""
+    _stopping.set()
+
+
+def in_flight() -> int:
+    with _flight:
+        return _in_flight[0]
+
+
+# A signal landing just before the main thread blocks in a wait is handled once the wait ends.
+_SLICE = 0.1
+
+
+def settle(timeout: float) -> int:
+    """Wait, ``timeout`` seconds at most, for the changes in flight on other threads to be
+    answered; how many still are."""
+    deadline = time.monotonic() + timeout
+    with _flight:
+        while _in_flight[0] and (left := deadline - time.monotonic()) > 0:
+            _flight.wait(min(left, _SLICE))
+        return _in_flight[0]

@@ -11,6 +11,8 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from chaos import signalstate
+from chaos.defaults import SETTLE_TIMEOUT
 from chaos.engine import signals
 from chaos.experiment.journal import ActivityRun
 from chaos.experiment.model import Activity
@@ -77,6 +79,27 @@ class Background:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
+
+
+def settle_in_flight() -> None:
+    """For an interrupted run, before its rollbacks: let a background activity's change in
+    flight be answered (undone first, it could land after its undo); it tries no more."""
+    signalstate.stopping()
+    waiting = signalstate.in_flight()
+    if not waiting:
+        return
+    logger.info(
+        "Waiting for %d change%s in flight in the background before rolling back",
+        waiting,
+        "" if waiting == 1 else "s",
+    )
+    if left := signalstate.settle(SETTLE_TIMEOUT):
+        logger.warning(
+            "%d background change%s still unanswered after %gs: rolling back anyway",
+            left,
+            "" if left == 1 else "s",
+            SETTLE_TIMEOUT,
+        )
 
 
 def _done(future: Future[ActivityRun]) -> bool:

@@ -23,7 +23,7 @@ from typing import Any
 from chaos.actions.changes import settle
 from chaos.actions.context import RunContext
 from chaos.engine.activity import ActivityRunner, format_seconds
-from chaos.engine.background import Background
+from chaos.engine.background import Background, settle_in_flight
 from chaos.engine.blast import FloorWatch
 from chaos.engine.config import substitute
 from chaos.engine.controls import Controls, RunScope
@@ -283,6 +283,8 @@ class Runner:
                 journal["status"] = "failed"
         with shielded():
             try:
+                if journal["status"] == "interrupted":
+                    settle_in_flight()
                 journal["platform"] = machine.get()
                 self._stop_measuring(journal)
                 self.observer.judge(journal, self.measurement)

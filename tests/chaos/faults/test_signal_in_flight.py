@@ -9,9 +9,12 @@ abandoned request can be overtaken on its way to the server.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import sys
 import threading
+from pathlib import Path
 
 from testbed.polling import wait_until
 from tests.chaos.faults.conftest import Rig
@@ -114,3 +117,56 @@ def test_the_wait_ends_with_the_request_timeout_and_starts_no_retry(rig: Rig) ->
     assert rig.journal()["status"] == "interrupted", run.output
     assert len(rig.proxy.requests(*CORDON)) == 1, "the PATCH was sent again: " + run.output
     assert "not trying again: the run is stopping" in run.output
+
+
+BACKGROUND_WAITING = "Waiting for 1 change in flight in the background before rolling back"
+
+
+def test_a_background_change_in_flight_is_answered_before_its_undo(rig: Rig) -> None:
+    """The cordon runs in the background while the method goes on; the signal reaches the
+    main thread, whose rollbacks wait for the cordon's answer before they undo it."""
+    args = experiment_args(rig, "cordon")
+    path = Path(args[1])
+    experiment = json.loads(path.read_text())
+    experiment["method"][0]["background"] = True
+    experiment["method"].append(
+        {
+            "type": "action",
+            "name": "meanwhile",
+            "provider": {
+                "type": "process",
+                "path": sys.executable,
+                "arguments": ["-c", "import time; time.sleep(60)"],
+            },
+        }
+    )
+    path.write_text(json.dumps(experiment))
+    rig.proxy.add("late", *CORDON)
+    env = {**rig.env(), "CHAOSRUN_KUBE_READ_TIMEOUT": "60"}
+    process = spawn_chaosrun(*args, env=env)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(process.stdout or []), daemon=True)
+    reader.start()
+    try:
+        wait_until(rig.proxy.held.is_set, 30, "the cordon's PATCH in flight", interval=0.01)
+        wait_until(lambda: any("Action: meanwhile" in line for line in lines), 30, "the method")
+        os.kill(process.pid, signal.SIGTERM)
+        wait_until(
+            lambda: any(BACKGROUND_WAITING in line for line in lines) or process.poll() is not None,
+            30,
+            "the rollbacks to wait for the cordon",
+            interval=0.02,
+        )
+        assert any(BACKGROUND_WAITING in line for line in lines), "".join(lines)
+    finally:
+        rig.proxy.release()
+    code = process.wait(timeout=120)
+    reader.join(timeout=10)
+    output = "".join(lines)
+
+    _all_landed(rig)
+    assert code == 1, output
+    assert rig.journal()["status"] == "interrupted", output
+    assert not changed(rig, "cordon"), "the cordon landed after its undo:\n" + output
+    assert rig.open_records() == []
+    assert rig.object_states() == ["restored"]
