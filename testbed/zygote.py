@@ -188,6 +188,10 @@ def run(job: Job) -> None:
     sys.stdin = sys.__stdin__ = _fresh_stream(0, "r", unbuffered)
     sys.stdout = sys.__stdout__ = _fresh_stream(1, "w", unbuffered)
     sys.stderr = sys.__stderr__ = _fresh_stream(2, "w", unbuffered)
+    if os.environ.get("PYTHONFAULTHANDLER"):  # read at start-up too
+        import faulthandler
+
+        faulthandler.enable()
     sys.path[0] = job.cwd
     sys.argv = ["-m", *job.args]
     runpy.run_module(job.module, run_name="__main__", alter_sys=True)

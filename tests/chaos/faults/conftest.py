@@ -54,7 +54,12 @@ class Rig:
         return self.home / ".local" / "state" / "chaosrun" / "runs"
 
     def env(self) -> dict[str, str]:
-        env = {"KUBECONFIG": str(self.kubeconfig), "HOME": str(self.home), **CLIENT_SETTINGS}
+        env = {
+            "KUBECONFIG": str(self.kubeconfig),
+            "HOME": str(self.home),
+            "PYTHONFAULTHANDLER": "1",  # a stuck run says where (see ``stop``)
+            **CLIENT_SETTINGS,
+        }
         for name in ("XDG_STATE_HOME", "CHAOSRUN_RECORDS_DIR", "KUBERNETES_SERVICE_HOST"):
             env[name] = ""
         return env
@@ -132,9 +137,15 @@ def rig(fake_cluster: FakeCluster, tmp_path: Path) -> Iterator[Rig]:
 
 
 def stop(process: subprocess.Popen[str], sig: signal.Signals) -> str:
-    """Send ``sig`` and return everything the process printed until it ended."""
+    """Send ``sig`` and return everything the process printed until it ended. A run that
+    does not end is made to print where it is stuck (SIGABRT: ``PYTHONFAULTHANDLER``)."""
     os.kill(process.pid, sig)
-    output, _ = process.communicate(timeout=120)
+    try:
+        output, _ = process.communicate(timeout=90)
+    except subprocess.TimeoutExpired:
+        os.kill(process.pid, signal.SIGABRT)
+        output, _ = process.communicate(timeout=30)
+        raise AssertionError(f"chaosrun did not end after {sig.name}:\n{output}") from None
     return output
 
 
