@@ -75,7 +75,8 @@ def stop_pending() -> bool:
     return _stopping.is_set()
 
 
-def run_starts() -> None:
+def resume() -> None:
+    """Requests on other threads retry again (a run starts, or its rollbacks do)."""
     _stopping.clear()
 
 

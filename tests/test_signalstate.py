@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 
 import pytest
 
+from chaos import signalstate
 from chaos.drivers.kubernetes.retry import Backoff
 from chaos.engine import signals
 from chaos.signalstate import deferred, stop_pending
@@ -84,3 +86,35 @@ def test_no_retry_is_started_while_a_signal_waits() -> None:
         waited.append(Backoff(60).wait("the API answered 503"))
     assert waited == [False]
     assert Backoff(60, first=0.01).wait("the API answered 503")  # no signal: tried again
+
+
+def test_a_change_in_flight_on_another_thread_is_waited_for_and_then_tries_no_more() -> None:
+    in_change, answer = threading.Event(), threading.Event()
+    seen: list[bool] = []
+
+    def background_change() -> None:
+        with deferred():
+            in_change.set()
+            answer.wait(10)
+            seen.append(stop_pending())  # the run stopped meanwhile: no retry
+
+    thread = threading.Thread(target=background_change)
+    thread.start()
+    try:
+        assert in_change.wait(10)
+        assert signalstate.in_flight() == 1
+        signalstate.stopping()
+        assert signalstate.settle(0.2) == 1  # still unanswered
+        threading.Timer(0.1, answer.set).start()
+        assert signalstate.settle(10) == 0
+        assert seen == [True]
+        assert not stop_pending()  # the main thread is not concerned
+    finally:
+        answer.set()
+        thread.join(10)
+        signalstate.resume()
+    probe: list[bool] = []
+    other = threading.Thread(target=lambda: probe.append(stop_pending()))
+    other.start()
+    other.join(10)
+    assert probe == [False]

@@ -83,16 +83,16 @@ class Background:
 
 def settle_in_flight() -> None:
     """For an interrupted run, before its rollbacks: let a background activity's change in
-    flight be answered (undone first, it could land after its undo); it tries no more."""
+    flight be answered (undone first, it could land after its undo); it tries no more. Once
+    none is left, the rollbacks' own requests, on any thread, retry as usual."""
     signalstate.stopping()
     waiting = signalstate.in_flight()
-    if not waiting:
-        return
-    logger.info(
-        "Waiting for %d change%s in flight in the background before rolling back",
-        waiting,
-        "" if waiting == 1 else "s",
-    )
+    if waiting:
+        logger.info(
+            "Waiting for %d change%s in flight in the background before rolling back",
+            waiting,
+            "" if waiting == 1 else "s",
+        )
     if left := signalstate.settle(SETTLE_TIMEOUT):
         logger.warning(
             "%d background change%s still unanswered after %gs: rolling back anyway",
@@ -100,6 +100,8 @@ def settle_in_flight() -> None:
             "" if left == 1 else "s",
             SETTLE_TIMEOUT,
         )
+        return  # a straggler must not try again behind its undo's back
+    signalstate.resume()
 
 
 def _done(future: Future[ActivityRun]) -> bool:

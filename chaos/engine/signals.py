@@ -104,7 +104,7 @@ def interruptible() -> Iterator[None]:
     """Within the block, the stopping signals raise ``Interrupted`` wherever the run is, but
     for a change in flight, which first gets its answer (``chaos.signalstate``)."""
     _received.clear()
-    signalstate.run_starts()
+    signalstate.resume()
     previous_hook = sys.unraisablehook
 
     def quiet_hook(unraisable: Any) -> None:
