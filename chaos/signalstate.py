@@ -90,8 +90,11 @@ def in_flight() -> int:
         return _in_flight[0]
 
 
-# A signal landing just before the main thread blocks in a wait is handled once the wait ends.
-_SLICE = 0.1
+# A signal that lands just before the main thread blocks in a wait is noted by the interpreter,
+# but its handler runs only once the wait ends: the run's long waits (pauses, a process
+# action, this module's ``settle``) wait in slices this long, so a signal at the wrong instant
+# costs at most this.
+WAIT_SLICE = 0.1
 
 
 def settle(timeout: float) -> int:
@@ -100,5 +103,5 @@ def settle(timeout: float) -> int:
     deadline = time.monotonic() + timeout
     with _flight:
         while _in_flight[0] and (left := deadline - time.monotonic()) > 0:
-            _flight.wait(min(left, _SLICE))
+            _flight.wait(min(left, WAIT_SLICE))
         return _in_flight[0]

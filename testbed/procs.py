@@ -18,6 +18,7 @@ from pathlib import Path
 
 import httpx
 
+from chaos.drivers.local.ports import port_is_free
 from services.contract import LIVENESS_PATH
 from testbed import warm
 
@@ -54,22 +55,13 @@ def free_port() -> int:
         nxt = int(raw) if raw.isdigit() else random.randrange(span)
         for step in range(span):
             port = _PORT_FLOOR + (nxt + step) % span
-            if _bindable(port):
+            if port_is_free(port):
                 os.ftruncate(fd, 0)
                 os.pwrite(fd, str((nxt + step + 1) % span).encode(), 0)
                 return port
     finally:
         os.close(fd)
     return _kernel_port()
-
-
-def _bindable(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
 
 
 def _kernel_port() -> int:

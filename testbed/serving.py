@@ -12,18 +12,18 @@ from contextlib import contextmanager
 POLL_INTERVAL = 0.02
 
 
-def start_serving(server: socketserver.BaseServer) -> threading.Thread:
-    thread = threading.Thread(
+def serving_thread(server: socketserver.BaseServer) -> threading.Thread:
+    """The thread that serves ``server`` once started (stop it with ``server.shutdown()``)."""
+    return threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": POLL_INTERVAL}, daemon=True
     )
-    thread.start()
-    return thread
 
 
 @contextmanager
 def serving(server: socketserver.BaseServer) -> Iterator[threading.Thread]:
     """Serve ``server`` for the block, then shut it down and close it."""
-    thread = start_serving(server)
+    thread = serving_thread(server)
+    thread.start()
     try:
         yield thread
     finally:

@@ -128,17 +128,12 @@ def checkpoint() -> None:
         raise Interrupted(name, requested=_requested[0])
 
 
-# A signal that lands just before the main thread blocks in a lock's wait is noted by the
-# interpreter but its handler runs only once the wait ends: a pause waits in slices this long,
-# so Ctrl-C at the wrong instant costs at most this, not the rest of the pause.
-_SLICE = 0.1
-
-
 def sleep(seconds: float) -> None:
-    """Sleep, but raise ``Interrupted`` as soon as a signal arrives (see ``_received``)."""
+    """Sleep, but raise ``Interrupted`` as soon as a signal arrives (see ``_received``), in
+    slices (``signalstate.WAIT_SLICE``)."""
     deadline = time.monotonic() + seconds
     while (left := deadline - time.monotonic()) > 0:
-        if _received.wait(min(left, _SLICE)):
+        if _received.wait(min(left, signalstate.WAIT_SLICE)):
             checkpoint()
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from chaos.actions.errors import ActivityFailed
 from chaos.providers.base import Call, NonEmptyText, Problem, ProviderType
+from chaos.signalstate import WAIT_SLICE
 from chaos.values import has_variables, timeout_problem
 
 
@@ -51,15 +52,10 @@ def run(spec: ProcessSpec, call: Call) -> dict[str, Any]:
     return {"status": status, "stdout": stdout, "stderr": stderr}
 
 
-# The wait for the program is cut in slices this long: a signal that lands just before the
-# run blocks in a wait is handled only when the wait ends (the slice, not the program's whole
-# run), and two Ctrl-C in one wait would count as one.
-_SLICE = 0.1
-
-
 def _run(argv: list[str], timeout: float | None) -> tuple[int, str, str]:
     """The program's exit status and output (``TimeoutError`` past ``timeout``); killed if the
-    run is interrupted meanwhile."""
+    run is interrupted meanwhile. Waited for in slices (``signalstate.WAIT_SLICE``): two
+    Ctrl-C in one long wait would otherwise count as one, the first handled only at its end."""
     import subprocess
 
     deadline = None if timeout is None else time.monotonic() + timeout
@@ -68,9 +64,9 @@ def _run(argv: list[str], timeout: float | None) -> tuple[int, str, str]:
     ) as proc:
         try:
             while True:
-                left = _SLICE if deadline is None else deadline - time.monotonic()
+                left = WAIT_SLICE if deadline is None else deadline - time.monotonic()
                 try:
-                    stdout, stderr = proc.communicate(timeout=max(0.0, min(left, _SLICE)))
+                    stdout, stderr = proc.communicate(timeout=max(0.0, min(left, WAIT_SLICE)))
                     return proc.returncode, stdout, stderr
                 except subprocess.TimeoutExpired:
                     if deadline is not None and time.monotonic() >= deadline:

@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Self
 
 from services.contract import BACKEND_MESSAGE, MESSAGE_PATH
-from testbed.serving import POLL_INTERVAL
+from testbed.serving import serving_thread
 
 
 class _Background:
@@ -119,9 +119,7 @@ class CannedServer(_Background):
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}{MESSAGE_PATH}"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": POLL_INTERVAL}, daemon=True
-        )
+        self._thread = serving_thread(self._server)
 
     def close(self) -> None:
         self._server.shutdown()
@@ -172,9 +170,7 @@ class SlowServer(_Background):
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}{MESSAGE_PATH}"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": POLL_INTERVAL}, daemon=True
-        )
+        self._thread = serving_thread(self._server)
 
     @property
     def served(self) -> int:

@@ -26,11 +26,12 @@ WAITING = "while a change is in flight"
 
 
 class Run:
-    """The cordon experiment as a child process, its output read as it comes."""
+    """The cordon experiment (or ``args``) as a child process, its output read as it comes."""
 
-    def __init__(self, rig: Rig, read_timeout: float) -> None:
+    def __init__(self, rig: Rig, read_timeout: float, args: list[str] | None = None) -> None:
         env = {**rig.env(), "CHAOSRUN_KUBE_READ_TIMEOUT": str(read_timeout)}
-        self.process = spawn_chaosrun(*experiment_args(rig, "cordon"), env=env)
+        args = args if args is not None else experiment_args(rig, "cordon")
+        self.process = spawn_chaosrun(*args, env=env)
         self.lines: list[str] = []
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -47,8 +48,8 @@ class Run:
     def signal(self, sig: signal.Signals = signal.SIGTERM) -> None:
         os.kill(self.process.pid, sig)
 
-    def waiting_or_ended(self) -> bool:
-        return WAITING in self.output or self.process.poll() is not None
+    def waiting_or_ended(self, waiting: str = WAITING) -> bool:
+        return waiting in self.output or self.process.poll() is not None
 
     def end(self) -> int:
         code = self.process.wait(timeout=120)
@@ -56,9 +57,9 @@ class Run:
         return code
 
 
-def _started(rig: Rig, read_timeout: float) -> Run:
+def _started(rig: Rig, read_timeout: float, args: list[str] | None = None) -> Run:
     rig.proxy.add("late", *CORDON)
-    run = Run(rig, read_timeout)
+    run = Run(rig, read_timeout, args)
     wait_until(rig.proxy.held.is_set, 30, "the cordon's PATCH in flight", interval=0.01)
     return run
 
@@ -76,14 +77,18 @@ def test_a_signal_during_the_change_waits_for_its_answer_then_undoes_it(rig: Rig
     rig.proxy.release()
     code = run.end()
 
-    _all_landed(rig)
-    assert code == 1, run.output
-    assert rig.journal()["status"] == "interrupted", run.output
-    assert not changed(rig, "cordon"), "the cordon landed after its undo:\n" + run.output
-    assert rig.open_records() == []
-    assert rig.object_states() == ["restored"]
+    _assert_interrupted_and_undone(rig, code, run.output)
     cordons = rig.proxy.requests(*CORDON)
     assert len(cordons) == 2, "the cordon and its undo, nothing more"
+
+
+def _assert_interrupted_and_undone(rig: Rig, code: int, output: str) -> None:
+    _all_landed(rig)
+    assert code == 1, output
+    assert rig.journal()["status"] == "interrupted", output
+    assert not changed(rig, "cordon"), "the cordon landed after its undo:\n" + output
+    assert rig.open_records() == []
+    assert rig.object_states() == ["restored"]
 
 
 def test_a_second_signal_stops_the_run_at_once(rig: Rig) -> None:
@@ -141,32 +146,20 @@ def test_a_background_change_in_flight_is_answered_before_its_undo(rig: Rig) -> 
         }
     )
     path.write_text(json.dumps(experiment))
-    rig.proxy.add("late", *CORDON)
-    env = {**rig.env(), "CHAOSRUN_KUBE_READ_TIMEOUT": "60"}
-    process = spawn_chaosrun(*args, env=env)
-    lines: list[str] = []
-    reader = threading.Thread(target=lambda: lines.extend(process.stdout or []), daemon=True)
-    reader.start()
+    run = _started(rig, read_timeout=60, args=args)
+
     try:
-        wait_until(rig.proxy.held.is_set, 30, "the cordon's PATCH in flight", interval=0.01)
-        wait_until(lambda: any("Action: meanwhile" in line for line in lines), 30, "the method")
-        os.kill(process.pid, signal.SIGTERM)
+        wait_until(lambda: "Action: meanwhile" in run.output, 30, "the method")
+        run.signal()
         wait_until(
-            lambda: any(BACKGROUND_WAITING in line for line in lines) or process.poll() is not None,
+            lambda: run.waiting_or_ended(BACKGROUND_WAITING),
             30,
             "the rollbacks to wait for the cordon",
             interval=0.02,
         )
-        assert any(BACKGROUND_WAITING in line for line in lines), "".join(lines)
+        assert BACKGROUND_WAITING in run.output, run.output
     finally:
         rig.proxy.release()
-    code = process.wait(timeout=120)
-    reader.join(timeout=10)
-    output = "".join(lines)
+    code = run.end()
 
-    _all_landed(rig)
-    assert code == 1, output
-    assert rig.journal()["status"] == "interrupted", output
-    assert not changed(rig, "cordon"), "the cordon landed after its undo:\n" + output
-    assert rig.open_records() == []
-    assert rig.object_states() == ["restored"]
+    _assert_interrupted_and_undone(rig, code, run.output)
