@@ -18,7 +18,7 @@ from pathlib import Path
 
 import httpx
 
-from chaos.drivers.local.ports import port_is_free
+from chaos.drivers.local.ports import PICK_FLOOR, ephemeral_floor, port_is_free
 from services.contract import LIVENESS_PATH
 from testbed import warm
 
@@ -31,30 +31,22 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 # the same one. A port comes round again only after all the others were handed out. (A port
 # from bind(0) is in the ephemeral range and is free again as soon as it is returned: another
 # worker's bind(0) or connect() may take it before the service that was to listen on it does.)
-_PORT_FLOOR = 15000
 _PORT_COUNTER = Path(tempfile.gettempdir()) / f"chaosrun-test-ports-{os.getuid()}"
-
-
-def _ephemeral_floor() -> int:
-    try:
-        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
-    except (OSError, ValueError, IndexError):
-        return 32768
 
 
 def free_port() -> int:
     """A loopback port no other test process was given lately and nothing listens on."""
-    ceiling = _ephemeral_floor()
-    if ceiling - _PORT_FLOOR < 1000:
+    ceiling = ephemeral_floor()
+    if ceiling - PICK_FLOOR < 1000:
         return _kernel_port()
-    span = ceiling - _PORT_FLOOR
+    span = ceiling - PICK_FLOOR
     fd = os.open(_PORT_COUNTER, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         raw = os.pread(fd, 16, 0).decode(errors="replace").strip()
         nxt = int(raw) if raw.isdigit() else random.randrange(span)
         for step in range(span):
-            port = _PORT_FLOOR + (nxt + step) % span
+            port = PICK_FLOOR + (nxt + step) % span
             if port_is_free(port):
                 os.ftruncate(fd, 0)
                 os.pwrite(fd, str((nxt + step + 1) % span).encode(), 0)

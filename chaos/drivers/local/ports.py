@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import random
 import socket
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -29,12 +31,33 @@ def port_is_open(port: int) -> bool:
         return sock.connect_ex((HOST, port)) == 0
 
 
+# Ports picked for the programs lie below the kernel's ephemeral range: one from bind(0) is
+# free again once returned, and an outgoing connection may take it as its local port (and keep
+# it) before the program that was to listen on it starts.
+PICK_FLOOR = 15000
+
+
+def ephemeral_floor() -> int:
+    """The first port the kernel gives outgoing connections (32768 where it cannot be read)."""
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
 def pick_port(wanted: int, taken: set[int]) -> int:
-    """``wanted`` if it is free (else a DriverError); for 0, a free port not in ``taken``."""
+    """``wanted`` if it is free (else a DriverError); for 0, a free port not in ``taken``,
+    below the ephemeral range where there is room."""
     if wanted:
         if wanted in taken or not port_is_free(wanted):
             raise DriverError(f"Port {wanted} on {HOST} is already in use: choose another one.")
         return wanted
+    ceiling = ephemeral_floor()
+    if ceiling - PICK_FLOOR >= 1000:
+        for _ in range(100):
+            port = random.randrange(PICK_FLOOR, ceiling)
+            if port not in taken and port_is_free(port):
+                return port
     while True:
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
             sock.bind((HOST, 0))
